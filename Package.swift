@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cvconform",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cvconform", targets: ["cvconform"]),
+        .library(name: "CVConformTrace", targets: ["CVConformTrace"]),
+        .library(name: "CVConformModel", targets: ["CVConformModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libxml2 from the system (Debian: libxml2-dev), through pkg-config.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // The trace format: messages, administration, the XML reader and writer.
+        .target(name: "CVConformTrace", dependencies: ["CLibXML2"]),
+        // The reference model: one state machine per system role, and the monitor.
+        .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
+        // Reports: JSON values, atomic files, the validate report.
+        .target(name: "CVConformReports", dependencies: ["CVConformTrace", "CVConformModel"]),
+        // The subcommands, as a library so tests can reach them.
+        .target(
+            name: "CVConformCommands",
+            dependencies: [
+                "CVConformTrace", "CVConformModel", "CVConformReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "cvconform", dependencies: ["CVConformCommands"]),
+        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace"]),
+        .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace"]),
+        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports"]),
+        .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformModel", "CVConformTrace"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

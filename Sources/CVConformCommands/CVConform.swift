@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+
+/// `cvconform`: conformance traces and a reference model for the agent and
+/// session lifecycle of the DEFINITY ECS with CentreVu Internet Solutions.
+public struct CVConform: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cvconform",
+        abstract: "Conformance traces and a reference model for DEFINITY ECS / CentreVu Internet Solutions.",
+        discussion: """
+            Traces are XML message sequence charts (namespace urn:cvconform:trace:1). `validate` judges them \
+            against the reference model; `diagram` and `schema` print what the model and the format define.
+            """,
+        version: "0.1.0",
+        subcommands: [Validate.self, Diagram.self, Schema.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line, with the exit codes of the contract: 0 all
+    /// good, 1 a trace or implementation not ok, 2 a usage error.
+    public static func runMain(arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code == .failure || error is ExitCode {
+                self.exit(withError: error)
+            }
+            // Usage problems: the message, a hint, and exit code 2.
+            let message = fullMessage(for: error)
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Problems with what the user asked for: exit code 2.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension UsageError: LocalizedError {
+    var errorDescription: String? { description }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

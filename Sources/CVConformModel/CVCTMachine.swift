@@ -1,0 +1,45 @@
+import CVConformTrace
+
+/// The CentreVu Computer-Telephony server: a stateless relay between the ICM
+/// and the ECS's ASAI link. It forwards only what the ICM needs to hear.
+public struct CVCTMachine: RoleMachine {
+    public static let role = Role.cvct
+
+    public init(administration: Administration) {}
+
+    public mutating func receive(_ message: Message) -> Reaction {
+        var reaction = Reaction()
+        func relay(_ clause: Clause, to: Role, _ type: MessageType, _ parameters: [String: String]) {
+            reaction.apply(clause)
+            reaction.send(clause, to: to, from: .cvct, type, parameters)
+        }
+        switch (message.from, message.type) {
+        case (.icm, .loginRequest): relay(.cvctLoginRequest, to: .ecs, .asaiLogin, message.parameters)
+        case (.icm, .dropRequest): relay(.cvctDropRequest, to: .ecs, .asaiDrop, message.parameters)
+        case (.icm, .logoutRequest): relay(.cvctLogoutRequest, to: .ecs, .asaiLogout, message.parameters)
+        case (.ecs, .loggedIn): relay(.cvctLoggedIn, to: .icm, .loginConfirmed, message.parameters)
+        case (.ecs, .loginDenied): relay(.cvctLoginDenied, to: .icm, .loginDenied, message.parameters)
+        case (.ecs, .progress):
+            switch (message["state"], message["by"]) {
+            case ("answered", _):
+                relay(.cvctAnswered, to: .icm, .answered, ["session": message["session"], "extension": message["extension"]])
+            case ("dropped", "phone"):
+                relay(.cvctDroppedByPhone, to: .icm, .dropped, ["session": message["session"]])
+            default:
+                reaction.apply(.cvctOtherProgress)
+            }
+        case (.ecs, .loggedOut):
+            if message["by"] == "phone" {
+                relay(.cvctLoggedOutByPhone, to: .icm, .agentLoggedOut,
+                      ["agent": message["agent"], "extension": message["extension"]])
+            } else {
+                reaction.apply(.cvctLoggedOutByRequest)
+            }
+        default:
+            break // The catalog routes nothing else to the CVCT.
+        }
+        return reaction
+    }
+
+    public var description: String { "stateless relay" }
+}

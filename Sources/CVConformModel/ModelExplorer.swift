@@ -1,0 +1,184 @@
+import CVConformTrace
+
+/// Explores a role machine by a seeded random walk over a small universe of
+/// messages, and records how one agent's phase moves: the source of the
+/// generated diagrams in `spec/diagrams/`, so they always show the code.
+public enum ModelExplorer {
+    /// One observed transition of the watched agent.
+    public struct Edge: Hashable, Sendable, Comparable {
+        public var from: String
+        public var to: String
+        public var input: String
+        public var clauses: [String]
+        public var outputs: [String]
+
+        public static func < (lhs: Edge, rhs: Edge) -> Bool {
+            (lhs.from, lhs.input, lhs.clauses.joined(separator: " "), lhs.to)
+                < (rhs.from, rhs.input, rhs.clauses.joined(separator: " "), rhs.to)
+        }
+    }
+
+    public struct Graph: Sendable {
+        public var role: Role
+        public var initial: String
+        public var phases: [String]
+        public var edges: [Edge]
+    }
+
+    /// The agent whose phase the diagram follows.
+    public static let watchedAgent = "1001"
+
+    static let administration = Administration(
+        agents: [.init(id: "1001", skills: ["10", "20"]), .init(id: "1002", skills: ["10"])],
+        stations: ["4001", "4002"],
+        vdns: [.init(number: "5000", skill: "10"), .init(number: "5001", skill: "20")]
+    )
+
+    private static let pools: [String: [String]] = [
+        "agent": ["1001", "1002", "1009"],
+        "extension": ["4001", "4002", "4009"],
+        "session": ["s1", "s2", "s3"],
+        "vdn": ["5000", "5001", "5009"],
+        "skill": ["10", "20"],
+        "media": ["realtime", "messaging"],
+        "button": ["drop", "close", "suspend"],
+        "reason": ["hangup", "dropped", "closed", "suspended"],
+        "cause": MessageCatalog.loginCauses,
+        "by": ["phone", "request"],
+    ]
+
+    /// Every message the role can receive, over the universe above.
+    static func inputs(for role: Role) -> [Message] {
+        var messages: [Message] = []
+        for definition in MessageCatalog.definitions where definition.channel.to == role {
+            let states: [String?] = definition.type == .progress ? MessageCatalog.progressStates : [nil]
+            for state in states {
+                guard let names = MessageCatalog.requiredParameters(of: definition, state: state) else { continue }
+                var combinations: [[String: String]] = [[:]]
+                for name in names {
+                    let values = name == "state" ? [state ?? ""] : (pools[name] ?? ["x"])
+                    combinations = combinations.flatMap { partial in
+                        values.map { value in partial.merging([name: value]) { $1 } }
+                    }
+                }
+                for parameters in combinations {
+                    messages.append(Message(from: definition.channel.from, to: role, type: definition.type, parameters: parameters))
+                }
+            }
+        }
+        return messages
+    }
+
+    /// Walks the machine of `role` and returns the watched agent's graph.
+    public static func explore(_ role: Role, steps: Int = 60_000, seed: UInt64 = 0x00C0_FFEE) -> Graph {
+        switch role {
+        case .ecs:
+            return walk(ECSMachine.self, role: role, steps: steps, seed: seed, initial: "logged out") {
+                ($0.phase(of: watchedAgent), $0.extension(of: watchedAgent))
+            }
+        case .icm:
+            return walk(ICMMachine.self, role: role, steps: steps, seed: seed, initial: "logged out") {
+                ($0.phase(of: watchedAgent), $0.extension(of: watchedAgent))
+            }
+        default:
+            return walk(CVCTMachine.self, role: role, steps: steps, seed: seed, initial: "relaying") { _ in ("relaying", nil) }
+        }
+    }
+
+    private static func walk<Machine: RoleMachine>(
+        _ type: Machine.Type, role: Role, steps: Int, seed: UInt64, initial: String,
+        observe: (Machine) -> (phase: String, extension: String?)
+    ) -> Graph {
+        let universe = inputs(for: role)
+        var random = SplitMix64(seed: seed)
+        var machine = Machine(administration: administration)
+        var edges = Set<Edge>()
+        var phases: [String] = [initial]
+        for step in 0..<steps {
+            if step % 48 == 0 { machine = Machine(administration: administration) }
+            let message = universe[Int(random.next() % UInt64(universe.count))]
+            let before = observe(machine)
+            let reaction = machine.receive(message)
+            let after = observe(machine)
+            // A message names the watched agent, or (having no agent) its extension.
+            let concerns: Bool
+            if let agent = message.parameters["agent"] {
+                concerns = agent == watchedAgent
+            } else if let x = message.parameters["extension"] {
+                concerns = [before.extension, after.extension].contains(x)
+            } else {
+                concerns = false
+            }
+            guard before.phase != after.phase || concerns || role == .cvct else { continue }
+            if !phases.contains(after.phase) { phases.append(after.phase) }
+            var outputs: [String] = []
+            for emission in reaction.emissions where !outputs.contains(emission.message.type.rawValue) {
+                outputs.append(emission.message.type.rawValue)
+            }
+            edges.insert(Edge(
+                from: before.phase, to: after.phase, input: message.type.rawValue,
+                clauses: reaction.clauses.map(\.id), outputs: outputs
+            ))
+        }
+        return Graph(role: role, initial: initial, phases: phases, edges: edges.sorted())
+    }
+
+    /// The graph as a Mermaid state diagram.
+    public static func mermaid(_ graph: Graph) -> String {
+        func id(_ phase: String) -> String {
+            phase.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        }
+        var lines = [
+            "%% Generated by `cvconform diagram \(graph.role.rawValue)` from the reference model; do not edit.",
+            "%% It follows agent \(watchedAgent) through a seeded random walk of the \(graph.role.rawValue) machine.",
+            "stateDiagram-v2",
+        ]
+        for phase in graph.phases.sorted() { lines.append("    state \"\(phase)\" as \(id(phase))") }
+        lines.append("    [*] --> \(id(graph.initial))")
+        for edge in graph.edges {
+            let outputs = edge.outputs.isEmpty ? "ignored" : edge.outputs.joined(separator: ", ")
+            lines.append("    \(id(edge.from)) --> \(id(edge.to)): \(edge.input) / \(outputs) [\(edge.clauses.joined(separator: " "))]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// A small, fast, seeded generator: the walk must be the same on every run.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension ECSMachine {
+    /// The agent's phase in words: logged out, available, alerting, connected.
+    public func phase(of agent: String) -> String {
+        switch agents[agent] {
+        case nil: return "logged out"
+        case .available: return "available"
+        case .alerting: return "alerting"
+        case .connected: return "connected"
+        }
+    }
+
+    public func `extension`(of agent: String) -> String? { agents[agent]?.extension }
+}
+
+extension ICMMachine {
+    /// The agent's phase in words: logged out, logged in, in session.
+    public func phase(of agent: String) -> String {
+        switch agents[agent] {
+        case nil: return "logged out"
+        case .loggedIn: return "logged in"
+        case .inSession: return "in session"
+        }
+    }
+
+    public func `extension`(of agent: String) -> String? { agents[agent]?.extension }
+}

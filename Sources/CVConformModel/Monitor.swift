@@ -1,0 +1,104 @@
+import CVConformTrace
+
+/// Judges a message sequence against the reference model (contract section 4).
+///
+/// Each message is received at its place: it is delivered to its receiving
+/// role, whose reaction makes messages owed on their channels. A message from
+/// an environment role is always allowed; one from a system role is allowed
+/// when it is the oldest message owed on its channel.
+public struct Monitor: Sendable {
+    public private(set) var system: ReferenceSystem
+    /// Owed messages per channel, oldest first.
+    private var owed: [Channel: [Emission]] = [:]
+    private var owedCount = 0
+    /// The last reaction of each system role, for diagnostics.
+    private var lastReaction: [Role: Reaction] = [:]
+    /// Every clause applied so far, in first-applied order.
+    public private(set) var clausesApplied: [Clause] = []
+    private var clauseSeen: Set<Clause> = []
+    /// 1-based position of the last message observed.
+    public private(set) var position = 0
+
+    public init(administration: Administration) {
+        system = ReferenceSystem(administration: administration)
+    }
+
+    /// True when nothing is owed.
+    public var isQuiescent: Bool { owedCount == 0 }
+
+    /// Everything owed, channel by channel in a stable order, oldest first.
+    public var owedEmissions: [Emission] {
+        owed.keys.sorted { ($0.from, $0.to) < ($1.from, $1.to) }.flatMap { owed[$0] ?? [] }
+    }
+
+    /// What is owed on one channel, oldest first.
+    public func owed(on channel: Channel) -> [Emission] { owed[channel] ?? [] }
+
+    public enum Judgement: Hashable, Sendable {
+        case allowed(Reaction?)
+        case rejected(Rejection)
+    }
+
+    /// Observes the next message. A rejected message changes nothing.
+    public mutating func observe(_ message: Message) -> Judgement {
+        position += 1
+        if message.from.isSystem {
+            let channel = message.channel
+            guard let oldest = owed[channel]?.first, oldest.message == message else {
+                return .rejected(rejection(of: message))
+            }
+            owed[channel]?.removeFirst()
+            owedCount -= 1
+        }
+        guard let reaction = system.deliver(message) else { return .allowed(nil) }
+        lastReaction[message.to] = reaction
+        for clause in reaction.clauses where clauseSeen.insert(clause).inserted {
+            clausesApplied.append(clause)
+        }
+        for emission in reaction.emissions {
+            owed[emission.message.channel, default: []].append(emission)
+            owedCount += 1
+        }
+        return .allowed(reaction)
+    }
+
+    private func rejection(of message: Message) -> Rejection {
+        let channel = message.channel
+        let owedHere = owed[channel] ?? []
+        let clause = owedHere.first?.clause ?? lastReaction[message.from]?.decidingClause
+        return Rejection(
+            position: position, message: message, owedOnChannel: owedHere.map(\.message),
+            clause: clause, roleState: system.state(of: message.from)
+        )
+    }
+}
+
+/// Why a message is not allowed where it stands, in the terms a person needs:
+/// what was owed instead on its channel, the sending role's state, the clause.
+public struct Rejection: Hashable, Sendable, CustomStringConvertible {
+    public var position: Int
+    public var message: Message
+    /// What the sender owed on this channel, oldest first (empty: nothing).
+    public var owedOnChannel: [Message]
+    /// The clause that owes the oldest message here, or else the one that
+    /// decided the sender's last reaction.
+    public var clause: Clause?
+    public var roleState: String
+
+    public var description: String {
+        var lines = ["message \(position) \(message) is not allowed"]
+        if let expected = owedOnChannel.first {
+            lines.append("expected on \(message.channel): \(expected)")
+            if owedOnChannel.count > 1 {
+                lines.append("then: " + owedOnChannel.dropFirst().map(\.description).joined(separator: "; "))
+            }
+        } else {
+            lines.append("nothing is owed on \(message.channel)")
+        }
+        lines.append("\(message.from.rawValue) state: \(roleState)")
+        if let clause {
+            lines.append("clause \(clause.id): \(clause.summary)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,37 @@
+import CVConformTrace
+
+/// The three system roles together, each a machine of its own. It routes a
+/// message to the role it is addressed to; messages to the environment
+/// (browser, phone) reach no machine.
+public struct ReferenceSystem: Sendable {
+    public private(set) var icm: ICMMachine
+    public private(set) var cvct: CVCTMachine
+    public private(set) var ecs: ECSMachine
+
+    public init(administration: Administration) {
+        icm = ICMMachine(administration: administration)
+        cvct = CVCTMachine(administration: administration)
+        ecs = ECSMachine(administration: administration)
+    }
+
+    /// Delivers a message to its receiving role; nil when that role is not a
+    /// system role.
+    public mutating func deliver(_ message: Message) -> Reaction? {
+        switch message.to {
+        case .icm: return icm.receive(message)
+        case .cvct: return cvct.receive(message)
+        case .ecs: return ecs.receive(message)
+        case .browser, .phone, .customer: return nil
+        }
+    }
+
+    /// A role's state in words, for diagnostics.
+    public func state(of role: Role) -> String {
+        switch role {
+        case .icm: return icm.description
+        case .cvct: return cvct.description
+        case .ecs: return ecs.description
+        case .browser, .phone, .customer: return "environment role (no state)"
+        }
+    }
+}

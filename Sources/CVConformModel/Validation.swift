@@ -1,0 +1,141 @@
+import CVConformTrace
+
+/// How the reference model judged one trace file (contract section 6).
+public enum Outcome: String, Hashable, Sendable {
+    case accepted, rejected, incomplete, malformed
+}
+
+/// The judgement of one trace file, with what a person needs to act on it.
+public struct ValidationResult: Hashable, Sendable {
+    public var file: String
+    /// Nil when the file is malformed before its id could be read.
+    public var id: String?
+    public var expect: Expectation?
+    public var profile: Profile?
+    public var tags: [String] = []
+    public var covers: [String] = []
+    public var outcome: Outcome
+    /// 1-based position of the rejected `<msg>`.
+    public var at: Int?
+    /// Position of the message marked `invalid="true"` (fail traces).
+    public var invalidAt: Int?
+    public var messageCount = 0
+    public var rejection: Rejection?
+    /// What was still owed at the end (incomplete traces).
+    public var owedAtEnd: [Emission] = []
+    public var malformation: TraceError?
+    /// Clauses the model applied while judging the trace.
+    public var clauses: [Clause] = []
+    /// Remarks that do not change the outcome: a core trace entering an
+    /// extended clause, a stimulus that would race under `run`.
+    public var notes: [String] = []
+
+    /// Whether the outcome and position are what the trace expects.
+    public var ok: Bool {
+        switch (expect, outcome) {
+        case (.pass?, .accepted), (.incomplete?, .incomplete): return true
+        case (.fail?, .rejected): return at != nil && at == invalidAt
+        default: return false
+        }
+    }
+
+    /// What went wrong, in one sentence; nil when ok.
+    public var problem: String? {
+        if ok { return nil }
+        if let malformation { return "malformed: \(malformation)" }
+        switch (expect, outcome) {
+        case (.fail?, .rejected):
+            return "expected message \(invalidAt ?? 0) to be rejected, but message \(at ?? 0) was rejected first"
+        case (.fail?, _):
+            return "expected message \(invalidAt ?? 0) to be rejected, but the trace was \(outcome.rawValue)"
+        case (let expect?, .rejected):
+            return "expected \(expect == .pass ? "accepted" : "incomplete"), but message \(at ?? 0) was rejected"
+        case (.pass?, .incomplete):
+            return "expected accepted, but messages are still owed at the end"
+        case (.incomplete?, .accepted):
+            return "expected incomplete, but nothing is owed at the end"
+        default:
+            return "expected \(expect?.rawValue ?? "?"), outcome \(outcome.rawValue)"
+        }
+    }
+}
+
+/// Judges trace files against the reference model, streaming each file so
+/// memory does not grow with its length.
+public enum Validator {
+    /// Judges one file. Malformations anywhere in the file win over the
+    /// model's verdict, so the file is always read to its end.
+    public static func validate(file path: String) -> ValidationResult {
+        do {
+            let reader = try TraceReader(file: path)
+            return judge(reader, file: path)
+        } catch {
+            return ValidationResult(file: path, outcome: .malformed, malformation: error)
+        }
+    }
+
+    /// Judges a trace held in memory (tests, tools).
+    public static func validate(text: String, name: String = "<memory>") -> ValidationResult {
+        do {
+            let reader = try TraceReader(text: text, name: name)
+            return judge(reader, file: name)
+        } catch {
+            return ValidationResult(file: name, outcome: .malformed, malformation: error)
+        }
+    }
+
+    private static func judge(_ reader: TraceReader, file: String) -> ValidationResult {
+        var result = ValidationResult(file: file, outcome: .accepted)
+        do {
+            let header = try reader.readHeader()
+            result.id = header.id
+            result.expect = header.expect
+            result.profile = header.profile
+            result.tags = header.tags
+            result.covers = header.covers
+            var monitor = Monitor(administration: header.setup)
+            var racingStimulus: Int?
+            var extendedClauses: [Clause] = []
+            while let entry = try reader.next() {
+                if entry.invalid { result.invalidAt = reader.position }
+                guard result.rejection == nil else { continue }
+                if !entry.message.from.isSystem && !monitor.isQuiescent && racingStimulus == nil {
+                    racingStimulus = reader.position
+                }
+                switch monitor.observe(entry.message) {
+                case .allowed(let reaction):
+                    for clause in reaction?.clauses ?? [] where clause.profile == .extended && !extendedClauses.contains(clause) {
+                        extendedClauses.append(clause)
+                    }
+                case .rejected(let rejection):
+                    result.rejection = rejection
+                    result.at = reader.position
+                }
+            }
+            result.messageCount = reader.position
+            result.clauses = monitor.clausesApplied
+            if result.rejection != nil {
+                result.outcome = .rejected
+            } else if monitor.isQuiescent {
+                result.outcome = .accepted
+            } else {
+                result.outcome = .incomplete
+                result.owedAtEnd = monitor.owedEmissions
+            }
+            if header.profile == .core {
+                for clause in extendedClauses {
+                    result.notes.append("this core trace enters a situation the contract leaves unspecified (\(clause.id): \(clause.summary))")
+                }
+            }
+            if let racingStimulus, header.expect == .pass {
+                result.notes.append("message \(racingStimulus) is a stimulus placed while messages are still owed: `run` may see it race")
+            }
+        } catch {
+            result = ValidationResult(
+                file: file, id: result.id, expect: result.expect, profile: result.profile,
+                outcome: .malformed, malformation: error
+            )
+        }
+        return result
+    }
+}

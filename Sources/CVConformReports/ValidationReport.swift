@@ -1,0 +1,71 @@
+import CVConformModel
+import CVConformTrace
+
+/// The reports of `cvconform validate`: the JSON of contract section 6 and
+/// the lines a person reads.
+public enum ValidationReport {
+    /// `{"traces":[{"id","file","expect","outcome","at","ok"}]}`
+    public static func json(_ results: [ValidationResult]) -> JSONValue {
+        .object([
+            ("traces", .array(results.map { result in
+                .object([
+                    ("id", .optional(result.id)),
+                    ("file", .string(result.file)),
+                    ("expect", .optional(result.expect?.rawValue)),
+                    ("outcome", .string(result.outcome.rawValue)),
+                    ("at", .optional(result.at)),
+                    ("ok", .bool(result.ok)),
+                ])
+            })),
+        ])
+    }
+
+    /// One line per trace: verdict, outcome (with position), id, file.
+    public static func line(_ result: ValidationResult) -> String {
+        let verdict = result.ok ? "ok  " : "FAIL"
+        var outcome = result.outcome.rawValue
+        if let at = result.at { outcome += " at \(at)" }
+        let id = result.id ?? "-"
+        return "\(verdict) \(pad(outcome, 16)) \(pad(id, 36)) \(result.file)"
+    }
+
+    /// The explanation printed under a trace that is not ok.
+    public static func details(_ result: ValidationResult) -> [String] {
+        var lines: [String] = []
+        if let problem = result.problem { lines.append(problem) }
+        if let malformation = result.malformation, result.ok == false, result.problem?.contains(malformation.description) != true {
+            lines.append(malformation.description)
+        }
+        if let rejection = result.rejection, !result.ok {
+            lines += rejection.description.split(separator: "\n").map(String.init)
+        }
+        if result.outcome == .incomplete && !result.ok {
+            lines.append("still owed at the end:")
+            lines += result.owedAtEnd.map { "  \($0.message) [\($0.clause.id)]" }
+        }
+        return lines.map { "     " + $0 }
+    }
+
+    /// Which clauses no `pass` trace that was judged ok exercises.
+    public static func coverage(_ results: [ValidationResult]) -> [String] {
+        var exercised = Set<Clause>()
+        for result in results where result.expect == .pass && result.ok {
+            exercised.formUnion(result.clauses)
+        }
+        var lines: [String] = []
+        for profile in Profile.allCases {
+            let wanted = Clause.allCases.filter { $0.profile == profile && !$0.isRaceOnly }
+            let missing = wanted.filter { !exercised.contains($0) }
+            lines.append("clause coverage (\(profile.rawValue)): \(wanted.count - missing.count) of \(wanted.count) exercised by pass traces"
+                + (missing.isEmpty ? "" : "; not exercised: " + missing.map(\.id).joined(separator: ", ")))
+        }
+        let raceOnly = Clause.allCases.filter(\.isRaceOnly)
+        let raceExercised = raceOnly.filter { exercised.contains($0) }
+        lines.append("race-only clauses (tested by unit tests, not required of traces): \(raceExercised.count) of \(raceOnly.count) exercised")
+        return lines
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,232 @@
+/// Every message type of the contract (section 2). `login-denied` is defined
+/// on two channels; a type is always read together with its channel.
+public enum MessageType: String, CaseIterable, Hashable, Sendable {
+    case login, release, logout
+    case sessionRequest = "session-request"
+    case answer, hangup
+    case logoutFeature = "logout-feature"
+    case loginRequest = "login-request"
+    case dropRequest = "drop-request"
+    case logoutRequest = "logout-request"
+    case launch
+    case acwOpen = "acw-open"
+    case loginFailed = "login-failed"
+    case connect, disconnect
+    case acwClose = "acw-close"
+    case asaiLogin = "asai-login"
+    case asaiDrop = "asai-drop"
+    case asaiLogout = "asai-logout"
+    case loginConfirmed = "login-confirmed"
+    case loginDenied = "login-denied"
+    case answered, dropped
+    case agentLoggedOut = "agent-logged-out"
+    case loggedIn = "logged-in"
+    case loggedOut = "logged-out"
+    case progress, alert, clear
+}
+
+/// What values a parameter may take.
+public enum ParameterDomain: Hashable, Sendable {
+    /// A non-empty string of ASCII digits: agent ids, extensions, VDNs, skills.
+    case digits
+    /// A non-empty string without white space: session ids.
+    case token
+    /// One of a fixed list of words.
+    case oneOf([String])
+
+    public func admits(_ value: String) -> Bool {
+        switch self {
+        case .digits: return Values.isDigits(value)
+        case .token: return Values.isToken(value)
+        case .oneOf(let words): return words.contains(value)
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .digits: return "a non-empty string of digits"
+        case .token: return "a non-empty string without white space"
+        case .oneOf(let words): return "one of " + words.map { "'\($0)'" }.joined(separator: ", ")
+        }
+    }
+}
+
+/// One row of the message table: a type on a channel and its parameters.
+public struct MessageDefinition: Hashable, Sendable {
+    public let channel: Channel
+    public let type: MessageType
+    /// The parameters in the contract's order. For `progress` these are the
+    /// common ones (`session`, `state`); `progressParameters` adds the rest.
+    public let parameters: [String]
+
+    public init(_ from: Role, _ to: Role, _ type: MessageType, _ parameters: [String]) {
+        self.channel = Channel(from: from, to: to)
+        self.type = type
+        self.parameters = parameters
+    }
+}
+
+/// The message table of the contract and the checks that make a trace
+/// malformed when a message breaks it.
+public enum MessageCatalog {
+    public static let loginCauses = ["unknown-agent", "unknown-extension", "agent-logged-in", "extension-in-use"]
+    public static let progressStates = ["offered", "queued", "alerting", "answered", "dropped"]
+
+    /// The extra parameters of `progress` for each state.
+    public static let progressParameters: [String: [String]] = [
+        "offered": ["vdn"],
+        "queued": ["skill"],
+        "alerting": ["extension"],
+        "answered": ["extension"],
+        "dropped": ["extension", "by"],
+    ]
+
+    public static let definitions: [MessageDefinition] = [
+        .init(.browser, .icm, .login, ["agent", "extension"]),
+        .init(.browser, .icm, .release, ["agent", "session", "button"]),
+        .init(.browser, .icm, .logout, ["agent"]),
+        .init(.customer, .icm, .sessionRequest, ["session", "media", "vdn"]),
+        .init(.phone, .ecs, .answer, ["extension"]),
+        .init(.phone, .ecs, .hangup, ["extension"]),
+        .init(.phone, .ecs, .logoutFeature, ["extension"]),
+        .init(.icm, .cvct, .loginRequest, ["agent", "extension"]),
+        .init(.icm, .cvct, .dropRequest, ["session", "extension"]),
+        .init(.icm, .cvct, .logoutRequest, ["agent", "extension"]),
+        .init(.icm, .ecs, .launch, ["session", "vdn", "media"]),
+        .init(.icm, .browser, .acwOpen, ["agent"]),
+        .init(.icm, .browser, .loginFailed, ["agent", "cause"]),
+        .init(.icm, .browser, .connect, ["agent", "session"]),
+        .init(.icm, .browser, .disconnect, ["agent", "session", "reason"]),
+        .init(.icm, .browser, .acwClose, ["agent"]),
+        .init(.cvct, .ecs, .asaiLogin, ["agent", "extension"]),
+        .init(.cvct, .ecs, .asaiDrop, ["session", "extension"]),
+        .init(.cvct, .ecs, .asaiLogout, ["agent", "extension"]),
+        .init(.cvct, .icm, .loginConfirmed, ["agent", "extension"]),
+        .init(.cvct, .icm, .loginDenied, ["agent", "extension", "cause"]),
+        .init(.cvct, .icm, .answered, ["session", "extension"]),
+        .init(.cvct, .icm, .dropped, ["session"]),
+        .init(.cvct, .icm, .agentLoggedOut, ["agent", "extension"]),
+        .init(.ecs, .cvct, .loggedIn, ["agent", "extension"]),
+        .init(.ecs, .cvct, .loginDenied, ["agent", "extension", "cause"]),
+        .init(.ecs, .cvct, .loggedOut, ["agent", "extension", "by"]),
+        .init(.ecs, .cvct, .progress, ["session", "state"]),
+        .init(.ecs, .phone, .alert, ["session", "extension"]),
+        .init(.ecs, .phone, .clear, ["session", "extension"]),
+    ]
+
+    private struct Key: Hashable {
+        let from: Role, to: Role, type: MessageType
+    }
+
+    private static let byKey: [Key: MessageDefinition] = Dictionary(
+        uniqueKeysWithValues: definitions.map { (Key(from: $0.channel.from, to: $0.channel.to, type: $0.type), $0) }
+    )
+
+    /// Every parameter name that any message uses.
+    public static let allParameterNames: [String] = {
+        var seen: [String] = []
+        for name in definitions.flatMap(\.parameters) + progressParameters.values.flatMap({ $0 }) where !seen.contains(name) {
+            seen.append(name)
+        }
+        return seen
+    }()
+
+    public static func definition(from: Role, to: Role, type: MessageType) -> MessageDefinition? {
+        byKey[Key(from: from, to: to, type: type)]
+    }
+
+    /// The values a parameter may take. `by` and `cause` mean the same on
+    /// every message that carries them.
+    public static func domain(of parameter: String) -> ParameterDomain {
+        switch parameter {
+        case "agent", "extension", "vdn", "skill": return .digits
+        case "session": return .token
+        case "media": return .oneOf(["realtime", "messaging"])
+        case "button": return .oneOf(["drop", "close", "suspend"])
+        case "reason": return .oneOf(["hangup", "dropped", "closed", "suspended"])
+        case "state": return .oneOf(progressStates)
+        case "by": return .oneOf(["phone", "request"])
+        case "cause": return .oneOf(loginCauses)
+        default: return .token
+        }
+    }
+
+    /// The full parameter list a message must carry, given its definition and
+    /// (for `progress`) its state. Nil when the state itself is not valid.
+    public static func requiredParameters(of definition: MessageDefinition, state: String?) -> [String]? {
+        guard definition.type == .progress else { return definition.parameters }
+        guard let state, let extra = progressParameters[state] else { return nil }
+        return definition.parameters + extra
+    }
+
+    /// Checks a message's parts against the table; the error says what is wrong
+    /// in words a trace author can act on.
+    public static func check(
+        from: String, to: String, type: String, parameters: [(name: String, value: String)]
+    ) -> Result<Message, MessageFormatError> {
+        guard let fromRole = Role(rawValue: from) else {
+            return .failure(.unknownRole(from, attribute: "from"))
+        }
+        guard let toRole = Role(rawValue: to) else {
+            return .failure(.unknownRole(to, attribute: "to"))
+        }
+        guard let messageType = MessageType(rawValue: type),
+              let definition = definition(from: fromRole, to: toRole, type: messageType)
+        else {
+            return .failure(.undefinedType(type, channel: Channel(from: fromRole, to: toRole)))
+        }
+        var values: [String: String] = [:]
+        values.reserveCapacity(parameters.count)
+        for parameter in parameters {
+            values[parameter.name] = parameter.value
+        }
+        let state = values["state"]
+        if messageType == .progress, let state, !domain(of: "state").admits(state) {
+            return .failure(.badValue(parameter: "state", value: state, domain: domain(of: "state")))
+        }
+        guard let required = requiredParameters(of: definition, state: state) else {
+            return .failure(.missingParameter("state", type: type))
+        }
+        for name in required where values[name] == nil {
+            return .failure(.missingParameter(name, type: type))
+        }
+        if values.count != required.count {
+            let extra = parameters.map(\.name).first { !required.contains($0) } ?? "?"
+            return .failure(.unexpectedParameter(extra, type: type, expected: required))
+        }
+        for name in required {
+            let value = values[name] ?? ""
+            let domain = domain(of: name)
+            if !domain.admits(value) {
+                return .failure(.badValue(parameter: name, value: value, domain: domain))
+            }
+        }
+        return .success(Message(from: fromRole, to: toRole, type: messageType, parameters: values))
+    }
+}
+
+/// Why a message breaks the message table.
+public enum MessageFormatError: Error, Hashable, Sendable, CustomStringConvertible {
+    case unknownRole(String, attribute: String)
+    case undefinedType(String, channel: Channel)
+    case missingParameter(String, type: String)
+    case unexpectedParameter(String, type: String, expected: [String])
+    case badValue(parameter: String, value: String, domain: ParameterDomain)
+
+    public var description: String {
+        switch self {
+        case .unknownRole(let role, let attribute):
+            return "unknown role '\(role)' in '\(attribute)' (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .undefinedType(let type, let channel):
+            let known = MessageCatalog.definitions.filter { $0.channel == channel }.map(\.type.rawValue)
+            let hint = known.isEmpty ? "no message is defined on that channel" : "defined there: \(known.joined(separator: ", "))"
+            return "no message type '\(type)' is defined from \(channel.from.rawValue) to \(channel.to.rawValue) (\(hint))"
+        case .missingParameter(let name, let type):
+            return "message '\(type)' lacks parameter '\(name)'"
+        case .unexpectedParameter(let name, let type, let expected):
+            return "message '\(type)' has unexpected parameter '\(name)' (its parameters: \(expected.joined(separator: ", ")))"
+        case .badValue(let parameter, let value, let domain):
+            return "parameter '\(parameter)' is '\(value)', but must be \(domain.summary)"
+        }
+    }
+}

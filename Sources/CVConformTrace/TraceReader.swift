@@ -1,0 +1,526 @@
+import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams a trace file with libxml2's xmlTextReader: the header first, then
+/// one message at a time, so memory stays flat however long the trace is.
+///
+/// Safety: DTDs are never loaded, entities never substituted, the network
+/// never touched, and any DOCTYPE makes the trace malformed. libxml2's own
+/// limits (no XML_PARSE_HUGE) refuse giant text nodes and deep nesting.
+/// A reader is confined to the task that made it.
+public final class TraceReader {
+    private static let parseOptions: Int32 = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_COMPACT.rawValue
+            | XML_PARSE_NOCDATA.rawValue
+    )
+
+    /// Where the input comes from, for error columns (see `SourceText`).
+    private let source: SourceText
+    private let reader: xmlTextReaderPtr
+    private let errors = ParserErrorSink()
+    /// Keeps memory input alive: libxml2 does not copy it.
+    private let memory: UnsafeMutableBufferPointer<CChar>?
+
+    private enum Phase {
+        case beforeRoot
+        case header
+        case messages
+        case finished
+    }
+
+    private var phase = Phase.beforeRoot
+    private var id: String?
+    private var profile = Profile.core
+    private var expect = Expectation.pass
+    private var title: String?
+    private var descriptionText: String?
+    private var covers: [String]?
+    private var tags: [String] = []
+    private var setup: Administration?
+    private var headerValue: TraceHeader?
+
+    /// 1-based position of the last `<msg>` returned.
+    public private(set) var position = 0
+    private var invalidPosition: Int?
+
+    // Column lookup: which element on its line the current one is.
+    private var lastElementLine = 0
+    private var elementIndexOnLine = 0
+
+    /// The file name used in locations.
+    public var name: String { source.name }
+
+    /// Opens a trace file for streaming.
+    public init(file path: String) throws(TraceError) {
+        xmlInitParser()
+        source = .file(path)
+        memory = nil
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw TraceError(.unreadable, at: SourceLocation(file: path, line: 0, column: 0), "no such file")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG, access(path, R_OK) == 0 else {
+            throw TraceError(.unreadable, at: SourceLocation(file: path, line: 0, column: 0), "not a readable file")
+        }
+        guard let created = xmlReaderForFile(path, nil, Self.parseOptions) else {
+            throw TraceError(.unreadable, at: SourceLocation(file: path, line: 0, column: 0), "libxml2 cannot open the file")
+        }
+        reader = created
+        installErrorHandler()
+    }
+
+    /// Reads a trace held in memory; `name` stands for the file in locations.
+    public init(text: String, name: String = "<memory>") throws(TraceError) {
+        xmlInitParser()
+        let bytes = Array(text.utf8)
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+        memory = buffer
+        source = .memory(name, bytes)
+        guard let base = buffer.baseAddress,
+              let created = xmlReaderForMemory(base, Int32(bytes.count), nil, "UTF-8", Self.parseOptions)
+        else {
+            buffer.deallocate()
+            throw TraceError(.unreadable, at: SourceLocation(file: name, line: 0, column: 0), "libxml2 cannot read the text")
+        }
+        reader = created
+        installErrorHandler()
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        memory?.deallocate()
+    }
+
+    private func installErrorHandler() {
+        let context = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
+            guard let context, let error else { return }
+            let sink = Unmanaged<ParserErrorSink>.fromOpaque(context).takeUnretainedValue()
+            sink.record(error.pointee)
+        }, context)
+    }
+
+    // MARK: - Public reading
+
+    /// Reads up to the end of `<setup>` and returns the trace's header.
+    public func readHeader() throws(TraceError) -> TraceHeader {
+        if let headerValue { return headerValue }
+        while headerValue == nil {
+            guard try step() else {
+                throw error(.invalidTrace, line: 0, "the trace has no <setup>")
+            }
+        }
+        if let headerValue { return headerValue }
+        throw error(.invalidTrace, line: 0, "the trace has no <setup>")
+    }
+
+    /// The next message, or nil at the end of a well-formed trace. Throws as
+    /// soon as anything in the file makes the trace malformed.
+    public func next() throws(TraceError) -> TraceEntry? {
+        _ = try readHeader()
+        while true {
+            if let entry = pendingEntry {
+                pendingEntry = nil
+                return entry
+            }
+            guard try step() else { return nil }
+        }
+    }
+
+    /// Reads the rest of the trace into memory.
+    public func readAll() throws(TraceError) -> Trace {
+        let header = try readHeader()
+        var entries: [TraceEntry] = []
+        while let entry = try next() { entries.append(entry) }
+        return Trace(header: header, entries: entries, file: source.name)
+    }
+
+    /// Reads to the end, checking the format only: used after the monitor has
+    /// already decided, because a malformation anywhere still wins.
+    public func drain() throws(TraceError) {
+        while try next() != nil {}
+    }
+
+    // MARK: - The node loop
+
+    private var pendingEntry: TraceEntry?
+    /// The metadata element whose text is being collected.
+    private var textElement: String?
+    private var textBuffer = ""
+    private var inSetup = false
+    private var inMessage = false
+    private var scratch: [(name: String, value: String)] = []
+
+    /// Reads one node. Returns false at the end of the document.
+    private func step() throws(TraceError) -> Bool {
+        let status = xmlTextReaderRead(reader)
+        if let failure = errors.first {
+            throw failure.traceError(file: source.name)
+        }
+        if status < 0 {
+            throw error(.notWellFormed, line: Int(xmlTextReaderGetParserLineNumber(reader)), "the XML is not well formed")
+        }
+        if status == 0 {
+            try finish()
+            return false
+        }
+        let depth = Int(xmlTextReaderDepth(reader))
+        switch xmlTextReaderNodeType(reader) {
+        case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+            try startElement(depth: depth)
+        case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+            try endElement(depth: depth)
+        case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+            try text()
+        case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+            throw error(.doctype, line: currentLine(),
+                        "a DOCTYPE is not allowed in a trace (no DTD or entity is ever processed)")
+        case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue):
+            throw error(.doctype, line: currentLine(), "entity references are not allowed in a trace")
+        default:
+            break // comments, processing instructions, white space
+        }
+        return true
+    }
+
+    /// At the end of the document: checks what only the whole file can tell.
+    private func finish() throws(TraceError) {
+        guard phase != .finished else { return }
+        if phase == .beforeRoot {
+            throw error(.notWellFormed, line: 0, "the file has no root element")
+        }
+        phase = .finished
+        guard headerValue != nil else {
+            throw error(.invalidTrace, line: 0, "the trace has no <setup>")
+        }
+        if expect == .fail && invalidPosition == nil {
+            throw error(.invalidTrace, line: 0,
+                        "an expect=\"fail\" trace must mark exactly one <msg> with invalid=\"true\"; none is marked")
+        }
+    }
+
+    private func startElement(depth: Int) throws(TraceError) {
+        let line = currentLine()
+        if line == lastElementLine {
+            elementIndexOnLine += 1
+        } else {
+            lastElementLine = line
+            elementIndexOnLine = 0
+        }
+        let localName = constString(xmlTextReaderConstLocalName(reader)) ?? ""
+        let namespace = constString(xmlTextReaderConstNamespaceUri(reader))
+        let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
+
+        if depth == 0 {
+            guard localName == "trace", namespace == traceNamespace else {
+                let shown = namespace.map { "{\($0)}\(localName)" } ?? localName
+                throw error(.invalidTrace, line: line,
+                            "the root element is <\(shown)>; a trace's root is <trace xmlns=\"\(traceNamespace)\">")
+            }
+            try readRootAttributes(line: line)
+            phase = .header
+            return
+        }
+        guard namespace == traceNamespace else {
+            throw error(.invalidTrace, line: line,
+                        "unexpected element <\(localName)> in namespace '\(namespace ?? "")'; trace elements are in \(traceNamespace)")
+        }
+        if depth == 1 {
+            try startTopLevel(localName, line: line, isEmpty: isEmpty)
+        } else if depth == 2 && inSetup {
+            try readSetupEntry(localName, line: line)
+        } else {
+            let parent = inMessage ? "msg" : (textElement ?? "trace")
+            throw error(.invalidTrace, line: line, "unexpected element <\(localName)> inside <\(parent)>")
+        }
+    }
+
+    private func startTopLevel(_ localName: String, line: Int, isEmpty: Bool) throws(TraceError) {
+        switch localName {
+        case "title", "description", "covers", "tag":
+            guard setup == nil else {
+                throw error(.invalidTrace, line: line, "<\(localName)> must come before <setup>")
+            }
+            let seen: Bool
+            switch localName {
+            case "title": seen = title != nil
+            case "description": seen = descriptionText != nil
+            case "covers": seen = covers != nil
+            default: seen = false
+            }
+            if seen { throw error(.invalidTrace, line: line, "<\(localName)> appears twice") }
+            try rejectAttributes(of: localName, line: line)
+            textElement = localName
+            textBuffer = ""
+            if isEmpty { finishText() }
+        case "setup":
+            guard setup == nil else { throw error(.invalidTrace, line: line, "<setup> appears twice") }
+            try rejectAttributes(of: "setup", line: line)
+            setup = Administration()
+            inSetup = true
+            if isEmpty { finishSetup() }
+        case "msg":
+            guard headerValue != nil else {
+                throw error(.invalidTrace, line: line, "<msg> before <setup>: every trace starts from its administration")
+            }
+            phase = .messages
+            inMessage = !isEmpty
+            pendingEntry = try readMessage(line: line)
+        default:
+            throw error(.invalidTrace, line: line,
+                        "unexpected element <\(localName)> (a trace holds title, description, covers, tag, setup and msg)")
+        }
+    }
+
+    private func endElement(depth: Int) throws(TraceError) {
+        if depth == 1 {
+            if textElement != nil { finishText() }
+            if inSetup { finishSetup() }
+            inMessage = false
+        }
+    }
+
+    private func text() throws(TraceError) {
+        let value = constString(xmlTextReaderConstValue(reader)) ?? ""
+        if textElement != nil {
+            textBuffer += value
+        } else if !value.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+            throw error(.invalidTrace, line: currentLine(), "unexpected text '\(value.prefix(40))' outside title, description, covers and tag")
+        }
+    }
+
+    private func finishText() {
+        let trimmed = Self.collapse(textBuffer)
+        switch textElement {
+        case "title": title = trimmed
+        case "description": descriptionText = trimmed
+        case "covers": covers = Values.splitList(textBuffer)
+        case "tag": tags.append(trimmed)
+        default: break
+        }
+        textElement = nil
+        textBuffer = ""
+    }
+
+    private func finishSetup() {
+        inSetup = false
+        headerValue = TraceHeader(
+            id: id ?? "", profile: profile, expect: expect, title: title, description: descriptionText,
+            covers: covers ?? [], tags: tags, setup: setup ?? Administration()
+        )
+    }
+
+    // MARK: - Elements
+
+    private func readRootAttributes(line: Int) throws(TraceError) {
+        var expectSeen = false
+        try forEachAttribute { (name: String, value: String) throws(TraceError) in
+            switch name {
+            case "id":
+                guard Values.isToken(value) else {
+                    throw error(.invalidTrace, line: line, attribute: name, "the trace id must be a non-empty string without white space")
+                }
+                id = value
+            case "profile":
+                guard let parsed = Profile(rawValue: value) else {
+                    throw error(.invalidTrace, line: line, attribute: name, "profile is '\(value)'; it must be 'core' or 'extended'")
+                }
+                profile = parsed
+            case "expect":
+                guard let parsed = Expectation(rawValue: value) else {
+                    throw error(.invalidTrace, line: line, attribute: name, "expect is '\(value)'; it must be 'pass', 'fail' or 'incomplete'")
+                }
+                expect = parsed
+                expectSeen = true
+            default:
+                throw error(.invalidTrace, line: line, attribute: name,
+                            "unexpected attribute '\(name)' on <trace> (it takes id, profile and expect)")
+            }
+        }
+        if id == nil { throw error(.invalidTrace, line: line, "<trace> lacks its 'id' attribute") }
+        if !expectSeen { throw error(.invalidTrace, line: line, "<trace> lacks its 'expect' attribute (pass, fail or incomplete)") }
+    }
+
+    private func rejectAttributes(of element: String, line: Int) throws(TraceError) {
+        try forEachAttribute { (name: String, _: String) throws(TraceError) in
+            throw error(.invalidTrace, line: line, attribute: name, "unexpected attribute '\(name)' on <\(element)>")
+        }
+    }
+
+    private func readSetupEntry(_ localName: String, line: Int) throws(TraceError) {
+        var attributes: [String: String] = [:]
+        try forEachAttribute { (name: String, value: String) throws(TraceError) in attributes[name] = value }
+        func take(_ name: String, list: Bool = false) throws(TraceError) -> String {
+            guard let value = attributes.removeValue(forKey: name) else {
+                throw error(.invalidTrace, line: line, "<\(localName)> lacks its '\(name)' attribute")
+            }
+            let items = list ? Values.splitList(value) : [value]
+            for item in items where !Values.isDigits(item) {
+                throw error(.invalidTrace, line: line, attribute: name,
+                            "'\(name)' of <\(localName)> has '\(item)', but must be a non-empty string of digits")
+            }
+            return value
+        }
+        var administration = setup ?? Administration()
+        switch localName {
+        case "agent":
+            let id = try take("id")
+            let skills = Values.splitList(try take("skills", list: true))
+            if administration.agent(id) != nil {
+                throw error(.invalidTrace, line: line, attribute: "id", "agent \(id) is administered twice")
+            }
+            administration.agents.append(.init(id: id, skills: skills))
+        case "station":
+            let station = try take("extension")
+            if administration.hasStation(station) {
+                throw error(.invalidTrace, line: line, attribute: "extension", "station \(station) is administered twice")
+            }
+            administration.stations.append(station)
+        case "vdn":
+            let number = try take("number")
+            let skill = try take("skill")
+            if administration.vdn(number) != nil {
+                throw error(.invalidTrace, line: line, attribute: "number", "VDN \(number) is administered twice")
+            }
+            administration.vdns.append(.init(number: number, skill: skill))
+        default:
+            throw error(.invalidTrace, line: line, "unexpected element <\(localName)> in <setup> (it holds agent, station and vdn)")
+        }
+        if let extra = attributes.keys.sorted().first {
+            throw error(.invalidTrace, line: line, attribute: extra, "unexpected attribute '\(extra)' on <\(localName)>")
+        }
+        setup = administration
+        if xmlTextReaderIsEmptyElement(reader) != 1 {
+            // <agent ...></agent> is fine; anything inside is caught at depth 3.
+        }
+    }
+
+    private func readMessage(line: Int) throws(TraceError) -> TraceEntry {
+        position += 1
+        var from: String?
+        var to: String?
+        var type: String?
+        var invalid: String?
+        scratch.removeAll(keepingCapacity: true)
+        try forEachAttribute { (name: String, value: String) throws(TraceError) in
+            switch name {
+            case "from": from = value
+            case "to": to = value
+            case "type": type = value
+            case "invalid": invalid = value
+            default: scratch.append((name, value))
+            }
+        }
+        guard let from else { throw error(.invalidTrace, line: line, "<msg> lacks its 'from' attribute") }
+        guard let to else { throw error(.invalidTrace, line: line, "<msg> lacks its 'to' attribute") }
+        guard let type else { throw error(.invalidTrace, line: line, "<msg> lacks its 'type' attribute") }
+        if let invalid {
+            guard expect == .fail else {
+                throw error(.invalidTrace, line: line, attribute: "invalid",
+                            "'invalid' may appear only in an expect=\"fail\" trace")
+            }
+            guard invalid == "true" else {
+                throw error(.invalidTrace, line: line, attribute: "invalid", "'invalid' must be \"true\" (it is '\(invalid)')")
+            }
+            if let first = invalidPosition {
+                throw error(.invalidTrace, line: line, attribute: "invalid",
+                            "a second <msg> is marked invalid (message \(position); message \(first) already is)")
+            }
+            invalidPosition = position
+        }
+        switch MessageCatalog.check(from: from, to: to, type: type, parameters: scratch) {
+        case .success(let message):
+            let location = SourceLocation(file: source.name, line: line, column: 0)
+            return TraceEntry(message: message, invalid: invalid != nil, location: location)
+        case .failure(let problem):
+            let attribute: String?
+            switch problem {
+            case .unknownRole(_, let name): attribute = name
+            case .undefinedType: attribute = "type"
+            case .missingParameter: attribute = nil
+            case .unexpectedParameter(let name, _, _): attribute = name
+            case .badValue(let name, _, _): attribute = name
+            }
+            throw error(.invalidTrace, line: line, attribute: attribute, "message \(position): \(problem)")
+        }
+    }
+
+    /// Calls `body` for each attribute in no namespace. Namespace declarations
+    /// and attributes in foreign namespaces (such as xsi:schemaLocation, which
+    /// editors use) are skipped; the trace namespace itself is refused.
+    private func forEachAttribute(_ body: (String, String) throws(TraceError) -> Void) throws(TraceError) {
+        defer { xmlTextReaderMoveToElement(reader) }
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            let name = constString(xmlTextReaderConstLocalName(reader)) ?? ""
+            if let namespace = xmlTextReaderConstNamespaceUri(reader) {
+                if String(cString: namespace) == traceNamespace {
+                    throw error(.invalidTrace, line: lastElementLine, attribute: nil,
+                                "attribute '\(name)' must not be in the trace namespace (write it without a prefix)")
+                }
+                continue
+            }
+            let value = constString(xmlTextReaderConstValue(reader)) ?? ""
+            try body(name, value)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func constString(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    private func currentLine() -> Int {
+        guard let node = xmlTextReaderCurrentNode(reader) else {
+            return Int(xmlTextReaderGetParserLineNumber(reader))
+        }
+        return Int(xmlGetLineNo(node))
+    }
+
+    private static func collapse(_ text: String) -> String {
+        Values.splitList(text).joined(separator: " ")
+    }
+
+    /// An error at the current element; the column is found in the source
+    /// text on this rare path so the fast path never tracks columns.
+    private func error(
+        _ kind: TraceError.Kind, line: Int, attribute: String? = nil, _ message: String
+    ) -> TraceError {
+        guard line > 0 else {
+            return TraceError(kind, at: SourceLocation(file: source.name, line: 0, column: 0), message)
+        }
+        let index = line == lastElementLine ? elementIndexOnLine : 0
+        let location = source.locate(line: line, elementIndex: index, attribute: attribute)
+        return TraceError(kind, at: location, message)
+    }
+}
+
+/// Collects the first error libxml2 reports for one reader.
+final class ParserErrorSink {
+    struct Failure {
+        var line: Int
+        var column: Int
+        var message: String
+
+        func traceError(file: String) -> TraceError {
+            TraceError(.notWellFormed, at: SourceLocation(file: file, line: line, column: column), message)
+        }
+    }
+
+    private(set) var first: Failure?
+
+    func record(_ error: xmlError) {
+        guard first == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        var text = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        while let last = text.last, last.isNewline || last == " " { text.removeLast() }
+        if error.code == Int32(XML_ERR_INTERNAL_ERROR.rawValue) || text.contains("XML_PARSE_HUGE") || text.contains("huge") {
+            text += " (cvconform never lifts libxml2's limits)"
+        }
+        first = Failure(line: Int(error.line), column: Int(error.int2), message: "XML: " + text)
+    }
+}

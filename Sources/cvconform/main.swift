@@ -1,0 +1,3 @@
+import CVConformCommands
+
+await CVConform.runMain()
