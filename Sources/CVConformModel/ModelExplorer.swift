@@ -136,7 +136,7 @@ public enum ModelExplorer {
         for phase in graph.phases.sorted() { lines.append("    state \"\(phase)\" as \(id(phase))") }
         lines.append("    [*] --> \(id(graph.initial))")
         for edge in graph.edges {
-            let outputs = edge.outputs.isEmpty ? "ignored" : edge.outputs.joined(separator: ", ")
+            let outputs = edge.outputs.isEmpty ? "nothing" : edge.outputs.joined(separator: ", ")
             lines.append("    \(id(edge.from)) --> \(id(edge.to)): \(edge.input) / \(outputs) [\(edge.clauses.joined(separator: " "))]")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -1,0 +1,38 @@
+import CVConformTrace
+import Testing
+@testable import CVConformModel
+
+@Suite("CVCT machine: the relay")
+struct CVCTMachineTests {
+    @Test("Requests from the ICM become ASAI requests with the same parameters", arguments: [
+        ("icm>cvct login-request agent=1001 extension=4001", "cvct>ecs asai-login agent=1001 extension=4001", Clause.cvctLoginRequest),
+        ("icm>cvct drop-request session=s1 extension=4001", "cvct>ecs asai-drop session=s1 extension=4001", .cvctDropRequest),
+        ("icm>cvct logout-request agent=1001 extension=4001", "cvct>ecs asai-logout agent=1001 extension=4001", .cvctLogoutRequest),
+        ("ecs>cvct logged-in agent=1001 extension=4001", "cvct>icm login-confirmed agent=1001 extension=4001", .cvctLoggedIn),
+        ("ecs>cvct login-denied agent=1001 extension=4001 cause=extension-in-use",
+         "cvct>icm login-denied agent=1001 extension=4001 cause=extension-in-use", .cvctLoginDenied),
+        ("ecs>cvct progress session=s1 state=answered extension=4001", "cvct>icm answered session=s1 extension=4001", .cvctAnswered),
+        ("ecs>cvct progress session=s1 state=dropped extension=4001 by=phone", "cvct>icm dropped session=s1", .cvctDroppedByPhone),
+        ("ecs>cvct logged-out agent=1001 extension=4001 by=phone", "cvct>icm agent-logged-out agent=1001 extension=4001", .cvctLoggedOutByPhone),
+    ])
+    func relays(input: String, output: String, clause: Clause) {
+        var cvct = CVCTMachine(administration: administration)
+        let reaction = cvct.feed(input)
+        #expect(reaction.sent == [output])
+        #expect(reaction.clauses == [clause])
+    }
+
+    @Test("Other progress and logouts by request are not relayed (no echo)", arguments: [
+        ("ecs>cvct progress session=s1 state=offered vdn=5000", Clause.cvctOtherProgress),
+        ("ecs>cvct progress session=s1 state=queued skill=10", .cvctOtherProgress),
+        ("ecs>cvct progress session=s1 state=alerting extension=4001", .cvctOtherProgress),
+        ("ecs>cvct progress session=s1 state=dropped extension=4001 by=request", .cvctOtherProgress),
+        ("ecs>cvct logged-out agent=1001 extension=4001 by=request", .cvctLoggedOutByRequest),
+    ])
+    func silent(input: String, clause: Clause) {
+        var cvct = CVCTMachine(administration: administration)
+        let reaction = cvct.feed(input)
+        #expect(reaction.sent.isEmpty)
+        #expect(reaction.clauses == [clause])
+    }
+}
