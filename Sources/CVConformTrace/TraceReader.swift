@@ -290,7 +290,8 @@ public final class TraceReader {
         if textElement != nil {
             textBuffer += value
         } else if !value.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
-            throw error(.invalidTrace, line: currentLine(), "unexpected text '\(value.prefix(40))' outside title, description, covers and tag")
+            let shown = Values.splitList(value).joined(separator: " ").prefix(40)
+            throw error(.invalidTrace, line: currentLine(), "unexpected text '\(shown)' outside title, description, covers and tag")
         }
     }
 

@@ -1,0 +1,102 @@
+import CVConformTrace
+import Testing
+@testable import CVConformModel
+
+@Suite("Monitor: owed messages per channel, oldest first (contract section 4)")
+struct MonitorTests {
+    func monitor(_ texts: String...) -> Monitor {
+        var monitor = Monitor(administration: administration)
+        for text in texts {
+            guard case .allowed = monitor.observe(m(text)) else {
+                Issue.record("\(text) was rejected")
+                return monitor
+            }
+        }
+        return monitor
+    }
+
+    func rejection(_ monitor: inout Monitor, _ text: String) -> Rejection? {
+        if case .rejected(let rejection) = monitor.observe(m(text)) { return rejection }
+        return nil
+    }
+
+    @Test("A message from an environment role is always allowed, even when ignored")
+    func environmentAlwaysAllowed() {
+        var monitor = monitor()
+        #expect(monitor.observe(m("phone>ecs hangup extension=4001")) == .allowed(Reaction(clauses: [.ecsHangupIgnored])))
+        #expect(monitor.observe(m("browser>icm logout agent=1001")) == .allowed(Reaction(clauses: [.icmLogoutIgnored])))
+        #expect(monitor.isQuiescent)
+    }
+
+    @Test("A system message nobody owes is rejected, naming the clause that sent nothing")
+    func unowedRejected() throws {
+        var monitor = monitor()
+        let rejected = try #require(rejection(&monitor, "icm>browser acw-open agent=1001"))
+        #expect(rejected.position == 1)
+        #expect(rejected.owedOnChannel.isEmpty)
+        #expect(rejected.description.contains("nothing is owed on icm→browser"))
+    }
+
+    @Test("An echoed drop: the CVCT owes nothing after progress dropped by request")
+    func echoedDrop() throws {
+        var fresh = Monitor(administration: administration)
+        for text in ["browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",
+                     "cvct>ecs asai-login agent=1001 extension=4001", "ecs>cvct logged-in agent=1001 extension=4001",
+                     "cvct>icm login-confirmed agent=1001 extension=4001", "icm>browser acw-open agent=1001",
+                     "customer>icm session-request session=s1 media=realtime vdn=5000",
+                     "icm>ecs launch session=s1 vdn=5000 media=realtime",
+                     "ecs>cvct progress session=s1 state=offered vdn=5000", "ecs>phone alert session=s1 extension=4001",
+                     "ecs>cvct progress session=s1 state=alerting extension=4001", "phone>ecs answer extension=4001",
+                     "ecs>cvct progress session=s1 state=answered extension=4001", "cvct>icm answered session=s1 extension=4001",
+                     "icm>browser connect agent=1001 session=s1", "browser>icm release agent=1001 session=s1 button=drop",
+                     "icm>browser disconnect agent=1001 session=s1 reason=dropped", "icm>cvct drop-request session=s1 extension=4001",
+                     "cvct>ecs asai-drop session=s1 extension=4001",
+                     "ecs>cvct progress session=s1 state=dropped extension=4001 by=request",
+                     "ecs>phone clear session=s1 extension=4001"] {
+            guard case .allowed = fresh.observe(m(text)) else {
+                Issue.record("\(text) was rejected")
+                return
+            }
+        }
+        #expect(fresh.isQuiescent)
+        let rejected = try #require(rejection(&fresh, "cvct>icm dropped session=s1"))
+        #expect(rejected.clause == .cvctOtherProgress)
+    }
+
+    @Test("Messages owed on one channel must come in order; across channels in any order")
+    func channelOrder() throws {
+        let prefix = ["browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",
+                      "cvct>ecs asai-login agent=1001 extension=4001", "ecs>cvct logged-in agent=1001 extension=4001",
+                      "customer>icm session-request session=s1 media=realtime vdn=5000",
+                      "icm>ecs launch session=s1 vdn=5000 media=realtime"]
+        // alert (ecs→phone) may come before progress offered (ecs→cvct)…
+        var crossing = Monitor(administration: administration)
+        for text in prefix {
+            guard case .allowed = crossing.observe(m(text)) else { Issue.record("\(text) was rejected"); return }
+        }
+        guard case .allowed = crossing.observe(m("ecs>phone alert session=s1 extension=4001")) else {
+            Issue.record("alert before progress offered is another channel and must be allowed")
+            return
+        }
+        // …but progress alerting may not overtake progress offered.
+        let swapped = try #require(rejection(&crossing, "ecs>cvct progress session=s1 state=alerting extension=4001"))
+        #expect(swapped.owedOnChannel.first == m("ecs>cvct progress session=s1 state=offered vdn=5000"))
+        #expect(swapped.clause == .ecsLaunchDelivered)
+        #expect(swapped.roleState.contains("1001 alerting s1 at 4001"))
+    }
+
+    @Test("A rejected message changes nothing; what is owed stays owed")
+    func rejectedChangesNothing() {
+        var monitor = monitor("browser>icm login agent=1001 extension=4001")
+        _ = rejection(&monitor, "icm>cvct login-request agent=1001 extension=4002")
+        #expect(monitor.owedEmissions.map(\.message) == [m("icm>cvct login-request agent=1001 extension=4001")])
+        #expect(!monitor.isQuiescent)
+    }
+
+    @Test("A duplicate output is rejected")
+    func duplicate() {
+        var monitor = monitor("browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001")
+        #expect(rejection(&monitor, "icm>cvct login-request agent=1001 extension=4001") != nil)
+    }
+}
+

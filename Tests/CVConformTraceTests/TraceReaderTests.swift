@@ -1,0 +1,129 @@
+import Testing
+@testable import CVConformTrace
+
+@Suite("Trace reader: the format of contract section 4")
+struct TraceReaderTests {
+    @Test("Reads the header, the administration and the messages in order")
+    func readsEverything() throws {
+        let text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!-- a comment -->
+            <trace xmlns="urn:cvconform:trace:1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                   xsi:schemaLocation="urn:cvconform:trace:1 trace.rng" id="login-basic" profile="extended" expect="incomplete">
+              <tag>login</tag>
+              <title>An agent
+                 logs in</title>
+              <description>Why &amp; how.</description>
+              <covers>ICM-LOGIN-1  CVCT-1</covers>
+              <tag>smoke</tag>
+              <setup>
+                <agent id="0101" skills="10 20"/>
+                <agent id="1002" skills=""/>
+                <station extension="4001"/>
+                <vdn number="5000" skill="10"/>
+              </setup>
+              <msg from="browser" to="icm" type="login" agent="0101" extension="4001"/>
+              <msg from="icm" to="cvct" type="login-request" agent="0101" extension="4001"></msg>
+            </trace>
+            """
+        let trace = try Trace.read(text: text)
+        #expect(trace.header.id == "login-basic")
+        #expect(trace.header.profile == .extended)
+        #expect(trace.header.expect == .incomplete)
+        #expect(trace.header.title == "An agent logs in")
+        #expect(trace.header.description == "Why & how.")
+        #expect(trace.header.covers == ["ICM-LOGIN-1", "CVCT-1"])
+        #expect(trace.header.tags == ["login", "smoke"])
+        #expect(trace.header.setup.agents == [.init(id: "0101", skills: ["10", "20"]), .init(id: "1002", skills: [])])
+        #expect(trace.header.setup.stations == ["4001"])
+        #expect(trace.header.setup.vdns == [.init(number: "5000", skill: "10")])
+        #expect(trace.messages.map(\.compact) == [
+            "browser>icm login agent=0101 extension=4001", "icm>cvct login-request agent=0101 extension=4001",
+        ])
+        #expect(trace.entries[1].location.line == 18)
+    }
+
+    @Test("profile defaults to core; an empty trace with a setup reads")
+    func defaults() throws {
+        let trace = try Trace.read(text: #"<trace xmlns="urn:cvconform:trace:1" id="x" expect="pass"><setup/></trace>"#)
+        #expect(trace.header.profile == .core)
+        #expect(trace.entries.isEmpty)
+    }
+
+    @Test("Every progress state reads with its own parameters")
+    func progressStates() throws {
+        let trace = try Trace.read(text: traceText(
+            #"<msg from="ecs" to="cvct" type="progress" session="s1" state="offered" vdn="5000"/>"#,
+            #"<msg from="ecs" to="cvct" type="progress" session="s1" state="queued" skill="10"/>"#,
+            #"<msg from="ecs" to="cvct" type="progress" session="s1" state="alerting" extension="4001"/>"#,
+            #"<msg from="ecs" to="cvct" type="progress" session="s1" state="answered" extension="4001"/>"#,
+            #"<msg from="ecs" to="cvct" type="progress" session="s1" state="dropped" extension="4001" by="phone"/>"#
+        ))
+        #expect(trace.entries.count == 5)
+    }
+
+    @Test("Every message of the table reads on its own channel")
+    func wholeTable() throws {
+        for definition in MessageCatalog.definitions {
+            let state: String? = definition.type == .progress ? "dropped" : nil
+            let names = try #require(MessageCatalog.requiredParameters(of: definition, state: state))
+            let attributes = names.map { name -> String in
+                let value: String
+                switch MessageCatalog.domain(of: name) {
+                case .digits: value = "42"
+                case .token: value = "s-1"
+                case .oneOf(let words): value = name == "state" ? "dropped" : words[0]
+                }
+                return "\(name)=\"\(value)\""
+            }.joined(separator: " ")
+            let line = #"<msg from="\#(definition.channel.from)" to="\#(definition.channel.to)" type="\#(definition.type.rawValue)" \#(attributes)/>"#
+            #expect(readError(traceText(line)) == nil, "\(line)")
+        }
+    }
+
+    @Test("Writing and reading again gives the same trace")
+    func roundTrip() throws {
+        let original = try Trace.read(text: """
+            <trace xmlns="urn:cvconform:trace:1" id="round&amp;trip" profile="core" expect="fail">
+              <title>Quotes " and &lt;angles&gt;</title>
+              <covers>ECS-LOGIN-1</covers>
+              <tag>a</tag><tag>b</tag>
+              <setup><agent id="1" skills="2 3"/><station extension="4"/><vdn number="5" skill="2"/></setup>
+              <msg from="customer" to="icm" type="session-request" session="s&amp;1" media="messaging" vdn="5"/>
+              <msg from="ecs" to="cvct" type="progress" session="x" state="dropped" extension="4" by="request" invalid="true"/>
+            </trace>
+            """, name: "a.xml")
+        let written = TraceWriter.xml(original)
+        var again = try Trace.read(text: written, name: "a.xml")
+        #expect(again.header == original.header)
+        #expect(again.messages == original.messages)
+        #expect(again.entries.map(\.invalid) == [false, true])
+        again.entries = original.entries
+        #expect(TraceWriter.xml(again) == written)
+    }
+
+    @Test("A file streams from disk; a missing file or a folder is unreadable")
+    func files() throws {
+        let path = "/tmp/cvconform-reader-\(UInt32.random(in: 0...UInt32.max)).xml"
+        try traceText(#"<msg from="browser" to="icm" type="logout" agent="1001"/>"#).write(toFile: path)
+        defer { remove(path) }
+        let reader = try TraceReader(file: path)
+        _ = try reader.readHeader()
+        #expect(try reader.next()?.message.compact == "browser>icm logout agent=1001")
+        #expect(try reader.next() == nil)
+        #expect(throws: TraceError.self) { try TraceReader(file: path + ".missing") }
+        #expect(throws: TraceError.self) { try TraceReader(file: "/tmp") }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension String {
+    func write(toFile path: String) throws {
+        guard let handle = fopen(path, "w") else { throw TraceError(.unreadable, at: .unknown, "cannot write \(path)") }
+        fputs(self, handle)
+        fclose(handle)
+    }
+}
