@@ -91,7 +91,7 @@ public enum Clause: String, CaseIterable, Hashable, Sendable, Comparable {
     /// exercise them, so coverage does not ask for them; unit tests do.
     public var isRaceOnly: Bool {
         switch self {
-        case .ecsDropIgnored, .icmDroppedIgnored, .extLogoutWhileConnected, .extAnsweredWithoutIdleAgent,
+        case .ecsDropIgnored, .ecsLogoutIgnored, .icmDroppedIgnored, .extLogoutWhileConnected, .extAnsweredWithoutIdleAgent,
              .extLoginConfirmedAgain:
             return true
         default:

@@ -55,6 +55,17 @@ enum SourceText {
         return SourceLocation(file: name, line: line, column: column)
     }
 
+    /// Where `needle` first stands within the first `maxLines` lines.
+    func find(_ needle: String, maxLines: Int = 10_000) -> SourceLocation? {
+        let wanted = Array(needle.utf8)
+        for (offset, text) in lines(from: 1, count: maxLines).enumerated() where text.count >= wanted.count {
+            for index in 0...(text.count - wanted.count) where Array(text[index..<(index + wanted.count)]) == wanted {
+                return SourceLocation(file: name, line: offset + 1, column: Self.column(of: index, in: text))
+            }
+        }
+        return nil
+    }
+
     private static func column(of byteOffset: Int, in line: [UInt8]) -> Int {
         // Count characters, not bytes: continuation bytes do not start one.
         line[..<byteOffset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }

@@ -78,7 +78,9 @@ public final class TraceReader {
         xmlInitParser()
         let bytes = Array(text.utf8)
         let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
-        for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+        bytes.withUnsafeBytes { source in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+        }
         memory = buffer
         source = .memory(name, bytes)
         guard let base = buffer.baseAddress,
@@ -160,6 +162,12 @@ public final class TraceReader {
     private func step() throws(TraceError) -> Bool {
         let status = xmlTextReaderRead(reader)
         if let failure = errors.first {
+            // The parser reads ahead, so an entity bomb or loop can fail
+            // before the DOCTYPE node is reached: name the real culprit.
+            if phase == .beforeRoot, let doctype = source.find("<!DOCTYPE", maxLines: max(failure.line, 1)) {
+                throw TraceError(.doctype, at: doctype,
+                                 "a DOCTYPE is not allowed in a trace (no DTD or entity is ever processed; libxml2 stopped at line \(failure.line): \(failure.message.dropFirst(5)))")
+            }
             throw failure.traceError(file: source.name)
         }
         if status < 0 {
@@ -178,8 +186,9 @@ public final class TraceReader {
         case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
             try text()
         case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-            throw error(.doctype, line: currentLine(),
-                        "a DOCTYPE is not allowed in a trace (no DTD or entity is ever processed)")
+            // The parser has read past the DOCTYPE by now: find it in the text.
+            let location = source.find("<!DOCTYPE") ?? SourceLocation(file: source.name, line: currentLine(), column: 1)
+            throw TraceError(.doctype, at: location, "a DOCTYPE is not allowed in a trace (no DTD or entity is ever processed)")
         case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue):
             throw error(.doctype, line: currentLine(), "entity references are not allowed in a trace")
         default:
@@ -477,10 +486,12 @@ public final class TraceReader {
     }
 
     private func currentLine() -> Int {
-        guard let node = xmlTextReaderCurrentNode(reader) else {
-            return Int(xmlTextReaderGetParserLineNumber(reader))
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let line = Int(xmlGetLineNo(node))
+            if line > 0 { return line }
         }
-        return Int(xmlGetLineNo(node))
+        // Nodes without a line of their own (a DOCTYPE): the parser's line.
+        return Int(xmlTextReaderGetParserLineNumber(reader))
     }
 
     private static func collapse(_ text: String) -> String {
