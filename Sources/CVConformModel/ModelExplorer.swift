@@ -94,6 +94,7 @@ public enum ModelExplorer {
         var machine = Machine(administration: administration)
         var edges = Set<Edge>()
         var phases: [String] = [initial]
+        var seenClauses = Set<Clause>()
         for step in 0..<steps {
             if step % 48 == 0 { machine = Machine(administration: administration) }
             let message = universe[Int(random.next() % UInt64(universe.count))]
@@ -109,7 +110,10 @@ public enum ModelExplorer {
             } else {
                 concerns = false
             }
-            guard before.phase != after.phase || concerns || role == .cvct else { continue }
+            // Also draw the first sighting of every clause, so each appears.
+            let firstSighting = reaction.clauses.contains { !seenClauses.contains($0) }
+            seenClauses.formUnion(reaction.clauses)
+            guard before.phase != after.phase || concerns || firstSighting || role == .cvct else { continue }
             if !phases.contains(after.phase) { phases.append(after.phase) }
             var outputs: [String] = []
             for emission in reaction.emissions where !outputs.contains(emission.message.type.rawValue) {

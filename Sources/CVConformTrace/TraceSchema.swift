@@ -126,8 +126,12 @@ public enum TraceSchema {
         guard let schema = parsedSchema else { return problems.items + ["the generated schema does not parse"] }
         defer { xmlRelaxNGFree(schema) }
         let options = Int32(XML_PARSE_NONET.rawValue)
+        // Parse errors go to the list, not to standard error (libxml2 keeps
+        // this handler per thread).
+        xmlSetStructuredErrorFunc(context, handler)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         guard let document = xmlReadFile(path, nil, options) else {
-            return ["\(path): not well-formed XML"]
+            return problems.items.isEmpty ? ["\(path): not well-formed XML"] : problems.items
         }
         defer { xmlFreeDoc(document) }
         guard let validator = xmlRelaxNGNewValidCtxt(schema) else { return ["cannot create a validator"] }

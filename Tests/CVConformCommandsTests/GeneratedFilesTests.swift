@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import CVConformModel
+import CVConformTrace
+
+@Suite("Generated files under spec/ are up to date, and say what the code does")
+struct GeneratedFilesTests {
+    @Test("spec/diagrams/ROLE.mmd matches the model (regenerate: cvconform diagram --output spec/diagrams)",
+          arguments: Role.systemRoles)
+    func diagram(_ role: Role) throws {
+        let checkedIn = try String(contentsOfFile: repositoryRoot + "/spec/diagrams/\(role.rawValue).mmd", encoding: .utf8)
+        #expect(checkedIn == ModelExplorer.mermaid(ModelExplorer.explore(role)))
+    }
+
+    @Test("The diagrams show every clause of their role")
+    func diagramsShowEveryClause() {
+        for role in Role.systemRoles {
+            let text = ModelExplorer.mermaid(ModelExplorer.explore(role))
+            for clause in Clause.allCases where clause.role == role {
+                #expect(text.contains(clause.id + "]") || text.contains(clause.id + " "), "\(clause.id) missing from \(role)")
+            }
+        }
+    }
+
+    @Test("spec/trace.rng matches the catalog (regenerate: cvconform schema --output spec/trace.rng)")
+    func schemaCurrent() throws {
+        let checkedIn = try String(contentsOfFile: repositoryRoot + "/spec/trace.rng", encoding: .utf8)
+        #expect(checkedIn == TraceSchema.relaxNG())
+    }
+
+    @Test("spec/requirements.md names every clause the model cites, and no other")
+    func requirementsListEveryClause() throws {
+        let text = try String(contentsOfFile: repositoryRoot + "/spec/requirements.md", encoding: .utf8)
+        var headed = Set<String>()
+        for line in text.split(separator: "\n") where line.hasPrefix("### ") {
+            headed.insert(String(line.dropFirst(4).split(separator: " ")[0]))
+        }
+        #expect(headed == Set(Clause.allCases.map(\.id)))
+    }
+
+    @Test("The schema accepts every trace of the suite")
+    func schemaAcceptsSuite() throws {
+        let enumerator = try #require(FileManager.default.enumerator(atPath: repositoryRoot + "/traces"))
+        var count = 0
+        while let relative = enumerator.nextObject() as? String {
+            guard relative.hasSuffix(".xml") else { continue }
+            count += 1
+            let problems = TraceSchema.check(file: repositoryRoot + "/traces/" + relative)
+            #expect(problems.isEmpty, "\(relative): \(problems)")
+        }
+        #expect(count >= 60)
+    }
+
+    /// What RELAX NG cannot say: how often `invalid` appears and in which
+    /// traces. validate refuses these; the schema lets them through.
+    static let beyondTheSchema: Set<String> = [
+        "fail-without-invalid.xml", "invalid-in-incomplete.xml", "invalid-in-pass.xml", "invalid-twice.xml",
+        "doctype.xml", "external-dtd.xml", "parameter-entity.xml",
+    ]
+
+    @Test("The schema rejects every other malformed fixture")
+    func schemaRejectsFixtures() throws {
+        for folder in ["malformed", "hostile"] {
+            let path = repositoryRoot + "/Tests/Fixtures/" + folder
+            for name in try FileManager.default.contentsOfDirectory(atPath: path) where name.hasSuffix(".xml") {
+                let problems = TraceSchema.check(file: path + "/" + name)
+                #expect(problems.isEmpty == Self.beyondTheSchema.contains(name), "\(name): \(problems)")
+            }
+        }
+    }
+}
