@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cvconform", targets: ["cvconform"]),
+        .executable(name: "cvconform-example", targets: ["cvconform-example"]),
         .library(name: "CVConformTrace", targets: ["CVConformTrace"]),
         .library(name: "CVConformModel", targets: ["CVConformModel"]),
     ],
@@ -34,6 +35,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cvconform", dependencies: ["CVConformCommands"]),
+        // An implementation of the system written apart from the reference
+        // model (three actors), speaking the JSON Lines protocol: a worked
+        // example for implementers and a fixture for the adapter tests.
+        .executableTarget(name: "cvconform-example", path: "Sources/ExampleImplementation"),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports"]),
