@@ -24,13 +24,16 @@ let package = Package(
         .target(name: "CVConformTrace", dependencies: ["CLibXML2"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
-        // Reports: JSON values, atomic files, the validate report.
-        .target(name: "CVConformReports", dependencies: ["CVConformTrace", "CVConformModel"]),
+        // The harness: implementations under test (reference, subprocess,
+        // TCP), the replay engine of contract section 5, recording.
+        .target(name: "CVConformHarness", dependencies: ["CVConformTrace", "CVConformModel"]),
+        // Reports: JSON values, atomic files, the validate and run reports.
+        .target(name: "CVConformReports", dependencies: ["CVConformTrace", "CVConformModel", "CVConformHarness"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
-                "CVConformTrace", "CVConformModel", "CVConformReports",
+                "CVConformTrace", "CVConformModel", "CVConformHarness", "CVConformReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +44,7 @@ let package = Package(
         .executableTarget(name: "cvconform-example", path: "Sources/ExampleImplementation"),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace"]),
+        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformModel", "CVConformTrace"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformModel", "CVConformTrace"]),
     ],

@@ -1,4 +1,5 @@
 import CVConformModel
+import CVConformHarness
 import CVConformTrace
 
 /// The reports of `cvconform validate`: the JSON of contract section 6 and

@@ -1,0 +1,87 @@
+import ArgumentParser
+import CVConformHarness
+import Foundation
+
+/// How to reach the implementation under test, and the replay timing:
+/// shared by `run` and `record`.
+struct ImplementationOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Run this command (through /bin/sh) and speak JSON Lines on its stdin/stdout (contract section 5).",
+        valueName: "command"))
+    var exec: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Speak JSON Lines to a server at this address instead.", valueName: "host:port"))
+    var connect: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for each expected output.", valueName: "seconds"))
+    var timeout: Double = 2
+
+    @Option(name: .customLong("quiet-period"), help: ArgumentHelp(
+        "Seconds to listen for stray outputs after a trace's last message.", valueName: "seconds"))
+    var quietPeriod: Double = 0.1
+
+    @Option(name: .customLong("startup-timeout"), help: ArgumentHelp(
+        "Seconds an implementation may take to answer hello.", valueName: "seconds"))
+    var startupTimeout: Double = 10
+
+    func validate() throws {
+        if exec != nil && connect != nil { throw ValidationError("give --exec or --connect, not both") }
+        for (name, value) in [("--timeout", timeout), ("--quiet-period", quietPeriod), ("--startup-timeout", startupTimeout)]
+        where !(value > 0 && value <= 3600) {
+            throw ValidationError("\(name) must be a number of seconds between 0 and 3600")
+        }
+        if let connect { _ = try endpoint(connect) }
+    }
+
+    var replayOptions: ReplayOptions {
+        ReplayOptions(timeout: .milliseconds(Int(timeout * 1000)), quietPeriod: .milliseconds(Int(quietPeriod * 1000)))
+    }
+
+    /// A fresh implementation each time it is called.
+    func factory() throws -> SuiteRunner.Factory {
+        let startup = Duration.milliseconds(Int(startupTimeout * 1000))
+        let answer = Duration.milliseconds(Int(timeout * 1000))
+        if let exec {
+            return { WireImplementation(endpoint: .command(exec), startupTimeout: startup, answerTimeout: answer) }
+        }
+        if let connect {
+            let endpoint = try endpoint(connect)
+            return { WireImplementation(endpoint: endpoint, startupTimeout: startup, answerTimeout: answer) }
+        }
+        return { ReferenceImplementation() }
+    }
+
+    /// What the reports call the implementation before it has said its name.
+    var label: String { exec ?? connect ?? ReferenceImplementation.name }
+
+    private func endpoint(_ address: String) throws -> WireImplementation.Endpoint {
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]), port > 0 else {
+            throw ValidationError("--connect takes HOST:PORT, e.g. 127.0.0.1:7000 (got '\(address)')")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return .tcp(host: host.isEmpty ? "127.0.0.1" : host, port: port)
+    }
+}
+
+/// Kills implementation processes on Ctrl-C or SIGTERM, so none outlives
+/// the harness; reports already written are complete files (atomic).
+enum InterruptHandling {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    static func install() {
+        guard sources.isEmpty else { return }
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                killAllImplementationProcesses()
+                FileHandle.standardError.write(Data("cvconform: interrupted; implementation processes stopped\n".utf8))
+                exit(130)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

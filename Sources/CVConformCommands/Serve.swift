@@ -1,0 +1,44 @@
+import ArgumentParser
+import CVConformHarness
+import CVConformTrace
+import Foundation
+
+extension CVConform {
+    /// `cvconform serve [--roles icm,cvct,ecs]`
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the reference model as an implementation speaking JSON Lines on stdin/stdout.",
+            discussion: """
+                For comparing an implementation with the reference over the same wire, and for trying the \
+                harness: cvconform run traces --exec 'cvconform serve'. --roles plays a subset of the system.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The system roles to play, comma-separated.", valueName: "roles"))
+        var roles: String = "icm,cvct,ecs"
+
+        mutating func run() async throws {
+            var played = Set<Role>()
+            for name in roles.split(separator: ",") {
+                guard let role = Role(rawValue: name.trimmingCharacters(in: .whitespaces)), role.isSystem else {
+                    throw ValidationError("'\(name)' is not a system role (icm, cvct, ecs)")
+                }
+                played.insert(role)
+            }
+            guard !played.isEmpty else { throw ValidationError("--roles needs at least one of icm, cvct, ecs") }
+            var server = ReferenceServer(roles: played)
+            while let line = readLine(strippingNewline: true) {
+                guard let answers = server.handle(line) else { break }
+                var text = ""
+                for answer in answers {
+                    if answer.hasPrefix("\u{1}") {
+                        FileHandle.standardError.write(Data((answer.dropFirst() + "\n").utf8))
+                    } else {
+                        text += answer + "\n"
+                    }
+                }
+                if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+            }
+        }
+    }
+}

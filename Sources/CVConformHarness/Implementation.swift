@@ -1,0 +1,61 @@
+import CVConformTrace
+
+/// What an implementation says of itself in `hello` (contract section 5).
+public struct Greeting: Hashable, Sendable {
+    public var implementation: String
+    /// The system roles it plays: any non-empty subset of icm, cvct, ecs.
+    public var roles: Set<Role>
+    /// Whether it reports messages between its own roles.
+    public var reportsInternal: Bool
+
+    public init(implementation: String, roles: Set<Role>, reportsInternal: Bool) {
+        self.implementation = implementation
+        self.roles = roles
+        self.reportsInternal = reportsInternal
+    }
+}
+
+/// Why the harness could not go on talking to an implementation. Any of
+/// these makes the trace `error`, never `fail`: the implementation did not
+/// get as far as being judged.
+public struct HarnessFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable {
+        /// It could not be started or reached.
+        case unavailable
+        /// It exited or closed the connection.
+        case exited
+        /// It did not answer in time where an answer is owed (hello, reset).
+        case timeout
+        /// It wrote something the wire protocol does not allow.
+        case protocolViolation
+        /// It wrote more than the harness will buffer.
+        case flood
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// An implementation under test: plays some system roles, takes stimuli and
+/// produces outputs. One instance serves a whole suite, reset between traces.
+public protocol ImplementationUnderTest: AnyObject, Sendable {
+    /// Starts the implementation (or connects to it) and exchanges `hello`.
+    func start() async throws(HarnessFailure) -> Greeting
+    /// Forgets all state and loads a trace's administration.
+    func reset(trace: String, setup: Administration) async throws(HarnessFailure)
+    /// Sends one stimulus.
+    func send(_ message: Message) async throws(HarnessFailure)
+    /// The next output, or nil when none arrives within `timeout`.
+    func receive(timeout: Duration) async throws(HarnessFailure) -> Message?
+    /// The last lines the implementation logged (its stderr), oldest first.
+    func logTail() async -> [String]
+    /// Says goodbye and makes sure nothing of it keeps running.
+    func stop() async
+}

@@ -1,0 +1,59 @@
+import CVConformTrace
+
+/// Drives a trace's stimuli through an implementation and writes down what it
+/// does: the way a spec author writes only the stimuli and lets the
+/// reference model fill in the rest.
+public enum Recorder {
+    /// The recorded trace: the same header (expect `pass`), the stimuli in
+    /// their order, each followed by every message it caused.
+    public static func record(
+        _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, quietPeriod: Duration
+    ) async throws(HarnessFailure) -> Trace {
+        guard greeting.roles == Set(Role.systemRoles), greeting.reportsInternal else {
+            throw HarnessFailure(.unavailable,
+                                 "recording needs an implementation that plays icm, cvct and ecs and reports internal messages; "
+                                 + "\(greeting.implementation) plays \(greeting.roles.sorted().map(\.rawValue).joined(separator: ", "))"
+                                 + (greeting.reportsInternal ? "" : " without internal messages"))
+        }
+        try await implementation.reset(trace: trace.header.id, setup: trace.header.setup)
+        var recorded = Trace(header: trace.header, entries: [], file: trace.file)
+        recorded.header.expect = .pass
+        for entry in trace.entries where !entry.message.from.isSystem {
+            try await implementation.send(entry.message)
+            recorded.entries.append(TraceEntry(message: entry.message))
+            while let output = try await implementation.receive(timeout: quietPeriod) {
+                recorded.entries.append(TraceEntry(message: output))
+            }
+        }
+        return recorded
+    }
+
+    /// A line diff of two message lists (compact form), for `record --update`.
+    public static func diff(old: [Message], new: [Message]) -> [String] {
+        let a = old.map(\.compact)
+        let b = new.map(\.compact)
+        // Longest common subsequence table, from the end.
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+            }
+        }
+        var lines: [String] = []
+        var i = 0
+        var j = 0
+        while i < a.count || j < b.count {
+            if i < a.count && j < b.count && a[i] == b[j] {
+                i += 1
+                j += 1
+            } else if j < b.count && (i == a.count || table[i][j + 1] >= table[i + 1][j]) {
+                lines.append("+ \(j + 1): \(b[j])")
+                j += 1
+            } else {
+                lines.append("- \(i + 1): \(a[i])")
+                i += 1
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,57 @@
+import CVConformModel
+import CVConformTrace
+
+/// The built-in reference implementation: the same role machines as the
+/// monitor, wired together in-process. Plays icm, cvct and ecs and reports
+/// internal messages, so a replay checks every message of a trace.
+public final class ReferenceImplementation: ImplementationUnderTest, @unchecked Sendable {
+    // Confined to the one task that drives it; the harness never shares an
+    // implementation between tasks.
+    private var system = ReferenceSystem(administration: Administration())
+    private var outputs: [Message] = []
+    private var nextOutput = 0
+
+    public static let name = "cvconform reference model"
+
+    public init() {}
+
+    public func start() async throws(HarnessFailure) -> Greeting {
+        Greeting(implementation: Self.name, roles: Set(Role.systemRoles), reportsInternal: true)
+    }
+
+    public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+        system = ReferenceSystem(administration: setup)
+        outputs.removeAll(keepingCapacity: true)
+        nextOutput = 0
+    }
+
+    /// Delivers the stimulus and every message it causes, breadth first, so
+    /// each channel's messages come out in the order their role sent them.
+    public func send(_ message: Message) async throws(HarnessFailure) {
+        if nextOutput == outputs.count {
+            outputs.removeAll(keepingCapacity: true)
+            nextOutput = 0
+        }
+        var pending = [message]
+        var index = 0
+        while index < pending.count {
+            let current = pending[index]
+            index += 1
+            guard let reaction = system.deliver(current) else { continue }
+            for emission in reaction.emissions {
+                outputs.append(emission.message)
+                if emission.message.to.isSystem { pending.append(emission.message) }
+            }
+        }
+    }
+
+    public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+        guard nextOutput < outputs.count else { return nil }
+        defer { nextOutput += 1 }
+        return outputs[nextOutput]
+    }
+
+    public func logTail() async -> [String] { [] }
+
+    public func stop() async {}
+}

@@ -1,0 +1,93 @@
+import CVConformTrace
+
+/// Replays a list of trace files against one implementation: one process
+/// (or connection) serves the suite, `reset` between traces; after an
+/// `error` the next trace gets a fresh one.
+public final class SuiteRunner {
+    public typealias Factory = @Sendable () -> ImplementationUnderTest
+
+    private let makeImplementation: Factory
+    private let options: ReplayOptions
+    private var implementation: ImplementationUnderTest?
+    private var greeting: Greeting?
+    /// Starts that failed in a row; after two, the rest is not tried again.
+    private var failedStarts = 0
+    private var lastStartFailure: HarnessFailure?
+
+    /// The implementation's name from `hello`, once it has said it.
+    public private(set) var implementationName: String?
+
+    public init(options: ReplayOptions, makeImplementation: @escaping Factory) {
+        self.options = options
+        self.makeImplementation = makeImplementation
+    }
+
+    /// Replays one file: read, start the implementation if needed, replay.
+    public func run(file: String) async -> ReplayResult {
+        let trace: Trace
+        do {
+            trace = try Trace.read(file: file)
+        } catch {
+            var result = ReplayResult(id: Self.fallbackID(file), file: file, verdict: .error,
+                                      detail: "the trace is malformed: \(error)")
+            result.failure = HarnessFailure(.protocolViolation, error.description)
+            return result
+        }
+        return await run(trace)
+    }
+
+    /// Replays one trace in memory.
+    public func run(_ trace: Trace) async -> ReplayResult {
+        let file = trace.file ?? ""
+        if let lastStartFailure, failedStarts >= 2 {
+            var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
+                                      detail: "not replayed: the implementation could not be started (\(lastStartFailure.message))", trace: trace)
+            result.failure = lastStartFailure
+            return result
+        }
+        let current: ImplementationUnderTest
+        let greeting: Greeting
+        if let implementation, let known = self.greeting {
+            current = implementation
+            greeting = known
+        } else {
+            let fresh = makeImplementation()
+            do {
+                greeting = try await fresh.start()
+                current = fresh
+                implementation = fresh
+                self.greeting = greeting
+                implementationName = greeting.implementation
+                failedStarts = 0
+            } catch {
+                failedStarts += 1
+                lastStartFailure = error
+                var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
+                                          detail: "the implementation did not start: \(error.message)", trace: trace)
+                result.failure = error
+                result.log = await fresh.logTail()
+                await fresh.stop()
+                return result
+            }
+        }
+        let result = await Replayer.replay(trace, on: current, greeting: greeting, options: options)
+        if result.verdict == .error {
+            await current.stop()
+            implementation = nil
+            self.greeting = nil
+        }
+        return result
+    }
+
+    /// Stops the implementation (end of the suite).
+    public func finish() async {
+        await implementation?.stop()
+        implementation = nil
+        greeting = nil
+    }
+
+    static func fallbackID(_ file: String) -> String {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        return name.hasSuffix(".xml") ? String(name.dropLast(4)) : name
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import CVConformTrace
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An implementation that speaks the JSON Lines protocol of contract
+/// section 5: a command run as a child process (`--exec`), or a server
+/// reached over TCP (`--connect`).
+public final class WireImplementation: ImplementationUnderTest, @unchecked Sendable {
+    public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
+        case command(String)
+        case tcp(host: String, port: UInt16)
+
+        public var description: String {
+            switch self {
+            case .command(let command): return command
+            case .tcp(let host, let port): return "\(host):\(port)"
+            }
+        }
+    }
+
+    public let endpoint: Endpoint
+    /// How long `hello` may take (a process may be slow to start).
+    public let startupTimeout: Duration
+    /// How long `reset` and a blocked write may take.
+    public let answerTimeout: Duration
+
+    // Confined to the one task that drives this implementation.
+    private var connection: LineConnection?
+    private var child: ChildProcess?
+    private var socket: Int32?
+    private let log = LogTail()
+
+    public init(endpoint: Endpoint, startupTimeout: Duration = .seconds(10), answerTimeout: Duration = .seconds(2)) {
+        self.endpoint = endpoint
+        self.startupTimeout = startupTimeout
+        self.answerTimeout = answerTimeout
+    }
+
+    deinit {
+        child?.kill()
+        if let socket { close(socket) }
+    }
+
+    public func start() async throws(HarnessFailure) -> Greeting {
+        await stop()
+        try open()
+        try write(WireProtocol.hello())
+        switch try await nextLine(timeout: startupTimeout, waitingFor: "hello") {
+        case .hello(let greeting, let version):
+            guard version == WireProtocol.version else {
+                throw HarnessFailure(.protocolViolation,
+                                     "the implementation speaks protocol \"\(version)\"; the harness speaks \"\(WireProtocol.version)\"")
+            }
+            return greeting
+        case .ready, .message:
+            throw HarnessFailure(.protocolViolation, "the implementation did not answer hello with hello")
+        }
+    }
+
+    public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+        try write(WireProtocol.reset(trace: trace, setup: setup))
+        while true {
+            switch try await nextLine(timeout: answerTimeout, waitingFor: "ready (after reset)") {
+            case .ready: return
+            case .message: continue // late output of the previous trace
+            case .hello: throw HarnessFailure(.protocolViolation, "the implementation answered reset with hello")
+            }
+        }
+    }
+
+    public func send(_ message: Message) async throws(HarnessFailure) {
+        try write(WireProtocol.message(message))
+    }
+
+    public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+        guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
+        switch await connection.inbox.next(timeout: timeout) {
+        case .timeout: return nil
+        case .closed(let failure): throw failure
+        case .line(let line):
+            switch try WireProtocol.parse(line) {
+            case .message(let message): return message
+            case .ready: throw HarnessFailure(.protocolViolation, "the implementation wrote ready without a reset")
+            case .hello: throw HarnessFailure(.protocolViolation, "the implementation wrote hello in the middle of a trace")
+            }
+        }
+    }
+
+    public func logTail() async -> [String] { log.snapshot }
+
+    public func stop() async {
+        if connection != nil { try? write(WireProtocol.bye()) }
+        if let child {
+            child.finish(grace: .milliseconds(500))
+        }
+        if let socket {
+            shutdown(socket, Int32(SHUT_RDWR))
+            close(socket)
+        }
+        child = nil
+        socket = nil
+        connection = nil
+    }
+
+    // MARK: - Opening
+
+    private func open() throws(HarnessFailure) {
+        switch endpoint {
+        case .command(let command):
+            let process = try ChildProcess(command: command)
+            child = process
+            let log = self.log
+            LineConnection.readLines(from: process.stderrDescriptor, name: "cvconform-stderr", line: { log.append($0) }, end: { _ in })
+            connection = LineConnection(readDescriptor: process.stdoutDescriptor, writeDescriptor: process.stdinDescriptor) {
+                let how = process.describeExit() ?? "closed its output"
+                return HarnessFailure(.exited, "the implementation \(how)")
+            }
+        case .tcp(let host, let port):
+            let descriptor = try Self.connect(host: host, port: port, timeout: startupTimeout)
+            socket = descriptor
+            connection = LineConnection(readDescriptor: dup(descriptor), writeDescriptor: descriptor) {
+                HarnessFailure(.exited, "the implementation closed the connection")
+            }
+        }
+    }
+
+    private func write(_ line: String) throws(HarnessFailure) {
+        guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
+        do {
+            try connection.write(line, timeout: answerTimeout)
+        } catch {
+            if error.kind == .exited, let how = child?.describeExit() {
+                throw HarnessFailure(.exited, "the implementation \(how)")
+            }
+            throw error
+        }
+    }
+
+    private func nextLine(timeout: Duration, waitingFor what: String) async throws(HarnessFailure) -> WireProtocol.Incoming {
+        guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
+        switch await connection.inbox.next(timeout: timeout) {
+        case .timeout: throw HarnessFailure(.timeout, "the implementation did not answer with \(what) within \(timeout)")
+        case .closed(let failure): throw failure
+        case .line(let line): return try WireProtocol.parse(line)
+        }
+    }
+
+    private static func connect(host: String, port: UInt16, timeout: Duration) throws(HarnessFailure) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw HarnessFailure(.unavailable, "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let descriptor = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            guard descriptor >= 0 else { continue }
+            let flags = fcntl(descriptor, F_GETFL)
+            _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
+            var result = Glibc.connect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen)
+            if result != 0 && errno == EINPROGRESS {
+                var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+                if poll(&poller, 1, milliseconds) == 1 {
+                    var socketError: Int32 = 0
+                    var length = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &socketError, &length)
+                    result = socketError == 0 ? 0 : -1
+                    if socketError != 0 { errno = socketError }
+                } else {
+                    errno = ETIMEDOUT
+                }
+            }
+            if result == 0 {
+                _ = fcntl(descriptor, F_SETFL, flags) // reads block on the reader thread
+                _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+                return descriptor
+            }
+            lastError = String(cString: strerror(errno))
+            close(descriptor)
+        }
+        throw HarnessFailure(.unavailable, "cannot connect to \(host):\(port): \(lastError)")
+    }
+}

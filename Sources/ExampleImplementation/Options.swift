@@ -1,0 +1,115 @@
+// The command line, and the mistakes this implementation can be asked to make
+// so that the harness's own tests can see it catch them.
+
+import Foundation
+
+/// One deliberate mistake, chosen with `--fault NAME`. Each breaks exactly one
+/// thing; `swap-channels` is the exception that proves the rule: it reorders
+/// output in a way the contract allows, so it must still conform.
+enum Fault: String, CaseIterable, Sendable {
+    /// The CVCT relays a progress dropped by request to the ICM as `dropped`.
+    case echoDrop = "echo-drop"
+    /// The ECS gives a session to the agent that became available last.
+    case noMostIdle = "no-most-idle"
+    /// The ECS checks extension-in-use before agent-logged-in.
+    case wrongCauseOrder = "wrong-cause-order"
+    /// The ICM sends every acw-open twice.
+    case noQuiet = "no-quiet"
+    /// The ICM accepts Drop on a messaging session (reason `dropped`).
+    case ignoreWrongButton = "ignore-wrong-button"
+    /// Exit with status 3 right after answering hello.
+    case crashAfterHello = "crash-after-hello"
+    /// Answer hello and reset, then nothing ever again.
+    case hang
+    /// Answer every msg with a line that is not JSON.
+    case garbage
+    /// After each stimulus, write 100000 acw-open lines.
+    case flood
+    /// Say protocol "2" in hello.
+    case wrongProtocol = "wrong-protocol"
+    /// Exit 0 on the third stimulus after a reset.
+    case exitMidTrace = "exit-mid-trace"
+    /// The ICM follows every disconnect with an acw-close.
+    case extraOutput = "extra-output"
+    /// Write the messages of different channels in reverse order of sending,
+    /// each channel's own messages still in order (allowed: must conform).
+    case swapChannels = "swap-channels"
+}
+
+struct Options {
+    var roles: [Role] = Role.system
+    var listenPort: UInt16?
+    var fault: Fault?
+
+    static let usage = """
+        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME]
+
+        An implementation of the ICM, CVCT and ECS servers (three actors) that
+        speaks the cvconform JSON Lines protocol (CONTRACT.md section 5).
+
+          --roles LIST    play only these system roles (comma separated, any
+                          non-empty subset of icm, cvct, ecs; default all three)
+          --listen PORT   serve the protocol over TCP on 127.0.0.1:PORT, one
+                          connection at a time, instead of stdin/stdout
+                          (0 picks a free port; the port is printed on stderr)
+          --fault NAME    make one deliberate mistake, for testing the harness:
+                          \(Fault.allCases.map(\.rawValue).joined(separator: ", "))
+          --help          show this help
+        """
+
+    enum Parsed {
+        case run(Options)
+        case help
+        case usageError(String)
+    }
+
+    static func parse(_ arguments: [String]) -> Parsed {
+        var options = Options()
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            // Accept both `--name value` and `--name=value`.
+            var name = argument
+            var value: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                value = String(argument[argument.index(after: equals)...])
+            }
+            func takeValue() -> String? {
+                if let value { return value }
+                return rest.popFirst()
+            }
+            switch name {
+            case "--help", "-h":
+                return .help
+            case "--roles":
+                guard let list = takeValue() else { return .usageError("--roles needs a list") }
+                var roles: [Role] = []
+                for name in list.split(separator: ",", omittingEmptySubsequences: false) {
+                    let trimmed = name.trimmingCharacters(in: .whitespaces)
+                    guard let role = Role(rawValue: trimmed), Role.system.contains(role) else {
+                        return .usageError("--roles: '\(trimmed)' is not icm, cvct or ecs")
+                    }
+                    if !roles.contains(role) { roles.append(role) }
+                }
+                guard !roles.isEmpty else { return .usageError("--roles needs at least one role") }
+                // Report them in the contract's order whatever order was given.
+                options.roles = Role.system.filter(roles.contains)
+            case "--listen":
+                guard let text = takeValue(), let port = UInt16(text) else {
+                    return .usageError("--listen needs a port number (0-65535)")
+                }
+                options.listenPort = port
+            case "--fault":
+                guard let text = takeValue() else { return .usageError("--fault needs a name") }
+                if text == "none" { options.fault = nil; continue }
+                guard let fault = Fault(rawValue: text) else {
+                    return .usageError("--fault: unknown fault '\(text)'")
+                }
+                options.fault = fault
+            default:
+                return .usageError("unknown argument '\(argument)'")
+            }
+        }
+        return .run(options)
+    }
+}

@@ -1,0 +1,125 @@
+// The network between the three servers. In a real deployment the ICM, the
+// CVCT and the ECS are separate machines joined by links that keep each link's
+// messages in order; here each server is an actor with a mailbox, and the
+// router plays the links. It also taps every message a played role sends and
+// reports it to the harness (internal: true).
+
+import Foundation
+
+/// A server: it handles the messages it receives one at a time, in order, and
+/// answers each with the messages it sends, in the order it sends them.
+protocol Server: Actor {
+    func receive(_ message: Message) -> [Message]
+}
+
+actor Router {
+    private let played: Set<Role>
+    private let output: LineWriter
+    private let fault: Fault?
+
+    /// One mailbox per played role, drained by that role's own task, so a role
+    /// handles its messages strictly in arrival order (an actor alone does not
+    /// promise FIFO between calls from different tasks; a mailbox does).
+    private var mailboxes: [Role: AsyncStream<Message>.Continuation] = [:]
+    private var workers: [Task<Void, Never>] = []
+
+    /// Messages delivered but not yet handled. Zero means the system is quiet:
+    /// every consequence of the last stimulus has been sent.
+    private var inFlight = 0
+    private var quietWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// With `swap-channels`, the messages of one stimulus, held back until the
+    /// system is quiet and then written channel by channel.
+    private var heldBack: [Message] = []
+
+    init(played: Set<Role>, output: LineWriter, fault: Fault?) {
+        self.played = played
+        self.output = output
+        self.fault = fault
+    }
+
+    /// Connects the servers. Each gets a mailbox and a task that feeds it.
+    func start(_ servers: [Role: any Server]) {
+        for (role, server) in servers where played.contains(role) {
+            let (stream, continuation) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .unbounded)
+            mailboxes[role] = continuation
+            workers.append(Task { await Self.drain(stream, into: server, router: self) })
+        }
+    }
+
+    /// A role's task: hand it its messages one by one, then pass on what it sent.
+    private static func drain(_ mailbox: AsyncStream<Message>, into server: any Server, router: Router) async {
+        for await message in mailbox {
+            let sent = await server.receive(message)
+            await router.handled(message, sent: sent)
+        }
+    }
+
+    /// Feeds one stimulus from the environment (or from a role this process
+    /// does not play) to its role, and returns once the system is quiet.
+    func process(_ stimulus: Message) async {
+        deliver(stimulus)
+        if inFlight > 0 {
+            await withCheckedContinuation { quietWaiters.append($0) }
+        }
+        if fault == .swapChannels { writeHeldBack() }
+    }
+
+    /// Stops the servers' tasks (at reset, and at the end of a session).
+    func shutdown() async {
+        for mailbox in mailboxes.values { mailbox.finish() }
+        mailboxes = [:]
+        for worker in workers { await worker.value }
+        workers = []
+    }
+
+    // MARK: - Private
+
+    /// A server has handled `message` and sent `sent`: report each message and
+    /// pass it on, in order, before counting `message` as done (so the count
+    /// never touches zero while consequences are still on their way).
+    private func handled(_ message: Message, sent: [Message]) {
+        for message in sent {
+            report(message)
+            if played.contains(message.to) { deliver(message) }
+        }
+        inFlight -= 1
+        if inFlight == 0 {
+            let waiters = quietWaiters
+            quietWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    private func deliver(_ message: Message) {
+        guard let mailbox = mailboxes[message.to] else {
+            diagnose("nobody plays \(message.to.rawValue); dropped \(message)")
+            return
+        }
+        inFlight += 1
+        mailbox.yield(message)
+    }
+
+    private func report(_ message: Message) {
+        if fault == .swapChannels {
+            heldBack.append(message)
+        } else {
+            output.write(Line.message(message))
+        }
+    }
+
+    /// Channels in reverse order of their first message; each channel's own
+    /// messages keep the order they were sent in.
+    private func writeHeldBack() {
+        var channels: [Channel] = []
+        for message in heldBack where !channels.contains(message.channel) {
+            channels.append(message.channel)
+        }
+        for channel in channels.reversed() {
+            for message in heldBack where message.channel == channel {
+                output.write(Line.message(message))
+            }
+        }
+        heldBack = []
+    }
+}
