@@ -14,6 +14,8 @@ final class ChildProcess: Sendable {
     let stderrDescriptor: Int32
     private let exitStatus = Mutex<Int32?>(nil)
 
+    private static let spawning = NSLock()
+
     /// Every live process group, for Ctrl-C.
     private static let live = Mutex<Set<pid_t>>([])
 
@@ -21,9 +23,15 @@ final class ChildProcess: Sendable {
         var input: [Int32] = [0, 0]
         var output: [Int32] = [0, 0]
         var errors: [Int32] = [0, 0]
+        // Pipes are made and handed over under one lock, close-on-exec, so an
+        // implementation started at the same moment cannot inherit the other's
+        // ends and keep them open (its end of output would never come).
+        Self.spawning.lock()
+        defer { Self.spawning.unlock() }
         guard pipe(&input) == 0, pipe(&output) == 0, pipe(&errors) == 0 else {
             throw HarnessFailure(.unavailable, "cannot create pipes: \(String(cString: strerror(errno)))")
         }
+        for descriptor in input + output + errors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         // A write to a closed pipe must be an error, not a signal that ends us.
         signal(SIGPIPE, SIG_IGN)
 
@@ -33,7 +41,6 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
-        for descriptor in input + output + errors { posix_spawn_file_actions_addclose(&actions, descriptor) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -69,7 +76,6 @@ final class ChildProcess: Sendable {
             close(errors[0])
             throw HarnessFailure(.unavailable, "cannot start /bin/sh: \(String(cString: strerror(status)))")
         }
-        for descriptor in [input[1], output[0], errors[0]] { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         pid = child
         stdinDescriptor = input[1]
         stdoutDescriptor = output[0]

@@ -92,14 +92,14 @@ public struct Divergence: Hashable, Sendable {
         switch kind {
         case .unexpected(let message):
             if let expected, let index = expectedIndex {
-                lines.append("expected on \(expected.channel): \(expected) (message \(index + 1))")
+                lines.append("expected: \(expected) (message \(index + 1))")
             } else {
                 lines.append("expected on \(message.channel): nothing (more)")
             }
             lines.append("observed: \(message)")
         case .missing:
             if let expected, let index = expectedIndex {
-                lines.append("expected on \(expected.channel): \(expected) (message \(index + 1))")
+                lines.append("expected: \(expected) (message \(index + 1))")
             }
             lines.append("observed: nothing within \(waited.map { "\($0)" } ?? "the timeout")")
         case .extra(let message):

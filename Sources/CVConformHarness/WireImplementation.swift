@@ -120,7 +120,7 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         case .tcp(let host, let port):
             let descriptor = try Self.connect(host: host, port: port, timeout: startupTimeout)
             socket = descriptor
-            connection = LineConnection(readDescriptor: dup(descriptor), writeDescriptor: descriptor) {
+            connection = LineConnection(readDescriptor: fcntl(descriptor, F_DUPFD_CLOEXEC, 0), writeDescriptor: descriptor) {
                 HarnessFailure(.exited, "the implementation closed the connection")
             }
         }
@@ -161,7 +161,7 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         var candidate: UnsafeMutablePointer<addrinfo>? = first
         while let info = candidate {
             candidate = info.pointee.ai_next
-            let descriptor = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            let descriptor = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
             guard descriptor >= 0 else { continue }
             let flags = fcntl(descriptor, F_GETFL)
             _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
@@ -181,7 +181,6 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
             }
             if result == 0 {
                 _ = fcntl(descriptor, F_SETFL, flags) // reads block on the reader thread
-                _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
                 return descriptor
             }
             lastError = String(cString: strerror(errno))

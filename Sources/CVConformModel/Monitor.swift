@@ -88,7 +88,7 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         var lines = ["message \(position) \(message) is not allowed"]
         if let expected = owedOnChannel.first {
-            lines.append("expected on \(message.channel): \(expected)")
+            lines.append("expected instead: \(expected)")
             if owedOnChannel.count > 1 {
                 lines.append("then: " + owedOnChannel.dropFirst().map(\.description).joined(separator: "; "))
             }

@@ -1,0 +1,104 @@
+import CVConformTrace
+import Foundation
+import Testing
+@testable import CVConformHarness
+
+/// A built executable of this package, beside the test bundle.
+func builtExecutable(_ name: String) -> String {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    return repositoryRoot + "/.build/debug/" + name
+}
+
+let helloLine = #"{"op":"hello","protocol":"1","implementation":"shell","roles":["icm","cvct","ecs"],"internal":true}"#
+
+/// A shell implementation that answers hello and reset, then does `then`.
+func shellImplementation(then script: String) -> String {
+    "read l; echo '\(helloLine)'; read l; echo '{\"op\":\"ready\"}'; \(script)"
+}
+
+func runSuite(_ files: [String], command: String, options: ReplayOptions = fastOptions) async -> [ReplayResult] {
+    let runner = SuiteRunner(options: options) {
+        WireImplementation(endpoint: .command(command), startupTimeout: .seconds(2), answerTimeout: .milliseconds(500))
+    }
+    var results: [ReplayResult] = []
+    for file in files { results.append(await runner.run(file: repositoryRoot + "/traces/" + file)) }
+    await runner.finish()
+    return results
+}
+
+@Suite("Subprocess adapter: well-behaved and misbehaving implementations")
+struct SubprocessTests {
+    let login = "login/login-basic.xml"
+    let session = "sessions/session-realtime-answered.xml"
+
+    @Test("The reference over the wire (cvconform serve) passes; one process serves the suite")
+    func serve() async {
+        let results = await runSuite([login, session, "logout/logout-phone.xml"], command: builtExecutable("cvconform") + " serve")
+        #expect(results.map(\.verdict) == [.pass, .pass, .pass], "\(results.map(\.detail))")
+    }
+
+    @Test("Crash right after hello: error, with how it ended")
+    func crashAfterHello() async {
+        let results = await runSuite([login], command: "read l; echo '\(helloLine)'; exit 3")
+        #expect(results[0].verdict == .error)
+        #expect(results[0].detail.contains("exited with status 3"), "\(results[0].detail)")
+    }
+
+    @Test("Never answering hello: error after the startup timeout, and the rest is not retried forever")
+    func neverAnswers() async {
+        let results = await runSuite([login, session, login], command: "cat > /dev/null")
+        #expect(results.map(\.verdict) == [.error, .error, .error])
+        #expect(results[0].detail.contains("did not answer with hello"))
+        #expect(results[2].detail.contains("not replayed"))
+    }
+
+    @Test("Garbage instead of JSON: error naming the line")
+    func garbage() async {
+        let results = await runSuite([login], command: shellImplementation(then: "read l; echo 'this is not json'; sleep 5"))
+        #expect(results[0].verdict == .error)
+        #expect(results[0].detail.contains("not a JSON object: this is not json"))
+    }
+
+    @Test("A flood of output is cut off; the run goes on")
+    func flood() async {
+        let line = #"{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1"}}"#
+        let results = await runSuite([login, login], command: shellImplementation(then: "read l; yes '\(line)'"))
+        #expect(results[0].verdict == .fail)
+        #expect(results[1].verdict == .error || results[1].verdict == .fail)
+    }
+
+    @Test("A wrong protocol version: error saying both versions")
+    func wrongProtocol() async {
+        let results = await runSuite([login], command: #"read l; echo '{"op":"hello","protocol":"2","roles":["icm"]}'; sleep 5"#)
+        #expect(results[0].verdict == .error)
+        #expect(results[0].detail.contains(#"speaks protocol "2""#))
+    }
+
+    @Test("Exiting in the middle of a trace: error; a fresh process serves the next trace")
+    func exitMidTrace() async {
+        let serve = builtExecutable("cvconform") + " serve"
+        // The first process dies after its first stimulus; later ones are healthy.
+        let marker = NSTemporaryDirectory() + "cvconform-exit-\(UUID().uuidString)"
+        let command = "if [ -e \(marker) ]; then exec \(serve); else touch \(marker); \(shellImplementation(then: "read l; exit 0")); fi"
+        let results = await runSuite([login, login], command: command)
+        #expect(results[0].verdict == .error)
+        #expect(results[0].detail.contains("exited with status 0"), "\(results[0].detail)")
+        #expect(results[1].verdict == .pass, "\(results[1].detail)")
+    }
+
+    @Test("stderr is captured as the implementation's log")
+    func log() async {
+        let results = await runSuite([login], command: shellImplementation(then: "echo 'something broke' >&2; sleep 5"))
+        #expect(results[0].verdict == .fail)
+        #expect(results[0].log.contains("something broke"))
+    }
+
+    @Test("A malformed trace is an error of the run, not a crash")
+    func malformedTrace() async {
+        let runner = SuiteRunner(options: fastOptions) { ReferenceImplementation() }
+        let result = await runner.run(file: repositoryRoot + "/Tests/Fixtures/malformed/param-missing.xml")
+        #expect(result.verdict == .error)
+        #expect(result.detail.contains("the trace is malformed"))
+    }
+}

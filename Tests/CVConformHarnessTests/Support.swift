@@ -1,0 +1,75 @@
+import CVConformTrace
+import Foundation
+@testable import CVConformHarness
+
+/// The repository's root, found from this file's path.
+let repositoryRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+func m(_ text: String) -> Message { try! Message(compact: text) }
+
+func suiteTrace(_ relative: String) throws -> Trace {
+    try Trace.read(file: repositoryRoot + "/traces/" + relative)
+}
+
+/// Every pass trace of the suite, by profile.
+func passTraces(profile: Profile = .core) throws -> [Trace] {
+    let enumerator = FileManager.default.enumerator(atPath: repositoryRoot + "/traces")
+    var traces: [Trace] = []
+    while let relative = enumerator?.nextObject() as? String {
+        guard relative.hasSuffix(".xml") else { continue }
+        let trace = try suiteTrace(relative)
+        if trace.header.expect == .pass && trace.header.profile == profile { traces.append(trace) }
+    }
+    return traces.sorted { $0.header.id < $1.header.id }
+}
+
+/// The reference model with a twist: `distort` rewrites what it would send
+/// for each stimulus. For testing the replay engine against known mistakes.
+final class ScriptedImplementation: ImplementationUnderTest, @unchecked Sendable {
+    private var server: ReferenceServer
+    private let roles: Set<Role>
+    private let reportsInternal: Bool
+    private let distort: ([Message]) -> [Message]
+    private var queue: [Message] = []
+
+    init(roles: Set<Role> = Set(Role.systemRoles), reportsInternal: Bool = true, distort: @escaping ([Message]) -> [Message] = { $0 }) {
+        self.roles = roles
+        self.reportsInternal = reportsInternal
+        self.distort = distort
+        server = ReferenceServer(roles: roles)
+    }
+
+    func start() async throws(HarnessFailure) -> Greeting {
+        Greeting(implementation: "scripted", roles: roles, reportsInternal: reportsInternal)
+    }
+
+    func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+        server = ReferenceServer(roles: roles)
+        _ = server.handle(WireProtocol.reset(trace: trace, setup: setup))
+        queue = []
+    }
+
+    func send(_ message: Message) async throws(HarnessFailure) {
+        var outputs = server.outputs(of: message)
+        if !reportsInternal { outputs.removeAll { roles.contains($0.from) && roles.contains($0.to) } }
+        queue += distort(outputs)
+    }
+
+    func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+        queue.isEmpty ? nil : queue.removeFirst()
+    }
+
+    func logTail() async -> [String] { [] }
+    func stop() async {}
+}
+
+let fastOptions = ReplayOptions(timeout: .milliseconds(300), quietPeriod: .milliseconds(30))
+
+func replay(_ trace: Trace, on implementation: ImplementationUnderTest) async throws -> ReplayResult {
+    let greeting = try await implementation.start()
+    return await Replayer.replay(trace, on: implementation, greeting: greeting, options: fastOptions)
+}
