@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformModel", "CVConformTrace"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports"]),
-        .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformModel", "CVConformTrace"]),
+        .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformModel", "CVConformTrace", "CLibXML2"]),
     ],
     swiftLanguageModes: [.v6]
 )

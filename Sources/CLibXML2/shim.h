@@ -11,6 +11,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlerror.h>
 #include <libxml/relaxng.h>
+#include <libxml/xmlschemas.h>
 
 // xmlFree is a global function pointer, which Swift 6 treats as shared
 // mutable state; a static inline wrapper keeps callers concurrency-clean.

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@Suite("cvconform run and record, end to end")
+struct RunCommandTests {
+    @Test("run traces passes every core pass trace against the reference; JSON of contract section 6")
+    func suiteAgainstReference() throws {
+        let folder = try temporaryFolder()
+        let result = try cvconform("run", "traces", "--json", folder + "/run.json", "--junit", folder + "/junit.xml")
+        #expect(result.status == 0, "\(result.stdout.suffix(3000))")
+        #expect(result.stdout.split(separator: "\n").last?.hasPrefix("60 passed, 0 failed") == true || result.stdout.contains(" passed, 0 failed"))
+        let root = try #require(try readJSON(folder + "/run.json") as? [String: Any])
+        #expect(Set(root.keys) == ["implementation", "summary", "traces"])
+        let summary = try #require(root["summary"] as? [String: Int])
+        #expect(Set(summary.keys) == ["pass", "fail", "error", "skip"])
+        #expect(summary["fail"] == 0 && summary["error"] == 0 && summary["skip"] == 0)
+        #expect((summary["pass"] ?? 0) >= 40)
+        let traces = try #require(root["traces"] as? [[String: Any]])
+        for trace in traces { #expect(Set(trace.keys) == ["id", "file", "verdict", "detail"]) }
+    }
+
+    @Test("--profile all adds the extended traces; extended alone replays only those")
+    func profiles() throws {
+        let all = try cvconform("run", "traces", "--profile", "all", "--quiet")
+        let extended = try cvconform("run", "traces", "--profile", "extended", "--quiet")
+        #expect(all.status == 0 && extended.status == 0)
+        #expect(extended.stdout.contains("verdicts: 8 pass"))
+    }
+
+    @Test("The JUnit report validates against the XSD Jenkins publishes, failures included")
+    func junitValidates() throws {
+        let folder = try temporaryFolder()
+        let schema = repositoryRoot + "/../shared/data/junit-10.xsd"
+        try #require(FileManager.default.fileExists(atPath: schema), "the JUnit XSD is in ../shared/data")
+        // A failing run: an implementation that never answers after reset.
+        let stuck = #"read l; echo '{"op":"hello","protocol":"1","roles":["icm"],"internal":true}'; read l; echo '{"op":"ready"}'; echo 'a <log> & line' >&2; sleep 5"#
+        let result = try cvconform("run", "traces/login/login-basic.xml", "traces/sessions/routing-several-vdns.xml",
+                                   "--exec", stuck, "--timeout", "0.3", "--junit", folder + "/junit.xml")
+        #expect(result.status == 1)
+        #expect(xsdProblems(file: folder + "/junit.xml", schema: schema).isEmpty)
+        let text = try String(contentsOfFile: folder + "/junit.xml", encoding: .utf8)
+        #expect(text.contains("<failure"))
+        #expect(text.contains("<error"))
+        let passing = try cvconform("run", "traces/login", "--junit", folder + "/pass.xml")
+        #expect(passing.status == 0)
+        #expect(xsdProblems(file: folder + "/pass.xml", schema: schema).isEmpty)
+    }
+
+    @Test("--exec with the reference over the wire, and a role subset")
+    func execServe() throws {
+        let serve = cvconformBinary + " serve --roles icm,cvct"
+        let result = try cvconform("run", "traces/login", "traces/disconnect", "--exec", serve, "--quiet-period", "0.02", "--quiet")
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+
+    @Test("Usage errors exit 2: both --exec and --connect, a bad address, a number where a path belongs")
+    func usageErrors() throws {
+        #expect(try cvconform("run", "traces", "--exec", "x", "--connect", "localhost:1").status == 2)
+        let address = try cvconform("run", "traces", "--connect", "nowhere")
+        #expect(address.status == 2)
+        #expect(address.stderr.contains("HOST:PORT"))
+        let quiet = try cvconform("run", "traces", "--quiet", "0.05")
+        #expect(quiet.status == 2)
+        #expect(quiet.stderr.contains("--quiet-period 0.05"))
+        #expect(try cvconform("run", "traces", "--profile", "nonsense").status == 2)
+    }
+
+    @Test("record fills in a stimuli-only trace; validate accepts the result")
+    func recordStimuliOnly() throws {
+        let folder = try temporaryFolder()
+        let stimuli = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <trace xmlns="urn:cvconform:trace:1" id="written-by-hand" profile="core" expect="pass">
+              <title>Only the stimuli</title>
+              <setup>
+                <agent id="1001" skills="10"/><agent id="1002" skills="10"/>
+                <station extension="4001"/><station extension="4002"/>
+                <vdn number="5000" skill="10"/>
+              </setup>
+              <msg from="browser" to="icm" type="login" agent="1001" extension="4001"/>
+              <msg from="browser" to="icm" type="login" agent="1002" extension="4002"/>
+              <msg from="customer" to="icm" type="session-request" session="s1" media="messaging" vdn="5000"/>
+              <msg from="phone" to="ecs" type="answer" extension="4001"/>
+              <msg from="browser" to="icm" type="release" agent="1001" session="s1" button="suspend"/>
+              <msg from="phone" to="ecs" type="logout-feature" extension="4002"/>
+            </trace>
+            """
+        try stimuli.write(toFile: folder + "/stimuli.xml", atomically: true, encoding: .utf8)
+        let recorded = try cvconform("record", folder + "/stimuli.xml", "--output", folder + "/recorded.xml")
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let validated = try cvconform("validate", folder + "/recorded.xml")
+        #expect(validated.status == 0, "\(validated.stdout)")
+        let text = try String(contentsOfFile: folder + "/recorded.xml", encoding: .utf8)
+        #expect(text.contains(#"type="disconnect" agent="1001" session="s1" reason="suspended""#))
+        #expect(text.contains("<title>Only the stimuli</title>"))
+    }
+
+    @Test("record --update leaves an unchanged suite alone and re-records a broken trace, printing the change")
+    func recordUpdate() throws {
+        let folder = try temporaryFolder()
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/traces", toPath: folder + "/traces")
+        let before = try snapshot(folder + "/traces")
+        let unchanged = try cvconform("record", "--update", folder + "/traces")
+        #expect(unchanged.status == 0, "\(unchanged.stderr)")
+        #expect(unchanged.stdout.contains("0 traces re-recorded"))
+        #expect(try snapshot(folder + "/traces") == before)
+
+        let file = folder + "/traces/login/login-basic.xml"
+        let broken = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: #"<msg from="icm" to="browser" type="acw-open" agent="1001"/>"#, with: "")
+        try broken.write(toFile: file, atomically: true, encoding: .utf8)
+        let updated = try cvconform("record", "--update", file)
+        #expect(updated.stdout.contains("updated \(file)"))
+        #expect(updated.stdout.contains("+ "))
+        #expect(updated.stdout.contains("acw-open"))
+        #expect(try cvconform("run", file).status == 0)
+    }
+
+    private func snapshot(_ folder: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            guard relative.hasSuffix(".xml") else { continue }
+            files[relative] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + relative))
+        }
+        return files
+    }
+}
