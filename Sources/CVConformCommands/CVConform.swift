@@ -12,7 +12,7 @@ public struct CVConform: AsyncParsableCommand {
             against the reference model; `diagram` and `schema` print what the model and the format define.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Record.self, Serve.self, Diagram.self, Schema.self]
+        subcommands: [Validate.self, Run.self, Record.self, Merge.self, Diff.self, Serve.self, Diagram.self, Schema.self]
     )
 
     public init() {}
@@ -28,6 +28,9 @@ public struct CVConform: AsyncParsableCommand {
                 try command.run()
             }
             Foundation.exit(0)
+        } catch let error as UsageError {
+            printError("cvconform: \(error.description)")
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success || code == .failure || error is ExitCode {

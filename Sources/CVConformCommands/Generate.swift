@@ -21,7 +21,7 @@ extension CVConform {
             var chosen: [Role] = []
             for name in roles {
                 guard let role = Role(rawValue: name), role.isSystem else {
-                    throw ValidationError("'\(name)' is not a system role (icm, cvct, ecs)")
+                    throw UsageError("'\(name)' is not a system role (icm, cvct, ecs)")
                 }
                 chosen.append(role)
             }
@@ -61,7 +61,7 @@ extension CVConform {
                 return
             }
             let files: [String]
-            do { files = try TraceFiles.collect(check) } catch { throw ValidationError(error.description) }
+            do { files = try TraceFiles.collect(check) } catch { throw UsageError(error.description) }
             var failed = 0
             for file in files {
                 let problems = TraceSchema.check(file: file)

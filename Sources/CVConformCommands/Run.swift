@@ -3,6 +3,7 @@ import CVConformHarness
 import CVConformReports
 import CVConformTrace
 import Foundation
+import Synchronization
 
 extension CVConform {
     /// `cvconform run PATH... [--exec CMD | --connect HOST:PORT] [--profile …]`
@@ -18,13 +19,20 @@ extension CVConform {
                 """
         )
 
-        @Argument(help: "Trace files, or folders searched recursively for *.xml. Only expect=\"pass\" traces are replayed.")
-        var paths: [String]
-
+        @OptionGroup var selection: SelectionOptions
         @OptionGroup var implementation: ImplementationOptions
 
         @Option(name: .long, help: ArgumentHelp("Which traces to replay: core, extended or all.", valueName: "profile"))
         var profile: ProfileChoice = .core
+
+        @Option(name: .long, help: ArgumentHelp("Replay this many traces at once, one implementation process each.", valueName: "n"))
+        var jobs = 1
+
+        @Option(name: .long, help: ArgumentHelp("Known failures of this implementation (see README).", valueName: "file"))
+        var expectations: String?
+
+        @Flag(name: .customLong("allow-unexpected-pass"), help: "Do not fail the run when a trace marked as failing passes.")
+        var allowUnexpectedPass = false
 
         @Option(name: .long, help: ArgumentHelp("Write the JSON report of contract section 6 to this file.", valueName: "file"))
         var json: String?
@@ -35,81 +43,129 @@ extension CVConform {
         @Flag(name: .long, help: "Print only traces that did not pass, and the summary.")
         var quiet = false
 
+        @Flag(name: .long, help: "Also print every message exchanged for each trace.")
+        var verbose = false
+
+        @Flag(name: .customLong("fail-fast"), help: "Stop after the first trace that fails or errs.")
+        var failFast = false
+
         mutating func validate() throws {
-            for path in paths where Double(path) != nil && !FileManager.default.fileExists(atPath: path) {
+            for path in selection.paths where Double(path) != nil && !FileManager.default.fileExists(atPath: path) {
                 throw ValidationError("'\(path)' is not a trace file or folder; for the quiet period write --quiet-period \(path)")
             }
+            guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes a number from 1 to 64") }
+            if quiet && verbose { throw ValidationError("give --quiet or --verbose, not both") }
         }
 
         mutating func run() async throws {
             InterruptHandling.install()
-            let files: [String]
-            do { files = try TraceFiles.collect(paths) } catch { throw ValidationError(error.description) }
-            let selection = TraceSelection.select(files, profile: profile)
-            guard !selection.files.isEmpty else {
-                throw ValidationError("no \(profile == .all ? "" : profile.rawValue + " ")pass traces under \(paths.joined(separator: " ")) (\(selection.summary))")
+            let chosen = try selection.select(profile: profile, passOnly: true)
+            guard !chosen.files.isEmpty else {
+                throw UsageError("no pass traces to replay under \(selection.paths.joined(separator: " "))"
+                                      + (chosen.summary.isEmpty ? "" : " (\(chosen.summary))"))
             }
-            let runner = SuiteRunner(options: implementation.replayOptions, makeImplementation: try implementation.factory())
+            var known: Expectations?
+            if let expectations {
+                do { known = try Expectations.read(file: expectations) } catch { throw UsageError("\(error)") }
+            }
+            let factory = try implementation.factory()
+            let options = implementation.replayOptions
+            let runners = (0..<jobs).map { _ in SuiteRunner(options: options, makeImplementation: factory) }
+            let pool = RunnerPool(runners)
+            var terminal = Terminal()
             var output = StandardOutput()
             var results: [ReplayResult] = []
-            for file in selection.files {
+            let report = RunReport(implementation: implementation.label, results: [], expectations: known)
+            let stop = StopFlag()
+            let (quiet, verbose, failFast) = (self.quiet, self.verbose, self.failFast)
+            await inOrder(chosen.files, jobs: jobs, work: { _, file in
+                if stop.isSet { return nil }
+                let runner = await pool.take()
                 let result = await runner.run(file: file)
+                await pool.give(runner)
+                return result
+            }, emit: { (result: ReplayResult?) in
+                guard let result else { return }
                 results.append(result)
-                if !quiet || result.verdict == .fail || result.verdict == .error {
-                    output.line(RunReport.line(result))
-                    for line in RunReport.details(result) { output.line("      " + line) }
+                let status = report.status(of: result)
+                terminal.clearProgress()
+                if !quiet || ![.pass, .skip, .expectedFail].contains(status) {
+                    output.line(Self.line(result, status: status, terminal: terminal))
+                    if status != .pass || verbose {
+                        for line in RunReport.details(result) { output.line("      " + line) }
+                    }
+                    if verbose { for line in RunReport.exchange(result) { output.line("      " + line) } }
                 }
                 output.flush()
+                terminal.progress("[\(results.count)/\(chosen.files.count)] \(results.filter { $0.verdict == .pass }.count) pass, "
+                    + "\(results.filter { $0.verdict == .fail || $0.verdict == .error }.count) not  \(result.id)")
+                if failFast && (result.verdict == .fail || result.verdict == .error) && status != .expectedFail { stop.set() }
+            })
+            for runner in runners { await runner.finish() }
+            terminal.clearProgress()
+            var name = implementation.label
+            for runner in runners {
+                if let said = await runner.implementationName { name = said; break }
             }
-            await runner.finish()
-            let report = RunReport(implementation: runner.implementationName ?? implementation.label, results: results)
-            if !selection.summary.isEmpty { output.line("not replayed: \(selection.summary)") }
-            output.line("implementation: \(report.implementation)")
-            output.line("verdicts: \(report.count(.pass)) pass, \(report.count(.fail)) fail, \(report.count(.error)) error, \(report.count(.skip)) skip")
-            output.line("\(report.count(.pass)) passed, \(report.count(.fail) + report.count(.error)) failed, \(report.count(.skip)) skipped")
+            let final = RunReport(implementation: name, results: results, expectations: known)
+            if !chosen.summary.isEmpty { output.line("not replayed: \(chosen.summary)") }
+            if stop.isSet { output.line("stopped early (--fail-fast): \(chosen.files.count - results.count) traces not replayed") }
+            if let known {
+                for entry in known.unused(ids: results.map(\.id)) {
+                    output.line("warning: \(expectations ?? ""):\(entry.line): '\(entry.glob)' matches no trace of this run")
+                }
+            }
+            output.line("implementation: \(final.implementation)")
+            var counts = "verdicts: \(final.count(Status.pass)) pass, \(final.count(Status.fail)) fail, \(final.count(Status.error)) error, \(final.count(Status.skip)) skip"
+            if known != nil {
+                counts += ", \(final.count(Status.expectedFail)) expected-fail, \(final.count(Status.unexpectedPass)) unexpected-pass"
+            }
+            output.line(counts)
+            let failed = final.count(Status.fail) + final.count(Status.error) + final.count(Status.unexpectedPass)
+            output.line("\(final.count(Status.pass)) passed, \(failed) failed, \(final.count(Status.skip) + final.count(Status.expectedFail)) skipped")
             output.flush()
-            if let json { try AtomicFile.write(report.json().serialized(pretty: true) + "\n", to: json) }
-            if let junit { try AtomicFile.write(report.junit(), to: junit) }
-            if !report.succeeded { throw ExitCode.failure }
+            if let json { try AtomicFile.write(final.json().serialized(pretty: true) + "\n", to: json) }
+            if let junit { try AtomicFile.write(final.junit(), to: junit) }
+            if !final.succeeded(allowUnexpectedPass: allowUnexpectedPass) { throw ExitCode.failure }
+        }
+
+        static func line(_ result: ReplayResult, status: Status, terminal: Terminal) -> String {
+            let color: Terminal.Color
+            switch status {
+            case .pass: color = .green
+            case .fail, .unexpectedPass: color = .red
+            case .error: color = .magenta
+            case .skip, .expectedFail: color = .yellow
+            }
+            let word: String = status.rawValue.uppercased()
+            let gap = String(repeating: " ", count: max(1, 16 - word.count))
+            let painted: String = terminal.paint(word, color)
+            let id = result.id.count >= 44 ? result.id : result.id + String(repeating: " ", count: 44 - result.id.count)
+            return painted + gap + id + " " + result.file
         }
     }
 }
 
-enum ProfileChoice: String, ExpressibleByArgument, CaseIterable {
-    case core, extended, all
+/// Runners waiting for work: one per job, each with its own implementation.
+actor RunnerPool {
+    private var idle: [SuiteRunner]
+    private var waiting: [CheckedContinuation<SuiteRunner, Never>] = []
 
-    func admits(_ profile: Profile) -> Bool {
-        self == .all || rawValue == profile.rawValue
+    init(_ runners: [SuiteRunner]) { idle = runners }
+
+    func take() async -> SuiteRunner {
+        if let runner = idle.popLast() { return runner }
+        return await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func give(_ runner: SuiteRunner) {
+        if waiting.isEmpty { idle.append(runner) } else { waiting.removeFirst().resume(returning: runner) }
     }
 }
 
-/// Which files `run` replays: pass traces of the chosen profile. Malformed
-/// files are kept, so that the run reports them as errors.
-struct TraceSelection {
-    var files: [String] = []
-    var summary = ""
-
-    static func select(_ candidates: [String], profile: ProfileChoice) -> TraceSelection {
-        var selection = TraceSelection()
-        var notPass = 0
-        var otherProfile = 0
-        for file in candidates {
-            guard let header = try? TraceReader(file: file).readHeader() else {
-                selection.files.append(file)
-                continue
-            }
-            if header.expect != .pass {
-                notPass += 1
-            } else if !profile.admits(header.profile) {
-                otherProfile += 1
-            } else {
-                selection.files.append(file)
-            }
-        }
-        var parts: [String] = []
-        if notPass > 0 { parts.append("\(notPass) fail or incomplete traces (validate judges those)") }
-        if otherProfile > 0 { parts.append("\(otherProfile) traces of another profile (see --profile)") }
-        selection.summary = parts.joined(separator: "; ")
-        return selection
-    }
+/// Set once, read from any task (--fail-fast).
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
 }

@@ -16,8 +16,13 @@ extension CVConform {
                 """
         )
 
-        @Argument(help: "Trace files, or folders searched recursively for *.xml.")
-        var paths: [String]
+        @OptionGroup var selection: SelectionOptions
+
+        @Option(name: .long, help: ArgumentHelp("Which traces to judge: core, extended or all.", valueName: "profile"))
+        var profile: ProfileChoice = .all
+
+        @Option(name: .long, help: ArgumentHelp("Judge this many traces at once.", valueName: "n"))
+        var jobs = 1
 
         @Option(name: .long, help: ArgumentHelp("Write the JSON report of contract section 6 to this file.", valueName: "file"))
         var json: String?
@@ -25,28 +30,36 @@ extension CVConform {
         @Flag(name: .long, help: "Print only traces that are not ok, and the summary.")
         var quiet = false
 
-        mutating func run() async throws {
-            let files: [String]
-            do {
-                files = try TraceFiles.collect(paths)
-            } catch {
-                throw ValidationError(error.description)
-            }
-            guard !files.isEmpty else { throw ValidationError("no trace files (*.xml) under \(paths.joined(separator: " "))") }
+        mutating func validate() throws {
+            guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes a number from 1 to 64") }
+        }
 
+        mutating func run() async throws {
+            let chosen = try selection.select(profile: profile, passOnly: false)
+            guard !chosen.files.isEmpty else {
+                throw UsageError("no trace files (*.xml) under \(selection.paths.joined(separator: " "))"
+                                 + (chosen.summary.isEmpty ? "" : " (\(chosen.summary))"))
+            }
             var results: [ValidationResult] = []
-            results.reserveCapacity(files.count)
+            results.reserveCapacity(chosen.files.count)
             var output = StandardOutput()
-            for file in files {
-                let result = Validator.validate(file: file)
+            var terminal = Terminal()
+            let quiet = self.quiet
+            let total = chosen.files.count
+            await inOrder(chosen.files, jobs: jobs, work: { _, file in Validator.validate(file: file) }, emit: { result in
                 results.append(result)
                 if !quiet || !result.ok {
-                    output.line(ValidationReport.line(result))
+                    terminal.clearProgress()
+                    output.line(Self.paint(ValidationReport.line(result), ok: result.ok, terminal: terminal))
                     for line in ValidationReport.details(result) { output.line(line) }
                     for note in result.notes { output.line("     note: \(note)") }
+                    output.flush()
                 }
-            }
+                if results.count % 64 == 0 { terminal.progress("[\(results.count)/\(total)] \(result.id ?? result.file)") }
+            })
+            terminal.clearProgress()
             for warning in Self.duplicateIDs(results) { output.line("warning: \(warning)") }
+            if !chosen.summary.isEmpty { output.line("not judged: \(chosen.summary)") }
             if results.contains(where: { $0.expect == .pass && $0.ok }) {
                 for line in ValidationReport.coverage(results) { output.line(line) }
             }
@@ -58,6 +71,12 @@ extension CVConform {
                 try AtomicFile.write(ValidationReport.json(results).serialized(pretty: true) + "\n", to: json)
             }
             if passed != results.count { throw ExitCode.failure }
+        }
+
+        static func paint(_ line: String, ok: Bool, terminal: Terminal) -> String {
+            let word = ok ? "ok  " : "FAIL"
+            guard line.hasPrefix(word) else { return line }
+            return terminal.paint(word, ok ? .green : .red) + line.dropFirst(word.count)
         }
 
         static func duplicateIDs(_ results: [ValidationResult]) -> [String] {

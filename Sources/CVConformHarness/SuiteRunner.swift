@@ -3,7 +3,7 @@ import CVConformTrace
 /// Replays a list of trace files against one implementation: one process
 /// (or connection) serves the suite, `reset` between traces; after an
 /// `error` the next trace gets a fresh one.
-public final class SuiteRunner {
+public actor SuiteRunner {
     public typealias Factory = @Sendable () -> ImplementationUnderTest
 
     private let makeImplementation: Factory

@@ -6,28 +6,47 @@ import CVConformTrace
 public struct RunReport: Sendable {
     public var implementation: String
     public var results: [ReplayResult]
+    public var expectations: Expectations?
 
-    public init(implementation: String, results: [ReplayResult]) {
+    public init(implementation: String, results: [ReplayResult], expectations: Expectations? = nil) {
         self.implementation = implementation
         self.results = results
+        self.expectations = expectations
     }
+
+    public func status(of result: ReplayResult) -> Status {
+        Status(verdict: result.verdict, expectation: expectations?.entry(for: result.id))
+    }
+
+    public func count(_ status: Status) -> Int { results.filter { self.status(of: $0) == status }.count }
 
     public func count(_ verdict: Verdict) -> Int { results.filter { $0.verdict == verdict }.count }
 
-    /// True when nothing failed or erred (exit status 0).
-    public var succeeded: Bool { count(.fail) == 0 && count(.error) == 0 }
+    /// True when nothing failed or erred unexpectedly and no expectation is
+    /// stale (unless stale ones are allowed).
+    public func succeeded(allowUnexpectedPass: Bool = false) -> Bool {
+        count(Status.fail) == 0 && count(Status.error) == 0 && (allowUnexpectedPass || count(Status.unexpectedPass) == 0)
+    }
 
-    /// `{"implementation","summary":{"pass","fail","error","skip"},"traces":[{"id","file","verdict","detail"}]}`
+    /// `{"implementation","summary":{"pass","fail","error","skip"},"traces":[{"id","file","verdict","detail"}]}`;
+    /// with an expectations file the summary and verdicts add `expected-fail`
+    /// and `unexpected-pass`.
     public func json() -> JSONValue {
-        .object([
+        var statuses: [Status] = [.pass, .fail, .error, .skip]
+        if expectations != nil { statuses += [.expectedFail, .unexpectedPass] }
+        return .object([
             ("implementation", .string(implementation)),
-            ("summary", .object(Verdict.allCases.sortedForSummary.map { ($0.rawValue, .number(count($0))) })),
+            ("summary", .object(statuses.map { ($0.rawValue, .number(count($0))) })),
             ("traces", .array(results.map { result in
-                .object([
+                var detail = result.detail
+                if let entry = expectations?.entry(for: result.id) {
+                    detail = detail.isEmpty ? "expected to \(entry.verdict.rawValue): \(entry.reason)" : detail + " (expected: \(entry.reason))"
+                }
+                return .object([
                     ("id", .string(result.id)),
                     ("file", .string(result.file)),
-                    ("verdict", .string(result.verdict.rawValue)),
-                    ("detail", .string(result.detail)),
+                    ("verdict", .string(status(of: result).rawValue)),
+                    ("detail", .string(detail)),
                 ])
             })),
         ])
@@ -36,22 +55,26 @@ public struct RunReport: Sendable {
     /// JUnit XML: one testsuite, a testcase per trace named by its id and
     /// classed by its folder; failure, error and skipped as JUnit has them.
     public func junit() -> String {
-        let failures = count(.fail)
-        let errors = count(.error)
-        let skipped = count(.skip)
+        let failures = count(Status.fail) + count(Status.unexpectedPass)
+        let errors = count(Status.error)
+        let skipped = count(Status.skip) + count(Status.expectedFail)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites>\n"
         out += "  <testsuite name=\"cvconform: \(escape(implementation))\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
         for result in results {
             out += "    <testcase name=\"\(escape(result.id))\" classname=\"\(escape(Self.className(result.file)))\""
-            switch result.verdict {
+            switch status(of: result) {
             case .pass:
                 out += "/>\n"
-            case .skip:
-                out += ">\n      <skipped message=\"\(escape(result.detail))\"/>\n    </testcase>\n"
-            case .fail, .error:
-                let element = result.verdict == .fail ? "failure" : "error"
-                out += ">\n      <\(element) message=\"\(escape(result.detail))\" type=\"\(result.verdict.rawValue)\">"
+            case .skip, .expectedFail:
+                let reason = expectations?.entry(for: result.id).map { "expected to \($0.verdict.rawValue): \($0.reason); " } ?? ""
+                out += ">\n      <skipped message=\"\(escape(reason + result.detail))\"/>\n    </testcase>\n"
+            case .fail, .error, .unexpectedPass:
+                let element = result.verdict == .error ? "error" : "failure"
+                let message = status(of: result) == .unexpectedPass
+                    ? "unexpected pass: the expectations file says it fails (\(expectations?.entry(for: result.id)?.reason ?? ""))"
+                    : result.detail
+                out += ">\n      <\(element) message=\"\(escape(message))\" type=\"\(status(of: result).rawValue)\">"
                 out += escape(Self.details(result).joined(separator: "\n"))
                 out += "</\(element)>\n"
                 if !result.log.isEmpty {
@@ -127,13 +150,22 @@ public struct RunReport: Sendable {
     private func escape(_ text: String) -> String { TraceWriter.escape(text) }
 }
 
-extension Array where Element == Verdict {
-    /// The order of the contract's summary object.
-    var sortedForSummary: [Verdict] { [.pass, .fail, .error, .skip] }
-}
-
 extension String {
     func padding(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+extension RunReport {
+    /// Every message of the replay in order: → sent, ← observed, ✗ unexpected.
+    public static func exchange(_ result: ReplayResult) -> [String] {
+        guard let trace = result.trace else { return [] }
+        return result.events.map { event in
+            switch event {
+            case .sent(let index): return "→ \(trace.entries[index].message)"
+            case .observed(let index): return "← \(trace.entries[index].message)"
+            case .unexpected(let message): return "✗ \(message)"
+            }
+        }
     }
 }

@@ -9,12 +9,15 @@ actor ICM: Server {
         let station: String
         /// The session connected to the agent's Agent Control Window, if any.
         var session: String?
+        /// Its media, fixed when the agent was connected: a later request
+        /// reusing the id cannot change which buttons end this session.
+        var media: Media?
     }
 
     private let fault: Fault?
     private var agents: [String: Agent] = [:]  // by agent id
-    /// The media of every session the customer asked for: it decides which
-    /// ACW buttons may end the session.
+    /// The media of the latest request for each session id: it decides which
+    /// ACW buttons may end the session once an agent is connected to it.
     private var media: [String: Media] = [:]
     /// What this reaction sends, in order.
     private var sent: [Message] = []
@@ -65,7 +68,7 @@ actor ICM: Server {
     /// I2 (and EXT-8: a second confirmation replaces the first, and any
     /// session we had recorded for the agent is forgotten).
     private func loginConfirmed(_ agent: String, at station: String) {
-        agents[agent] = Agent(station: station, session: nil)
+        agents[agent] = Agent(station: station, session: nil, media: nil)
         send(.browser, "acw-open", ["agent": agent])
         if fault == .noQuiet { send(.browser, "acw-open", ["agent": agent]) }
     }
@@ -85,6 +88,7 @@ actor ICM: Server {
             return
         }
         agents[agent]?.session = session
+        agents[agent]?.media = media[session]
         send(.browser, "connect", ["agent": agent, "session": session])
     }
 
@@ -94,7 +98,7 @@ actor ICM: Server {
     /// is ignored.
     private func release(_ session: String, of agent: String, button: Button?) {
         guard let record = agents[agent], record.session == session,
-              let button, let media = media[session],
+              let button, let media = record.media,
               let reason = reason(for: button, on: media)
         else { return }
         agents[agent]?.session = nil

@@ -1,0 +1,87 @@
+import CVConformHarness
+import Foundation
+
+/// Known failures of one implementation, kept in a file beside its CI job so
+/// that a red run means something new. A trace marked as failing that passes
+/// becomes an `unexpected-pass`, so the list cannot go stale quietly.
+///
+/// Format: one trace per line, `ID-GLOB  VERDICT  REASON…`, where VERDICT is
+/// `fail` or `error`; `#` starts a comment.
+///
+///     # acme-icm 2.3
+///     login-basic        fail   ACME-123: acw-open is sent twice
+///     ext-*              error  extended profile not implemented
+public struct Expectations: Sendable {
+    public struct Entry: Hashable, Sendable {
+        public var glob: String
+        public var verdict: Verdict
+        public var reason: String
+        public var line: Int
+    }
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(file):\(line): \(message)" }
+    }
+
+    public var entries: [Entry]
+
+    public init(entries: [Entry] = []) {
+        self.entries = entries
+    }
+
+    public static func read(file: String) throws -> Expectations {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw ParseError(file: file, line: 0, message: "cannot read the expectations file")
+        }
+        return try parse(text, file: file)
+    }
+
+    public static func parse(_ text: String, file: String = "<expectations>") throws -> Expectations {
+        var entries: [Entry] = []
+        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard !words.isEmpty else { continue }
+            guard words.count >= 2, let verdict = Verdict(rawValue: words[1]), verdict == .fail || verdict == .error else {
+                throw ParseError(file: file, line: offset + 1,
+                                 message: "expected 'ID-GLOB fail|error REASON', got '\(line.trimmingCharacters(in: .whitespaces))'")
+            }
+            entries.append(Entry(glob: words[0], verdict: verdict, reason: words.dropFirst(2).joined(separator: " "), line: offset + 1))
+        }
+        return Expectations(entries: entries)
+    }
+
+    /// The first entry whose glob matches the trace id.
+    public func entry(for id: String) -> Entry? {
+        entries.first { fnmatch($0.glob, id, 0) == 0 }
+    }
+
+    /// Entries that matched none of the ids.
+    public func unused(ids: [String]) -> [Entry] {
+        entries.filter { entry in !ids.contains { fnmatch(entry.glob, $0, 0) == 0 } }
+    }
+}
+
+/// A verdict as reported once expectations are applied.
+public enum Status: String, CaseIterable, Hashable, Sendable {
+    case pass, fail, error, skip
+    /// Failed (or erred) as the expectations file says it would.
+    case expectedFail = "expected-fail"
+    /// Marked as failing, but passed: the expectation is stale.
+    case unexpectedPass = "unexpected-pass"
+
+    public init(verdict: Verdict, expectation: Expectations.Entry?) {
+        switch (verdict, expectation) {
+        case (.pass, _?): self = .unexpectedPass
+        case (let verdict, let entry?) where verdict == entry.verdict: self = .expectedFail
+        case (.pass, nil): self = .pass
+        case (.fail, _): self = .fail
+        case (.error, _): self = .error
+        case (.skip, _): self = .skip
+        }
+    }
+}
