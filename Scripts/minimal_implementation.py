@@ -30,8 +30,8 @@ def reset(setup):
         skills={a["id"]: set(a.get("skills", [])) for a in setup.get("agents", [])},
         stations=set(setup.get("stations", [])),
         vdns={v["number"]: v["skill"] for v in setup.get("vdns", [])},
-        # ICM: agent -> {"ext", "session"} for logins the switch confirmed;
-        # session -> media, to know which ACW buttons fit.
+        # ICM: agent -> {"ext", "session", "media"} for confirmed logins;
+        # session -> media of its latest request (fixed for an agent at connect).
         icm_agents={}, media={},
         # ECS: agent -> {"ext", "since", "busy"}; busy is None (idle),
         # ("alerting", s) or ("connected", s). "since" is when the agent
@@ -55,7 +55,7 @@ def icm(m):
     if kind == "login":                               # I1: always ask the switch
         send("icm", "cvct", "login-request", agent=p["agent"], extension=p["extension"])
     elif kind == "login-confirmed":                   # I2 (EXT-8: replaces any earlier)
-        agents[p["agent"]] = {"ext": p["extension"], "session": None}
+        agents[p["agent"]] = {"ext": p["extension"], "session": None, "media": None}
         send("icm", "browser", "acw-open", agent=p["agent"])
     elif kind == "login-denied":                      # I3: an earlier login stays
         send("icm", "browser", "login-failed", agent=p["agent"], cause=p["cause"])
@@ -65,14 +65,14 @@ def icm(m):
     elif kind == "answered":                          # I5 (EXT-6: else ignore)
         for a, rec in agents.items():
             if rec["ext"] == p["extension"] and rec["session"] is None:
-                rec["session"] = p["session"]
+                rec["session"], rec["media"] = p["session"], state["media"].get(p["session"])
                 send("icm", "browser", "connect", agent=a, session=p["session"])
                 break
     elif kind == "release":                           # I6: the button must fit the media
         rec, s = agents.get(p["agent"]), p["session"]
         reasons = {"realtime": {"drop": "dropped"},
                    "messaging": {"close": "closed", "suspend": "suspended"}}
-        reason = reasons.get(state["media"].get(s), {}).get(p["button"])
+        reason = reasons.get(rec and rec["media"], {}).get(p["button"])
         if rec and rec["session"] == s and reason:
             rec["session"] = None
             send("icm", "cvct", "drop-request", session=s, extension=rec["ext"])

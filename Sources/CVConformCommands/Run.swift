@@ -40,6 +40,9 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report to this file.", valueName: "file"))
         var junit: String?
 
+        @Option(name: .long, help: ArgumentHelp("Write a self-contained HTML report (charts, divergences, coverage) to this file.", valueName: "file"))
+        var html: String?
+
         @Flag(name: .long, help: "Print only traces that did not pass, and the summary.")
         var quiet = false
 
@@ -126,6 +129,7 @@ extension CVConform {
             output.flush()
             if let json { try AtomicFile.write(final.json().serialized(pretty: true) + "\n", to: json) }
             if let junit { try AtomicFile.write(final.junit(), to: junit) }
+            if let html { try AtomicFile.write(HTMLReport.render(final), to: html) }
             if !final.succeeded(allowUnexpectedPass: allowUnexpectedPass) { throw ExitCode.failure }
         }
 
