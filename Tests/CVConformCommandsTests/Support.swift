@@ -22,6 +22,11 @@ struct CommandResult {
 
 /// Runs `cvconform` with arguments in the repository root.
 func cvconform(_ arguments: String...) throws -> CommandResult {
+    try cvconform(arguments)
+}
+
+/// Runs `cvconform` with arguments in the repository root.
+func cvconform(_ arguments: [String]) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: cvconformBinary)
     process.arguments = arguments

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// The example implementation (Sources/ExampleImplementation), written apart
+/// from the reference model, against the suite: it must pass, and each of
+/// its deliberate mistakes must be caught.
+@Suite("Example implementation against the core suite")
+struct ExampleImplementationTests {
+    let example: String = {
+        URL(fileURLWithPath: cvconformBinary).deletingLastPathComponent().appendingPathComponent("cvconform-example").path
+    }()
+    let fast = ["--quiet-period", "0.03", "--timeout", "0.5", "--startup-timeout", "2", "--jobs", "2", "--quiet"]
+
+    @Test("It passes the core suite through --exec")
+    func passesOverExec() throws {
+        let result = try cvconform(["run", "traces", "--exec", example] + fast)
+        #expect(result.status == 0, "\(result.stdout.suffix(2000))")
+        #expect(result.stdout.contains("implementation: cvconform-example"))
+    }
+
+    @Test("It passes the core suite through --connect, as a TCP server")
+    func passesOverTCP() throws {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: example)
+        server.arguments = ["--listen", "0"]
+        let log = Pipe()
+        server.standardError = log
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        // "listening on 127.0.0.1:PORT"
+        var text = ""
+        while !text.contains("\n") {
+            let data = log.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        let port = try #require(text.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let result = try cvconform(["run", "traces", "--connect", "127.0.0.1:\(port)", "--quiet-period", "0.03", "--quiet"])
+        #expect(result.status == 0, "\(result.stdout.suffix(2000))")
+    }
+
+    @Test("Each deliberate mistake fails at least one core trace", arguments: [
+        "echo-drop", "no-most-idle", "wrong-cause-order", "no-quiet", "ignore-wrong-button", "extra-output",
+    ])
+    func mistakesAreCaught(_ fault: String) throws {
+        let result = try cvconform(["run", "traces", "--exec", "\(example) --fault \(fault)"] + fast)
+        #expect(result.status == 1)
+        #expect(("\n" + result.stdout).contains("\nFAIL "), "\(fault) was not caught")
+    }
+
+    @Test("Keeping each channel's order but not the order across channels still conforms")
+    func swappedChannelsConform() throws {
+        let result = try cvconform(["run", "traces", "--exec", "\(example) --fault swap-channels"] + fast)
+        #expect(result.status == 0, "\(result.stdout.suffix(2000))")
+    }
+
+    @Test("Misbehaviour is an error with a reason, never a hang", arguments: [
+        ("crash-after-hello", "exited"), ("garbage", "not a JSON object"), ("wrong-protocol", "speaks protocol"),
+        ("exit-mid-trace", "exited"), ("hang", "did not answer"),
+    ])
+    func misbehaviour(_ fault: String, _ reason: String) throws {
+        let result = try cvconform(["run", "traces/login", "--exec", "\(example) --fault \(fault)"] + fast)
+        #expect(result.status == 1)
+        #expect(("\n" + result.stdout).contains("\nERROR "), "\(fault)")
+        #expect(result.stdout.contains(reason), "\(fault): \(result.stdout.prefix(1500))")
+    }
+
+    @Test("The Python example passes the login traces (and the rest of the core suite)")
+    func python() throws {
+        let result = try cvconform(["run", "traces", "--exec", "python3 Scripts/minimal_implementation.py"] + fast)
+        #expect(result.status == 0, "\(result.stdout.suffix(2000))")
+    }
+}
