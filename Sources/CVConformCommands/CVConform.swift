@@ -12,7 +12,7 @@ public struct CVConform: AsyncParsableCommand {
             against the reference model; `diagram` and `schema` print what the model and the format define.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Record.self, Merge.self, Diff.self, Serve.self, Diagram.self, Schema.self]
+        subcommands: [Validate.self, Run.self, Record.self, Merge.self, Diff.self, Serve.self, Diagram.self, Schema.self, BenchRead.self]
     )
 
     public init() {}

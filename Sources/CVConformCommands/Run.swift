@@ -81,6 +81,7 @@ extension CVConform {
             let report = RunReport(implementation: implementation.label, results: [], expectations: known)
             let stop = StopFlag()
             let (quiet, verbose, failFast) = (self.quiet, self.verbose, self.failFast)
+            var (passed, notPassed) = (0, 0)
             await inOrder(chosen.files, jobs: jobs, work: { _, file in
                 if stop.isSet { return nil }
                 let runner = await pool.take()
@@ -100,8 +101,9 @@ extension CVConform {
                     if verbose { for line in RunReport.exchange(result) { output.line("      " + line) } }
                 }
                 output.flush()
-                terminal.progress("[\(results.count)/\(chosen.files.count)] \(results.filter { $0.verdict == .pass }.count) pass, "
-                    + "\(results.filter { $0.verdict == .fail || $0.verdict == .error }.count) not  \(result.id)")
+                if result.verdict == .pass { passed += 1 }
+                if result.verdict == .fail || result.verdict == .error { notPassed += 1 }
+                terminal.progress("[\(results.count)/\(chosen.files.count)] \(passed) pass, \(notPassed) not  \(result.id)")
                 if failFast && (result.verdict == .fail || result.verdict == .error) && status != .expectedFail { stop.set() }
             })
             for runner in runners { await runner.finish() }

@@ -9,7 +9,7 @@ public struct CVCTMachine: RoleMachine {
 
     public mutating func receive(_ message: Message) -> Reaction {
         var reaction = Reaction()
-        func relay(_ clause: Clause, to: Role, _ type: MessageType, _ parameters: [String: String]) {
+        func relay(_ clause: Clause, to: Role, _ type: MessageType, _ parameters: Parameters) {
             reaction.apply(clause)
             reaction.send(clause, to: to, from: .cvct, type, parameters)
         }

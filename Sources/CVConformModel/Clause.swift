@@ -63,6 +63,10 @@ public enum Clause: String, CaseIterable, Hashable, Sendable, Comparable {
 
     public var id: String { rawValue }
 
+    /// The clause's place in `allCases`, without hashing or comparing its
+    /// string: a case-only enum is stored as its declaration index.
+    public var ordinal: Int { Int(withUnsafeBytes(of: self) { $0[0] }) }
+
     /// The role whose behaviour the clause decides.
     public var role: Role {
         switch self {

@@ -62,7 +62,7 @@ public enum ModelExplorer {
                     }
                 }
                 for parameters in combinations {
-                    messages.append(Message(from: definition.channel.from, to: role, type: definition.type, parameters: parameters))
+                    messages.append(Message(from: definition.channel.from, to: role, type: definition.type, parameters: Parameters(parameters)))
                 }
             }
         }

@@ -8,14 +8,15 @@ import CVConformTrace
 /// when it is the oldest message owed on its channel.
 public struct Monitor: Sendable {
     public private(set) var system: ReferenceSystem
-    /// Owed messages per channel, oldest first.
-    private var owed: [Channel: [Emission]] = [:]
+    /// Owed messages per channel, oldest first, indexed by `slot(of:)`:
+    /// an array, not a dictionary, since this runs for every message.
+    private var owed: [[Emission]] = Array(repeating: [], count: Role.allCases.count * Role.allCases.count)
     private var owedCount = 0
-    /// The last reaction of each system role, for diagnostics.
-    private var lastReaction: [Role: Reaction] = [:]
+    /// The clause that decided each role's last reaction, for diagnostics.
+    private var lastDecision: [Clause?] = Array(repeating: nil, count: Role.allCases.count)
     /// Every clause applied so far, in first-applied order.
     public private(set) var clausesApplied: [Clause] = []
-    private var clauseSeen: Set<Clause> = []
+    private var clauseSeen = Array(repeating: false, count: Clause.allCases.count)
     /// 1-based position of the last message observed.
     public private(set) var position = 0
 
@@ -27,12 +28,14 @@ public struct Monitor: Sendable {
     public var isQuiescent: Bool { owedCount == 0 }
 
     /// Everything owed, channel by channel in a stable order, oldest first.
-    public var owedEmissions: [Emission] {
-        owed.keys.sorted { ($0.from, $0.to) < ($1.from, $1.to) }.flatMap { owed[$0] ?? [] }
-    }
+    public var owedEmissions: [Emission] { owed.flatMap { $0 } }
 
     /// What is owed on one channel, oldest first.
-    public func owed(on channel: Channel) -> [Emission] { owed[channel] ?? [] }
+    public func owed(on channel: Channel) -> [Emission] { owed[Self.slot(of: channel)] }
+
+    private static func slot(of channel: Channel) -> Int {
+        channel.from.order * Role.allCases.count + channel.to.order
+    }
 
     public enum Judgement: Hashable, Sendable {
         case allowed(Reaction?)
@@ -43,20 +46,21 @@ public struct Monitor: Sendable {
     public mutating func observe(_ message: Message) -> Judgement {
         position += 1
         if message.from.isSystem {
-            let channel = message.channel
-            guard let oldest = owed[channel]?.first, oldest.message == message else {
+            let slot = Self.slot(of: message.channel)
+            guard let oldest = owed[slot].first, oldest.message == message else {
                 return .rejected(rejection(of: message))
             }
-            owed[channel]?.removeFirst()
+            owed[slot].removeFirst()
             owedCount -= 1
         }
         guard let reaction = system.deliver(message) else { return .allowed(nil) }
-        lastReaction[message.to] = reaction
-        for clause in reaction.clauses where clauseSeen.insert(clause).inserted {
+        lastDecision[message.to.order] = reaction.decidingClause
+        for clause in reaction.clauses where !clauseSeen[clause.ordinal] {
+            clauseSeen[clause.ordinal] = true
             clausesApplied.append(clause)
         }
         for emission in reaction.emissions {
-            owed[emission.message.channel, default: []].append(emission)
+            owed[Self.slot(of: emission.message.channel)].append(emission)
             owedCount += 1
         }
         return .allowed(reaction)
@@ -64,8 +68,8 @@ public struct Monitor: Sendable {
 
     private func rejection(of message: Message) -> Rejection {
         let channel = message.channel
-        let owedHere = owed[channel] ?? []
-        let clause = owedHere.first?.clause ?? lastReaction[message.from]?.decidingClause
+        let owedHere = owed(on: channel)
+        let clause = owedHere.first?.clause ?? lastDecision[message.from.order]
         return Rejection(
             position: position, message: message, owedOnChannel: owedHere.map(\.message),
             clause: clause, roleState: system.state(of: message.from)

@@ -27,7 +27,7 @@ public struct Reaction: Hashable, Sendable {
 
     mutating func apply(_ clause: Clause) { clauses.append(clause) }
 
-    mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ parameters: [String: String]) {
+    mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ parameters: Parameters) {
         emissions.append(Emission(Message(from: from, to: to, type: type, parameters: parameters), clause))
     }
 

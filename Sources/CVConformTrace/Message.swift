@@ -4,11 +4,11 @@ public struct Message: Hashable, Sendable, CustomStringConvertible {
     public let from: Role
     public let to: Role
     public let type: MessageType
-    public let parameters: [String: String]
+    public let parameters: Parameters
 
     /// Builds a message without checking it against the table; use
     /// `MessageCatalog.check` for input from outside.
-    public init(from: Role, to: Role, type: MessageType, parameters: [String: String]) {
+    public init(from: Role, to: Role, type: MessageType, parameters: Parameters) {
         self.from = from
         self.to = to
         self.type = type
@@ -26,9 +26,9 @@ public struct Message: Hashable, Sendable, CustomStringConvertible {
         let names: [String]
         if let definition = MessageCatalog.definition(from: from, to: to, type: type),
            let required = MessageCatalog.requiredParameters(of: definition, state: parameters["state"]) {
-            names = required + parameters.keys.filter { !required.contains($0) }.sorted()
+            names = required + parameters.names.filter { !required.contains($0) }
         } else {
-            names = parameters.keys.sorted()
+            names = parameters.names
         }
         return names.compactMap { name in parameters[name].map { (name, $0) } }
     }

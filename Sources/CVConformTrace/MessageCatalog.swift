@@ -164,6 +164,71 @@ public enum MessageCatalog {
     public static func check(
         from: String, to: String, type: String, parameters: [(name: String, value: String)]
     ) -> Result<Message, MessageFormatError> {
+        if let message = fastCheck(from: from, to: to, type: type, parameters: parameters) {
+            return .success(message)
+        }
+        return checkExplaining(from: from, to: to, type: type, parameters: parameters)
+    }
+
+    /// One row of the table (one state for `progress`), with its parameter
+    /// names sorted and their domains, so a well-formed message is checked in
+    /// one pass. Anything that does not fit goes to the explaining path.
+    private struct Shape: Sendable {
+        var from: Role
+        var to: Role
+        var type: MessageType
+        var state: String?
+        var names: [String]
+        var domains: [ParameterDomain]
+    }
+
+    private static let shapesByType: [String: [Shape]] = {
+        var shapes: [String: [Shape]] = [:]
+        for definition in definitions {
+            let states: [String?] = definition.type == .progress ? progressStates : [nil]
+            for state in states {
+                guard let required = requiredParameters(of: definition, state: state) else { continue }
+                let names = required.sorted()
+                shapes[definition.type.rawValue, default: []].append(Shape(
+                    from: definition.channel.from, to: definition.channel.to, type: definition.type, state: state,
+                    names: names, domains: names.map { $0 == "state" ? .oneOf([state ?? ""]) : domain(of: $0) }
+                ))
+            }
+        }
+        return shapes
+    }()
+
+    private static func fastCheck(
+        from: String, to: String, type: String, parameters: [(name: String, value: String)]
+    ) -> Message? {
+        guard let candidates = shapesByType[type] else { return nil }
+        var sorted = parameters.map { Parameters.Parameter(name: $0.name, value: $0.value) }
+        // Insertion sort: a handful of items.
+        if sorted.count > 1 {
+            for index in 1..<sorted.count {
+                var position = index
+                while position > 0 && sorted[position].name < sorted[position - 1].name {
+                    sorted.swapAt(position, position - 1)
+                    position -= 1
+                }
+            }
+        }
+        for shape in candidates where shape.from.rawValue == from && shape.to.rawValue == to {
+            guard sorted.count == shape.names.count else { continue }
+            var fits = true
+            for index in sorted.indices where sorted[index].name != shape.names[index] || !shape.domains[index].admits(sorted[index].value) {
+                fits = false
+                break
+            }
+            if fits { return Message(from: shape.from, to: shape.to, type: shape.type, parameters: Parameters(sorted: sorted)) }
+        }
+        return nil
+    }
+
+    /// The slow path: finds what is wrong and says it.
+    private static func checkExplaining(
+        from: String, to: String, type: String, parameters: [(name: String, value: String)]
+    ) -> Result<Message, MessageFormatError> {
         guard let fromRole = Role(rawValue: from) else {
             return .failure(.unknownRole(from, attribute: "from"))
         }
@@ -175,11 +240,7 @@ public enum MessageCatalog {
         else {
             return .failure(.undefinedType(type, channel: Channel(from: fromRole, to: toRole)))
         }
-        var values: [String: String] = [:]
-        values.reserveCapacity(parameters.count)
-        for parameter in parameters {
-            values[parameter.name] = parameter.value
-        }
+        let values = Parameters(parameters.map { ($0.name, $0.value) })
         let state = values["state"]
         if messageType == .progress, let state, !domain(of: "state").admits(state) {
             return .failure(.badValue(parameter: "state", value: state, domain: domain(of: "state")))

@@ -14,7 +14,7 @@ public enum Role: String, CaseIterable, Hashable, Sendable, Comparable {
     }
 
     /// The order in which reports and diagrams lay the roles out.
-    var order: Int {
+    public var order: Int {
         switch self {
         case .browser: return 0
         case .customer: return 1

@@ -466,7 +466,7 @@ public final class TraceReader {
     private func forEachAttribute(_ body: (String, String) throws(TraceError) -> Void) throws(TraceError) {
         defer { xmlTextReaderMoveToElement(reader) }
         while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-            let name = constString(xmlTextReaderConstLocalName(reader)) ?? ""
+            let name = internedName(xmlTextReaderConstLocalName(reader))
             if let namespace = xmlTextReaderConstNamespaceUri(reader) {
                 if String(cString: namespace) == traceNamespace {
                     throw error(.invalidTrace, line: lastElementLine, attribute: nil,
@@ -480,6 +480,19 @@ public final class TraceReader {
     }
 
     // MARK: - Helpers
+
+    /// libxml2 interns names in its dictionary, so one pointer stands for one
+    /// name for the whole document: attribute names become Swift strings
+    /// once, not once per message.
+    private var nameCache: [(pointer: UnsafePointer<xmlChar>, name: String)] = []
+
+    private func internedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        for entry in nameCache where entry.pointer == pointer { return entry.name }
+        let name = String(cString: pointer)
+        if nameCache.count < 64 { nameCache.append((pointer, name)) }
+        return name
+    }
 
     private func constString(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         pointer.map { String(cString: $0) }

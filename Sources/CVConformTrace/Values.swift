@@ -8,7 +8,14 @@ public enum Values {
 
     /// A non-empty string without white space (XML's white space and Unicode's).
     public static func isToken(_ value: String) -> Bool {
-        !value.isEmpty && !value.unicodeScalars.contains { $0.properties.isWhitespace }
+        guard !value.isEmpty else { return false }
+        // ASCII first: Unicode properties are costly and ids are ASCII.
+        var ascii = true
+        for byte in value.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return false }
+        }
+        return ascii || !value.unicodeScalars.contains { $0.properties.isWhitespace }
     }
 
     /// Splits an XML list value (such as `skills="10 20"`) on white space.

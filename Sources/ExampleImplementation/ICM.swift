@@ -101,7 +101,7 @@ actor ICM: Server {
               let button, let media = record.media,
               let reason = reason(for: button, on: media)
         else { return }
-        agents[agent]?.session = nil
+        endSession(of: agent)
         send(.cvct, "drop-request", ["session": session, "extension": record.station])
         disconnect(agent, session, reason: reason)
     }
@@ -120,7 +120,7 @@ actor ICM: Server {
     /// (a release crossed the hang-up), there is nothing left to say.
     private func hungUp(_ session: String) {
         guard let agent = agents.first(where: { $0.value.session == session })?.key else { return }
-        agents[agent]?.session = nil
+        endSession(of: agent)
         disconnect(agent, session, reason: "hangup")
     }
 
@@ -131,6 +131,11 @@ actor ICM: Server {
         agents[agent] = nil
         send(.cvct, "logout-request", ["agent": agent, "extension": record.station])
         send(.browser, "acw-close", ["agent": agent])
+    }
+
+    private func endSession(of agent: String) {
+        agents[agent]?.session = nil
+        agents[agent]?.media = nil
     }
 
     // MARK: - Sending

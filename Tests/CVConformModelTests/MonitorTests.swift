@@ -100,3 +100,17 @@ struct MonitorTests {
     }
 }
 
+
+@Suite("Clause ids")
+struct ClauseTests {
+    @Test("A clause's ordinal is its place in allCases")
+    func ordinals() {
+        for (index, clause) in Clause.allCases.enumerated() { #expect(clause.ordinal == index) }
+    }
+
+    @Test("Ids are unique and every role has its clauses")
+    func ids() {
+        #expect(Set(Clause.allCases.map(\.id)).count == Clause.allCases.count)
+        for role in Role.systemRoles { #expect(Clause.allCases.contains { $0.role == role }) }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import CVConformTrace
+
+extension CVConform {
+    /// `cvconform bench-read FILE`: reads a trace and counts its messages,
+    /// judging nothing. Scripts/bench measures the reader with it.
+    struct BenchRead: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench-read",
+            abstract: "Read a trace to its end and print how many messages it has (for benchmarks).",
+            shouldDisplay: false
+        )
+
+        @Argument(help: "A trace file.")
+        var file: String
+
+        mutating func run() async throws {
+            do {
+                let reader = try TraceReader(file: file)
+                _ = try reader.readHeader()
+                var count = 0
+                while try reader.next() != nil { count += 1 }
+                print("\(count) messages")
+            } catch {
+                printError("cvconform: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+}
