@@ -38,7 +38,7 @@ public struct CVConform: AsyncParsableCommand {
             }
             // Usage problems: the message, a hint, and exit code 2.
             let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            printError(message)
             Foundation.exit(2)
         }
     }
@@ -56,5 +56,23 @@ extension UsageError: LocalizedError {
 
 /// Writes to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeAll(text + "\n", to: STDERR_FILENO)
+}
+
+/// Writes text to a descriptor with write(2). FileHandle.write traps when
+/// the reader has gone (`cvconform run … | head`); this gives up quietly
+/// instead: output nobody reads is not worth a crash.
+func writeAll(_ text: String, to descriptor: Int32) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress?.advanced(by: offset), $0.count - offset) }
+        if written > 0 {
+            offset += written
+        } else if written < 0 && errno == EINTR {
+            continue
+        } else {
+            return
+        }
+    }
 }

@@ -77,7 +77,7 @@ enum InterruptHandling {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 killAllImplementationProcesses()
-                FileHandle.standardError.write(Data("cvconform: interrupted; implementation processes stopped\n".utf8))
+                writeAll("cvconform: interrupted; implementation processes stopped\n", to: STDERR_FILENO)
                 exit(130)
             }
             source.resume()

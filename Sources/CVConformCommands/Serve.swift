@@ -32,12 +32,12 @@ extension CVConform {
                 var text = ""
                 for answer in answers {
                     if answer.hasPrefix("\u{1}") {
-                        FileHandle.standardError.write(Data((answer.dropFirst() + "\n").utf8))
+                        writeAll(answer.dropFirst() + "\n", to: STDERR_FILENO)
                     } else {
                         text += answer + "\n"
                     }
                 }
-                if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+                if !text.isEmpty { writeAll(text, to: STDOUT_FILENO) }
             }
         }
     }

@@ -24,14 +24,14 @@ struct Terminal {
     /// Overwrites the progress line (TTY only).
     mutating func progress(_ text: String) {
         guard isInteractive else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K\(text.prefix(120))".utf8))
+        writeAll("\r\u{1B}[K\(text.prefix(120))", to: STDOUT_FILENO)
         progressShown = true
     }
 
     /// Clears the progress line before ordinary output.
     mutating func clearProgress() {
         guard progressShown else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+        writeAll("\r\u{1B}[K", to: STDOUT_FILENO)
         progressShown = false
     }
 }

@@ -107,7 +107,7 @@ struct StandardOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer.utf8))
+        writeAll(buffer, to: STDOUT_FILENO)
         buffer = ""
     }
 }

@@ -7,6 +7,10 @@ public struct Greeting: Hashable, Sendable {
     public var roles: Set<Role>
     /// Whether it reports messages between its own roles.
     public var reportsInternal: Bool
+    /// Optional extensions it offers in its hello (`"capabilities":[...]`):
+    /// "sync" lets the harness ask it to confirm it is idle instead of
+    /// waiting out the quiet period.
+    public var capabilities: Set<String> = []
 
     public init(implementation: String, roles: Set<Role>, reportsInternal: Bool) {
         self.implementation = implementation
@@ -58,4 +62,12 @@ public protocol ImplementationUnderTest: AnyObject, Sendable {
     func logTail() async -> [String]
     /// Says goodbye and makes sure nothing of it keeps running.
     func stop() async
+    /// For an implementation that can confirm it is idle: the outputs that
+    /// arrive before its confirmation (nil when it cannot confirm, and the
+    /// harness waits out the quiet period instead).
+    func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]?
+}
+
+extension ImplementationUnderTest {
+    public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? { nil }
 }

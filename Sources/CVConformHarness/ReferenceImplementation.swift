@@ -53,5 +53,11 @@ public final class ReferenceImplementation: ImplementationUnderTest, @unchecked 
 
     public func logTail() async -> [String] { [] }
 
+    /// Synchronous: whatever is left is all there will be.
+    public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
+        defer { nextOutput = outputs.count }
+        return Array(outputs[nextOutput...])
+    }
+
     public func stop() async {}
 }

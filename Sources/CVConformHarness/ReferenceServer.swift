@@ -1,4 +1,3 @@
-import Foundation
 import CVConformModel
 import CVConformTrace
 
@@ -15,16 +14,17 @@ public struct ReferenceServer: Sendable {
 
     /// The lines to write in answer to one line read; `nil` means goodbye.
     public mutating func handle(_ line: String) -> [String]? {
-        guard let data = line.data(using: .utf8),
-              let fields = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else { return [Self.log("not a JSON object: \(line.prefix(200))")] }
-        switch fields["op"] as? String {
+        guard let fields = JSONLine.parse(line), case .object = fields else {
+            return [Self.log("not a JSON object: \(line.prefix(200))")]
+        }
+        switch fields["op"]?.string {
         case "hello":
             return [JSONValue.object([
                 ("op", .string("hello")), ("protocol", .string(WireProtocol.version)),
                 ("implementation", .string("cvconform reference model")),
                 ("roles", .array(Role.systemRoles.filter(roles.contains).map { .string($0.rawValue) })),
                 ("internal", .bool(true)),
+                ("capabilities", .array([.string("sync")])),
             ]).serialized()]
         case "reset":
             system = ReferenceSystem(administration: Self.administration(fields["setup"]))
@@ -34,6 +34,9 @@ public struct ReferenceServer: Sendable {
                 return [Self.log("not a message of the contract: \(line.prefix(200))")]
             }
             return outputs(of: stimulus).map(WireProtocol.message)
+        case "sync":
+            // Everything is written as soon as a stimulus is read.
+            return [JSONValue.object([("op", .string("synced")), ("id", .string(fields["id"]?.string ?? ""))]).serialized()]
         case "bye":
             return nil
         default:
@@ -62,14 +65,17 @@ public struct ReferenceServer: Sendable {
     /// Log lines go to stderr; the marker keeps them out of stdout.
     static func log(_ text: String) -> String { "\u{1}" + text }
 
-    private static func administration(_ value: Any?) -> Administration {
-        let fields = value as? [String: Any] ?? [:]
-        let agents = (fields["agents"] as? [[String: Any]] ?? []).map { agent in
-            Administration.Agent(id: agent["id"] as? String ?? "", skills: agent["skills"] as? [String] ?? [])
+    private static func administration(_ value: JSONLine.Value?) -> Administration {
+        func strings(_ value: JSONLine.Value?) -> [String] {
+            guard case .array(let items)? = value else { return [] }
+            return items.compactMap(\.string)
         }
-        let vdns = (fields["vdns"] as? [[String: Any]] ?? []).map { vdn in
-            Administration.VDN(number: vdn["number"] as? String ?? "", skill: vdn["skill"] as? String ?? "")
+        func objects(_ value: JSONLine.Value?) -> [JSONLine.Value] {
+            guard case .array(let items)? = value else { return [] }
+            return items
         }
-        return Administration(agents: agents, stations: fields["stations"] as? [String] ?? [], vdns: vdns)
+        let agents = objects(value?["agents"]).map { Administration.Agent(id: $0["id"]?.string ?? "", skills: strings($0["skills"])) }
+        let vdns = objects(value?["vdns"]).map { Administration.VDN(number: $0["number"]?.string ?? "", skill: $0["skill"]?.string ?? "") }
+        return Administration(agents: agents, stations: strings(value?["stations"]), vdns: vdns)
     }
 }

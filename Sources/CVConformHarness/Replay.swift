@@ -250,9 +250,15 @@ struct ReplayState {
             events.append(.sent(index))
         }
         try await awaitOutputs(before: trace.entries.count, from: implementation, options: options)
+        // The quiet period, or (capability "sync") the implementation's word
+        // that it is idle, with whatever it still wrote before saying so.
         let extra: Message?
         do {
-            extra = try await implementation.receive(timeout: options.quietPeriod)
+            if let late = try await implementation.confirmIdle(timeout: options.timeout) {
+                extra = late.first
+            } else {
+                extra = try await implementation.receive(timeout: options.quietPeriod)
+            }
         } catch {
             throw .failed(error)
         }

@@ -31,6 +31,8 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     private var child: ChildProcess?
     private var socket: Int32?
     private let log = LogTail()
+    private var offersSync = false
+    private var syncCount = 0
 
     public init(endpoint: Endpoint, startupTimeout: Duration = .seconds(10), answerTimeout: Duration = .seconds(2)) {
         self.endpoint = endpoint
@@ -53,8 +55,9 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
                 throw HarnessFailure(.protocolViolation,
                                      "the implementation speaks protocol \"\(version)\"; the harness speaks \"\(WireProtocol.version)\"")
             }
+            offersSync = greeting.capabilities.contains("sync")
             return greeting
-        case .ready, .message:
+        case .ready, .message, .synced:
             throw HarnessFailure(.protocolViolation, "the implementation did not answer hello with hello")
         }
     }
@@ -64,7 +67,7 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         while true {
             switch try await nextLine(timeout: answerTimeout, waitingFor: "ready (after reset)") {
             case .ready: return
-            case .message: continue // late output of the previous trace
+            case .message, .synced: continue // late output of the previous trace
             case .hello: throw HarnessFailure(.protocolViolation, "the implementation answered reset with hello")
             }
         }
@@ -83,7 +86,26 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
             switch try WireProtocol.parse(line) {
             case .message(let message): return message
             case .ready: throw HarnessFailure(.protocolViolation, "the implementation wrote ready without a reset")
+            case .synced: throw HarnessFailure(.protocolViolation, "the implementation wrote synced without a sync")
             case .hello: throw HarnessFailure(.protocolViolation, "the implementation wrote hello in the middle of a trace")
+            }
+        }
+    }
+
+    /// With the "sync" capability: asks the implementation to confirm that it
+    /// has written everything so far, and returns what came before.
+    public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
+        guard offersSync else { return nil }
+        syncCount += 1
+        let id = String(syncCount)
+        try write(WireProtocol.sync(id))
+        var outputs: [Message] = []
+        while true {
+            switch try await nextLine(timeout: timeout, waitingFor: "synced (after sync)") {
+            case .synced(let answered) where answered == id: return outputs
+            case .synced: continue
+            case .message(let message): outputs.append(message)
+            case .ready, .hello: throw HarnessFailure(.protocolViolation, "the implementation answered sync with something else")
             }
         }
     }

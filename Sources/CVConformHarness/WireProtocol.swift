@@ -1,4 +1,3 @@
-import Foundation
 import CVConformTrace
 
 /// The JSON Lines protocol of contract section 5: what the harness writes
@@ -9,6 +8,10 @@ enum WireProtocol {
     static func hello() -> String { #"{"op":"hello","protocol":"1"}"# }
 
     static func bye() -> String { #"{"op":"bye"}"# }
+
+    /// Asks an implementation that offers the "sync" capability to answer
+    /// `synced` once it has written everything its stimuli so far caused.
+    static func sync(_ id: String) -> String { #"{"op":"sync","id":"\#(id)"}"# }
 
     static func reset(trace: String, setup: Administration) -> String {
         JSONValue.object([
@@ -38,67 +41,77 @@ enum WireProtocol {
     enum Incoming: Equatable {
         case hello(Greeting, protocol: String)
         case ready
+        /// The answer to `sync` (capability "sync").
+        case synced(String)
         case message(Message)
     }
 
     /// Reads one line; the error says what is wrong with it.
     static func parse(_ line: String) throws(HarnessFailure) -> Incoming {
         let shown = line.count > 200 ? String(line.prefix(200)) + "…" : line
-        guard let data = line.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data),
-              let fields = object as? [String: Any]
-        else {
+        guard let object = JSONLine.parse(line), case .object = object else {
             throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown)")
         }
-        switch fields["op"] as? String {
-        case "hello":
-            guard let version = fields["protocol"] as? String else {
+        switch object["op"] {
+        case .string("hello")?:
+            guard let version = object["protocol"]?.string else {
                 throw HarnessFailure(.protocolViolation, "hello without a protocol version: \(shown)")
             }
-            let name = fields["implementation"] as? String ?? "unnamed implementation"
-            guard let roleNames = fields["roles"] as? [String], !roleNames.isEmpty else {
+            let name = object["implementation"]?.string ?? "unnamed implementation"
+            guard case .array(let roleValues)? = object["roles"], !roleValues.isEmpty else {
                 throw HarnessFailure(.protocolViolation, "hello must list the roles it plays (icm, cvct, ecs): \(shown)")
             }
             var roles = Set<Role>()
-            for name in roleNames {
-                guard let role = Role(rawValue: name), role.isSystem else {
-                    throw HarnessFailure(.protocolViolation, "hello lists '\(name)', which is not a system role (icm, cvct, ecs)")
+            for value in roleValues {
+                guard let name = value.string, let role = Role(rawValue: name), role.isSystem else {
+                    throw HarnessFailure(.protocolViolation, "hello lists \(value), which is not a system role (icm, cvct, ecs)")
                 }
                 roles.insert(role)
             }
             let reportsInternal: Bool
-            switch fields["internal"] {
-            case nil: reportsInternal = false
-            case let flag as Bool: reportsInternal = flag
-            case let text as String where text == "true" || text == "false": reportsInternal = text == "true"
+            switch object["internal"] {
+            case nil, .null?: reportsInternal = false
+            case .bool(let flag)?: reportsInternal = flag
+            case .string("true")?: reportsInternal = true
+            case .string("false")?: reportsInternal = false
             default: throw HarnessFailure(.protocolViolation, "hello's 'internal' must be true or false: \(shown)")
             }
-            return .hello(Greeting(implementation: name, roles: roles, reportsInternal: reportsInternal), protocol: version)
-        case "ready":
+            var capabilities = Set<String>()
+            if case .array(let values)? = object["capabilities"] {
+                for value in values { if let word = value.string { capabilities.insert(word) } }
+            }
+            var greeting = Greeting(implementation: name, roles: roles, reportsInternal: reportsInternal)
+            greeting.capabilities = capabilities
+            return .hello(greeting, protocol: version)
+        case .string("ready")?:
             return .ready
-        case "msg":
-            guard let from = fields["from"] as? String, let to = fields["to"] as? String, let type = fields["type"] as? String else {
+        case .string("synced")?:
+            return .synced(object["id"]?.string ?? "")
+        case .string("msg")?:
+            guard let from = object["from"]?.string, let to = object["to"]?.string, let type = object["type"]?.string else {
                 throw HarnessFailure(.protocolViolation, "msg needs string fields from, to and type: \(shown)")
             }
-            let rawParameters = fields["params"] ?? [String: Any]()
-            guard let parameters = rawParameters as? [String: Any] else {
-                throw HarnessFailure(.protocolViolation, "msg params must be an object: \(shown)")
-            }
             var pairs: [(name: String, value: String)] = []
-            for (name, value) in parameters {
-                guard let text = value as? String else {
-                    throw HarnessFailure(.protocolViolation, "msg parameter '\(name)' is not a string (all values are strings): \(shown)")
+            switch object["params"] {
+            case nil: break
+            case .object(let members)?:
+                for (name, value) in members {
+                    guard let text = value.string else {
+                        throw HarnessFailure(.protocolViolation, "msg parameter '\(name)' is not a string (all values are strings): \(shown)")
+                    }
+                    pairs.append((name, text))
                 }
-                pairs.append((name, text))
+            default:
+                throw HarnessFailure(.protocolViolation, "msg params must be an object: \(shown)")
             }
             switch MessageCatalog.check(from: from, to: to, type: type, parameters: pairs) {
             case .success(let message): return .message(message)
             case .failure(let problem):
                 throw HarnessFailure(.protocolViolation, "the implementation wrote a message the contract does not define: \(problem): \(shown)")
             }
-        case let op?:
+        case .string(let op)?:
             throw HarnessFailure(.protocolViolation, "unknown op '\(op)': \(shown)")
-        case nil:
+        default:
             throw HarnessFailure(.protocolViolation, "a line without an 'op': \(shown)")
         }
     }

@@ -23,6 +23,10 @@ public enum MessageType: String, CaseIterable, Hashable, Sendable {
     case loggedIn = "logged-in"
     case loggedOut = "logged-out"
     case progress, alert, clear
+
+    /// The type's place in allCases: a case-only enum is stored as its
+    /// declaration index, so no string is hashed or compared.
+    public var ordinal: Int { Int(withUnsafeBytes(of: self) { $0[0] }) }
 }
 
 /// What values a parameter may take.
@@ -164,10 +168,16 @@ public enum MessageCatalog {
     public static func check(
         from: String, to: String, type: String, parameters: [(name: String, value: String)]
     ) -> Result<Message, MessageFormatError> {
+        check(from: from, to: to, type: type, parameters: parameters.map { Parameters.Parameter(name: $0.name, value: $0.value) })
+    }
+
+    static func check(
+        from: String, to: String, type: String, parameters: [Parameters.Parameter]
+    ) -> Result<Message, MessageFormatError> {
         if let message = fastCheck(from: from, to: to, type: type, parameters: parameters) {
             return .success(message)
         }
-        return checkExplaining(from: from, to: to, type: type, parameters: parameters)
+        return checkExplaining(from: from, to: to, type: type, parameters: parameters.map { ($0.name, $0.value) })
     }
 
     /// One row of the table (one state for `progress`), with its parameter
@@ -182,38 +192,32 @@ public enum MessageCatalog {
         var domains: [ParameterDomain]
     }
 
-    private static let shapesByType: [String: [Shape]] = {
-        var shapes: [String: [Shape]] = [:]
+
+    /// Shapes by message type (indexed by the type's place in allCases).
+    private static let shapesByType: [[Shape]] = {
+        var shapes = Array(repeating: [Shape](), count: MessageType.allCases.count)
         for definition in definitions {
             let states: [String?] = definition.type == .progress ? progressStates : [nil]
             for state in states {
                 guard let required = requiredParameters(of: definition, state: state) else { continue }
                 let names = required.sorted()
-                shapes[definition.type.rawValue, default: []].append(Shape(
+                shapes[definition.type.ordinal].append(Shape(
                     from: definition.channel.from, to: definition.channel.to, type: definition.type, state: state,
-                    names: names, domains: names.map { $0 == "state" ? .oneOf([state ?? ""]) : domain(of: $0) }
+                    names: names,
+                    domains: names.map { $0 == "state" ? .oneOf([state ?? ""]) : domain(of: $0) }
                 ))
             }
         }
         return shapes
     }()
 
-    private static func fastCheck(
-        from: String, to: String, type: String, parameters: [(name: String, value: String)]
-    ) -> Message? {
-        guard let candidates = shapesByType[type] else { return nil }
-        var sorted = parameters.map { Parameters.Parameter(name: $0.name, value: $0.value) }
-        // Insertion sort: a handful of items.
-        if sorted.count > 1 {
-            for index in 1..<sorted.count {
-                var position = index
-                while position > 0 && sorted[position].name < sorted[position - 1].name {
-                    sorted.swapAt(position, position - 1)
-                    position -= 1
-                }
-            }
-        }
-        for shape in candidates where shape.from.rawValue == from && shape.to.rawValue == to {
+    /// The fast path for a message whose roles and type are already known
+    /// (the reader looks them up without making strings); nil when anything
+    /// does not fit, and the caller takes the explaining path.
+    static func fastCheck(from: Role, to: Role, type: MessageType, parameters: [Parameters.Parameter]) -> Message? {
+        var sorted = parameters
+        Parameters.sortByName(&sorted)
+        for shape in shapesByType[type.ordinal] where shape.from == from && shape.to == to {
             guard sorted.count == shape.names.count else { continue }
             var fits = true
             for index in sorted.indices where sorted[index].name != shape.names[index] || !shape.domains[index].admits(sorted[index].value) {
@@ -223,6 +227,15 @@ public enum MessageCatalog {
             if fits { return Message(from: shape.from, to: shape.to, type: shape.type, parameters: Parameters(sorted: sorted)) }
         }
         return nil
+    }
+
+    private static func fastCheck(
+        from: String, to: String, type: String, parameters: [Parameters.Parameter]
+    ) -> Message? {
+        guard let fromRole = Role(rawValue: from), let toRole = Role(rawValue: to), let messageType = MessageType(rawValue: type) else {
+            return nil
+        }
+        return fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters)
     }
 
     /// The slow path: finds what is wrong and says it.

@@ -19,6 +19,19 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         items = sorted
     }
 
+    /// Sorts a handful of pairs by name, in place (insertion sort: no
+    /// closure, no copy when already in order).
+    static func sortByName(_ items: inout [Parameter]) {
+        guard items.count > 1 else { return }
+        for index in 1..<items.count {
+            var position = index
+            while position > 0 && items[position].name < items[position - 1].name {
+                items.swapAt(position, position - 1)
+                position -= 1
+            }
+        }
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }

@@ -14,7 +14,7 @@ import Darwin
 /// A reader is confined to the task that made it.
 public final class TraceReader {
     private static let parseOptions: Int32 = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_COMPACT.rawValue
+        XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOBLANKS.rawValue
             | XML_PARSE_NOCDATA.rawValue
     )
 
@@ -41,7 +41,10 @@ public final class TraceReader {
     private var covers: [String]?
     private var tags: [String] = []
     private var setup: Administration?
-    private var headerValue: TraceHeader?
+    private var headerValue: TraceHeader? {
+        didSet { headerRead = headerValue != nil }
+    }
+    private var headerRead = false
 
     /// 1-based position of the last `<msg>` returned.
     public private(set) var position = 0
@@ -52,12 +55,14 @@ public final class TraceReader {
     private var elementIndexOnLine = 0
 
     /// The file name used in locations.
-    public var name: String { source.name }
+    public var name: String { fileName }
+    private let fileName: String
 
     /// Opens a trace file for streaming.
     public init(file path: String) throws(TraceError) {
         xmlInitParser()
         source = .file(path)
+        fileName = path
         memory = nil
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -83,6 +88,7 @@ public final class TraceReader {
         }
         memory = buffer
         source = .memory(name, bytes)
+        fileName = name
         guard let base = buffer.baseAddress,
               let created = xmlReaderForMemory(base, Int32(bytes.count), nil, "UTF-8", Self.parseOptions)
         else {
@@ -124,7 +130,7 @@ public final class TraceReader {
     /// The next message, or nil at the end of a well-formed trace. Throws as
     /// soon as anything in the file makes the trace malformed.
     public func next() throws(TraceError) -> TraceEntry? {
-        _ = try readHeader()
+        if !headerRead { _ = try readHeader() }
         while true {
             if let entry = pendingEntry {
                 pendingEntry = nil
@@ -156,7 +162,6 @@ public final class TraceReader {
     private var textBuffer = ""
     private var inSetup = false
     private var inMessage = false
-    private var scratch: [(name: String, value: String)] = []
 
     /// Reads one node. Returns false at the end of the document.
     private func step() throws(TraceError) -> Bool {
@@ -221,12 +226,16 @@ public final class TraceReader {
             lastElementLine = line
             elementIndexOnLine = 0
         }
-        let localName = constString(xmlTextReaderConstLocalName(reader)) ?? ""
-        let namespace = constString(xmlTextReaderConstNamespaceUri(reader))
+        let localName = internedName(xmlTextReaderConstLocalName(reader))
+        let namespacePointer = xmlTextReaderConstNamespaceUri(reader)
+        let namespace = namespacePointer.map { internedName($0) }
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
+        // The namespace is interned too: after the root, compare pointers.
+        let inTraceNamespace = namespacePointer != nil && (namespacePointer == traceNamespacePointer || namespace == traceNamespace)
+        if inTraceNamespace && traceNamespacePointer == nil { traceNamespacePointer = namespacePointer }
 
         if depth == 0 {
-            guard localName == "trace", namespace == traceNamespace else {
+            guard localName == "trace", inTraceNamespace else {
                 let shown = namespace.map { "{\($0)}\(localName)" } ?? localName
                 throw error(.invalidTrace, line: line,
                             "the root element is <\(shown)>; a trace's root is <trace xmlns=\"\(traceNamespace)\">")
@@ -235,7 +244,7 @@ public final class TraceReader {
             phase = .header
             return
         }
-        guard namespace == traceNamespace else {
+        guard inTraceNamespace else {
             throw error(.invalidTrace, line: line,
                         "unexpected element <\(localName)> in namespace '\(namespace ?? "")'; trace elements are in \(traceNamespace)")
         }
@@ -250,6 +259,13 @@ public final class TraceReader {
     }
 
     private func startTopLevel(_ localName: String, line: Int, isEmpty: Bool) throws(TraceError) {
+        // Messages are nearly every element: test for them first.
+        if headerRead && localName.utf8.count == 3 && localName == "msg" {
+            phase = .messages
+            inMessage = !isEmpty
+            pendingEntry = try readMessage(line: line)
+            return
+        }
         switch localName {
         case "title", "description", "covers", "tag":
             guard setup == nil else {
@@ -416,14 +432,33 @@ public final class TraceReader {
         var to: String?
         var type: String?
         var invalid: String?
-        scratch.removeAll(keepingCapacity: true)
-        try forEachAttribute { (name: String, value: String) throws(TraceError) in
-            switch name {
-            case "from": from = value
-            case "to": to = value
-            case "type": type = value
-            case "invalid": invalid = value
-            default: scratch.append((name, value))
+        var parameters: [Parameters.Parameter] = []
+        parameters.reserveCapacity(5)
+        // The hot loop of reading: the element's attribute list is walked
+        // directly (the reader has built the node), names by interned pointer.
+        var known: (from: Role?, to: Role?, type: MessageType?) = (nil, nil, nil)
+        var attribute = xmlTextReaderCurrentNode(reader)?.pointee.properties
+        while let current = attribute {
+            attribute = current.pointee.next
+            let (name, kind) = attributeName(current.pointee.name)
+            if let namespace = current.pointee.ns {
+                if let href = namespace.pointee.href, internedName(href) == traceNamespace {
+                    throw error(.invalidTrace, line: line, "attribute '\(name)' must not be in the trace namespace (write it without a prefix)")
+                }
+                continue
+            }
+            switch kind {
+            case .from:
+                known.from = Self.simpleText(of: current).flatMap { ByteTable.roles.lookup($0) }
+                from = known.from?.rawValue ?? Self.value(of: current)
+            case .to:
+                known.to = Self.simpleText(of: current).flatMap { ByteTable.roles.lookup($0) }
+                to = known.to?.rawValue ?? Self.value(of: current)
+            case .type:
+                known.type = Self.simpleText(of: current).flatMap { ByteTable.types.lookup($0) }
+                type = known.type?.rawValue ?? Self.value(of: current)
+            case .invalid: invalid = Self.value(of: current)
+            case .parameter: parameters.append(Parameters.Parameter(name: name, value: Self.value(of: current)))
             }
         }
         guard let from else { throw error(.invalidTrace, line: line, "<msg> lacks its 'from' attribute") }
@@ -443,9 +478,16 @@ public final class TraceReader {
             }
             invalidPosition = position
         }
-        switch MessageCatalog.check(from: from, to: to, type: type, parameters: scratch) {
+        // Sorted here, where the array is not shared, so the check below
+        // and the message can use it as it is.
+        Parameters.sortByName(&parameters)
+        if let fromRole = known.from, let toRole = known.to, let messageType = known.type,
+           let message = MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters) {
+            return TraceEntry(message: message, invalid: invalid != nil, location: SourceLocation(file: fileName, line: line, column: 0))
+        }
+        switch MessageCatalog.check(from: from, to: to, type: type, parameters: parameters) {
         case .success(let message):
-            let location = SourceLocation(file: source.name, line: line, column: 0)
+            let location = SourceLocation(file: fileName, line: line, column: 0)
             return TraceEntry(message: message, invalid: invalid != nil, location: location)
         case .failure(let problem):
             let attribute: String?
@@ -481,10 +523,53 @@ public final class TraceReader {
 
     // MARK: - Helpers
 
+    /// The text of an attribute with one plain text child, as libxml2 holds it.
+    private static func simpleText(of attribute: UnsafeMutablePointer<xmlAttr>) -> UnsafePointer<xmlChar>? {
+        guard let child = attribute.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE else {
+            return nil
+        }
+        return UnsafePointer(child.pointee.content)
+    }
+
+    /// An attribute's value: its one text child, or (rarely) the joined
+    /// content of several.
+    private static func value(of attribute: UnsafeMutablePointer<xmlAttr>) -> String {
+        if let content = simpleText(of: attribute) {
+            return String(cString: content)
+        }
+        guard let joined = xmlNodeListGetString(attribute.pointee.doc, attribute.pointee.children, 1) else { return "" }
+        defer { cvc_xmlFree(joined) }
+        return String(cString: joined)
+    }
+
     /// libxml2 interns names in its dictionary, so one pointer stands for one
     /// name for the whole document: attribute names become Swift strings
     /// once, not once per message.
     private var nameCache: [(pointer: UnsafePointer<xmlChar>, name: String)] = []
+    private var traceNamespacePointer: UnsafePointer<xmlChar>?
+
+    /// What a `<msg>` attribute is, decided once per interned name.
+    private enum AttributeKind {
+        case from, to, type, invalid, parameter
+    }
+
+    private var attributeCache: [(pointer: UnsafePointer<xmlChar>, name: String, kind: AttributeKind)] = []
+
+    private func attributeName(_ pointer: UnsafePointer<xmlChar>?) -> (String, AttributeKind) {
+        guard let pointer else { return ("", .parameter) }
+        for entry in attributeCache where entry.pointer == pointer { return (entry.name, entry.kind) }
+        let name = String(cString: pointer)
+        let kind: AttributeKind
+        switch name {
+        case "from": kind = .from
+        case "to": kind = .to
+        case "type": kind = .type
+        case "invalid": kind = .invalid
+        default: kind = .parameter
+        }
+        if attributeCache.count < 64 { attributeCache.append((pointer, name, kind)) }
+        return (name, kind)
+    }
 
     private func internedName(_ pointer: UnsafePointer<xmlChar>?) -> String {
         guard let pointer else { return "" }
@@ -548,4 +633,31 @@ final class ParserErrorSink {
         }
         first = Failure(line: Int(error.line), column: Int(error.int2), message: "XML: " + text)
     }
+}
+
+/// Words looked up by their bytes, so that role and type attributes never
+/// become strings on the fast path.
+struct ByteTable<Value: Sendable>: Sendable {
+    private let entries: [(bytes: [UInt8], value: Value)]
+
+    init(_ entries: [(String, Value)]) {
+        self.entries = entries.map { (Array($0.0.utf8), $0.1) }
+    }
+
+    func lookup(_ text: UnsafePointer<xmlChar>) -> Value? {
+        let length = strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))
+        search: for entry in entries where entry.bytes.count == length {
+            for index in 0..<length where entry.bytes[index] != text[index] { continue search }
+            return entry.value
+        }
+        return nil
+    }
+}
+
+extension ByteTable where Value == Role {
+    static let roles = ByteTable(Role.allCases.map { ($0.rawValue, $0) })
+}
+
+extension ByteTable where Value == MessageType {
+    static let types = ByteTable(MessageType.allCases.map { ($0.rawValue, $0) })
 }

@@ -9,11 +9,14 @@ struct ExampleImplementationTests {
     let example: String = {
         URL(fileURLWithPath: cvconformBinary).deletingLastPathComponent().appendingPathComponent("cvconform-example").path
     }()
+    /// For runs that should pass: the default timeout, so a loaded machine cannot fail them.
+    let passing = ["--quiet-period", "0.03", "--jobs", "2", "--quiet"]
+    /// For runs that should fail or err: short waits keep them quick.
     let fast = ["--quiet-period", "0.03", "--timeout", "0.5", "--startup-timeout", "2", "--jobs", "2", "--quiet"]
 
     @Test("It passes the core suite through --exec")
     func passesOverExec() throws {
-        let result = try cvconform(["run", "traces", "--exec", example] + fast)
+        let result = try cvconform(["run", "traces", "--exec", example] + passing)
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
         #expect(result.stdout.contains("implementation: cvconform-example"))
     }
@@ -51,7 +54,7 @@ struct ExampleImplementationTests {
 
     @Test("Keeping each channel's order but not the order across channels still conforms")
     func swappedChannelsConform() throws {
-        let result = try cvconform(["run", "traces", "--exec", "\(example) --fault swap-channels"] + fast)
+        let result = try cvconform(["run", "traces", "--exec", "\(example) --fault swap-channels"] + passing)
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
     }
 
@@ -68,7 +71,7 @@ struct ExampleImplementationTests {
 
     @Test("The Python example passes the login traces (and the rest of the core suite)")
     func python() throws {
-        let result = try cvconform(["run", "traces", "--exec", "python3 Scripts/minimal_implementation.py"] + fast)
+        let result = try cvconform(["run", "traces", "--exec", "python3 Scripts/minimal_implementation.py"] + passing)
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
     }
 }

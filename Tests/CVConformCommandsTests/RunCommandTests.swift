@@ -33,7 +33,7 @@ struct RunCommandTests {
         let schema = repositoryRoot + "/../shared/data/junit-10.xsd"
         try #require(FileManager.default.fileExists(atPath: schema), "the JUnit XSD is in ../shared/data")
         // A failing run: an implementation that never answers after reset.
-        let stuck = #"read l; echo '{"op":"hello","protocol":"1","roles":["icm"],"internal":true}'; read l; echo '{"op":"ready"}'; echo 'a <log> & line' >&2; sleep 5"#
+        let stuck = #"read l; echo '{"op":"hello","protocol":"1","roles":["icm"],"internal":true}'; read l; echo '{"op":"ready"}'; echo 'a <log> & line' >&2; sleep 60"#
         let result = try cvconform("run", "traces/login/login-basic.xml", "traces/sessions/routing-several-vdns.xml",
                                    "--exec", stuck, "--timeout", "0.3", "--junit", folder + "/junit.xml")
         #expect(result.status == 1)
@@ -124,5 +124,25 @@ struct RunCommandTests {
             files[relative] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + relative))
         }
         return files
+    }
+}
+
+@Suite("Output to a reader that goes away")
+struct ClosedOutputTests {
+    @Test("run piped into head neither crashes nor hangs")
+    func pipedIntoHead() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let serve = cvconformBinary + " serve"
+        process.arguments = ["-c", "'\(cvconformBinary)' run traces --exec '\(serve)' --quiet-period 0.01 | head -1 >/dev/null; echo ${PIPESTATUS:-done}"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(!text.contains("crashed"), "\(text.prefix(500))")
+        #expect(!text.contains("Fatal error"))
     }
 }

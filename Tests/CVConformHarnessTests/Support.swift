@@ -67,7 +67,7 @@ final class ScriptedImplementation: ImplementationUnderTest, @unchecked Sendable
     func stop() async {}
 }
 
-let fastOptions = ReplayOptions(timeout: .milliseconds(300), quietPeriod: .milliseconds(30))
+let fastOptions = ReplayOptions(timeout: .seconds(1), quietPeriod: .milliseconds(30))
 
 func replay(_ trace: Trace, on implementation: ImplementationUnderTest) async throws -> ReplayResult {
     let greeting = try await implementation.start()
