@@ -102,3 +102,44 @@ struct SubprocessTests {
         #expect(result.detail.contains("the trace is malformed"))
     }
 }
+
+@Suite("The optional sync capability")
+struct SyncCapabilityTests {
+    let login = "login/login-basic.xml"
+    static let hello = #"{"op":"hello","protocol":"1","implementation":"sync","roles":["icm"],"internal":true,"capabilities":["sync"]}"#
+
+    @Test("The reference over the wire offers sync and passes without waiting out quiet periods")
+    func serveOffersSync() async {
+        // A quiet period longer than the whole test would take if it were used.
+        let slowQuiet = ReplayOptions(timeout: .seconds(2), quietPeriod: .seconds(30))
+        let results = await runSuite([login, "logout/logout-phone.xml"], command: builtExecutable("cvconform") + " serve", options: slowQuiet)
+        #expect(results.map(\.verdict) == [.pass, .pass])
+    }
+
+    @Test("An output written before synced is an extra output: fail")
+    func extraBeforeSynced() async {
+        // Plays only the ICM: answers login with login-request, then on sync
+        // writes a stray acw-close before synced.
+        let script = """
+            read l; echo '\(Self.hello)'; read l; echo '{"op":"ready"}'; \
+            read l; echo '{"op":"msg","from":"icm","to":"cvct","type":"login-request","params":{"agent":"1001","extension":"4001"}}'; \
+            while read l; do case "$l" in *sync*) echo '{"op":"msg","from":"icm","to":"browser","type":"acw-close","params":{"agent":"1001"}}'; echo '{"op":"synced","id":"1"}';; \
+            *login-confirmed*) echo '{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1001"}}';; esac; done
+            """
+        let results = await runSuite([login], command: script)
+        #expect(results[0].verdict == .fail, "\(results[0].detail)")
+        #expect(results[0].detail.contains("extra output"), "\(results[0].detail)")
+    }
+
+    @Test("Offering sync but never answering it is an error, not a hang")
+    func syncNeverAnswered() async {
+        let script = """
+            read l; echo '\(Self.hello)'; read l; echo '{"op":"ready"}'; \
+            read l; echo '{"op":"msg","from":"icm","to":"cvct","type":"login-request","params":{"agent":"1001","extension":"4001"}}'; \
+            while read l; do case "$l" in *login-confirmed*) echo '{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1001"}}';; esac; done
+            """
+        let results = await runSuite([login], command: script)
+        #expect(results[0].verdict == .error)
+        #expect(results[0].detail.contains("synced"), "\(results[0].detail)")
+    }
+}
