@@ -89,7 +89,9 @@ public enum Clause: String, CaseIterable, Hashable, Sendable, Comparable {
 
     /// `core` clauses restate the contract; `extended` ones decide what it
     /// leaves unspecified.
-    public var profile: Profile { rawValue.hasPrefix("EXT-") ? .extended : .core }
+    /// (The extended clauses are declared last, so the ordinal tells, with
+    /// no string looked at: this runs for every message judged.)
+    public var profile: Profile { ordinal >= Clause.extLaunchUnknownVDN.ordinal ? .extended : .core }
 
     /// Clauses only racing messages can reach. No trace meant for `run` can
     /// exercise them, so coverage does not ask for them; unit tests do.

@@ -1,4 +1,5 @@
 import CVConformTrace
+import Foundation
 
 /// How the reference model judged one trace file (contract section 6).
 public enum Outcome: String, Hashable, Sendable {
@@ -93,43 +94,13 @@ public enum Validator {
             result.profile = header.profile
             result.tags = header.tags
             result.covers = header.covers
-            var monitor = Monitor(administration: header.setup)
-            var racingStimulus: Int?
-            var extendedClauses: [Clause] = []
-            while let entry = try reader.next() {
-                if entry.invalid { result.invalidAt = reader.position }
-                guard result.rejection == nil else { continue }
-                if !entry.message.from.isSystem && !monitor.isQuiescent && racingStimulus == nil {
-                    racingStimulus = reader.position
-                }
-                switch monitor.observe(entry.message) {
-                case .allowed(let reaction):
-                    for clause in reaction?.clauses ?? [] where clause.profile == .extended && !extendedClauses.contains(clause) {
-                        extendedClauses.append(clause)
-                    }
-                case .rejected(let rejection):
-                    result.rejection = rejection
-                    result.at = reader.position
-                }
-            }
-            result.messageCount = reader.position
-            result.clauses = monitor.clausesApplied
-            if result.rejection != nil {
-                result.outcome = .rejected
-            } else if monitor.isQuiescent {
-                result.outcome = .accepted
+            var judging = Judging(monitor: Monitor(administration: header.setup))
+            if Pipeline.worthIt(for: file) {
+                judging = try Pipeline.run(reader, judging: judging)
             } else {
-                result.outcome = .incomplete
-                result.owedAtEnd = monitor.owedEmissions
+                while let entry = try reader.next() { judging.observe(entry, position: reader.position) }
             }
-            if header.profile == .core {
-                for clause in extendedClauses {
-                    result.notes.append("this core trace enters a situation the contract leaves unspecified (\(clause.id): \(clause.summary))")
-                }
-            }
-            if let racingStimulus, header.expect == .pass {
-                result.notes.append("message \(racingStimulus) is a stimulus placed while messages are still owed: `run` may see it race")
-            }
+            judging.finish(into: &result, header: header, messageCount: reader.position)
         } catch {
             result = ValidationResult(
                 file: file, id: result.id, expect: result.expect, profile: result.profile,
@@ -137,5 +108,148 @@ public enum Validator {
             )
         }
         return result
+    }
+}
+
+/// The judging half of validation: the monitor and what it has seen.
+struct Judging: Sendable {
+    var monitor: Monitor
+    var rejection: Rejection?
+    var rejectedAt: Int?
+    var invalidAt: Int?
+    var racingStimulus: Int?
+    var extendedClauses: [Clause] = []
+
+    init(monitor: Monitor) {
+        self.monitor = monitor
+    }
+
+    mutating func observe(_ entry: TraceEntry, position: Int) {
+        if entry.invalid { invalidAt = position }
+        guard rejection == nil else { return }
+        if !entry.message.from.isSystem && !monitor.isQuiescent && racingStimulus == nil {
+            racingStimulus = position
+        }
+        switch monitor.observe(entry.message) {
+        case .allowed(let reaction):
+            for clause in reaction?.clauses ?? [] where clause.profile == .extended && !extendedClauses.contains(clause) {
+                extendedClauses.append(clause)
+            }
+        case .rejected(let found):
+            rejection = found
+            rejectedAt = position
+        }
+    }
+
+    func finish(into result: inout ValidationResult, header: TraceHeader, messageCount: Int) {
+        result.invalidAt = invalidAt
+        result.rejection = rejection
+        result.at = rejectedAt
+        result.messageCount = messageCount
+        result.clauses = monitor.clausesApplied
+        if rejection != nil {
+            result.outcome = .rejected
+        } else if monitor.isQuiescent {
+            result.outcome = .accepted
+        } else {
+            result.outcome = .incomplete
+            result.owedAtEnd = monitor.owedEmissions
+        }
+        if header.profile == .core {
+            for clause in extendedClauses {
+                result.notes.append("this core trace enters a situation the contract leaves unspecified (\(clause.id): \(clause.summary))")
+            }
+        }
+        if let racingStimulus, header.expect == .pass {
+            result.notes.append("message \(racingStimulus) is a stimulus placed while messages are still owed: `run` may see it race")
+        }
+    }
+}
+
+/// For long traces: the reader parses on the calling thread while a second
+/// thread judges, batches passing through a short bounded queue, so two
+/// cores share the work and memory stays flat.
+enum Pipeline {
+    static let batchSize = 4096
+    static let queuedBatches = 4
+    /// Below this size a second thread costs more than it saves.
+    static let minimumFileSize = 4 << 20
+
+    static func worthIt(for file: String) -> Bool {
+        var info = stat()
+        return stat(file, &info) == 0 && Int(info.st_size) >= minimumFileSize
+    }
+
+    static func run(_ reader: TraceReader, judging: Judging) throws(TraceError) -> Judging {
+        let queue = BatchQueue(capacity: queuedBatches)
+        let box = JudgingBox(judging)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            while let batch = queue.take() {
+                for (entry, position) in batch { box.judging.observe(entry, position: position) }
+            }
+            done.signal()
+        }
+        thread.start()
+        var batch: [(TraceEntry, Int)] = []
+        batch.reserveCapacity(batchSize)
+        do {
+            while let entry = try reader.next() {
+                batch.append((entry, reader.position))
+                if batch.count == batchSize {
+                    queue.put(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            queue.close()
+            done.wait()
+            throw error
+        }
+        if !batch.isEmpty { queue.put(batch) }
+        queue.close()
+        done.wait()
+        return box.judging
+    }
+}
+
+/// Hands the judging state to the judging thread and back; only one thread
+/// touches it at a time (the semaphore orders the hand-back).
+private final class JudgingBox: @unchecked Sendable {
+    var judging: Judging
+    init(_ judging: Judging) { self.judging = judging }
+}
+
+/// A bounded queue of message batches between two threads.
+private final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[(TraceEntry, Int)]] = []
+    private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func put(_ batch: [(TraceEntry, Int)]) {
+        condition.lock()
+        while batches.count >= capacity { condition.wait() }
+        batches.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> [(TraceEntry, Int)]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !closed { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -166,7 +166,7 @@ public final class TraceReader {
     /// Reads one node. Returns false at the end of the document.
     private func step() throws(TraceError) -> Bool {
         let status = xmlTextReaderRead(reader)
-        if let failure = errors.first {
+        if errors.hasFailure, let failure = errors.first {
             // The parser reads ahead, so an entity bomb or loop can fail
             // before the DOCTYPE node is reached: name the real culprit.
             if phase == .beforeRoot, let doctype = source.find("<!DOCTYPE", maxLines: max(failure.line, 1)) {
@@ -219,15 +219,30 @@ public final class TraceReader {
     }
 
     private func startElement(depth: Int) throws(TraceError) {
-        let line = currentLine()
+        // The element node itself: its fields are read directly, which costs
+        // less than the reader's accessor functions on the hot path.
+        let node = xmlTextReaderCurrentNode(reader)
+        let line: Int
+        if let node, node.pointee.line < 65535 {
+            line = Int(node.pointee.line)
+        } else {
+            line = currentLine()
+        }
         if line == lastElementLine {
             elementIndexOnLine += 1
         } else {
             lastElementLine = line
             elementIndexOnLine = 0
         }
-        let localName = internedName(xmlTextReaderConstLocalName(reader))
-        let namespacePointer = xmlTextReaderConstNamespaceUri(reader)
+        let localName: String
+        let namespacePointer: UnsafePointer<xmlChar>?
+        if let node {
+            localName = internedName(node.pointee.name)
+            namespacePointer = node.pointee.ns?.pointee.href
+        } else {
+            localName = internedName(xmlTextReaderConstLocalName(reader))
+            namespacePointer = xmlTextReaderConstNamespaceUri(reader)
+        }
         let namespace = namespacePointer.map { internedName($0) }
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
         // The namespace is interned too: after the root, compare pointers.
@@ -622,7 +637,11 @@ final class ParserErrorSink {
         }
     }
 
-    private(set) var first: Failure?
+    private(set) var first: Failure? {
+        didSet { hasFailure = first != nil }
+    }
+    /// Checked after every node: a plain flag is cheaper than the optional.
+    private(set) var hasFailure = false
 
     func record(_ error: xmlError) {
         guard first == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }

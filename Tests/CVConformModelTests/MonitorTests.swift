@@ -114,3 +114,13 @@ struct ClauseTests {
         for role in Role.systemRoles { #expect(Clause.allCases.contains { $0.role == role }) }
     }
 }
+
+@Suite("Clause profiles")
+struct ClauseProfileTests {
+    @Test("Extended clauses are exactly the EXT- ones")
+    func profiles() {
+        for clause in Clause.allCases {
+            #expect((clause.profile == .extended) == clause.id.hasPrefix("EXT-"), "\(clause.id)")
+        }
+    }
+}
