@@ -17,6 +17,9 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("The system roles to play, comma-separated.", valueName: "roles"))
         var roles: String = "icm,cvct,ecs"
 
+        @Flag(name: .customLong("no-sync"), help: "Do not offer the sync capability (the harness then waits out quiet periods).")
+        var noSync = false
+
         mutating func run() async throws {
             var played = Set<Role>()
             for name in roles.split(separator: ",") {
@@ -26,7 +29,7 @@ extension CVConform {
                 played.insert(role)
             }
             guard !played.isEmpty else { throw UsageError("--roles needs at least one of icm, cvct, ecs") }
-            var server = ReferenceServer(roles: played)
+            var server = ReferenceServer(roles: played, offersSync: !noSync)
             while let line = readLine(strippingNewline: true) {
                 guard let answers = server.handle(line) else { break }
                 var text = ""

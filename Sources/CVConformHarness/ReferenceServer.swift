@@ -6,10 +6,12 @@ import CVConformTrace
 /// own system speaks, and it can play any subset of the system roles.
 public struct ReferenceServer: Sendable {
     public let roles: Set<Role>
+    public let offersSync: Bool
     private var system = ReferenceSystem(administration: Administration())
 
-    public init(roles: Set<Role> = Set(Role.systemRoles)) {
+    public init(roles: Set<Role> = Set(Role.systemRoles), offersSync: Bool = true) {
         self.roles = roles
+        self.offersSync = offersSync
     }
 
     /// The lines to write in answer to one line read; `nil` means goodbye.
@@ -24,7 +26,7 @@ public struct ReferenceServer: Sendable {
                 ("implementation", .string("cvconform reference model")),
                 ("roles", .array(Role.systemRoles.filter(roles.contains).map { .string($0.rawValue) })),
                 ("internal", .bool(true)),
-                ("capabilities", .array([.string("sync")])),
+                ("capabilities", .array(offersSync ? [.string("sync")] : [])),
             ]).serialized()]
         case "reset":
             system = ReferenceSystem(administration: Self.administration(fields["setup"]))
