@@ -1,4 +1,3 @@
-import CVConformModel
 import CVConformTrace
 
 /// The built-in reference implementation: the same role machines as the
@@ -7,7 +6,7 @@ import CVConformTrace
 public final class ReferenceImplementation: ImplementationUnderTest, @unchecked Sendable {
     // Confined to the one task that drives it; the harness never shares an
     // implementation between tasks.
-    private var system = ReferenceSystem(administration: Administration())
+    private var server = ReferenceServer()
     private var outputs: [Message] = []
     private var nextOutput = 0
 
@@ -20,29 +19,17 @@ public final class ReferenceImplementation: ImplementationUnderTest, @unchecked 
     }
 
     public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
-        system = ReferenceSystem(administration: setup)
+        server.reset(setup)
         outputs.removeAll(keepingCapacity: true)
         nextOutput = 0
     }
 
-    /// Delivers the stimulus and every message it causes, breadth first, so
-    /// each channel's messages come out in the order their role sent them.
     public func send(_ message: Message) async throws(HarnessFailure) {
         if nextOutput == outputs.count {
             outputs.removeAll(keepingCapacity: true)
             nextOutput = 0
         }
-        var pending = [message]
-        var index = 0
-        while index < pending.count {
-            let current = pending[index]
-            index += 1
-            guard let reaction = system.deliver(current) else { continue }
-            for emission in reaction.emissions {
-                outputs.append(emission.message)
-                if emission.message.to.isSystem { pending.append(emission.message) }
-            }
-        }
+        outputs += server.outputs(of: message)
     }
 
     public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {

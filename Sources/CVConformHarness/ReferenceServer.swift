@@ -29,7 +29,7 @@ public struct ReferenceServer: Sendable {
                 ("capabilities", .array(offersSync ? [.string("sync")] : [])),
             ]).serialized()]
         case "reset":
-            system = ReferenceSystem(administration: Self.administration(fields["setup"]))
+            reset(Self.administration(fields["setup"]))
             return [#"{"op":"ready"}"#]
         case "msg":
             guard let message = try? WireProtocol.parse(line), case .message(let stimulus) = message else {
@@ -46,9 +46,15 @@ public struct ReferenceServer: Sendable {
         }
     }
 
-    /// Delivers a stimulus to the roles played, breadth first; reports what
-    /// they send (internal messages too) and keeps the rest outside.
-    mutating func outputs(of stimulus: Message) -> [Message] {
+    /// Forgets everything and loads an administration.
+    public mutating func reset(_ setup: Administration) {
+        system = ReferenceSystem(administration: setup)
+    }
+
+    /// Delivers a stimulus to the roles played, breadth first (so each
+    /// channel's messages come out in the order their role sent them);
+    /// reports what they send, internal messages too.
+    public mutating func outputs(of stimulus: Message) -> [Message] {
         var sent: [Message] = []
         var pending = roles.contains(stimulus.to) ? [stimulus] : []
         var index = 0

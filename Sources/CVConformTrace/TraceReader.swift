@@ -443,9 +443,11 @@ public final class TraceReader {
 
     private func readMessage(line: Int) throws(TraceError) -> TraceEntry {
         position += 1
-        var from: String?
-        var to: String?
-        var type: String?
+        // The three routing attributes stay libxml2's until the slow path
+        // needs them as strings.
+        var fromAttribute: UnsafeMutablePointer<xmlAttr>?
+        var toAttribute: UnsafeMutablePointer<xmlAttr>?
+        var typeAttribute: UnsafeMutablePointer<xmlAttr>?
         var invalid: String?
         var parameters: [Parameters.Parameter] = []
         parameters.reserveCapacity(5)
@@ -465,20 +467,20 @@ public final class TraceReader {
             switch kind {
             case .from:
                 known.from = Self.simpleText(of: current).flatMap { ByteTable.roles.lookup($0) }
-                from = known.from?.rawValue ?? Self.value(of: current)
+                fromAttribute = current
             case .to:
                 known.to = Self.simpleText(of: current).flatMap { ByteTable.roles.lookup($0) }
-                to = known.to?.rawValue ?? Self.value(of: current)
+                toAttribute = current
             case .type:
                 known.type = Self.simpleText(of: current).flatMap { ByteTable.types.lookup($0) }
-                type = known.type?.rawValue ?? Self.value(of: current)
+                typeAttribute = current
             case .invalid: invalid = Self.value(of: current)
             case .parameter: parameters.append(Parameters.Parameter(name: name, value: Self.value(of: current)))
             }
         }
-        guard let from else { throw error(.invalidTrace, line: line, "<msg> lacks its 'from' attribute") }
-        guard let to else { throw error(.invalidTrace, line: line, "<msg> lacks its 'to' attribute") }
-        guard let type else { throw error(.invalidTrace, line: line, "<msg> lacks its 'type' attribute") }
+        guard let fromAttribute else { throw error(.invalidTrace, line: line, "<msg> lacks its 'from' attribute") }
+        guard let toAttribute else { throw error(.invalidTrace, line: line, "<msg> lacks its 'to' attribute") }
+        guard let typeAttribute else { throw error(.invalidTrace, line: line, "<msg> lacks its 'type' attribute") }
         if let invalid {
             guard expect == .fail else {
                 throw error(.invalidTrace, line: line, attribute: "invalid",
@@ -500,6 +502,9 @@ public final class TraceReader {
            let message = MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters) {
             return TraceEntry(message: message, invalid: invalid != nil, location: SourceLocation(file: fileName, line: line, column: 0))
         }
+        let from = Self.value(of: fromAttribute)
+        let to = Self.value(of: toAttribute)
+        let type = Self.value(of: typeAttribute)
         switch MessageCatalog.check(from: from, to: to, type: type, parameters: parameters) {
         case .success(let message):
             let location = SourceLocation(file: fileName, line: line, column: 0)
