@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVConformModel
 import CVConformTrace
 import Foundation
 
@@ -25,6 +26,9 @@ struct SelectionOptions: ParsableArguments {
 
     /// The files to work on, in path order, and what was left out.
     func select(profile: ProfileChoice, passOnly: Bool) throws -> TraceSelection {
+        for clause in clauses where Clause(rawValue: clause) == nil {
+            throw UsageError("--clause \(clause): no such clause id (see spec/requirements.md, e.g. ECS-IDLE-1)")
+        }
         let files: [String]
         do { files = try TraceFiles.collect(paths) } catch { throw UsageError(error.description) }
         var selection = TraceSelection()

@@ -163,6 +163,8 @@ public struct ReplayRoles: Hashable, Sendable {
 
 /// Replays one `pass` trace against an implementation (contract section 5).
 public enum Replayer {
+    static let resetFailurePrefix = "reset failed: "
+
     public static func replay(
         _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, options: ReplayOptions
     ) async -> ReplayResult {
@@ -237,7 +239,7 @@ struct ReplayState {
         do {
             try await implementation.reset(trace: trace.header.id, setup: trace.header.setup)
         } catch {
-            throw .failed(HarnessFailure(error.kind, "reset failed: \(error.message)"))
+            throw .failed(HarnessFailure(error.kind, Replayer.resetFailurePrefix + error.message))
         }
         for (index, kind) in kinds.enumerated() where kind == .stimulus {
             try await awaitOutputs(before: index, from: implementation, options: options)

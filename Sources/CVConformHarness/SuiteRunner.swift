@@ -70,14 +70,40 @@ public actor SuiteRunner {
                 return result
             }
         }
-        let result = await Replayer.replay(trace, on: current, greeting: greeting, options: options)
+        var result = await Replayer.replay(trace, on: current, greeting: greeting, options: options)
+        if result.verdict == .fail, case .missing? = result.divergence?.kind {
+            // Silence may be a missing output or a hang. A reset tells them
+            // apart: a live implementation answers it (the next trace resets
+            // again anyway); a hung one is this trace's error.
+            do {
+                try await current.reset(trace: trace.header.id, setup: trace.header.setup)
+            } catch {
+                result.verdict = .error
+                result.failure = HarnessFailure(.timeout, "the implementation stopped answering: \(error.message)")
+                result.detail = "the implementation hung: \(result.detail), and it did not answer a reset afterwards"
+            }
+        }
         if result.verdict == .error {
             await current.stop()
             implementation = nil
             self.greeting = nil
+            // A reset that fails says more about the previous trace (which
+            // left the implementation hung) than about this one, which has
+            // not begun: give this one a fresh process, once.
+            if result.failure.map({ _ in result.detail.hasPrefix(Replayer.resetFailurePrefix) }) == true && !retrying {
+                retrying = true
+                defer { retrying = false }
+                var retried = await run(trace)
+                if retried.verdict != .error {
+                    retried.log.insert("(the previous process did not answer reset; this trace ran on a fresh one)", at: 0)
+                }
+                return retried
+            }
         }
         return result
     }
+
+    private var retrying = false
 
     /// Stops the implementation (end of the suite).
     public func finish() async {

@@ -116,8 +116,10 @@ public struct ECSMachine: RoleMachine {
     /// queues it in launch order.
     private mutating func route(_ session: String, skill: String, clause: Clause, _ reaction: inout Reaction) {
         if let (agent, x, candidates) = mostIdleAgent(with: skill) {
+            // Among several candidates the choice is the most-idle rule's, and
+            // its messages cite it, so a wrong choice is reported under it.
             if candidates > 1 { reaction.apply(.ecsMostIdle) }
-            deliver(session, to: agent, at: x, &reaction)
+            deliver(session, to: agent, at: x, citing: candidates > 1 ? .ecsMostIdle : .ecsDeliver, &reaction)
         } else {
             let launchedAt = sessions[session]?.launchedAt ?? 0
             let index = queue.firstIndex { (sessions[$0]?.launchedAt ?? 0) > launchedAt } ?? queue.endIndex
@@ -229,11 +231,13 @@ public struct ECSMachine: RoleMachine {
 
     // MARK: - E8, E9
 
-    private mutating func deliver(_ session: String, to agent: String, at x: String, _ reaction: inout Reaction) {
+    private mutating func deliver(
+        _ session: String, to agent: String, at x: String, citing clause: Clause = .ecsDeliver, _ reaction: inout Reaction
+    ) {
         reaction.apply(.ecsDeliver)
         agents[agent] = .alerting(extension: x, session: session)
-        reaction.send(.ecsDeliver, to: .phone, from: .ecs, .alert, ["session": session, "extension": x])
-        reaction.send(.ecsDeliver, to: .cvct, from: .ecs, .progress, ["session": session, "state": "alerting", "extension": x])
+        reaction.send(clause, to: .phone, from: .ecs, .alert, ["session": session, "extension": x])
+        reaction.send(clause, to: .cvct, from: .ecs, .progress, ["session": session, "state": "alerting", "extension": x])
     }
 
     /// The agent becomes available now, then dispatch (E9).
@@ -254,18 +258,23 @@ public struct ECSMachine: RoleMachine {
 }
 
 extension ECSMachine: CustomStringConvertible {
-    /// `agents: 1001 available at 4001, 1002 alerting s1 at 4002; queue: s3 (skill 10)`
+    /// `available, most idle first: 1002 at 4002, 1001 at 4001; busy: 1003
+    /// alerting s1 at 4003; queue: s3 (skill 10)`
     public var description: String {
-        let agentText = agents.keys.sorted().map { agent -> String in
+        var available: [(since: UInt64, text: String)] = []
+        var busy: [String] = []
+        for agent in agents.keys.sorted() {
             switch agents[agent] {
-            case .available(let x, _): return "\(agent) available at \(x)"
-            case .alerting(let x, let s): return "\(agent) alerting \(s) at \(x)"
-            case .connected(let x, let s): return "\(agent) connected \(s) at \(x)"
-            case nil: return agent
+            case .available(let x, let since): available.append((since, "\(agent) at \(x)"))
+            case .alerting(let x, let s): busy.append("\(agent) alerting \(s) at \(x)")
+            case .connected(let x, let s): busy.append("\(agent) connected \(s) at \(x)")
+            case nil: break
             }
         }
+        let idle = available.sorted { $0.since < $1.since }.map(\.text)
         let queueText = queue.map { "\($0) (skill \(sessions[$0]?.skill ?? "?"))" }
-        return "agents logged in: \(agentText.isEmpty ? "none" : agentText.joined(separator: ", "))"
+        return "available, most idle first: \(idle.isEmpty ? "none" : idle.joined(separator: ", "))"
+            + "; busy: \(busy.isEmpty ? "none" : busy.joined(separator: ", "))"
             + "; queue: \(queueText.isEmpty ? "empty" : queueText.joined(separator: ", "))"
     }
 }

@@ -69,11 +69,15 @@ public struct Monitor: Sendable {
     private func rejection(of message: Message) -> Rejection {
         let channel = message.channel
         let owedHere = owed(on: channel)
-        let clause = owedHere.first?.clause ?? lastDecision[message.from.order]
-        return Rejection(
+        // What was owed says which rule this message should have followed;
+        // with nothing owed, the rule that sends such a message says when.
+        let clause = owedHere.first?.clause ?? Clause.sending(message).first ?? lastDecision[message.from.order]
+        var rejection = Rejection(
             position: position, message: message, owedOnChannel: owedHere.map(\.message),
             clause: clause, roleState: system.state(of: message.from)
         )
+        rejection.lastClause = lastDecision[message.from.order]
+        return rejection
     }
 }
 
@@ -84,10 +88,12 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     public var message: Message
     /// What the sender owed on this channel, oldest first (empty: nothing).
     public var owedOnChannel: [Message]
-    /// The clause that owes the oldest message here, or else the one that
-    /// decided the sender's last reaction.
+    /// The clause that owes the oldest message here, or else the rule that
+    /// sends messages like this one.
     public var clause: Clause?
     public var roleState: String
+    /// The rule that decided the sender's last reaction.
+    public var lastClause: Clause?
 
     public var description: String {
         var lines = ["message \(position) \(message) is not allowed"]
@@ -101,7 +107,11 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
         }
         lines.append("\(message.from.rawValue) state: \(roleState)")
         if let clause {
-            lines.append("clause \(clause.id): \(clause.summary)")
+            let role = owedOnChannel.isEmpty ? " (the rule that sends it)" : ""
+            lines.append("clause \(clause.id)\(role): \(clause.summary)")
+        }
+        if owedOnChannel.isEmpty, let lastClause, lastClause != clause {
+            lines.append("\(message.from.rawValue)'s last rule applied: \(lastClause.id): \(lastClause.summary)")
         }
         return lines.joined(separator: "\n")
     }

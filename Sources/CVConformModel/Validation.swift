@@ -94,6 +94,10 @@ public enum Validator {
             result.profile = header.profile
             result.tags = header.tags
             result.covers = header.covers
+            let unknown = header.covers.filter { Clause(rawValue: $0) == nil }
+            if !unknown.isEmpty {
+                result.notes.append("<covers> names clause ids that spec/requirements.md does not have: \(unknown.joined(separator: ", "))")
+            }
             var judging = Judging(monitor: Monitor(administration: header.setup))
             if Pipeline.worthIt(for: file) {
                 judging = try Pipeline.run(reader, judging: judging)
@@ -158,6 +162,13 @@ struct Judging: Sendable {
         if header.profile == .core {
             for clause in extendedClauses {
                 result.notes.append("this core trace enters a situation the contract leaves unspecified (\(clause.id): \(clause.summary))")
+            }
+        }
+        if header.expect == .pass && result.outcome == .accepted {
+            let exercised = Set(monitor.clausesApplied.map(\.id))
+            let idle = header.covers.filter { Clause(rawValue: $0) != nil && !exercised.contains($0) }
+            if !idle.isEmpty {
+                result.notes.append("<covers> names clauses this trace does not exercise: \(idle.joined(separator: ", "))")
             }
         }
         if let racingStimulus, header.expect == .pass {

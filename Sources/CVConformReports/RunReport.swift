@@ -96,10 +96,11 @@ public struct RunReport: Sendable {
     /// The explanation under a trace that failed or erred.
     public static func details(_ result: ReplayResult) -> [String] {
         var lines: [String] = []
+        if result.verdict == .error || (result.divergence == nil && result.verdict != .pass) {
+            lines.append(result.detail)
+        }
         if let divergence = result.divergence {
             lines += divergence.explanation
-        } else if result.verdict != .pass {
-            lines.append(result.detail)
         }
         if result.verdict == .fail || result.verdict == .error, let trace = result.trace {
             let window = Self.window(result, trace: trace)

@@ -173,6 +173,12 @@ public final class TraceReader {
                 throw TraceError(.doctype, at: doctype,
                                  "a DOCTYPE is not allowed in a trace (no DTD or entity is ever processed; libxml2 stopped at line \(failure.line): \(failure.message.dropFirst(5)))")
             }
+            if phase == .beforeRoot && source.find("<") == nil {
+                // libxml2's words for these ("Document is empty", "Extra
+                // content at the end") say little to a person.
+                throw TraceError(.notWellFormed, at: SourceLocation(file: fileName, line: 1, column: 1),
+                                 "the file is empty or not XML: a trace starts with <trace xmlns=\"\(traceNamespace)\" …>")
+            }
             throw failure.traceError(file: source.name)
         }
         if status < 0 {

@@ -32,10 +32,11 @@ struct RunCommandTests {
         let folder = try temporaryFolder()
         let schema = repositoryRoot + "/../shared/data/junit-10.xsd"
         try #require(FileManager.default.fileExists(atPath: schema), "the JUnit XSD is in ../shared/data")
-        // A failing run: an implementation that never answers after reset.
-        let stuck = #"read l; echo '{"op":"hello","protocol":"1","roles":["icm"],"internal":true}'; read l; echo '{"op":"ready"}'; echo 'a <log> & line' >&2; sleep 60"#
-        let result = try cvconform("run", "traces/login/login-basic.xml", "traces/sessions/routing-several-vdns.xml",
-                                   "--exec", stuck, "--timeout", "0.3", "--junit", folder + "/junit.xml")
+        // A failing run: an implementation that forgets acw-open (fail), a
+        // malformed trace (error), and a log with characters XML escapes.
+        let forgetful = #"sh -c "echo 'a <log> & line' >&2; \#(cvconformBinary) serve | grep --line-buffered -v acw-open""#
+        let result = try cvconform("run", "traces/login/login-basic.xml", "Tests/Fixtures/malformed/param-missing.xml",
+                                   "--exec", forgetful, "--timeout", "0.3", "--junit", folder + "/junit.xml")
         #expect(result.status == 1)
         #expect(xsdProblems(file: folder + "/junit.xml", schema: schema).isEmpty)
         let text = try String(contentsOfFile: folder + "/junit.xml", encoding: .utf8)

@@ -81,7 +81,8 @@ struct ValidateCommandTests {
         #expect(result.stdout.contains("expected accepted, but message 22 was rejected"))
         #expect(result.stdout.contains("message 22 cvct→icm dropped(session="))
         #expect(result.stdout.contains("nothing is owed on cvct→icm"))
-        #expect(result.stdout.contains("clause CVCT-8"))
+        #expect(result.stdout.contains("clause CVCT-7 (the rule that sends it)"))
+        #expect(result.stdout.contains("cvct's last rule applied: CVCT-8"))
         #expect(result.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
 

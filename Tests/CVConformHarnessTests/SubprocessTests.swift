@@ -60,6 +60,13 @@ struct SubprocessTests {
         #expect(results[0].detail.contains("not a JSON object: this is not json"))
     }
 
+    @Test("A missing output from a live implementation is a fail, not an error")
+    func missingButAlive() async {
+        let forgetful = "\(builtExecutable("cvconform")) serve | grep --line-buffered -v acw-open"
+        let results = await runSuite([login, session], command: forgetful)
+        #expect(results.map(\.verdict) == [.fail, .fail], "\(results.map(\.detail))")
+    }
+
     @Test("A flood of output is cut off; the run goes on")
     func flood() async {
         let line = #"{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1"}}"#
@@ -87,10 +94,11 @@ struct SubprocessTests {
         #expect(results[1].verdict == .pass, "\(results[1].detail)")
     }
 
-    @Test("stderr is captured as the implementation's log")
+    @Test("A hang is an error (it answers no reset after the silence), and stderr is kept as its log")
     func log() async {
         let results = await runSuite([login], command: shellImplementation(then: "echo 'something broke' >&2; sleep 60"))
-        #expect(results[0].verdict == .fail, "\(results[0].detail)")
+        #expect(results[0].verdict == .error, "\(results[0].detail)")
+        #expect(results[0].detail.contains("hung"))
         #expect(results[0].log.contains("something broke"))
     }
 

@@ -60,7 +60,8 @@ struct MonitorTests {
         }
         #expect(fresh.isQuiescent)
         let rejected = try #require(rejection(&fresh, "cvct>icm dropped session=s1"))
-        #expect(rejected.clause == .cvctOtherProgress)
+        #expect(rejected.clause == .cvctDroppedByPhone, "the rule that sends dropped says when")
+        #expect(rejected.lastClause == .cvctOtherProgress, "and the rule the CVCT last applied says nothing was due")
     }
 
     @Test("Messages owed on one channel must come in order; across channels in any order")
@@ -82,7 +83,7 @@ struct MonitorTests {
         let swapped = try #require(rejection(&crossing, "ecs>cvct progress session=s1 state=alerting extension=4001"))
         #expect(swapped.owedOnChannel.first == m("ecs>cvct progress session=s1 state=offered vdn=5000"))
         #expect(swapped.clause == .ecsLaunchDelivered)
-        #expect(swapped.roleState.contains("1001 alerting s1 at 4001"))
+        #expect(swapped.roleState.contains("busy: 1001 alerting s1 at 4001"))
     }
 
     @Test("A rejected message changes nothing; what is owed stays owed")
@@ -122,5 +123,40 @@ struct ClauseProfileTests {
         for clause in Clause.allCases {
             #expect((clause.profile == .extended) == clause.id.hasPrefix("EXT-"), "\(clause.id)")
         }
+    }
+}
+
+@Suite("Diagnoses name the rule that was broken")
+struct DiagnosisTests {
+    @Test("A wrong most-idle choice is reported under ECS-IDLE-1, with the agents in idle order")
+    func mostIdle() throws {
+        var monitor = Monitor(administration: administration)
+        let prefix = [
+            "browser>icm login agent=1002 extension=4002", "icm>cvct login-request agent=1002 extension=4002",
+            "cvct>ecs asai-login agent=1002 extension=4002", "ecs>cvct logged-in agent=1002 extension=4002",
+            "browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",
+            "cvct>ecs asai-login agent=1001 extension=4001", "ecs>cvct logged-in agent=1001 extension=4001",
+            "customer>icm session-request session=s1 media=realtime vdn=5000", "icm>ecs launch session=s1 vdn=5000 media=realtime",
+            "ecs>cvct progress session=s1 state=offered vdn=5000",
+        ]
+        for text in prefix {
+            guard case .allowed = monitor.observe(m(text)) else { Issue.record("\(text) was rejected"); return }
+        }
+        guard case .rejected(let rejection) = monitor.observe(m("ecs>phone alert session=s1 extension=4001")) else {
+            Issue.record("the less idle agent was alerted and nothing noticed")
+            return
+        }
+        #expect(rejection.clause == .ecsMostIdle)
+        #expect(rejection.owedOnChannel.first == m("ecs>phone alert session=s1 extension=4002"))
+    }
+
+    @Test("A connect before its answered cites the rule that sends connect")
+    func earlyConnect() throws {
+        var monitor = Monitor(administration: administration)
+        guard case .rejected(let rejection) = monitor.observe(m("icm>browser connect agent=1001 session=s1")) else {
+            Issue.record("not rejected")
+            return
+        }
+        #expect(rejection.clause == .icmAnswered)
     }
 }
