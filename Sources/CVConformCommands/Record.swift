@@ -43,6 +43,7 @@ extension CVConform {
             let quiet = implementation.replayOptions.quietPeriod
             var changed = 0
             var failed = 0
+            var considered = 0
             for file in files {
                 let trace: Trace
                 do { trace = try Trace.read(file: file) } catch {
@@ -51,6 +52,7 @@ extension CVConform {
                     continue
                 }
                 if update && trace.header.expect != .pass { continue }
+                considered += 1
                 if update {
                     let runner = SuiteRunner(options: implementation.replayOptions, makeImplementation: makeImplementation)
                     let replay = await runner.run(trace)
@@ -81,7 +83,10 @@ extension CVConform {
                     print(text, terminator: "")
                 }
             }
-            if update { print("\(changed) traces re-recorded, \(files.count - changed - failed) unchanged") }
+            if update {
+                print("\(changed) of \(considered) pass traces re-recorded, \(considered - changed - failed) unchanged"
+                      + (files.count > considered ? " (fail and incomplete traces are never re-recorded)" : ""))
+            }
             if failed > 0 { throw ExitCode.failure }
         }
     }

@@ -52,12 +52,14 @@ struct SelectionOptions: ParsableArguments {
             }
         }
         var parts: [String] = []
-        if notPass > 0 { parts.append("\(notPass) fail or incomplete traces (validate judges those)") }
-        if otherProfile > 0 { parts.append("\(otherProfile) traces of another profile (see --profile)") }
-        if filtered > 0 { parts.append("\(filtered) traces left out by --id, --tag, --exclude-tag or --clause") }
+        if notPass > 0 { parts.append("\(traces(notPass)) expecting fail or incomplete (validate judges those)") }
+        if otherProfile > 0 { parts.append("\(traces(otherProfile)) of another profile (see --profile)") }
+        if filtered > 0 { parts.append("\(traces(filtered)) left out by --id, --tag, --exclude-tag or --clause") }
         selection.summary = parts.joined(separator: "; ")
         return selection
     }
+
+    private func traces(_ count: Int) -> String { count == 1 ? "1 trace" : "\(count) traces" }
 
     private func admits(_ header: TraceHeader) -> Bool {
         if !idGlobs.isEmpty && !idGlobs.contains(where: { fnmatch($0, header.id, 0) == 0 }) { return false }

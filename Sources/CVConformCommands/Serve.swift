@@ -10,7 +10,8 @@ extension CVConform {
             abstract: "Run the reference model as an implementation speaking JSON Lines on stdin/stdout.",
             discussion: """
                 For comparing an implementation with the reference over the same wire, and for trying the \
-                harness: cvconform run traces --exec 'cvconform serve'. --roles plays a subset of the system.
+                harness: cvconform run traces --exec '.build/debug/cvconform serve' (the path of this binary). \
+                --roles plays a subset of the system.
                 """
         )
 

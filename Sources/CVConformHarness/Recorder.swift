@@ -30,8 +30,8 @@ public enum Recorder {
 
     /// A line diff of two message lists (compact form), for `record --update`.
     public static func diff(old: [Message], new: [Message]) -> [String] {
-        let a = old.map(\.compact)
-        let b = new.map(\.compact)
+        let a = old.map(\.description)
+        let b = new.map(\.description)
         // Longest common subsequence table, from the end.
         var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in stride(from: a.count - 1, through: 0, by: -1) {

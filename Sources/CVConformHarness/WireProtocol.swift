@@ -55,7 +55,7 @@ enum WireProtocol {
         switch object["op"] {
         case .string("hello")?:
             guard let version = object["protocol"]?.string else {
-                throw HarnessFailure(.protocolViolation, "hello without a protocol version: \(shown)")
+                throw HarnessFailure(.protocolViolation, "hello's protocol must be the string \"1\": \(shown)")
             }
             let name = object["implementation"]?.string ?? "unnamed implementation"
             guard case .array(let roleValues)? = object["roles"], !roleValues.isEmpty else {
@@ -64,7 +64,8 @@ enum WireProtocol {
             var roles = Set<Role>()
             for value in roleValues {
                 guard let name = value.string, let role = Role(rawValue: name), role.isSystem else {
-                    throw HarnessFailure(.protocolViolation, "hello lists \(value), which is not a system role (icm, cvct, ecs)")
+                    let shownRole = value.string.map { "'\($0)'" } ?? "a value that is not a string"
+                    throw HarnessFailure(.protocolViolation, "hello lists \(shownRole), which is not a system role (icm, cvct, ecs)")
                 }
                 roles.insert(role)
             }

@@ -23,7 +23,7 @@ public struct Expectations: Sendable {
         public var file: String
         public var line: Int
         public var message: String
-        public var description: String { "\(file):\(line): \(message)" }
+        public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
     }
 
     public var entries: [Entry]
@@ -35,7 +35,7 @@ public struct Expectations: Sendable {
     public static func read(file: String) throws -> Expectations {
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw ParseError(file: file, line: 0, message: "cannot read the expectations file")
+            throw ParseError(file: file, line: 0, message: "no such file, or it cannot be read")
         }
         return try parse(text, file: file)
     }

@@ -109,8 +109,10 @@ public struct ReportDiff: Sendable {
     public var added: [ReportFile.Entry] = []
     public var removed: [ReportFile.Entry] = []
 
-    static let good: Set<String> = ["pass", "ok", "expected-fail"]
-    static let bad: Set<String> = ["fail", "error", "not-ok", "unexpected-pass"]
+    /// unexpected-pass is good here: the trace passes; only the expectations
+    /// file is behind.
+    static let good: Set<String> = ["pass", "ok", "unexpected-pass"]
+    static let bad: Set<String> = ["fail", "error", "not-ok"]
 
     public init(old: ReportFile, new: ReportFile) {
         let before = Dictionary(old.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

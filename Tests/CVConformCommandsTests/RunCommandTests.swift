@@ -103,7 +103,7 @@ struct RunCommandTests {
         let before = try snapshot(folder + "/traces")
         let unchanged = try cvconform("record", "--update", folder + "/traces")
         #expect(unchanged.status == 0, "\(unchanged.stderr)")
-        #expect(unchanged.stdout.contains("0 traces re-recorded"))
+        #expect(unchanged.stdout.contains("0 of 68 pass traces re-recorded, 68 unchanged"), "\(unchanged.stdout)")
         #expect(try snapshot(folder + "/traces") == before)
 
         let file = folder + "/traces/login/login-basic.xml"
