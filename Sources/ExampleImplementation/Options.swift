@@ -53,7 +53,9 @@ struct Options {
                           connection at a time, instead of stdin/stdout
                           (0 picks a free port; the port is printed on stderr)
           --fault NAME    make one deliberate mistake, for testing the harness:
-                          \(Fault.allCases.map(\.rawValue).joined(separator: ", "))
+                          \(Fault.allCases.filter { $0 != .swapChannels }.map(\.rawValue).joined(separator: ", "));
+                          or swap-channels, which is no mistake: it reorders
+                          messages across channels, as the contract allows
           --help          show this help
         """
 
