@@ -74,7 +74,11 @@ final class LineConnection: Sendable {
                 for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
                     pending.append(contentsOf: buffer[start..<index])
                     if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
-                    line(String(decoding: pending, as: UTF8.self))
+                    // A blank line carries nothing; tolerated rather than
+                    // failing an implementation over a stray newline.
+                    if pending.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) {
+                        line(String(decoding: pending, as: UTF8.self))
+                    }
                     pending.removeAll(keepingCapacity: true)
                     start = index + 1
                 }

@@ -67,6 +67,13 @@ struct SubprocessTests {
         #expect(results.map(\.verdict) == [.fail, .fail], "\(results.map(\.detail))")
     }
 
+    @Test("Blank lines and CRLF line ends from an implementation are tolerated")
+    func blankLines() async {
+        let serve = builtExecutable("cvconform") + " serve"
+        let results = await runSuite([login], command: "\(serve) | sed -u 's/$/\\r/; a\\'")
+        #expect(results[0].verdict == .pass, "\(results[0].detail)")
+    }
+
     @Test("A flood of output is cut off; the run goes on")
     func flood() async {
         let line = #"{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1"}}"#
