@@ -113,6 +113,7 @@ extension CVConform {
                 if let said = await runner.implementationName { name = said; break }
             }
             let final = RunReport(implementation: name, results: results, expectations: known)
+            for warning in duplicateIDWarnings(results.map { ($0.id, $0.file) }) { output.line("warning: \(warning)") }
             if !chosen.summary.isEmpty { output.line("not replayed: \(chosen.summary)") }
             if stop.isSet { output.line("stopped early (--fail-fast): \(chosen.files.count - results.count) traces not replayed") }
             if let known {

@@ -143,3 +143,19 @@ func inOrder<Item: Sendable, Result: Sendable>(
         }
     }
 }
+
+/// Warnings for trace ids used by more than one file: ids name traces in
+/// reports, so they must be unique in a suite.
+func duplicateIDWarnings(_ traces: [(id: String?, file: String)]) -> [String] {
+    var first: [String: String] = [:]
+    var warnings: [String] = []
+    for trace in traces {
+        guard let id = trace.id else { continue }
+        if let earlier = first[id] {
+            warnings.append("trace id '\(id)' of \(trace.file) is also the id of \(earlier); ids must be unique in a suite")
+        } else {
+            first[id] = trace.file
+        }
+    }
+    return warnings
+}

@@ -58,7 +58,7 @@ extension CVConform {
                 if results.count % 64 == 0 { terminal.progress("[\(results.count)/\(total)] \(result.id ?? result.file)") }
             })
             terminal.clearProgress()
-            for warning in Self.duplicateIDs(results) { output.line("warning: \(warning)") }
+            for warning in duplicateIDWarnings(results.map { ($0.id, $0.file) }) { output.line("warning: \(warning)") }
             if !chosen.summary.isEmpty { output.line("not judged: \(chosen.summary)") }
             if results.contains(where: { $0.expect == .pass && $0.ok }) {
                 for line in ValidationReport.coverage(results) { output.line(line) }
@@ -77,20 +77,6 @@ extension CVConform {
             let word = ok ? "ok  " : "FAIL"
             guard line.hasPrefix(word) else { return line }
             return terminal.paint(word, ok ? .green : .red) + line.dropFirst(word.count)
-        }
-
-        static func duplicateIDs(_ results: [ValidationResult]) -> [String] {
-            var first: [String: String] = [:]
-            var warnings: [String] = []
-            for result in results {
-                guard let id = result.id else { continue }
-                if let earlier = first[id] {
-                    warnings.append("trace id '\(id)' of \(result.file) is also the id of \(earlier); ids must be unique in a suite")
-                } else {
-                    first[id] = result.file
-                }
-            }
-            return warnings
         }
     }
 }

@@ -162,6 +162,7 @@ public final class TraceReader {
     private var textBuffer = ""
     private var inSetup = false
     private var inMessage = false
+    private var openMessageLine = 0
 
     /// Reads one node. Returns false at the end of the document.
     private func step() throws(TraceError) -> Bool {
@@ -275,7 +276,9 @@ public final class TraceReader {
             try readSetupEntry(localName, line: line)
         } else {
             let parent = inMessage ? "msg" : (textElement ?? "trace")
-            throw error(.invalidTrace, line: line, "unexpected element <\(localName)> inside <\(parent)>")
+            // The usual cause is a <msg ...> written without its "/>".
+            let hint = inMessage && localName == "msg" ? " (does the <msg> on line \(openMessageLine) lack its closing \"/>\"?)" : ""
+            throw error(.invalidTrace, line: line, "unexpected element <\(localName)> inside <\(parent)>\(hint)")
         }
     }
 
@@ -284,6 +287,7 @@ public final class TraceReader {
         if headerRead && localName.utf8.count == 3 && localName == "msg" {
             phase = .messages
             inMessage = !isEmpty
+            openMessageLine = line
             pendingEntry = try readMessage(line: line)
             return
         }

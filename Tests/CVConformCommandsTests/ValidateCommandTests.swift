@@ -100,3 +100,18 @@ struct ValidateCommandTests {
         #expect(help.stdout.contains("validate"))
     }
 }
+
+@Suite("Suite-level warnings")
+struct SuiteWarningTests {
+    @Test("Two files with one trace id are warned about by validate and run")
+    func duplicateIDs() throws {
+        let folder = try temporaryFolder()
+        for name in ["a.xml", "b.xml"] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/traces/login/login-basic.xml", toPath: folder + "/" + name)
+        }
+        for command in ["validate", "run"] {
+            let result = try cvconform(command, folder)
+            #expect(result.stdout.contains("warning: trace id 'login-basic' of \(folder)/b.xml is also the id of \(folder)/a.xml"), "\(command)")
+        }
+    }
+}

@@ -112,6 +112,18 @@ struct MalformedTraceTests {
         if let column = case_.column { #expect(error.location.column == column, "\(error)") }
     }
 
+    @Test("A <msg> without its closing /> is named by its line, whoever finds it first")
+    func unclosedMessage() throws {
+        // libxml2 reads small inputs whole and reports the tag mismatch; in a
+        // long file the reader meets the nested <msg> first and says so.
+        let error = try #require(readError(traceText(#"<msg from="browser" to="icm" type="logout" agent="1001">"#, login)))
+        #expect(error.message.contains("msg line 8") || error.message.contains("<msg> on line 8"), "\(error)")
+        var long = [#"<msg from="browser" to="icm" type="logout" agent="1001">"#, login]
+        long += Array(repeating: login, count: 20_000)
+        let deep = try #require(readError(traceText(long.joined(separator: "\n"))))
+        #expect(deep.message.contains("<msg> on line 8 lack its closing"), "\(deep)")
+    }
+
     @Test("A malformation after the last message is still found by a streaming reader")
     func lateMalformation() throws {
         let reader = try TraceReader(text: traceText(login, login, #"<msg from="browser" to="icm" type="logout"/>"#), name: "t.xml")
