@@ -98,18 +98,29 @@ final class ChildProcess: Sendable {
     func kill() {
         Glibc.kill(-pid, SIGKILL)
         _ = reap(block: true)
-        close(stdinDescriptor)
+        closeInput()
         _ = Self.live.withLock { $0.remove(pid) }
     }
 
     /// Closes stdin and gives the process `grace` to end before killing it.
     func finish(grace: Duration) {
-        close(stdinDescriptor)
+        closeInput()
         let deadline = ContinuousClock.now + grace
         while reap(block: false) == nil && ContinuousClock.now < deadline { usleep(5_000) }
         Glibc.kill(-pid, SIGKILL)
         _ = reap(block: true)
         _ = Self.live.withLock { $0.remove(pid) }
+    }
+
+    private let inputClosed = Mutex(false)
+
+    /// Closes stdin once, however often it is asked.
+    private func closeInput() {
+        let first = inputClosed.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        if first { close(stdinDescriptor) }
     }
 
     private func reap(block: Bool) -> Int32? {

@@ -66,8 +66,20 @@ public protocol ImplementationUnderTest: AnyObject, Sendable {
     /// arrive before its confirmation (nil when it cannot confirm, and the
     /// harness waits out the quiet period instead).
     func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]?
+    /// A reset that must be answered within `limit` (the probe for a hang).
+    func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure)
+    /// Stops at once, with no goodbye: after an error.
+    func abort() async
 }
 
 extension ImplementationUnderTest {
     public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? { nil }
+
+    /// A reset that must be answered within `limit`: the harness's probe for
+    /// a hang. Implementations without their own limit use their reset.
+    public func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
+        try await reset(trace: trace, setup: setup)
+    }
+
+    public func abort() async { await stop() }
 }

@@ -75,16 +75,22 @@ public actor SuiteRunner {
             // Silence may be a missing output or a hang. A reset tells them
             // apart: a live implementation answers it (the next trace resets
             // again anyway); a hung one is this trace's error.
+            // A live process answers a reset at once. The first probe allows a
+            // quarter of the timeout (at least 0.5 s); once this implementation
+            // has hung, 50 ms, so a run against one that hangs in every trace
+            // still ends within about traces × timeout plus a constant.
+            let probe = hangs == 0 ? max(options.timeout / 4, .milliseconds(500)) : .milliseconds(50)
             do {
-                try await current.reset(trace: trace.header.id, setup: trace.header.setup)
+                try await current.reset(trace: trace.header.id, setup: trace.header.setup, within: probe)
             } catch {
                 result.verdict = .error
                 result.failure = HarnessFailure(.timeout, "the implementation stopped answering: \(error.message)")
                 result.detail = "the implementation hung: \(result.detail), and it did not answer a reset afterwards"
+                hangs += 1
             }
         }
         if result.verdict == .error {
-            await current.stop()
+            await current.abort()
             implementation = nil
             self.greeting = nil
             // A reset that fails says more about the previous trace (which
@@ -104,6 +110,8 @@ public actor SuiteRunner {
     }
 
     private var retrying = false
+    /// Traces in which this implementation hung (see the probe above).
+    private var hangs = 0
 
     /// Stops the implementation (end of the suite).
     public func finish() async {

@@ -63,9 +63,15 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     }
 
     public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+        // At least 2 s: a short --timeout is for outputs, and a busy machine
+        // must not turn a slow reset into a hang.
+        try await reset(trace: trace, setup: setup, within: max(answerTimeout, .seconds(2)))
+    }
+
+    public func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
         try write(WireProtocol.reset(trace: trace, setup: setup))
         while true {
-            switch try await nextLine(timeout: answerTimeout, waitingFor: "ready (after reset)") {
+            switch try await nextLine(timeout: limit, waitingFor: "ready (after reset)") {
             case .ready: return
             case .message, .synced: continue // late output of the previous trace
             case .hello: throw HarnessFailure(.protocolViolation, "the implementation answered reset with hello")
@@ -111,6 +117,18 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     }
 
     public func logTail() async -> [String] { log.snapshot }
+
+    /// After an error: no goodbye and no grace, the process group is killed.
+    public func abort() async {
+        child?.kill()
+        if let socket {
+            shutdown(socket, Int32(SHUT_RDWR))
+            close(socket)
+        }
+        child = nil
+        socket = nil
+        connection = nil
+    }
 
     public func stop() async {
         if connection != nil { try? write(WireProtocol.bye()) }
