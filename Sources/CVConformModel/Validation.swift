@@ -107,8 +107,8 @@ public enum Validator {
             judging.finish(into: &result, header: header, messageCount: reader.position)
         } catch {
             result = ValidationResult(
-                file: file, id: result.id, expect: result.expect, profile: result.profile,
-                outcome: .malformed, malformation: error
+                file: file, id: result.id ?? reader.rootID, expect: result.expect ?? reader.rootExpectation,
+                profile: result.profile, outcome: .malformed, malformation: error
             )
         }
         return result

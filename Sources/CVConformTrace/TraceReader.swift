@@ -56,6 +56,11 @@ public final class TraceReader {
 
     /// The file name used in locations.
     public var name: String { fileName }
+
+    /// The trace's id and expectation as soon as the root element is read,
+    /// even if the file turns out malformed later (for reports).
+    public var rootID: String? { id }
+    public var rootExpectation: Expectation? { phase == .beforeRoot ? nil : expect }
     private let fileName: String
 
     /// Opens a trace file for streaming.
