@@ -17,28 +17,49 @@ public enum HTMLReport {
         <header><h1>\(escape(title))</h1><p class="impl">implementation: <b>\(escape(report.implementation))</b></p></header>
 
         """
-        out += summary(report)
-        out += "<section id=\"traces\"><h2>Traces</h2>\n"
-        out += legend
-        for (index, result) in report.results.enumerated() {
-            out += traceSection(result, status: report.status(of: result), index: index)
+        // What a person (or a screenshot) sees first: the counts, the first
+        // failure open with its chart, the coverage matrix; then the rest.
+        out += counts(report)
+        let failing = report.results.indices.filter { [.fail, .error, .unexpectedPass].contains(report.status(of: report.results[$0])) }
+        if let first = failing.first {
+            out += "<section id=\"failures\"><h2>Failures (\(failing.count))</h2>\n"
+            out += legend
+            out += traceSection(report.results[first], status: report.status(of: report.results[first]), index: first, open: true)
+            out += "</section>\n"
+        }
+        out += coverage(report)
+        if failing.count > 1 {
+            out += "<section id=\"more-failures\"><h2>More failures</h2>\n"
+            for index in failing.dropFirst() {
+                out += traceSection(report.results[index], status: report.status(of: report.results[index]), index: index, open: false)
+            }
+            out += "</section>\n"
+        }
+        out += list(report)
+        out += "<section id=\"traces\"><h2>Other traces</h2>\n"
+        for (index, result) in report.results.enumerated() where !failing.contains(index) {
+            out += traceSection(result, status: report.status(of: result), index: index, open: false)
         }
         out += "</section>\n"
-        out += coverage(report)
         out += "</body></html>\n"
         return out
     }
 
     // MARK: - Summary
 
-    private static func summary(_ report: RunReport) -> String {
+    private static func counts(_ report: RunReport) -> String {
         var statuses: [Status] = [.pass, .fail, .error, .skip]
         if report.expectations != nil { statuses += [.expectedFail, .unexpectedPass] }
-        var out = "<section id=\"summary\"><h2>Summary</h2><div class=\"counts\">"
+        var out = "<section id=\"summary\"><div class=\"counts\">"
         for status in statuses {
             out += "<div class=\"count \(status.rawValue)\"><span>\(report.count(status))</span>\(status.rawValue)</div>"
         }
-        out += "</div><table class=\"list\"><thead><tr><th>verdict</th><th>trace</th><th>file</th><th>detail</th></tr></thead><tbody>\n"
+        return out + "</div></section>\n"
+    }
+
+    private static func list(_ report: RunReport) -> String {
+        var out = "<section id=\"list\"><h2>All traces</h2>"
+        out += "<table class=\"list\"><thead><tr><th>verdict</th><th>trace</th><th>file</th><th>detail</th></tr></thead><tbody>\n"
         for (index, result) in report.results.enumerated() {
             let status = report.status(of: result)
             out += "<tr class=\"\(status.rawValue)\"><td><span class=\"badge \(status.rawValue)\">\(status.rawValue)</span></td>"
@@ -59,8 +80,8 @@ public enum HTMLReport {
 
     // MARK: - One trace
 
-    private static func traceSection(_ result: ReplayResult, status: Status, index: Int) -> String {
-        let open = [.fail, .error, .unexpectedPass].contains(status) ? " open" : ""
+    private static func traceSection(_ result: ReplayResult, status: Status, index: Int, open isOpen: Bool) -> String {
+        let open = isOpen ? " open" : ""
         var out = "<details id=\"t\(index)\" class=\"trace \(status.rawValue)\"\(open)><summary>"
         out += "<span class=\"badge \(status.rawValue)\">\(status.rawValue)</span> <b>\(escape(result.id))</b> "
         out += "<span class=\"file\">\(escape(result.file))</span></summary>\n"
@@ -81,7 +102,18 @@ public enum HTMLReport {
         } else if result.verdict != .pass {
             out += "<p class=\"detail\">\(escape(result.detail))</p>\n"
         }
-        if let trace = result.trace { out += chart(result, trace: trace) }
+        if let trace = result.trace {
+            // Around a divergence, the chart shows the messages that lead to
+            // it; the whole trace is one click away.
+            if let focus = result.divergence.map({ $0.expectedIndex ?? trace.entries.count }), trace.entries.count > 20 {
+                let window = max(0, focus - 14)..<min(trace.entries.count, focus + 4)
+                out += chart(result, trace: trace, window: window)
+                out += "<details class=\"whole\"><summary>the whole trace (\(trace.entries.count) messages)</summary>"
+                out += chart(result, trace: trace) + "</details>\n"
+            } else {
+                out += chart(result, trace: trace)
+            }
+        }
         if !result.log.isEmpty {
             out += "<h3>Implementation log</h3><pre class=\"log\">\(escape(result.log.joined(separator: "\n")))</pre>\n"
         }
@@ -91,7 +123,7 @@ public enum HTMLReport {
 
     /// The message sequence chart: the six roles as lifelines, each message an
     /// arrow from its sender to its receiver.
-    static func chart(_ result: ReplayResult, trace: Trace) -> String {
+    static func chart(_ result: ReplayResult, trace: Trace, window: Range<Int>? = nil) -> String {
         let roles: [Role] = Role.allCases.sorted()
         let spacing = 150.0
         let left = 80.0
@@ -114,7 +146,7 @@ public enum HTMLReport {
         // the divergence happened.
         var rows: [(message: Message, kind: String, label: String)] = []
         let divergenceRow = expectedIndex ?? (result.divergence != nil ? trace.entries.count : nil)
-        for (index, entry) in trace.entries.enumerated() {
+        for (index, entry) in trace.entries.enumerated() where window?.contains(index) ?? true {
             if index == divergenceRow { rows += unexpected.map { ($0, "observed-bad", "observed: ") } }
             let kind: String
             if index == expectedIndex {
@@ -132,6 +164,9 @@ public enum HTMLReport {
             rows.append((entry.message, kind, index == expectedIndex ? "expected: " : ""))
         }
         if divergenceRow == trace.entries.count { rows += unexpected.map { ($0, "observed-bad", "observed: ") } }
+        if let window, window.lowerBound > 0 {
+            rows.insert((trace.entries[window.lowerBound - 1].message, "elided", "… \(window.lowerBound) earlier messages; last: "), at: 0)
+        }
 
         let width = left * 2 + spacing * Double(roles.count - 1)
         let height = top + rowHeight * Double(rows.count) + 20
@@ -161,14 +196,12 @@ public enum HTMLReport {
     // MARK: - Coverage
 
     /// Clause × trace: which clauses each replayed trace exercises (by the
-    /// reference model), coloured by the trace's verdict.
+    /// reference model), coloured by the trace's verdict. Clauses are rows and
+    /// traces columns, so the matrix stays one screen tall; past 150 traces it
+    /// becomes one row of counts per clause.
     static func coverage(_ report: RunReport) -> String {
         let clauses = Clause.allCases.filter { !$0.isRaceOnly }
-        var out = "<section id=\"coverage\"><h2>Clause coverage</h2>\n"
-        out += "<p>A mark says the trace exercises the clause (as the reference model judges it); its colour is the trace's verdict. "
-        out += "Clauses no trace of this run exercises are marked in the header.</p>\n"
-        out += "<div class=\"matrix\"><table class=\"coverage\"><thead><tr><th>trace</th>"
-        var exercisedBy: [[Clause]] = []
+        var exercisedBy: [Set<Clause>] = []
         for result in report.results {
             guard let trace = result.trace else {
                 exercisedBy.append([])
@@ -176,20 +209,31 @@ public enum HTMLReport {
             }
             var monitor = Monitor(administration: trace.header.setup)
             for entry in trace.entries { _ = monitor.observe(entry.message) }
-            exercisedBy.append(monitor.clausesApplied)
+            exercisedBy.append(Set(monitor.clausesApplied))
         }
-        let covered = Set(exercisedBy.flatMap { $0 })
-        for clause in clauses {
-            let missing = covered.contains(clause) ? "" : " class=\"uncovered\""
-            out += "<th\(missing) title=\"\(escape(clause.summary))\"><span>\(clause.id)</span></th>"
+        var out = "<section id=\"coverage\"><h2>Clause coverage</h2>\n"
+        guard report.results.count <= 150 else {
+            out += "<table class=\"list\"><thead><tr><th>clause</th><th>traces exercising it</th><th>of which not passing</th></tr></thead><tbody>\n"
+            for clause in clauses {
+                let using = report.results.indices.filter { exercisedBy[$0].contains(clause) }
+                let bad = using.filter { report.results[$0].verdict == .fail || report.results[$0].verdict == .error }
+                let style = using.isEmpty ? " class=\"uncovered\"" : ""
+                out += "<tr\(style)><td title=\"\(escape(clause.summary))\">\(clause.id)</td><td>\(using.count)</td><td>\(bad.count)</td></tr>\n"
+            }
+            return out + "</tbody></table></section>\n"
+        }
+        out += "<p>A mark: the trace exercises the clause, as the reference model judges it; its colour is the trace's verdict. "
+        out += "Highlighted clauses are exercised by no trace of this run.</p>\n"
+        out += "<div class=\"matrix\"><table class=\"coverage\"><thead><tr><th>clause</th>"
+        for (index, result) in report.results.enumerated() {
+            out += "<th><a href=\"#t\(index)\" title=\"\(escape(result.id))\"><span>\(escape(result.id))</span></a></th>"
         }
         out += "</tr></thead><tbody>\n"
-        for (index, result) in report.results.enumerated() {
-            let status = report.status(of: result)
-            out += "<tr><th><a href=\"#t\(index)\">\(escape(result.id))</a></th>"
-            let exercised = Set(exercisedBy[index])
-            for clause in clauses {
-                out += exercised.contains(clause) ? "<td class=\"\(status.rawValue)\">●</td>" : "<td></td>"
+        for clause in clauses {
+            let covered = exercisedBy.contains { $0.contains(clause) }
+            out += "<tr\(covered ? "" : " class=\"uncovered\"")><th title=\"\(escape(clause.summary))\">\(clause.id)</th>"
+            for (index, result) in report.results.enumerated() {
+                out += exercisedBy[index].contains(clause) ? "<td class=\"\(report.status(of: result).rawValue)\">●</td>" : "<td></td>"
             }
             out += "</tr>\n"
         }
@@ -233,6 +277,8 @@ public enum HTMLReport {
         svg line.stimulus{stroke:#0969da;stroke-width:2}svg line.output{stroke:#1a7f37;stroke-width:2}
         svg line.idle{stroke:#b8bec8;stroke-width:1.5}svg g.idle text{fill:#9aa1ad}
         svg line.pending{stroke:#b8bec8;stroke-width:1.5;stroke-dasharray:5 3}svg g.pending text{fill:#9aa1ad}
+        svg line.elided{stroke:#d0d4da;stroke-width:1;stroke-dasharray:2 4}svg g.elided text{fill:#9aa1ad;font-style:italic}
+        details.whole{margin:6px 0 10px}details.whole>summary{cursor:pointer;color:#0969da}
         svg line.expected{stroke:#cf222e;stroke-width:2.5;stroke-dasharray:6 3}svg g.expected text{fill:#cf222e;font-weight:bold}
         svg line.observed-bad{stroke:#cf222e;stroke-width:2.5}svg g.observed-bad text{fill:#cf222e;font-weight:bold}
         svg g.expected,svg g.observed-bad{paint-order:stroke}
@@ -243,7 +289,8 @@ public enum HTMLReport {
         table.coverage tbody th{text-align:left;white-space:nowrap;font-weight:normal}
         table.coverage thead th{height:110px;vertical-align:bottom;white-space:nowrap}
         table.coverage thead th span{writing-mode:vertical-rl;transform:rotate(180deg)}
-        table.coverage thead th.uncovered{background:#fff0c2}
+        table.coverage tr.uncovered th,tr.uncovered td{background:#fff0c2}
+        table.coverage thead th{height:150px}table.coverage thead th a{color:#1d2330;text-decoration:none}
         td.pass{color:#1a7f37}td.fail,td.unexpected-pass{color:#cf222e}td.error{color:#8250df}td.skip,td.expected-fail{color:#bf8700}
         """
 }
