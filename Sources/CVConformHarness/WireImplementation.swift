@@ -134,20 +134,17 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     /// After an error: no goodbye and no grace, the process group is killed.
     public func abort() async {
         child?.kill()
-        if let socket {
-            shutdown(socket, Int32(SHUT_RDWR))
-            close(socket)
-        }
-        child = nil
-        socket = nil
-        connection = nil
+        disconnect()
     }
 
     public func stop() async {
         if connection != nil { try? write(WireProtocol.bye()) }
-        if let child {
-            child.finish(grace: .milliseconds(500))
-        }
+        child?.finish(grace: .milliseconds(500))
+        disconnect()
+    }
+
+    /// Forgets the process (already ended) and closes any socket.
+    private func disconnect() {
         if let socket {
             shutdown(socket, Int32(SHUT_RDWR))
             close(socket)
