@@ -50,6 +50,9 @@ extension CVConform {
             } catch {
                 throw UsageError(error.description)
             }
+            guard before.kind == after.kind else {
+                throw UsageError("\(old) is a \(before.kind.rawValue) report and \(new) a \(after.kind.rawValue) report; compare like with like")
+            }
             let diff = ReportDiff(old: before, new: after)
             for line in diff.lines { print(line) }
             if !diff.regressions.isEmpty { throw ExitCode.failure }

@@ -29,7 +29,7 @@ struct ImplementationOptions: ParsableArguments {
         if exec != nil && connect != nil { throw ValidationError("give --exec or --connect, not both") }
         for (name, value) in [("--timeout", timeout), ("--quiet-period", quietPeriod), ("--startup-timeout", startupTimeout)]
         where !(value > 0 && value <= 3600) {
-            throw ValidationError("\(name) must be a number of seconds between 0 and 3600")
+            throw ValidationError("\(name) must be a number of seconds above 0 and at most 3600 (it is \(value))")
         }
         if let connect { _ = try endpoint(connect) }
     }

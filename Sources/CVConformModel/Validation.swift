@@ -20,6 +20,9 @@ public struct ValidationResult: Hashable, Sendable {
     public var at: Int?
     /// Position of the message marked `invalid="true"` (fail traces).
     public var invalidAt: Int?
+    /// The message marked invalid comes from browser, customer or phone:
+    /// such messages are always allowed, so the mark cannot hold.
+    public var invalidIsStimulus = false
     public var messageCount = 0
     public var rejection: Rejection?
     /// What was still owed at the end (incomplete traces).
@@ -47,6 +50,8 @@ public struct ValidationResult: Hashable, Sendable {
         switch (expect, outcome) {
         case (.fail?, .rejected):
             return "expected message \(invalidAt ?? 0) to be rejected, but message \(at ?? 0) was rejected first"
+        case (.fail?, _) where invalidIsStimulus:
+            return "expected message \(invalidAt ?? 0) to be rejected, but it comes from an environment role (browser, customer, phone), whose messages are always allowed"
         case (.fail?, _):
             return "expected message \(invalidAt ?? 0) to be rejected, but the trace was \(outcome.rawValue)"
         case (let expect?, .rejected):
@@ -121,6 +126,7 @@ struct Judging: Sendable {
     var rejection: Rejection?
     var rejectedAt: Int?
     var invalidAt: Int?
+    var invalidIsStimulus = false
     var racingStimulus: Int?
     var extendedClauses: [Clause] = []
 
@@ -129,7 +135,10 @@ struct Judging: Sendable {
     }
 
     mutating func observe(_ entry: TraceEntry, position: Int) {
-        if entry.invalid { invalidAt = position }
+        if entry.invalid {
+            invalidAt = position
+            invalidIsStimulus = !entry.message.from.isSystem
+        }
         guard rejection == nil else { return }
         if !entry.message.from.isSystem && !monitor.isQuiescent && racingStimulus == nil {
             racingStimulus = position
@@ -147,6 +156,7 @@ struct Judging: Sendable {
 
     func finish(into result: inout ValidationResult, header: TraceHeader, messageCount: Int) {
         result.invalidAt = invalidAt
+        result.invalidIsStimulus = invalidIsStimulus
         result.rejection = rejection
         result.at = rejectedAt
         result.messageCount = messageCount

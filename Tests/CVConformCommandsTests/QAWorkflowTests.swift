@@ -146,3 +146,16 @@ struct HTMLReportTests {
         }
     }
 }
+
+@Suite("diff compares like with like")
+struct DiffKindTests {
+    @Test("A run report against a validate report is a usage error")
+    func mixedKinds() throws {
+        let folder = try temporaryFolder()
+        _ = try cvconform("run", "traces/login", "--json", folder + "/run.json")
+        _ = try cvconform("validate", "traces/login", "--json", folder + "/validate.json")
+        let result = try cvconform("diff", folder + "/run.json", folder + "/validate.json")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("compare like with like"))
+    }
+}

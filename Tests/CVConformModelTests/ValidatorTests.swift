@@ -88,3 +88,20 @@ struct ValidatorTests {
         #expect(result.at == 6 + 201 * 13 + 1)
     }
 }
+
+@Suite("Validator explanations")
+struct ValidatorExplanationTests {
+    @Test("A stimulus marked invalid is explained: environment messages are always allowed")
+    func invalidStimulus() {
+        let text = """
+            <trace xmlns="urn:cvconform:trace:1" id="x" expect="fail">
+              <setup><agent id="1001" skills="10"/><station extension="4001"/></setup>
+              <msg from="browser" to="icm" type="logout" agent="1001" invalid="true"/>
+            </trace>
+            """
+        let result = Validator.validate(text: text)
+        #expect(result.outcome == .accepted)
+        #expect(!result.ok)
+        #expect(result.problem?.contains("always allowed") == true)
+    }
+}
