@@ -168,6 +168,7 @@ public final class TraceReader {
     private var inSetup = false
     private var inMessage = false
     private var openMessageLine = 0
+    private var rootLine = 0
 
     /// Reads one node. Returns false at the end of the document.
     private func step() throws(TraceError) -> Bool {
@@ -225,7 +226,7 @@ public final class TraceReader {
             throw error(.invalidTrace, line: 0, "the trace has no <setup>")
         }
         if expect == .fail && invalidPosition == nil {
-            throw error(.invalidTrace, line: 0,
+            throw error(.invalidTrace, line: rootLine,
                         "an expect=\"fail\" trace must mark exactly one <msg> with invalid=\"true\"; none is marked")
         }
     }
@@ -267,6 +268,7 @@ public final class TraceReader {
                 throw error(.invalidTrace, line: line,
                             "the root element is <\(shown)>; a trace's root is <trace xmlns=\"\(traceNamespace)\">")
             }
+            rootLine = line
             try readRootAttributes(line: line)
             phase = .header
             return
@@ -346,7 +348,17 @@ public final class TraceReader {
             textBuffer += value
         } else if !value.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
             let shown = Values.splitList(value).joined(separator: " ").prefix(40)
-            throw error(.invalidTrace, line: currentLine(), "unexpected text '\(shown)' outside title, description, covers and tag")
+            // libxml2 gives a text node the line where it ends; count back to
+            // the line and column of its first visible character.
+            let characters = Array(value)
+            let firstVisible = characters.firstIndex { !$0.isWhitespace } ?? 0
+            let newlinesBefore = characters[..<firstVisible].filter(\.isNewline).count
+            let newlinesInAll = characters.filter(\.isNewline).count
+            let lineStart = characters[..<firstVisible].lastIndex(where: \.isNewline).map { $0 + 1 } ?? 0
+            let line = currentLine() - newlinesInAll + newlinesBefore
+            let column = newlinesBefore == 0 ? 1 : firstVisible - lineStart + 1
+            throw TraceError(.invalidTrace, at: SourceLocation(file: fileName, line: line, column: column),
+                             "unexpected text '\(shown)' outside title, description, covers and tag")
         }
     }
 
