@@ -19,7 +19,7 @@ extension CVConform {
                 let reader = try TraceReader(file: file)
                 _ = try reader.readHeader()
                 var count = 0
-                while try reader.next() != nil { count += 1 }
+                try reader.forEachEntry { _, _ in count += 1 }
                 print("\(count) messages")
             } catch {
                 printError("cvconform: \(error)")

@@ -1,5 +1,4 @@
 import CVConformTrace
-import Foundation
 
 /// How the reference model judged one trace file (contract section 6).
 public enum Outcome: String, Hashable, Sendable {
@@ -104,11 +103,7 @@ public enum Validator {
                 result.notes.append("<covers> names clause ids that spec/requirements.md does not have: \(unknown.joined(separator: ", "))")
             }
             var judging = Judging(monitor: Monitor(administration: header.setup))
-            if Pipeline.worthIt(for: file) {
-                judging = try Pipeline.run(reader, judging: judging)
-            } else {
-                while let entry = try reader.next() { judging.observe(entry, position: reader.position) }
-            }
+            try reader.forEachEntry { entry, position in judging.observe(entry, position: position) }
             judging.finish(into: &result, header: header, messageCount: reader.position)
         } catch {
             result = ValidationResult(
@@ -184,93 +179,5 @@ struct Judging: Sendable {
         if let racingStimulus, header.expect == .pass {
             result.notes.append("message \(racingStimulus) is a stimulus placed while messages are still owed: `run` may see it race")
         }
-    }
-}
-
-/// For long traces: the reader parses on the calling thread while a second
-/// thread judges, batches passing through a short bounded queue, so two
-/// cores share the work and memory stays flat.
-enum Pipeline {
-    static let batchSize = 4096
-    static let queuedBatches = 4
-    /// Below this size a second thread costs more than it saves.
-    static let minimumFileSize = 4 << 20
-
-    static func worthIt(for file: String) -> Bool {
-        var info = stat()
-        return stat(file, &info) == 0 && Int(info.st_size) >= minimumFileSize
-    }
-
-    static func run(_ reader: TraceReader, judging: Judging) throws(TraceError) -> Judging {
-        let queue = BatchQueue(capacity: queuedBatches)
-        let box = JudgingBox(judging)
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            while let batch = queue.take() {
-                for (entry, position) in batch { box.judging.observe(entry, position: position) }
-            }
-            done.signal()
-        }
-        thread.start()
-        var batch: [(TraceEntry, Int)] = []
-        batch.reserveCapacity(batchSize)
-        do {
-            while let entry = try reader.next() {
-                batch.append((entry, reader.position))
-                if batch.count == batchSize {
-                    queue.put(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-        } catch {
-            queue.close()
-            done.wait()
-            throw error
-        }
-        if !batch.isEmpty { queue.put(batch) }
-        queue.close()
-        done.wait()
-        return box.judging
-    }
-}
-
-/// Hands the judging state to the judging thread and back; only one thread
-/// touches it at a time (the semaphore orders the hand-back).
-private final class JudgingBox: @unchecked Sendable {
-    var judging: Judging
-    init(_ judging: Judging) { self.judging = judging }
-}
-
-/// A bounded queue of message batches between two threads.
-private final class BatchQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var batches: [[(TraceEntry, Int)]] = []
-    private var closed = false
-    private let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func put(_ batch: [(TraceEntry, Int)]) {
-        condition.lock()
-        while batches.count >= capacity { condition.wait() }
-        batches.append(batch)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func take() -> [(TraceEntry, Int)]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !closed { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        condition.broadcast()
-        return batches.removeFirst()
-    }
-
-    func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
     }
 }

@@ -1,4 +1,6 @@
 import CLibXML2
+import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -149,8 +151,76 @@ public final class TraceReader {
     public func readAll() throws(TraceError) -> Trace {
         let header = try readHeader()
         var entries: [TraceEntry] = []
-        while let entry = try next() { entries.append(entry) }
+        try forEachEntry { entry, _ in entries.append(entry) }
         return Trace(header: header, entries: entries, file: source.name)
+    }
+
+    /// Files at least this long are read on two threads by `forEachEntry`.
+    public static let twoThreadFileSize = 4 << 20
+
+    /// Hands every remaining message to `body`, with its 1-based position.
+    ///
+    /// A long file is read on two threads: a thread of its own drives
+    /// libxml2 and makes the strings, while the calling thread checks each
+    /// message against the table and runs `body`, so two cores share the
+    /// work. Errors come in file order, and the reading thread has always
+    /// stopped when this returns.
+    public func forEachEntry(_ body: (TraceEntry, Int) -> Void) throws(TraceError) {
+        if !headerRead { _ = try readHeader() }
+        guard case .file(let path) = source, pendingEntry == nil, Self.fileSize(path) >= Self.twoThreadFileSize else {
+            while let entry = try next() { body(entry, position) }
+            return
+        }
+        let queue = HandOffQueue<RawMessage>(capacity: 4)
+        let stopped = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var readingFailure: TraceError?
+        handsOverRawMessages = true
+        defer { handsOverRawMessages = false }
+        // The reading thread owns the libxml2 reader until `stopped`; this
+        // thread touches only the queue meanwhile.
+        nonisolated(unsafe) let reading = self
+        let thread = Thread {
+            var batch: [RawMessage] = []
+            batch.reserveCapacity(1024)
+            do throws(TraceError) {
+                while try reading.step() {
+                    guard let raw = reading.pendingRaw else { continue }
+                    reading.pendingRaw = nil
+                    batch.append(raw)
+                    if batch.count == 1024 {
+                        guard queue.put(batch) else { break }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            } catch {
+                readingFailure = error
+            }
+            if !batch.isEmpty { queue.put(batch) }
+            queue.finish()
+            stopped.signal()
+        }
+        thread.name = "cvconform-reader"
+        thread.start()
+        var checkingFailure: TraceError?
+        taking: while let batch = queue.take() {
+            for raw in batch {
+                do {
+                    body(try convert(raw), raw.position)
+                } catch {
+                    checkingFailure = error
+                    queue.cancel()
+                    break taking
+                }
+            }
+        }
+        stopped.wait()
+        if let checkingFailure { throw checkingFailure }
+        if let readingFailure { throw readingFailure }
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
     /// Reads to the end, checking the format only: used after the monitor has
@@ -162,6 +232,9 @@ public final class TraceReader {
     // MARK: - The node loop
 
     private var pendingEntry: TraceEntry?
+    private var pendingRaw: RawMessage?
+    /// Set while `forEachEntry` reads on a thread of its own.
+    private var handsOverRawMessages = false
     /// The metadata element whose text is being collected.
     private var textElement: String?
     private var textBuffer = ""
@@ -295,7 +368,7 @@ public final class TraceReader {
             phase = .messages
             inMessage = !isEmpty
             openMessageLine = line
-            pendingEntry = try readMessage(line: line)
+            try takeMessage(line: line)
             return
         }
         switch localName {
@@ -327,7 +400,7 @@ public final class TraceReader {
             }
             phase = .messages
             inMessage = !isEmpty
-            pendingEntry = try readMessage(line: line)
+            try takeMessage(line: line)
         default:
             throw error(.invalidTrace, line: line,
                         "unexpected element <\(localName)> (a trace holds title, description, covers, tag, setup and msg)")
@@ -468,7 +541,32 @@ public final class TraceReader {
         }
     }
 
-    private func readMessage(line: Int) throws(TraceError) -> TraceEntry {
+    /// A `<msg>` as the reading thread leaves it: values are strings, but
+    /// nothing is checked against the message table yet.
+    struct RawMessage: Sendable {
+        var line: Int
+        var elementIndex: Int
+        var position: Int
+        var invalid: Bool
+        var known: (from: Role?, to: Role?, type: MessageType?)
+        /// The routing attributes as written, only when a role or type was
+        /// not recognised (the explaining path needs them).
+        var routing: (from: String, to: String, type: String)?
+        var parameters: [Parameters.Parameter]
+    }
+
+    /// The message at hand: converted at once, or (while `forEachEntry`
+    /// runs the reading on a thread of its own) left raw for the caller.
+    private func takeMessage(line: Int) throws(TraceError) {
+        let raw = try collectMessage(line: line)
+        if handsOverRawMessages {
+            pendingRaw = raw
+        } else {
+            pendingEntry = try convert(raw)
+        }
+    }
+
+    private func collectMessage(line: Int) throws(TraceError) -> RawMessage {
         position += 1
         // The three routing attributes stay libxml2's until the slow path
         // needs them as strings.
@@ -522,20 +620,31 @@ public final class TraceReader {
             }
             invalidPosition = position
         }
-        // Sorted here, where the array is not shared, so the check below
-        // and the message can use it as it is.
-        Parameters.sortByName(&parameters)
-        if let fromRole = known.from, let toRole = known.to, let messageType = known.type,
-           let message = MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters) {
-            return TraceEntry(message: message, invalid: invalid != nil, location: SourceLocation(file: fileName, line: line, column: 0))
+        var routing: (from: String, to: String, type: String)?
+        if known.from == nil || known.to == nil || known.type == nil {
+            routing = (Self.value(of: fromAttribute), Self.value(of: toAttribute), Self.value(of: typeAttribute))
         }
-        let from = Self.value(of: fromAttribute)
-        let to = Self.value(of: toAttribute)
-        let type = Self.value(of: typeAttribute)
+        let index = line == lastElementLine ? elementIndexOnLine : 0
+        return RawMessage(line: line, elementIndex: index, position: position, invalid: invalid != nil, known: known,
+                          routing: routing, parameters: parameters)
+    }
+
+    /// Checks a raw message against the table and makes the entry. Touches
+    /// no reading state, so it may run on another thread than the reading.
+    private func convert(_ raw: RawMessage) throws(TraceError) -> TraceEntry {
+        var parameters = raw.parameters
+        Parameters.sortByName(&parameters)
+        let location = SourceLocation(file: fileName, line: raw.line, column: 0)
+        if let fromRole = raw.known.from, let toRole = raw.known.to, let messageType = raw.known.type,
+           let message = MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters) {
+            return TraceEntry(message: message, invalid: raw.invalid, location: location)
+        }
+        let from = raw.routing?.from ?? raw.known.from?.rawValue ?? ""
+        let to = raw.routing?.to ?? raw.known.to?.rawValue ?? ""
+        let type = raw.routing?.type ?? raw.known.type?.rawValue ?? ""
         switch MessageCatalog.check(from: from, to: to, type: type, parameters: parameters) {
         case .success(let message):
-            let location = SourceLocation(file: fileName, line: line, column: 0)
-            return TraceEntry(message: message, invalid: invalid != nil, location: location)
+            return TraceEntry(message: message, invalid: raw.invalid, location: location)
         case .failure(let problem):
             let attribute: String?
             switch problem {
@@ -545,7 +654,8 @@ public final class TraceReader {
             case .unexpectedParameter(let name, _, _): attribute = name
             case .badValue(let name, _, _): attribute = name
             }
-            throw error(.invalidTrace, line: line, attribute: attribute, "message \(position): \(problem)")
+            let at = source.locate(line: raw.line, elementIndex: raw.elementIndex, attribute: attribute)
+            throw TraceError(.invalidTrace, at: at, "message \(raw.position): \(problem)")
         }
     }
 

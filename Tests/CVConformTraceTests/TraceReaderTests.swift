@@ -127,3 +127,66 @@ extension String {
         fclose(handle)
     }
 }
+
+@Suite("Reading long files on two threads")
+struct TwoThreadReadingTests {
+    /// A long trace of logouts (about 6 MB), with `extra` lines placed after
+    /// message `at`.
+    func file(messages: Int = 80_000, insert extra: [String] = [], at: Int = 0) throws -> String {
+        var lines = [#"<trace xmlns="urn:cvconform:trace:1" id="long" expect="pass">"#, "<setup/>"]
+        for index in 1...messages {
+            lines.append(#"<msg from="browser" to="icm" type="logout" agent="\#(1000 + index % 7)"/>"#)
+            if index == at { lines += extra }
+        }
+        lines.append("</trace>")
+        let path = "/tmp/cvconform-two-threads-\(UInt32.random(in: 0...UInt32.max)).xml"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path)
+        return path
+    }
+
+    @Test("Every message arrives, in order, with its position")
+    func everyMessage() throws {
+        let path = try file()
+        defer { remove(path) }
+        var info = stat()
+        stat(path, &info)
+        #expect(Int(info.st_size) >= TraceReader.twoThreadFileSize, "long enough for two threads")
+        let reader = try TraceReader(file: path)
+        var positions: [Int] = []
+        try reader.forEachEntry { entry, position in
+            if positions.count < 3 { #expect(entry.message.compact.hasPrefix("browser>icm logout agent=")) }
+            positions.append(position)
+        }
+        #expect(positions == Array(1...80_000))
+        #expect(reader.position == 80_000)
+        #expect(try Trace.read(file: path).entries.count == 80_000)
+    }
+
+    @Test("A message the table refuses is reported at its line, before a later malformation")
+    func checkingErrorFirst() throws {
+        let path = try file(insert: [#"<msg from="browser" to="icm" type="logout" agent="x"/>"#], at: 50_000)
+        defer { remove(path) }
+        let error = try #require(throws: TraceError.self) { try Trace.read(file: path) }
+        #expect(error.location.line == 2 + 50_000 + 1)
+        #expect(error.message.hasPrefix("message 50001: parameter 'agent' is 'x'"))
+    }
+
+    @Test("A malformation the reading thread finds is reported at its line")
+    func readingErrorFirst() throws {
+        let path = try file(insert: [#"<msg from="browser" to="icm" agent="1"/>"#], at: 60_000)
+        defer { remove(path) }
+        let error = try #require(throws: TraceError.self) { try Trace.read(file: path) }
+        #expect(error.location.line == 2 + 60_000 + 1)
+        #expect(error.message.contains("lacks its 'type' attribute"))
+    }
+
+    @Test("XML that breaks late in a long file is reported after every good message")
+    func brokenXML() throws {
+        let path = try file(insert: ["<msg"], at: 70_000)
+        defer { remove(path) }
+        let reader = try TraceReader(file: path)
+        var count = 0
+        #expect(throws: TraceError.self) { try reader.forEachEntry { _, _ in count += 1 } }
+        #expect(count >= 69_000)
+    }
+}
