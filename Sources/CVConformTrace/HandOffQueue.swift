@@ -3,18 +3,18 @@ import Foundation
 /// A short bounded queue of batches between two threads: one puts, one
 /// takes. Either side can stop the other: `finish` after the last batch,
 /// `cancel` when the taker gives up (then `put` returns false at once).
-public final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
+final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[Element]] = []
     private var finished = false
     private var cancelled = false
     private let capacity: Int
 
-    public init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int) { self.capacity = capacity }
 
     /// Waits while the queue is full; false once the taker has cancelled.
     @discardableResult
-    public func put(_ batch: [Element]) -> Bool {
+    func put(_ batch: [Element]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity && !cancelled { condition.wait() }
@@ -25,7 +25,7 @@ public final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next batch, or nil once the putter has finished and all is taken.
-    public func take() -> [Element]? {
+    func take() -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && !finished && !cancelled { condition.wait() }
@@ -35,7 +35,7 @@ public final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// No more batches will come.
-    public func finish() {
+    func finish() {
         condition.lock()
         finished = true
         condition.broadcast()
@@ -43,7 +43,7 @@ public final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The taker gives up: the putter stops at its next `put`.
-    public func cancel() {
+    func cancel() {
         condition.lock()
         cancelled = true
         batches.removeAll()
