@@ -116,7 +116,7 @@ public struct ReportDiff: Sendable {
 
     public init(old: ReportFile, new: ReportFile) {
         let before = Dictionary(old.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.entries.map { ($0.id, $0) }, uniquingKeys: { first, _ in first })
+        let after = Dictionary(new.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in new.entries {
             guard let previous = before[entry.id] else {
                 added.append(entry)
@@ -156,11 +156,5 @@ public struct ReportDiff: Sendable {
         lines.append("\(regressions.count) regressions, \(fixes.count) fixes, \(otherChanges.count) other changes, "
                      + "\(added.count) new, \(removed.count) removed")
         return lines
-    }
-}
-
-extension Dictionary {
-    init<S: Sequence>(_ pairs: S, uniquingKeys combine: (Value, Value) -> Value) where S.Element == (Key, Value) {
-        self.init(pairs, uniquingKeysWith: combine)
     }
 }

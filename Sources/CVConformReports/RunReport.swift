@@ -20,8 +20,6 @@ public struct RunReport: Sendable {
 
     public func count(_ status: Status) -> Int { results.filter { self.status(of: $0) == status }.count }
 
-    public func count(_ verdict: Verdict) -> Int { results.filter { $0.verdict == verdict }.count }
-
     /// True when nothing failed or erred unexpectedly and no expectation is
     /// stale (unless stale ones are allowed).
     public func succeeded(allowUnexpectedPass: Bool = false) -> Bool {

@@ -27,7 +27,7 @@ public enum ValidationReport {
         var outcome = result.outcome.rawValue
         if let at = result.at { outcome += " at \(at)" }
         let id = result.id ?? "-"
-        return "\(verdict) \(pad(outcome, 16)) \(pad(id, 36)) \(result.file)"
+        return "\(verdict) \(outcome.padding(16)) \(id.padding(36)) \(result.file)"
     }
 
     /// The explanation printed under a trace that is not ok.
@@ -64,9 +64,5 @@ public enum ValidationReport {
         let raceExercised = raceOnly.filter { exercised.contains($0) }
         lines.append("race-only clauses (tested by unit tests, not required of traces): \(raceExercised.count) of \(raceOnly.count) exercised")
         return lines
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

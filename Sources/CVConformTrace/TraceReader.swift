@@ -223,12 +223,6 @@ public final class TraceReader {
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
-    /// Reads to the end, checking the format only: used after the monitor has
-    /// already decided, because a malformation anywhere still wins.
-    public func drain() throws(TraceError) {
-        while try next() != nil {}
-    }
-
     // MARK: - The node loop
 
     private var pendingEntry: TraceEntry?
