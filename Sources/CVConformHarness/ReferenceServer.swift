@@ -51,23 +51,10 @@ public struct ReferenceServer: Sendable {
         system = ReferenceSystem(administration: setup)
     }
 
-    /// Delivers a stimulus to the roles played, breadth first (so each
-    /// channel's messages come out in the order their role sent them);
-    /// reports what they send, internal messages too.
+    /// What the roles played send for one stimulus, internal messages too
+    /// (see `ReferenceSystem.propagate`).
     public mutating func outputs(of stimulus: Message) -> [Message] {
-        var sent: [Message] = []
-        var pending = roles.contains(stimulus.to) ? [stimulus] : []
-        var index = 0
-        while index < pending.count {
-            let current = pending[index]
-            index += 1
-            guard let reaction = system.deliver(current) else { continue }
-            for emission in reaction.emissions {
-                sent.append(emission.message)
-                if roles.contains(emission.message.to) { pending.append(emission.message) }
-            }
-        }
-        return sent
+        system.propagate(stimulus, within: roles).map(\.message)
     }
 
     /// Log lines go to stderr; the marker keeps them out of stdout.

@@ -33,10 +33,16 @@ public struct ECSMachine: RoleMachine {
     var agents: [String: AgentState] = [:]
     private var agentAtExtension: [String: String] = [:]
     private var sessions: [String: ActiveSession] = [:]
-    /// Queued session ids, ordered by launch.
-    private var queue: [String] = []
+    /// Queued sessions, per skill, in launch order.
+    private var queues: [String: LaunchOrderQueue] = [:]
+    /// Available agents, per skill, in the order they became available:
+    /// the first live entry is the most idle agent with the skill.
+    private var availableBySkill: [String: AvailabilityQueue] = [:]
     /// A logical clock: availability and launch order, never wall time.
     private var clock: UInt64 = 0
+    /// The choices a mutant may change (see `Mutation`); the reference
+    /// leaves it as it is. Read only where a choice is made.
+    var variation = ECSVariation()
 
     public init(administration: Administration) {
         var skills: [String: Set<String>] = [:]
@@ -67,17 +73,15 @@ public struct ECSMachine: RoleMachine {
 
     mutating func asaiLogin(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        let cause: (Clause, String)?
-        if skillsByAgent[agent] == nil {
-            cause = (.ecsLoginUnknownAgent, "unknown-agent")
-        } else if !stations.contains(x) {
-            cause = (.ecsLoginUnknownExtension, "unknown-extension")
-        } else if agents[agent] != nil {
-            cause = (.ecsLoginAgentLoggedIn, "agent-logged-in")
-        } else if agentAtExtension[x] != nil {
-            cause = (.ecsLoginExtensionInUse, "extension-in-use")
-        } else {
-            cause = nil
+        var cause: (Clause, String)?
+        for check in variation.causeOrder where cause == nil {
+            switch check {
+            case .unknownAgent where skillsByAgent[agent] == nil: cause = (.ecsLoginUnknownAgent, "unknown-agent")
+            case .unknownExtension where !stations.contains(x): cause = (.ecsLoginUnknownExtension, "unknown-extension")
+            case .agentLoggedIn where agents[agent] != nil: cause = (.ecsLoginAgentLoggedIn, "agent-logged-in")
+            case .extensionInUse where agentAtExtension[x] != nil: cause = (.ecsLoginExtensionInUse, "extension-in-use")
+            default: break
+            }
         }
         if let (clause, word) = cause {
             reaction.apply(clause)
@@ -87,7 +91,7 @@ public struct ECSMachine: RoleMachine {
         reaction.apply(.ecsLoginAccepted)
         agentAtExtension[x] = agent
         reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, ["agent": agent, "extension": x])
-        becomeAvailable(agent, at: x, &reaction)
+        becomeAvailable(agent, at: x, dispatching: variation.dispatchOnLogin, &reaction)
         return reaction
     }
 
@@ -121,25 +125,21 @@ public struct ECSMachine: RoleMachine {
             if candidates > 1 { reaction.apply(.ecsMostIdle) }
             deliver(session, to: agent, at: x, citing: candidates > 1 ? .ecsMostIdle : .ecsDeliver, &reaction)
         } else {
-            let launchedAt = sessions[session]?.launchedAt ?? 0
-            let index = queue.firstIndex { (sessions[$0]?.launchedAt ?? 0) > launchedAt } ?? queue.endIndex
-            queue.insert(session, at: index)
+            queues[skill, default: LaunchOrderQueue()].insert(session, launchedAt: sessions[session]?.launchedAt ?? 0)
             reaction.send(clause, to: .cvct, from: .ecs, .progress, ["session": session, "state": "queued", "skill": skill])
         }
     }
 
     /// The available agent with the skill that became available earliest,
     /// its extension, and how many agents were candidates.
-    private func mostIdleAgent(with skill: String) -> (String, String, Int)? {
-        var best: (agent: String, extension: String, since: UInt64)?
-        var candidates = 0
-        for (agent, state) in agents {
-            guard case .available(let x, let since) = state, skillsByAgent[agent]?.contains(skill) == true else { continue }
-            candidates += 1
-            if let current = best, current.since <= since { continue }
-            best = (agent, x, since)
-        }
-        return best.map { ($0.agent, $0.extension, candidates) }
+    private mutating func mostIdleAgent(with skill: String) -> (String, String, Int)? {
+        let agents = self.agents
+        let isLive = { (entry: AvailabilityQueue.Entry) in agents[entry.agent] == .available(extension: entry.extension, since: entry.since) }
+        guard let available = availableBySkill[skill], available.count > 0 else { return nil }
+        let chosen = variation.leastIdle
+            ? availableBySkill[skill]?.last(where: isLive)
+            : availableBySkill[skill]?.first(where: isLive)
+        return chosen.map { ($0.agent, $0.extension, available.count) }
     }
 
     // MARK: - E3, E4, E5
@@ -166,7 +166,7 @@ public struct ECSMachine: RoleMachine {
         sessions[session] = nil
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
                       ["session": session, "state": "dropped", "extension": x, "by": "phone"])
-        becomeAvailable(agent, at: x, &reaction)
+        becomeAvailable(agent, at: x, dispatching: variation.dispatchOnSessionEnd, &reaction)
         return reaction
     }
 
@@ -181,7 +181,7 @@ public struct ECSMachine: RoleMachine {
         reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, ["session": session, "extension": x])
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
                       ["session": session, "state": "dropped", "extension": x, "by": "request"])
-        becomeAvailable(agent, at: x, &reaction)
+        becomeAvailable(agent, at: x, dispatching: variation.dispatchOnSessionEnd, &reaction)
         return reaction
     }
 
@@ -235,26 +235,167 @@ public struct ECSMachine: RoleMachine {
         _ session: String, to agent: String, at x: String, citing clause: Clause = .ecsDeliver, _ reaction: inout Reaction
     ) {
         reaction.apply(.ecsDeliver)
+        leaveAvailability(agent)
         agents[agent] = .alerting(extension: x, session: session)
         reaction.send(clause, to: .phone, from: .ecs, .alert, ["session": session, "extension": x])
         reaction.send(clause, to: .cvct, from: .ecs, .progress, ["session": session, "state": "alerting", "extension": x])
     }
 
     /// The agent becomes available now, then dispatch (E9).
-    private mutating func becomeAvailable(_ agent: String, at x: String, _ reaction: inout Reaction) {
+    private mutating func becomeAvailable(_ agent: String, at x: String, dispatching: Bool = true, _ reaction: inout Reaction) {
         clock += 1
         agents[agent] = .available(extension: x, since: clock)
         let skills = skillsByAgent[agent] ?? []
-        guard let index = queue.firstIndex(where: { sessions[$0].map { skills.contains($0.skill) } ?? false }) else { return }
-        let session = queue.remove(at: index)
+        do {
+            // A snapshot for the sweep, released before `agents` changes again
+            // (holding it would make that change copy the whole dictionary).
+            let agents = self.agents
+            for skill in skills {
+                availableBySkill[skill, default: AvailabilityQueue()].append(.init(agent: agent, extension: x, since: clock)) {
+                    agents[$0.agent] == .available(extension: $0.extension, since: $0.since)
+                }
+            }
+        }
+        guard dispatching else { return }
+        // E9: the earliest queued session for any of the agent's skills.
+        var chosen: (skill: String, launchedAt: UInt64)?
+        for skill in skills {
+            guard let head = variation.latestQueued ? queues[skill]?.last : queues[skill]?.first else { continue }
+            let better = variation.latestQueued ? head.launchedAt > (chosen?.launchedAt ?? 0) : head.launchedAt < (chosen?.launchedAt ?? .max)
+            if chosen == nil || better { chosen = (skill, head.launchedAt) }
+        }
+        guard let skill = chosen?.skill,
+              let session = variation.latestQueued ? queues[skill]?.removeLast() : queues[skill]?.removeFirst()
+        else { return }
         reaction.apply(.ecsDispatch)
         deliver(session, to: agent, at: x, &reaction)
     }
 
+    /// The agent stops being available (delivered to, or logged out): its
+    /// entries in the availability queues become stale.
+    private mutating func leaveAvailability(_ agent: String) {
+        guard case .available = agents[agent] else { return }
+        for skill in skillsByAgent[agent] ?? [] { availableBySkill[skill]?.leave() }
+    }
+
     private mutating func logOut(_ agent: String, at x: String) {
+        leaveAvailability(agent)
         agents[agent] = nil
         agentAtExtension[x] = nil
     }
+
+    /// Every queued session with its skill, in launch order (diagnostics).
+    var queuedInLaunchOrder: [(session: String, skill: String)] {
+        queues.flatMap { skill, queue in queue.live.map { (launchedAt: $0.launchedAt, session: $0.session, skill: skill) } }
+            .sorted { $0.launchedAt < $1.launchedAt }
+            .map { ($0.session, $0.skill) }
+    }
+}
+
+/// The choices of the ECS that a mutant may reverse or reorder; the reference
+/// model uses the defaults, which are the contract's.
+struct ECSVariation: Hashable, Sendable {
+    /// The login causes of E1, in the order they are checked.
+    enum LoginCheck: Hashable, Sendable, CaseIterable { case unknownAgent, unknownExtension, agentLoggedIn, extensionInUse }
+    var causeOrder: [LoginCheck] = LoginCheck.allCases
+    /// Deliver to the agent that became available last (most idle reversed).
+    var leastIdle = false
+    /// Dispatch the session queued last (E9 reversed).
+    var latestQueued = false
+    var dispatchOnLogin = true
+    var dispatchOnSessionEnd = true
+}
+
+/// Sessions queued for one skill, in launch order. Almost always appended at
+/// the end (launches come in order); a session delivered again (EXT-2) goes
+/// back to its place.
+struct LaunchOrderQueue: Hashable, Sendable {
+    struct Entry: Hashable, Sendable {
+        var launchedAt: UInt64
+        var session: String
+    }
+
+    private var entries: [Entry] = []
+    private var head = 0
+
+    /// The queued sessions, earliest first.
+    var live: ArraySlice<Entry> { entries[head...] }
+    var first: Entry? { head < entries.count ? entries[head] : nil }
+    var last: Entry? { head < entries.count ? entries.last : nil }
+
+    mutating func insert(_ session: String, launchedAt: UInt64) {
+        var index = entries.endIndex
+        while index > head && entries[index - 1].launchedAt > launchedAt { index -= 1 }
+        entries.insert(Entry(launchedAt: launchedAt, session: session), at: index)
+    }
+
+    mutating func removeFirst() -> String? {
+        guard head < entries.count else { return nil }
+        let session = entries[head].session
+        head += 1
+        if head > 64 && head * 2 > entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+        return session
+    }
+
+    mutating func removeLast() -> String? {
+        guard head < entries.count else { return nil }
+        return entries.removeLast().session
+    }
+}
+
+/// The available agents with one skill, in the order they became available.
+/// An agent that stops being available leaves a stale entry, skipped when
+/// reached and swept out when stale entries outnumber live ones, so every
+/// operation costs about O(1) however many agents there are.
+struct AvailabilityQueue: Hashable, Sendable {
+    struct Entry: Hashable, Sendable {
+        var agent: String
+        var `extension`: String
+        var since: UInt64
+    }
+
+    private var entries: [Entry] = []
+    private var head = 0
+    /// Live entries: agents available now.
+    private(set) var count = 0
+
+    /// A newly available agent; stale entries are swept out once they
+    /// outnumber the live ones.
+    mutating func append(_ entry: Entry, isLive: (Entry) -> Bool) {
+        entries.append(entry)
+        count += 1
+        if entries.count > 2 * count + 32 {
+            entries = entries[head...].filter(isLive)
+            head = 0
+        }
+    }
+
+    /// An agent with this skill stopped being available.
+    mutating func leave() {
+        count -= 1
+    }
+
+    /// The earliest live entry; stale entries before it are dropped.
+    mutating func first(where isLive: (Entry) -> Bool) -> Entry? {
+        while head < entries.count {
+            if isLive(entries[head]) { return entries[head] }
+            head += 1
+        }
+        return nil
+    }
+
+    /// The latest live entry (a mutant's least idle agent).
+    mutating func last(where isLive: (Entry) -> Bool) -> Entry? {
+        while head < entries.count {
+            if let entry = entries.last, isLive(entry) { return entry }
+            entries.removeLast()
+        }
+        return nil
+    }
+
 }
 
 extension ECSMachine: CustomStringConvertible {
@@ -272,7 +413,7 @@ extension ECSMachine: CustomStringConvertible {
             }
         }
         let idle = available.sorted { $0.since < $1.since }.map(\.text)
-        let queueText = queue.map { "\($0) (skill \(sessions[$0]?.skill ?? "?"))" }
+        let queueText = queuedInLaunchOrder.map { "\($0.session) (skill \($0.skill))" }
         return "available, most idle first: \(idle.isEmpty ? "none" : idle.joined(separator: ", "))"
             + "; busy: \(busy.isEmpty ? "none" : busy.joined(separator: ", "))"
             + "; queue: \(queueText.isEmpty ? "empty" : queueText.joined(separator: ", "))"
