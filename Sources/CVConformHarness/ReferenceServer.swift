@@ -54,7 +54,7 @@ public struct ReferenceServer: Sendable {
     /// What the roles played send for one stimulus, internal messages too
     /// (see `ReferenceSystem.propagate`).
     public mutating func outputs(of stimulus: Message) -> [Message] {
-        system.propagate(stimulus, within: roles).map(\.message)
+        system.propagate(stimulus, within: roles).emissions.map(\.message)
     }
 
     /// Log lines go to stderr; the marker keeps them out of stdout.

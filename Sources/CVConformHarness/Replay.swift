@@ -80,12 +80,15 @@ public struct Divergence: Hashable, Sendable {
     public var clause: Clause?
     /// How long the harness waited for a missing output.
     public var waited: Duration?
+    /// A missing output was judged missing because the implementation said
+    /// it was idle (capability "sync"), not after a timeout.
+    public var idleConfirmed = false
 
     /// One paragraph for a person: what was sent, what was expected, what came.
     public var explanation: [String] {
         var lines: [String] = []
         if let lastStimulus, let index = lastStimulusIndex {
-            lines.append("after stimulus \(index + 1): \(lastStimulus)")
+            lines.append("after the stimulus at message \(index + 1): \(lastStimulus)")
         } else {
             lines.append("before any stimulus was sent")
         }
@@ -101,7 +104,7 @@ public struct Divergence: Hashable, Sendable {
             if let expected, let index = expectedIndex {
                 lines.append("expected: \(expected) (message \(index + 1))")
             }
-            lines.append("observed: nothing within \(waited.map { "\($0)" } ?? "the timeout")")
+            lines.append("observed: nothing \(silence)")
         case .extra(let message):
             lines.append("expected: nothing more (the trace has ended)")
             lines.append("observed: \(message)")
@@ -109,6 +112,13 @@ public struct Divergence: Hashable, Sendable {
         if let modelState { lines.append("reference model: \(modelState)") }
         if let clause { lines.append("clause \(clause.id): \(clause.summary)") }
         return lines
+    }
+
+    /// How long nothing came: "within 2 seconds", or that the implementation
+    /// confirmed it was idle.
+    public var silence: String {
+        if idleConfirmed { return "before the implementation said it was idle (sync)" }
+        return "within \(waited.map { "\($0)" } ?? "the timeout")"
     }
 
     /// The one-line form for JSON and JUnit.
@@ -121,7 +131,7 @@ public struct Divergence: Hashable, Sendable {
             return "unexpected output \(message): nothing (more) is expected on \(message.channel)"
         case .missing:
             if let expected, let index = expectedIndex {
-                return "message \(index + 1): expected \(expected), observed nothing within \(waited.map { "\($0)" } ?? "the timeout")"
+                return "message \(index + 1): expected \(expected), observed nothing \(silence)"
             }
             return "an expected output did not arrive"
         case .extra(let message):
@@ -139,6 +149,9 @@ public struct ReplayResult: Hashable, Sendable {
     public var detail: String
     public var divergence: Divergence?
     public var failure: HarnessFailure?
+    /// The failure happened at the reset before the trace (the trace had not
+    /// begun; an earlier trace may have left the implementation hung).
+    public var failedAtReset = false
     public var events: [ReplayEvent] = []
     /// The implementation's log around the trace (its stderr).
     public var log: [String] = []
@@ -163,190 +176,32 @@ public struct ReplayRoles: Hashable, Sendable {
 
 /// Replays one `pass` trace against an implementation (contract section 5).
 public enum Replayer {
-    static let resetFailurePrefix = "reset failed: "
-
     public static func replay(
         _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, options: ReplayOptions
     ) async -> ReplayResult {
-        var state = ReplayState(trace: trace, greeting: greeting)
+        var engine = ReplayEngine(greeting: greeting, options: options)
+        engine.append(trace.entries)
         var result = ReplayResult(id: trace.header.id, file: trace.file ?? "", verdict: .pass, detail: "", trace: trace)
         result.roles = ReplayRoles(played: greeting.roles, reportsInternal: greeting.reportsInternal)
-        guard state.involvesImplementation else {
+        guard engine.involvesImplementation else {
             result.verdict = .skip
             let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
             result.detail = "the trace involves no role the implementation plays (\(played))"
             return result
         }
-        do {
-            try await state.run(implementation, options: options)
-        } catch {
-            switch error {
-            case .diverged(let divergence):
-                result.verdict = .fail
-                result.divergence = state.explain(divergence)
-                result.detail = divergence.summary
-            case .failed(let failure):
-                result.verdict = .error
-                result.failure = failure
-                let place = state.lastStimulus.map { " (after stimulus \($0 + 1))" } ?? ""
-                result.detail = failure.message + place
+        do throws(ReplayStop) {
+            do {
+                try await implementation.reset(trace: trace.header.id, setup: trace.header.setup)
+            } catch {
+                throw ReplayStop.failed(error, atReset: true)
             }
+            try await engine.drive(implementation)
+            try await engine.finish(implementation)
+        } catch {
+            engine.record(error, into: &result, setup: trace.header.setup)
         }
-        result.events = state.events
+        result.events = engine.events
         result.log = await implementation.logTail()
         return result
-    }
-}
-
-enum ReplayStop: Error {
-    case diverged(Divergence)
-    case failed(HarnessFailure)
-}
-
-/// The bookkeeping of one replay: which outputs are expected on which
-/// channel, and which have been observed.
-struct ReplayState {
-    let trace: Trace
-    let greeting: Greeting
-    let kinds: [ReplayRole]
-    /// Trace indexes of expected outputs, per channel, in trace order.
-    private var expected: [Channel: [Int]] = [:]
-    private var nextOnChannel: [Channel: Int] = [:]
-    /// All expected output indexes in trace order, and how many of the
-    /// leading ones have been observed.
-    private let outputIndexes: [Int]
-    private var observed: [Bool]
-    private var lowestUnobserved = 0
-    private(set) var events: [ReplayEvent] = []
-    private(set) var lastStimulus: Int?
-
-    init(trace: Trace, greeting: Greeting) {
-        self.trace = trace
-        self.greeting = greeting
-        kinds = trace.entries.map { ReplayRole.of($0.message, greeting: greeting) }
-        var outputs: [Int] = []
-        for (index, kind) in kinds.enumerated() where kind == .output {
-            outputs.append(index)
-            expected[trace.entries[index].message.channel, default: []].append(index)
-        }
-        outputIndexes = outputs
-        observed = Array(repeating: false, count: trace.entries.count)
-    }
-
-    var involvesImplementation: Bool { kinds.contains { $0 != .notInvolved } }
-
-    mutating func run(_ implementation: ImplementationUnderTest, options: ReplayOptions) async throws(ReplayStop) {
-        do {
-            try await implementation.reset(trace: trace.header.id, setup: trace.header.setup)
-        } catch {
-            throw .failed(HarnessFailure(error.kind, Replayer.resetFailurePrefix + error.message))
-        }
-        for (index, kind) in kinds.enumerated() where kind == .stimulus {
-            try await awaitOutputs(before: index, from: implementation, options: options)
-            lastStimulus = index
-            do {
-                try await implementation.send(trace.entries[index].message)
-            } catch {
-                throw .failed(error)
-            }
-            events.append(.sent(index))
-        }
-        try await awaitOutputs(before: trace.entries.count, from: implementation, options: options)
-        // The quiet period, or (capability "sync") the implementation's word
-        // that it is idle, with whatever it still wrote before saying so.
-        let extra: Message?
-        do {
-            if let late = try await implementation.confirmIdle(timeout: options.timeout) {
-                extra = late.first
-            } else {
-                extra = try await implementation.receive(timeout: options.quietPeriod)
-            }
-        } catch {
-            throw .failed(error)
-        }
-        if let extra {
-            try check(extra)
-            events.append(.unexpected(extra))
-            throw .diverged(Divergence(kind: .extra(extra)))
-        }
-    }
-
-    /// Waits until every expected output placed before `limit` is observed.
-    private mutating func awaitOutputs(
-        before limit: Int, from implementation: ImplementationUnderTest, options: ReplayOptions
-    ) async throws(ReplayStop) {
-        while lowestUnobserved < outputIndexes.count && outputIndexes[lowestUnobserved] < limit {
-            let message: Message?
-            do {
-                message = try await implementation.receive(timeout: options.timeout)
-            } catch {
-                throw .failed(error)
-            }
-            guard let message else {
-                let index = outputIndexes[lowestUnobserved]
-                throw .diverged(Divergence(kind: .missing, expectedIndex: index, expected: trace.entries[index].message,
-                                           waited: options.timeout))
-            }
-            try match(message)
-        }
-    }
-
-    private func check(_ message: Message) throws(ReplayStop) {
-        guard greeting.roles.contains(message.from) else {
-            let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
-            throw .failed(HarnessFailure(.protocolViolation,
-                                         "the implementation wrote a message from \(message.from.rawValue), a role it does not play (\(played)): \(message)"))
-        }
-    }
-
-    private mutating func match(_ message: Message) throws(ReplayStop) {
-        try check(message)
-        let channel = message.channel
-        let queue = expected[channel] ?? []
-        let next = nextOnChannel[channel, default: 0]
-        guard next < queue.count, trace.entries[queue[next]].message == message else {
-            events.append(.unexpected(message))
-            let index = next < queue.count ? queue[next] : nil
-            throw .diverged(Divergence(kind: .unexpected(message), expectedIndex: index,
-                                       expected: index.map { trace.entries[$0].message }))
-        }
-        nextOnChannel[channel] = next + 1
-        observed[queue[next]] = true
-        events.append(.observed(queue[next]))
-        while lowestUnobserved < outputIndexes.count && observed[outputIndexes[lowestUnobserved]] { lowestUnobserved += 1 }
-    }
-
-    /// Adds the last stimulus and the reference model's view to a divergence.
-    func explain(_ divergence: Divergence) -> Divergence {
-        var explained = divergence
-        if let lastStimulus {
-            explained.lastStimulusIndex = lastStimulus
-            explained.lastStimulus = trace.entries[lastStimulus].message
-        }
-        // Run the model over the trace up to the point in question.
-        let end: Int
-        switch divergence.kind {
-        case .extra: end = trace.entries.count
-        case .missing, .unexpected:
-            end = divergence.expectedIndex ?? (lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : trace.entries.count)
-        }
-        var monitor = Monitor(administration: trace.header.setup)
-        for entry in trace.entries.prefix(end) { _ = monitor.observe(entry.message) }
-        switch divergence.kind {
-        case .missing:
-            if let expected = divergence.expected {
-                explained.modelState = "\(expected.from.rawValue): \(monitor.system.state(of: expected.from))"
-                explained.clause = monitor.owed(on: expected.channel).first?.clause
-            }
-        case .unexpected(let message), .extra(let message):
-            let sender = divergence.expected?.from ?? message.from
-            explained.modelState = "\(sender.rawValue): \(monitor.system.state(of: sender))"
-            if let expected = divergence.expected {
-                explained.clause = monitor.owed(on: expected.channel).first?.clause
-            } else if case .rejected(let rejection) = monitor.observe(message) {
-                explained.clause = rejection.clause
-            }
-        }
-        return explained
     }
 }

@@ -96,7 +96,7 @@ public actor SuiteRunner {
             // A reset that fails says more about the previous trace (which
             // left the implementation hung) than about this one, which has
             // not begun: give this one a fresh process, once.
-            if result.failure.map({ _ in result.detail.hasPrefix(Replayer.resetFailurePrefix) }) == true && !retrying {
+            if result.failedAtReset && !retrying {
                 retrying = true
                 defer { retrying = false }
                 var retried = await run(trace)

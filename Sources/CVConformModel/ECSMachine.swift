@@ -26,18 +26,18 @@ public struct ECSMachine: RoleMachine {
         var launchedAt: UInt64
     }
 
-    private let skillsByAgent: [String: Set<String>]
-    private let stations: Set<String>
-    private let skillByVDN: [String: String]
+    let skillsByAgent: [String: Set<String>]
+    let stations: Set<String>
+    let skillByVDN: [String: String]
 
     var agents: [String: AgentState] = [:]
-    private var agentAtExtension: [String: String] = [:]
-    private var sessions: [String: ActiveSession] = [:]
+    private(set) var agentAtExtension: [String: String] = [:]
+    private(set) var sessions: [String: ActiveSession] = [:]
     /// Queued sessions, per skill, in launch order.
-    private var queues: [String: LaunchOrderQueue] = [:]
+    private(set) var queues: [String: LaunchOrderQueue] = [:]
     /// Available agents, per skill, in the order they became available:
     /// the first live entry is the most idle agent with the skill.
-    private var availableBySkill: [String: AvailabilityQueue] = [:]
+    private(set) var availableBySkill: [String: AvailabilityQueue] = [:]
     /// A logical clock: availability and launch order, never wall time.
     private var clock: UInt64 = 0
     /// The choices a mutant may change (see `Mutation`); the reference

@@ -19,11 +19,11 @@ public struct ICMMachine: RoleMachine {
     }
 
     var agents: [String: AgentState] = [:]
-    private var agentAtExtension: [String: String] = [:]
+    private(set) var agentAtExtension: [String: String] = [:]
     /// The media of each session requested and not yet ended at the ICM.
-    private var mediaBySession: [String: String] = [:]
+    private(set) var mediaBySession: [String: String] = [:]
     /// Which agent has a session, for `dropped`.
-    private var agentBySession: [String: String] = [:]
+    private(set) var agentBySession: [String: String] = [:]
 
     public init(administration: Administration) {}
 

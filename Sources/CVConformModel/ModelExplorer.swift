@@ -90,7 +90,7 @@ public enum ModelExplorer {
         observe: (Machine) -> (phase: String, extension: String?)
     ) -> Graph {
         let universe = inputs(for: role)
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var machine = Machine(administration: administration)
         var edges = Set<Edge>()
         var phases: [String] = [initial]
@@ -144,19 +144,6 @@ public enum ModelExplorer {
             lines.append("    \(id(edge.from)) --> \(id(edge.to)): \(edge.input) / \(outputs) [\(edge.clauses.joined(separator: " "))]")
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// A small, fast, seeded generator: the walk must be the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

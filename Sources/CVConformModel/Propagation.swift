@@ -1,32 +1,48 @@
 import CVConformTrace
 
+/// What one stimulus caused: the messages sent, in the order they were sent,
+/// and every clause applied on the way, in the order applied.
+public struct Propagation: Hashable, Sendable {
+    public var emissions: [Emission] = []
+    public var clauses: [Clause] = []
+
+    public init(emissions: [Emission] = [], clauses: [Clause] = []) {
+        self.emissions = emissions
+        self.clauses = clauses
+    }
+
+    /// Whether a clause of profile `extended` decided anything: the stimulus
+    /// entered a situation the contract leaves unspecified.
+    public var entersExtended: Bool { clauses.contains { $0.profile == .extended } }
+}
+
 extension ReferenceSystem {
     /// Everything one stimulus causes inside `roles`: the stimulus goes to
     /// its receiver, and each message a played role sends goes on to the
     /// next played role, breadth first, so each channel's messages come out
     /// in the order their role sent them. Messages to roles outside `roles`
     /// are reported but go no further (the environment, or a role someone
-    /// else plays). The result is what the reference model sends, in order,
-    /// with the clause behind each message.
+    /// else plays).
     ///
     /// This is the one place that says how a stimulus travels through the
-    /// system: `serve`, the reference implementation, `explore`, `load` and
-    /// `generate` all use it.
-    public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = Self.allSystemRoles) -> [Emission] {
-        var sent: [Emission] = []
-        guard roles.contains(stimulus.to) else { return sent }
+    /// system: `serve`, the reference implementation, `explore`, `load`,
+    /// `mutate` and `generate` all use it.
+    public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = Self.allSystemRoles) -> Propagation {
+        var result = Propagation()
+        guard roles.contains(stimulus.to) else { return result }
         var pending = [stimulus]
         var index = 0
         while index < pending.count {
             let current = pending[index]
             index += 1
             guard let reaction = deliver(current) else { continue }
+            result.clauses += reaction.clauses
             for emission in reaction.emissions {
-                sent.append(emission)
+                result.emissions.append(emission)
                 if roles.contains(emission.message.to) { pending.append(emission.message) }
             }
         }
-        return sent
+        return result
     }
 
     public static let allSystemRoles = Set(Role.systemRoles)
