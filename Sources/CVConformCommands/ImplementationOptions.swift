@@ -52,6 +52,14 @@ struct ImplementationOptions: ParsableArguments {
         return { ReferenceImplementation() }
     }
 
+    /// The options that name this implementation again, for a command line
+    /// a person can copy (empty for the built-in reference).
+    var commandLineSuffix: String {
+        if let exec { return " --exec '\(exec.replacingOccurrences(of: "'", with: "'\\''"))'" }
+        if let connect { return " --connect \(connect)" }
+        return ""
+    }
+
     /// What the reports call the implementation before it has said its name.
     var label: String { exec ?? connect ?? ReferenceImplementation.name }
 

@@ -4,6 +4,8 @@ public indirect enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(Int)
+    /// A number with a fraction (seconds, rates), written with up to six decimals.
+    case decimal(Double)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -26,6 +28,7 @@ public indirect enum JSONValue: Hashable, Sendable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .number(let value): out += String(value)
+        case .decimal(let value): out += value.isFinite ? Self.decimalText(value) : "null"
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let values):
             guard !values.isEmpty else { out += "[]"; return }
@@ -50,6 +53,12 @@ public indirect enum JSONValue: Hashable, Sendable {
             Self.newline(&out, indent)
             out += "}"
         }
+    }
+
+    private static func decimalText(_ value: Double) -> String {
+        let rounded = (value * 1_000_000).rounded() / 1_000_000
+        if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int(rounded)) }
+        return String(rounded)
     }
 
     private static func newline(_ out: inout String, _ indent: Int?) {

@@ -29,7 +29,11 @@ extension ReferenceSystem {
     /// `mutate` and `generate` all use it.
     public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = Self.allSystemRoles) -> Propagation {
         var result = Propagation()
-        guard roles.contains(stimulus.to) else { return result }
+        // A bit per role: this runs for every message.
+        var played: UInt8 = 0
+        for role in roles { played |= 1 << UInt8(role.order) }
+        func plays(_ role: Role) -> Bool { played & (1 << UInt8(role.order)) != 0 }
+        guard plays(stimulus.to) else { return result }
         var pending = [stimulus]
         var index = 0
         while index < pending.count {
@@ -39,7 +43,7 @@ extension ReferenceSystem {
             result.clauses += reaction.clauses
             for emission in reaction.emissions {
                 result.emissions.append(emission)
-                if roles.contains(emission.message.to) { pending.append(emission.message) }
+                if plays(emission.message.to) { pending.append(emission.message) }
             }
         }
         return result

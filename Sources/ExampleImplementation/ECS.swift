@@ -35,12 +35,29 @@ actor ECS: Server {
     private var agents: [String: Agent] = [:]  // logged-in agents by id
     private var sessions: [String: Session] = [:]  // by session id
     private var queue: [String] = []  // queued session ids, in launch order
+    /// Session records leaked by the `leak-on-hangup` fault.
+    private var leaked = 0
     /// What this reaction sends, in order.
     private var sent: [Message] = []
 
     init(administration: Administration, fault: Fault?) {
         self.administration = administration
         self.fault = fault
+    }
+
+    /// An agent's skills as routing sees them; nil when not administered.
+    private func skills(of agent: String) -> Set<String>? {
+        if fault == .numericIDs {
+            return administration.skills.first { Self.numeric($0.key) == Self.numeric(agent) }?.value
+        }
+        if fault == .laterSkills, let order = administration.skillOrder[agent] { return Set(order.prefix(2)) }
+        return administration.skills[agent]
+    }
+
+    /// An agent id as the `numeric-ids` fault reads it.
+    private static func numeric(_ id: String) -> String {
+        let trimmed = id.drop { $0 == "0" }
+        return trimmed.isEmpty ? "0" : String(trimmed)
     }
 
     func receive(_ message: Message) -> [Message] {
@@ -76,7 +93,7 @@ actor ECS: Server {
         }
         agents[agent] = Agent(
             station: station,
-            skills: administration.skills[agent] ?? [],
+            skills: skills(of: agent) ?? [],
             availableSince: tick(),
             activity: .idle
         )
@@ -86,9 +103,10 @@ actor ECS: Server {
 
     /// E1: the first cause that applies, in this order.
     private func loginProblem(_ agent: String, at station: String) -> String? {
-        guard administration.skills[agent] != nil else { return "unknown-agent" }
+        guard skills(of: agent) != nil else { return "unknown-agent" }
         guard administration.stations.contains(station) else { return "unknown-extension" }
-        let loggedIn = agents[agent] != nil
+        let loggedIn = fault == .numericIDs
+            ? agents.keys.contains { Self.numeric($0) == Self.numeric(agent) } : agents[agent] != nil
         let inUse = self.agent(at: station).map { $0 != agent } ?? false
         if fault == .wrongCauseOrder {
             if inUse { return "extension-in-use" }
@@ -136,6 +154,7 @@ actor ECS: Server {
         // EXT-1: no vector, nothing to run. EXT-7: an id still in use is not
         // a new session.
         guard let skill = administration.vdnSkill[vdn], sessions[session] == nil else { return }
+        if fault == .leakOnHangup && leaked >= 4 { return }
         sessions[session] = Session(skill: skill, launchedAt: tick())
         progress(session, "offered", ["vdn": vdn])
         route(session)
@@ -152,6 +171,7 @@ actor ECS: Server {
     private func hangUp(at station: String) {
         guard let agent = agent(at: station), case .connected(let session) = agents[agent]?.activity else { return }
         sessions[session] = nil
+        if fault == .leakOnHangup { leaked += 1 }
         progress(session, "dropped", ["extension": station, "by": "phone"])
         becomeAvailable(agent)
     }
@@ -214,6 +234,8 @@ actor ECS: Server {
     }
 
     private func enqueue(_ session: String) {
+        if fault == .shortQueue, let skill = sessions[session]?.skill,
+           queue.filter({ sessions[$0]?.skill == skill }).count >= 3 { return }
         let launchedAt = sessions[session]?.launchedAt ?? Int.max
         let index = queue.firstIndex { (sessions[$0]?.launchedAt ?? Int.max) > launchedAt } ?? queue.endIndex
         queue.insert(session, at: index)
@@ -222,12 +244,13 @@ actor ECS: Server {
     // MARK: - Helpers
 
     private func agent(at station: String) -> String? {
-        agents.first { $0.value.station == station }?.key
+        if fault == .prefixExtensions { return agents.first { $0.value.station.hasPrefix(station) }?.key }
+        return agents.first { $0.value.station == station }?.key
     }
 
     private func tick() -> Int {
         clock += 1
-        return clock
+        return fault == .clockWrap ? clock % 16 : clock
     }
 
     private func progress(_ session: String, _ state: String, _ more: [String: String]) {

@@ -21,6 +21,8 @@ actor ICM: Server {
     private var media: [String: Media] = [:]
     /// What this reaction sends, in order.
     private var sent: [Message] = []
+    /// The `shared-login-slot` fault: the agent of the login last forwarded.
+    private var loginInProgress: String?
 
     init(fault: Fault?) {
         self.fault = fault
@@ -42,7 +44,10 @@ actor ICM: Server {
             loginConfirmed(agent, at: station)
         case (.cvct, "login-denied", let agent?, _, _):
             // I3: tell the browser; an earlier login of the agent stays.
-            if let cause = p["cause"] { send(.browser, "login-failed", ["agent": agent, "cause": cause]) }
+            if let cause = p["cause"] {
+                let named = fault == .sharedLoginSlot ? loginInProgress ?? agent : agent
+                send(.browser, "login-failed", ["agent": named, "cause": cause])
+            }
         case (.cvct, "answered", _, let session?, let station?):
             answered(session, at: station)
         case (.cvct, "dropped", _, let session?, _):
@@ -62,6 +67,7 @@ actor ICM: Server {
 
     /// I1: the switch judges every login, even of an agent we have logged in.
     private func login(_ agent: String, at station: String) {
+        loginInProgress = agent
         send(.cvct, "login-request", ["agent": agent, "extension": station])
     }
 

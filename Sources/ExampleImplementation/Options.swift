@@ -34,15 +34,49 @@ enum Fault: String, CaseIterable, Sendable {
     /// Write the messages of different channels in reverse order of sending,
     /// each channel's own messages still in order (allowed: must conform).
     case swapChannels = "swap-channels"
+
+    // Faults that only show deep in a run: the hand-written suite passes
+    // them all; `cvconform explore` has to find them.
+    /// The ECS never frees the record of a session ended by a hang-up; with
+    /// four such records leaked it ignores every launch.
+    case leakOnHangup = "leak-on-hangup"
+    /// Routing looks at an agent's first two skills only.
+    case laterSkills = "later-skills"
+    /// The ECS reads agent ids as numbers: 0101 and 101 are one agent.
+    case numericIDs = "numeric-ids"
+    /// The ECS finds the agent at an extension by prefix: 400 matches 4001.
+    case prefixExtensions = "prefix-extensions"
+    /// The ECS's most-idle clock is four bits wide and wraps after 16 ticks.
+    case clockWrap = "clock-wrap"
+    /// Each skill's queue holds three sessions; a fourth is forgotten.
+    case shortQueue = "short-queue"
+
+    // A fault that only shows under load (with --concurrent): every serial
+    // trace passes; `cvconform load` has to find it.
+    /// The ICM keeps one slot for "the login in progress", shared by all
+    /// agents: a login-failed names the agent whose login came last.
+    case sharedLoginSlot = "shared-login-slot"
+
+    /// Faults that are mistakes in the system's behaviour (the others break
+    /// the protocol, or are no mistake at all).
+    static let behavioural: [Fault] = [.echoDrop, .noMostIdle, .wrongCauseOrder, .noQuiet, .ignoreWrongButton, .extraOutput,
+                                       .leakOnHangup, .laterSkills, .numericIDs, .prefixExtensions, .clockWrap, .shortQueue,
+                                       .sharedLoginSlot]
 }
 
 struct Options {
     var roles: [Role] = Role.system
     var listenPort: UInt16?
     var fault: Fault?
+    /// Offer the "sync" capability (on unless --no-sync).
+    var offersSync = true
+    /// Hand each stimulus to the servers at once, without waiting until the
+    /// consequences of the previous one are all sent (as a distributed
+    /// system would): work for different agents interleaves.
+    var concurrent = false
 
     static let usage = """
-        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME]
+        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME] [--concurrent] [--no-sync]
 
         An implementation of the ICM, CVCT and ECS servers (three actors) that
         speaks the cvconform JSON Lines protocol (CONTRACT.md section 5).
@@ -56,6 +90,10 @@ struct Options {
                           \(Fault.allCases.filter { $0 != .swapChannels }.map(\.rawValue).joined(separator: ", "));
                           or swap-channels, which is no mistake: it reorders
                           messages across channels, as the contract allows
+          --concurrent    pass each stimulus on at once instead of waiting
+                          until the system is quiet: the work of different
+                          agents interleaves, as in a distributed system
+          --no-sync       do not offer the optional sync capability
           --help          show this help
         """
 
@@ -101,6 +139,10 @@ struct Options {
                     return .usageError("--listen needs a port number (0-65535)")
                 }
                 options.listenPort = port
+            case "--concurrent":
+                options.concurrent = true
+            case "--no-sync":
+                options.offersSync = false
             case "--fault":
                 guard let text = takeValue() else { return .usageError("--fault needs a name") }
                 if text == "none" { options.fault = nil; continue }

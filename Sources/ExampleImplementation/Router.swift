@@ -65,8 +65,22 @@ actor Router {
         if fault == .swapChannels { writeHeldBack() }
     }
 
+    /// Feeds one stimulus and returns at once (--concurrent).
+    func dispatch(_ stimulus: Message) {
+        deliver(stimulus)
+    }
+
+    /// Returns once every message delivered so far has been handled.
+    func awaitQuiet() async {
+        if inFlight > 0 {
+            await withCheckedContinuation { quietWaiters.append($0) }
+        }
+        if fault == .swapChannels { writeHeldBack() }
+    }
+
     /// Stops the servers' tasks (at reset, and at the end of a session).
     func shutdown() async {
+        await awaitQuiet()
         for mailbox in mailboxes.values { mailbox.finish() }
         mailboxes = [:]
         for worker in workers { await worker.value }

@@ -1,7 +1,9 @@
 // One conversation with the harness (CONTRACT.md section 5): hello, then for
 // each trace a reset and its stimuli, then bye. Every stimulus is processed
 // to the end — the system is quiet again — before the next line is read, so
-// the output for one stimulus never mixes with the next one's.
+// the output for one stimulus never mixes with the next one's; with
+// --concurrent, stimuli are passed on at once and their work interleaves.
+// `sync` (an optional capability) is answered once the system is quiet.
 
 import Foundation
 
@@ -39,6 +41,9 @@ final class ProtocolSession {
             case "hello": hello(request)
             case "reset": await reset(request)
             case "msg": await stimulus(request)
+            case "sync":
+                await router?.awaitQuiet()
+                writer.write(Line.synced(request.id ?? ""))
             case "bye":
                 await stopServers()
                 return .bye
@@ -55,7 +60,7 @@ final class ProtocolSession {
         if request.protocol != "1" {
             diagnose("the harness speaks protocol \(request.protocol ?? "(none)"); this implementation speaks 1")
         }
-        writer.write(Line.hello(protocol: options.fault == .wrongProtocol ? "2" : "1", roles: options.roles))
+        writer.write(Line.hello(protocol: options.fault == .wrongProtocol ? "2" : "1", roles: options.roles, sync: options.offersSync))
         if options.fault == .crashAfterHello { exit(3) }
     }
 
@@ -99,7 +104,11 @@ final class ProtocolSession {
             router = await startServers(.empty)
             self.router = router
         }
-        await router.process(message)
+        if options.concurrent {
+            await router.dispatch(message)
+        } else {
+            await router.process(message)
+        }
 
         if options.fault == .flood {
             let line = Line.message(Message(.icm, .browser, "acw-open", ["agent": message["agent"] ?? "0"]))

@@ -132,6 +132,7 @@ enum MessageTable {
 /// and the skill each VDN's vector queues to. Ids are compared as strings.
 struct Administration: Sendable {
     var skills: [String: Set<String>] = [:]  // agent id → skills
+    var skillOrder: [String: [String]] = [:]  // agent id → skills as listed
     var stations: Set<String> = []
     var vdnSkill: [String: String] = [:]  // VDN number → skill
 
@@ -157,6 +158,7 @@ struct Request: Decodable {
     }
 
     let op: String
+    let id: String?
     let `protocol`: String?
     let trace: String?
     let setup: Setup?
@@ -173,6 +175,7 @@ struct Request: Decodable {
         var result = Administration()
         for agent in setup?.agents ?? [] {
             result.skills[agent.id] = Set(agent.skills ?? [])
+            result.skillOrder[agent.id] = agent.skills ?? []
         }
         result.stations = Set(setup?.stations ?? [])
         for vdn in setup?.vdns ?? [] {
@@ -199,12 +202,15 @@ struct WireError: Error, CustomStringConvertible {
 /// Writes the lines the implementation sends. The keys come in a fixed,
 /// readable order (hand-written rather than JSONEncoder for that reason).
 enum Line {
-    static func hello(protocol version: String, roles: [Role]) -> String {
+    static func hello(protocol version: String, roles: [Role], sync: Bool) -> String {
         let names = roles.map { quoted($0.rawValue) }.joined(separator: ",")
-        return #"{"op":"hello","protocol":\#(quoted(version)),"implementation":"cvconform-example","roles":[\#(names)],"internal":true}"#
+        let capabilities = sync ? #","capabilities":["sync"]"# : ""
+        return #"{"op":"hello","protocol":\#(quoted(version)),"implementation":"cvconform-example","roles":[\#(names)],"internal":true\#(capabilities)}"#
     }
 
     static let ready = #"{"op":"ready"}"#
+
+    static func synced(_ id: String) -> String { #"{"op":"synced","id":\#(quoted(id))}"# }
 
     /// Parameters in the order the contract's table lists them, which is also
     /// the order a person reading a trace expects.

@@ -40,6 +40,10 @@ if let port = options.listenPort {
     FileHandle.standardError.write(Data("listening on 127.0.0.1:\(listener.port)\n".utf8))
     // One connection at a time; after bye or a closed connection, the next.
     while let connection = listener.accept() {
+        // One small line per message: without this, Nagle's algorithm holds
+        // each back until the previous one is acknowledged.
+        var yes: Int32 = 1
+        _ = setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
         let session = ProtocolSession(
             options: options,
             reader: LineReader(descriptor: connection),

@@ -26,45 +26,91 @@ public enum StimulusKind: String, CaseIterable, Hashable, Sendable, Comparable {
 }
 
 /// An abstract (state, stimulus) pair: the kind of stimulus and the
-/// situation of what it names, in words. Coverage counts these, and the
-/// stimulus generator steers toward the ones it has seen least.
+/// situation of what it names. Coverage counts these, and the stimulus
+/// generator steers toward the ones it has seen least. Kept as small codes
+/// (this is computed for every candidate stimulus); `description` says it
+/// in words.
 public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var kind: StimulusKind
-    public var state: String
+    /// Up to three facts, each an index into the words of its slot.
+    private var facts: (UInt8, UInt8, UInt8)
+
+    private init(_ kind: StimulusKind, _ first: UInt8, _ second: UInt8 = 0, _ third: UInt8 = 0) {
+        self.kind = kind
+        facts = (first, second, third)
+    }
+
+    public static func == (lhs: Situation, rhs: Situation) -> Bool {
+        lhs.kind == rhs.kind && lhs.facts == rhs.facts
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(facts.0)
+        hasher.combine(facts.1)
+        hasher.combine(facts.2)
+    }
+
+    public static func < (lhs: Situation, rhs: Situation) -> Bool {
+        (lhs.kind, lhs.facts.0, lhs.facts.1, lhs.facts.2) < (rhs.kind, rhs.facts.0, rhs.facts.1, rhs.facts.2)
+    }
+
+    static let agentPhases = ["not administered", "logged out", "available", "alerting", "connected"]
+    static let extensionRelations = ["not a station", "free", "its own", "another agent's"]
+    static let sessionRelations = ["its session", "another agent's session", "a session no agent has"]
+    static let fits = ["fitting", "not fitting"]
+    static let vdnSituations = ["VDN not administered", "an agent available", "no agent available", "queued behind others"]
+    static let media = ["realtime", "messaging"]
+    static let extensionPhases = ["not a station", "no agent", "available", "alerting", "connected"]
+
+    public var state: String {
+        let (a, b, c) = (Int(facts.0), Int(facts.1), Int(facts.2))
+        switch kind {
+        case .login: return "agent \(Self.agentPhases[a]), extension \(Self.extensionRelations[b])"
+        case .logout: return "agent \(Self.agentPhases[a])"
+        case .release: return "agent \(Self.agentPhases[a]), \(Self.sessionRelations[b]), button \(Self.fits[c])"
+        case .sessionRequest: return "\(Self.vdnSituations[a]), \(Self.media[b])"
+        case .answer, .hangup, .logoutFeature: return "extension \(Self.extensionPhases[a])"
+        }
+    }
 
     public var description: String { "\(kind.rawValue) with \(state)" }
 
-    public static func < (lhs: Situation, rhs: Situation) -> Bool {
-        (lhs.kind, lhs.state) < (rhs.kind, rhs.state)
+    /// A dense number for the situation, for tables indexed without hashing.
+    var index: Int {
+        let kindIndex = StimulusKind.allCases.firstIndex(of: kind) ?? 0
+        return ((kindIndex * 5 + Int(facts.0)) * 5 + Int(facts.1)) * 5 + Int(facts.2)
     }
+
+    static let indexCount = StimulusKind.allCases.count * 125
 
     /// The situation a stimulus meets in a system.
     public static func of(_ stimulus: Message, in system: ReferenceSystem) -> Situation? {
         guard let kind = StimulusKind(stimulus) else { return nil }
+        return of(kind, agent: stimulus["agent"], extension: stimulus["extension"], session: stimulus["session"],
+                  button: stimulus["button"], media: stimulus["media"], vdn: stimulus["vdn"], in: system)
+    }
+
+    /// The situation of a stimulus given by its values.
+    static func of(
+        _ kind: StimulusKind, agent: String, extension x: String, session: String, button: String, media: String, vdn: String,
+        in system: ReferenceSystem
+    ) -> Situation {
         let ecs = system.ecs
         switch kind {
         case .login:
-            let agent = stimulus["agent"]
-            let x = stimulus["extension"]
-            return Situation(kind: kind, state: "agent \(ecs.agentPhase(agent)), extension \(ecs.extensionRelation(x, to: agent))")
+            return Situation(kind, ecs.agentPhaseCode(agent), ecs.extensionRelationCode(x, to: agent))
         case .logout:
-            return Situation(kind: kind, state: "agent \(ecs.agentPhase(stimulus["agent"]))")
+            return Situation(kind, ecs.agentPhaseCode(agent))
         case .release:
-            let agent = stimulus["agent"]
-            let session = stimulus["session"]
             let icm = system.icm
-            let relation: String
-            if let owner = icm.agentBySession[session] {
-                relation = owner == agent ? "its session" : "another agent's session"
-            } else {
-                relation = "a session no agent has"
-            }
-            let fits = icm.button(stimulus["button"], fits: session) ? "fitting" : "not fitting"
-            return Situation(kind: kind, state: "agent \(ecs.agentPhase(agent)), \(relation), button \(fits)")
+            let relation: UInt8
+            if let owner = icm.agentBySession[session] { relation = owner == agent ? 0 : 1 } else { relation = 2 }
+            return Situation(kind, ecs.agentPhaseCode(agent), relation, icm.button(button, fits: session) ? 0 : 1)
         case .sessionRequest:
-            return Situation(kind: kind, state: "\(ecs.vdnSituation(stimulus["vdn"])), \(stimulus["media"])")
+            return Situation(kind, ecs.vdnSituationCode(vdn), media == "realtime" ? 0 : 1)
         case .answer, .hangup, .logoutFeature:
-            return Situation(kind: kind, state: "extension \(ecs.extensionPhase(stimulus["extension"]))")
+            return Situation(kind, ecs.extensionPhaseCode(x))
         }
     }
 
@@ -72,66 +118,59 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     /// coverage). Situations no run can meet are left out.
     public static let all: [Situation] = {
         var all: [Situation] = []
-        let loggedIn = ["available", "alerting", "connected"]
-        for phase in ["not administered", "logged out"] + loggedIn {
-            var relations = ["not a station", "free", "another agent's"]
-            if loggedIn.contains(phase) { relations.insert("its own", at: 2) }
-            for relation in relations { all.append(Situation(kind: .login, state: "agent \(phase), extension \(relation)")) }
-        }
-        for phase in ["not administered", "logged out"] + loggedIn {
-            all.append(Situation(kind: .logout, state: "agent \(phase)"))
-        }
-        for phase in ["not administered", "logged out"] + loggedIn {
-            var relations = ["another agent's session", "a session no agent has"]
-            if phase == "connected" { relations.insert("its session", at: 0) }
-            for relation in relations {
-                for fit in ["fitting", "not fitting"] {
-                    all.append(Situation(kind: .release, state: "agent \(phase), \(relation), button \(fit)"))
-                }
+        for phase in UInt8(0)..<5 {
+            // "its own" extension only for an agent logged in (phases 2-4).
+            for relation in UInt8(0)..<4 where relation != 2 || phase >= 2 { all.append(Situation(.login, phase, relation)) }
+            all.append(Situation(.logout, phase))
+            // "its session" only for a connected agent.
+            for relation in UInt8(0)..<3 where relation != 0 || phase == 4 {
+                for fit in UInt8(0)..<2 { all.append(Situation(.release, phase, relation, fit)) }
             }
         }
-        for vdn in ["VDN not administered", "an agent available", "no agent available", "queued behind others"] {
-            for media in ["realtime", "messaging"] { all.append(Situation(kind: .sessionRequest, state: "\(vdn), \(media)")) }
+        for vdn in UInt8(0)..<4 {
+            for media in UInt8(0)..<2 { all.append(Situation(.sessionRequest, vdn, media)) }
         }
         for kind in [StimulusKind.answer, .hangup, .logoutFeature] {
-            for phase in ["not a station", "no agent", "available", "alerting", "connected"] {
-                all.append(Situation(kind: kind, state: "extension \(phase)"))
-            }
+            for phase in UInt8(0)..<5 { all.append(Situation(kind, phase)) }
         }
-        return all
+        return all.sorted()
     }()
 }
 
 extension ECSMachine {
-    /// `not administered`, `logged out`, `available`, `alerting`, `connected`.
-    func agentPhase(_ agent: String) -> String {
-        guard skillsByAgent[agent] != nil else { return "not administered" }
-        return phase(of: agent)
+    /// not administered, logged out, available, alerting, connected.
+    func agentPhaseCode(_ agent: String) -> UInt8 {
+        guard skillsByAgent[agent] != nil else { return 0 }
+        switch agents[agent] {
+        case nil: return 1
+        case .available: return 2
+        case .alerting: return 3
+        case .connected: return 4
+        }
     }
 
-    /// How an extension stands to an agent who would log in there.
-    func extensionRelation(_ x: String, to agent: String) -> String {
-        guard stations.contains(x) else { return "not a station" }
-        guard let holder = agentAtExtension[x] else { return "free" }
-        return holder == agent ? "its own" : "another agent's"
+    /// How an extension stands to an agent who would log in there: not a
+    /// station, free, its own, another agent's.
+    func extensionRelationCode(_ x: String, to agent: String) -> UInt8 {
+        guard stations.contains(x) else { return 0 }
+        guard let holder = agentAtExtension[x] else { return 1 }
+        return holder == agent ? 2 : 3
     }
 
-    /// `not a station`, `no agent`, or the phase of the agent logged in there.
-    func extensionPhase(_ x: String) -> String {
-        guard stations.contains(x) else { return "not a station" }
-        guard let agent = agentAtExtension[x] else { return "no agent" }
-        return phase(of: agent)
+    /// not a station, no agent, or the phase of the agent logged in there.
+    func extensionPhaseCode(_ x: String) -> UInt8 {
+        guard stations.contains(x) else { return 0 }
+        guard let agent = agentAtExtension[x] else { return 1 }
+        return agentPhaseCode(agent)
     }
 
-    /// What a session launched to this VDN would meet.
-    func vdnSituation(_ vdn: String) -> String {
-        guard let skill = skillByVDN[vdn] else { return "VDN not administered" }
-        if (availableBySkill[skill]?.count ?? 0) > 0 { return "an agent available" }
-        return (queues[skill]?.first == nil) ? "no agent available" : "queued behind others"
+    /// What a session launched to this VDN would meet: not administered, an
+    /// agent available, no agent available, queued behind others.
+    func vdnSituationCode(_ vdn: String) -> UInt8 {
+        guard let skill = skillByVDN[vdn] else { return 0 }
+        if (availableBySkill[skill]?.count ?? 0) > 0 { return 1 }
+        return queues[skill]?.first == nil ? 2 : 3
     }
-
-    /// Whether the VDN is administered.
-    func isVDN(_ vdn: String) -> Bool { skillByVDN[vdn] != nil }
 }
 
 extension ICMMachine {

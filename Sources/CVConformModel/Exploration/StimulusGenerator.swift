@@ -31,63 +31,110 @@ public struct StimulusGenerator: Sendable {
     /// The next stimulus for the run, or nil when none of those tried is
     /// allowed here (rare: the run then ends).
     public mutating func next(for run: ModelRun, coverage: ExplorationCoverage, random: inout SeededRandom) -> Message? {
-        var candidates: [(Message, Situation?)] = []
-        for _ in 0..<4 {
-            let kind = random.pick(enabledKinds)
-            let stimulus = make(kind, run: run, random: &random)
-            candidates.append((stimulus, Situation.of(stimulus, in: run.system)))
+        // Candidates are drawn as plain values; only the chosen one becomes
+        // a message (this runs for every stimulus explore sends).
+        var candidates: [Candidate] = []
+        var weights: [Double] = []
+        var total = 0.0
+        for _ in 0..<3 {
+            let candidate = draw(random.pick(enabledKinds), run: run, random: &random)
+            // Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
+            let visits = Double(coverage.visits(of: candidate.situation(in: run.system)))
+            let weight = 1 / ((1 + visits) * (1 + visits))
+            candidates.append(candidate)
+            weights.append(weight)
+            total += weight
         }
-        // Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
-        let weights = candidates.map { candidate -> Double in
-            let visits = Double(candidate.1.map { coverage.visits(of: $0) } ?? 0)
-            return 1 / ((1 + visits) * (1 + visits))
-        }
-        var target = Double(random.next() >> 11) / Double(1 << 53) * weights.reduce(0, +)
+        var target = Double(random.next() >> 11) / Double(1 << 53) * total
+        var chosen = candidates[candidates.count - 1]
         for (index, weight) in weights.enumerated() {
             target -= weight
-            if target <= 0 { return candidates[index].0 }
+            if target <= 0 {
+                chosen = candidates[index]
+                break
+            }
         }
-        return candidates.last?.0
+        return chosen.message(session: chosen.kind == .sessionRequest && chosen.session.isEmpty ? freshSession(run: run) : nil)
     }
 
     /// A stimulus of one kind with values in scope.
     public mutating func make(_ kind: StimulusKind, run: ModelRun, random: inout SeededRandom) -> Message {
+        let candidate = draw(kind, run: run, random: &random)
+        return candidate.message(session: kind == .sessionRequest && candidate.session.isEmpty ? freshSession(run: run) : nil)
+    }
+
+    /// A stimulus before it is a message. An empty `session` in a
+    /// session-request stands for a fresh id, made only if it is chosen.
+    struct Candidate {
+        var kind: StimulusKind
+        var agent = ""
+        var `extension` = ""
+        var session = ""
+        var button = ""
+        var media = ""
+        var vdn = ""
+
+        func situation(in system: ReferenceSystem) -> Situation {
+            Situation.of(kind, agent: agent, extension: self.extension, session: session, button: button, media: media, vdn: vdn,
+                         in: system)
+        }
+
+        func message(session fresh: String?) -> Message {
+            switch kind {
+            case .login:
+                return Message(from: .browser, to: .icm, type: .login, parameters: ["agent": agent, "extension": self.extension])
+            case .logout:
+                return Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent])
+            case .release:
+                return Message(from: .browser, to: .icm, type: .release, parameters: ["agent": agent, "session": session, "button": button])
+            case .sessionRequest:
+                return Message(from: .customer, to: .icm, type: .sessionRequest,
+                               parameters: ["session": fresh ?? session, "media": media, "vdn": vdn])
+            case .answer:
+                return Message(from: .phone, to: .ecs, type: .answer, parameters: ["extension": self.extension])
+            case .hangup:
+                return Message(from: .phone, to: .ecs, type: .hangup, parameters: ["extension": self.extension])
+            case .logoutFeature:
+                return Message(from: .phone, to: .ecs, type: .logoutFeature, parameters: ["extension": self.extension])
+            }
+        }
+    }
+
+    private mutating func draw(_ kind: StimulusKind, run: ModelRun, random: inout SeededRandom) -> Candidate {
         let setup = generated.administration
+        var candidate = Candidate(kind: kind)
         switch kind {
         case .login:
-            return Message(from: .browser, to: .icm, type: .login,
-                           parameters: ["agent": agent(&random), "extension": anyExtension(&random)])
+            candidate.agent = agent(&random)
+            candidate.extension = anyExtension(&random)
         case .logout:
-            return Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent(&random)])
+            candidate.agent = agent(&random)
         case .release:
-            let agent = agent(&random)
-            let session: String
-            let own = run.system.icm.session(of: agent)
+            candidate.agent = agent(&random)
+            let own = run.system.icm.session(of: candidate.agent)
             if let own, random.chance(0.7) {
-                session = own
+                candidate.session = own
             } else if !run.requestedSessions.isEmpty && random.chance(0.8) {
-                session = random.pick(run.requestedSessions)
+                candidate.session = random.pick(run.requestedSessions)
             } else {
-                session = freshSession(run: run)
+                candidate.session = "unknown-\(random.below(1000))"
             }
-            var button = random.pick(["drop", "close", "suspend"])
-            if random.chance(0.6), let media = run.system.icm.media(of: session) {
-                button = media == "realtime" ? "drop" : random.pick(["close", "suspend"])
+            candidate.button = random.pick(["drop", "close", "suspend"])
+            if random.chance(0.6), let media = run.system.icm.media(of: candidate.session) {
+                candidate.button = media == "realtime" ? "drop" : random.pick(["close", "suspend"])
             }
-            return Message(from: .browser, to: .icm, type: .release,
-                           parameters: ["agent": agent, "session": session, "button": button])
         case .sessionRequest:
             var vdns = setup.vdns.map(\.number)
             if profile == .extended { vdns += generated.unknownVDNs }
-            let session = profile == .extended && !run.requestedSessions.isEmpty && random.chance(0.05)
-                ? random.pick(run.requestedSessions) : freshSession(run: run)
-            return Message(from: .customer, to: .icm, type: .sessionRequest,
-                           parameters: ["session": session, "media": random.pick(["realtime", "messaging"]),
-                                        "vdn": vdns.isEmpty ? "5000" : random.pick(vdns)])
+            if profile == .extended && !run.requestedSessions.isEmpty && random.chance(0.05) {
+                candidate.session = random.pick(run.requestedSessions)
+            }
+            candidate.media = random.pick(["realtime", "messaging"])
+            candidate.vdn = vdns.isEmpty ? "5000" : random.pick(vdns)
         case .answer, .hangup, .logoutFeature:
-            let type: MessageType = kind == .answer ? .answer : (kind == .hangup ? .hangup : .logoutFeature)
-            return Message(from: .phone, to: .ecs, type: type, parameters: ["extension": anyExtension(&random, decoys: 0.05)])
+            candidate.extension = anyExtension(&random, decoys: 0.05)
         }
+        return candidate
     }
 
     private func agent(_ random: inout SeededRandom) -> String {
@@ -107,15 +154,16 @@ public struct StimulusGenerator: Sendable {
     }
 
     /// A session id not requested before in this run, in one of a few
-    /// shapes: some are prefixes of others, some differ by leading zeros.
+    /// shapes: s1, s10, s11 (prefixes of one another); 1, 2 (like other
+    /// ids); 001, 01, 2 (leading zeros); session-1.
     private mutating func freshSession(run: ModelRun) -> String {
         while true {
             nextSession += 1
             let id: String
             switch sessionStyle {
             case 0: id = "s\(nextSession)"
-            case 1: id = "s" + String(repeating: "1", count: nextSession)
-            case 2: id = String(repeating: "0", count: nextSession % 3) + String(nextSession)
+            case 1: id = String(nextSession)
+            case 2: id = (nextSession % 3 == 0 ? "00" : nextSession % 3 == 1 ? "0" : "") + String(nextSession)
             default: id = "session-\(nextSession)"
             }
             if !run.hasRequested(id) { return id }
@@ -128,22 +176,28 @@ public struct StimulusGenerator: Sendable {
 public struct ExplorationCoverage: Sendable {
     private var clauseSeen = Array(repeating: false, count: Clause.allCases.count)
     public private(set) var clauses: [Clause] = []
-    private var pairVisits: [Situation: Int] = [:]
+    /// Visits per situation, by its dense index (no hashing: this is read
+    /// for every candidate stimulus).
+    private var pairVisits = Array(repeating: 0, count: Situation.indexCount)
+    public private(set) var situationsReached: [Situation] = []
 
     public init() {}
 
-    public func visits(of situation: Situation) -> Int { pairVisits[situation] ?? 0 }
+    public func visits(of situation: Situation) -> Int { pairVisits[situation.index] }
 
     public mutating func record(_ situation: Situation?, _ propagation: Propagation) {
-        if let situation { pairVisits[situation, default: 0] += 1 }
+        if let situation {
+            if pairVisits[situation.index] == 0 {
+                let position = situationsReached.firstIndex { $0 > situation } ?? situationsReached.endIndex
+                situationsReached.insert(situation, at: position)
+            }
+            pairVisits[situation.index] += 1
+        }
         for clause in propagation.clauses where !clauseSeen[clause.ordinal] {
             clauseSeen[clause.ordinal] = true
             clauses.append(clause)
         }
     }
-
-    /// The pairs met at least once, in a stable order.
-    public var situationsReached: [Situation] { pairVisits.keys.sorted() }
 
     /// The clauses of a profile that no non-racing run can reach are not
     /// counted against coverage.
