@@ -59,7 +59,8 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     static let extensionRelations = ["not a station", "free", "its own", "another agent's"]
     static let sessionRelations = ["its session", "another agent's session", "a session no agent has"]
     static let fits = ["fitting", "not fitting"]
-    static let vdnSituations = ["VDN not administered", "an agent available", "no agent available", "queued behind others"]
+    static let vdnSituations = ["VDN not administered", "one agent available", "several agents available", "no agent available",
+                                "queued behind others"]
     static let media = ["realtime", "messaging"]
     static let extensionPhases = ["not a station", "no agent", "available", "alerting", "connected"]
 
@@ -127,7 +128,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
                 for fit in UInt8(0)..<2 { all.append(Situation(.release, phase, relation, fit)) }
             }
         }
-        for vdn in UInt8(0)..<4 {
+        for vdn in UInt8(0)..<5 {
             for media in UInt8(0)..<2 { all.append(Situation(.sessionRequest, vdn, media)) }
         }
         for kind in [StimulusKind.answer, .hangup, .logoutFeature] {
@@ -164,12 +165,14 @@ extension ECSMachine {
         return agentPhaseCode(agent)
     }
 
-    /// What a session launched to this VDN would meet: not administered, an
-    /// agent available, no agent available, queued behind others.
+    /// What a session launched to this VDN would meet: not administered,
+    /// one agent available, several (the most-idle choice), none available,
+    /// queued behind others.
     func vdnSituationCode(_ vdn: String) -> UInt8 {
         guard let skill = skillByVDN[vdn] else { return 0 }
-        if (availableBySkill[skill]?.count ?? 0) > 0 { return 1 }
-        return queues[skill]?.first == nil ? 2 : 3
+        let available = availableBySkill[skill]?.count ?? 0
+        if available > 0 { return available == 1 ? 1 : 2 }
+        return queues[skill]?.first == nil ? 3 : 4
     }
 }
 

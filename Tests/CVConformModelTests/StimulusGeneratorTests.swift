@@ -1,0 +1,147 @@
+import CVConformTrace
+import Testing
+@testable import CVConformModel
+
+/// Drives the generator as `explore` does, without an implementation: the
+/// model's run of `steps` stimuli from `seed`.
+func generatedScenario(seed: UInt64, steps: Int, profile: Profile = .core) -> (Scenario, ExplorationCoverage) {
+    var random = SeededRandom(seed: seed)
+    let generated = AdministrationGenerator.make(random: &random, extended: profile == .extended)
+    var generator = StimulusGenerator(generated: generated, profile: profile, random: &random)
+    var run = ModelRun(administration: generated.administration, profile: profile)
+    var coverage = ExplorationCoverage()
+    var stimuli: [Message] = []
+    var attempts = 0
+    while stimuli.count < steps && attempts < steps * 4 {
+        attempts += 1
+        guard let stimulus = generator.next(for: run, coverage: coverage, random: &random) else { break }
+        let situation = Situation.of(stimulus, in: run.system)
+        guard let propagation = run.step(stimulus) else { continue }
+        coverage.record(situation, propagation)
+        stimuli.append(stimulus)
+    }
+    return (Scenario(administration: generated.administration, stimuli: stimuli), coverage)
+}
+
+@Suite("Stimulus generator: what explore sends")
+struct StimulusGeneratorTests {
+    @Test("Generated runs never enter an unspecified situation and never race: validate accepts them with no note",
+          arguments: 0..<40)
+    func neverUnspecifiedNorRacing(seed: UInt64) throws {
+        let (scenario, _) = generatedScenario(seed: seed, steps: 150)
+        #expect(!scenario.stimuli.isEmpty)
+        let trace = scenario.trace(header: TraceHeader(id: "generated-\(seed)"), profile: .core)
+        let result = Validator.validate(text: TraceWriter.xml(trace))
+        #expect(result.outcome == .accepted, "\(result.rejection.map { "\($0)" } ?? "")")
+        #expect(result.notes.isEmpty, "\(result.notes)")
+        // No session id is requested twice (unspecified in core).
+        let requested = scenario.stimuli.filter { $0.type == .sessionRequest }.map { $0["session"] }
+        #expect(Set(requested).count == requested.count)
+    }
+
+    @Test("In profile extended the generator does enter the extended decisions")
+    func extendedReachesExtendedClauses() {
+        var reached = Set<Clause>()
+        for seed in UInt64(0)..<30 { reached.formUnion(generatedScenario(seed: seed, steps: 300, profile: .extended).1.clauses) }
+        let extended = ExplorationCoverage.reachable(in: .extended).filter { $0.profile == .extended }
+        #expect(extended.allSatisfy(reached.contains), "missing: \(extended.filter { !reached.contains($0) })")
+    }
+
+    @Test("Every stimulus kind is offered, those the rules ignore too")
+    func offersEveryKind() {
+        var kinds = Set<StimulusKind>()
+        var ignoring = Set<Clause>()
+        for seed in UInt64(0)..<20 {
+            let (scenario, coverage) = generatedScenario(seed: seed, steps: 400)
+            kinds.formUnion(scenario.stimuli.compactMap(StimulusKind.init))
+            ignoring.formUnion(coverage.clauses)
+        }
+        #expect(kinds == Set(StimulusKind.allCases))
+        for clause in [Clause.ecsAnswerIgnored, .ecsHangupIgnored, .ecsLogoutFeatureIgnored, .icmReleaseIgnored, .icmLogoutIgnored] {
+            #expect(ignoring.contains(clause), "\(clause.id)")
+        }
+    }
+
+    @Test("The same seed makes the same run")
+    func deterministic() {
+        #expect(generatedScenario(seed: 42, steps: 300).0 == generatedScenario(seed: 42, steps: 300).0)
+        #expect(generatedScenario(seed: 42, steps: 300).0 != generatedScenario(seed: 43, steps: 300).0)
+    }
+
+    @Test("Administrations have 1-5 agents with 1-3 skills, and ids that are prefixes, zero-padded or repeated digits")
+    func administrations() {
+        var shapes = Set<String>()
+        for seed in UInt64(0)..<200 {
+            var random = SeededRandom(seed: seed)
+            let generated = AdministrationGenerator.make(random: &random)
+            let setup = generated.administration
+            #expect((1...5).contains(setup.agents.count))
+            #expect(setup.agents.allSatisfy { (1...3).contains($0.skills.count) })
+            #expect(setup.stations.count >= setup.agents.count)
+            #expect(!setup.vdns.isEmpty)
+            let ids = generated.allIDs
+            #expect(ids.allSatisfy(Values.isDigits))
+            // Decoys are not administered.
+            #expect(generated.unknownAgents.allSatisfy { setup.agent($0) == nil })
+            #expect(generated.unknownExtensions.allSatisfy { !setup.hasStation($0) })
+            let agents = setup.agents.map(\.id) + generated.unknownAgents
+            for a in agents {
+                for b in agents where a != b {
+                    if b.hasPrefix(a) { shapes.insert("prefix") }
+                    if a.drop(while: { $0 == "0" }) == b.drop(while: { $0 == "0" }) { shapes.insert("zeros") }
+                }
+                if Set(a).count == 1 { shapes.insert("equal digits") }
+            }
+        }
+        #expect(shapes == ["prefix", "zeros", "equal digits"])
+    }
+
+    @Test("Every situation met is one of Situation.all")
+    func situationsAreEnumerated() {
+        let all = Set(Situation.all)
+        for seed in UInt64(0)..<20 {
+            #expect(generatedScenario(seed: seed, steps: 400).1.situationsReached.allSatisfy(all.contains))
+        }
+    }
+
+    @Test("The learnt fast path applies exactly what the careful path applies")
+    func fastPathAgreesWithTrialPath() {
+        var risks = SituationRisks()
+        for seed in UInt64(0)..<30 {
+            var random = SeededRandom(seed: seed)
+            let generated = AdministrationGenerator.make(random: &random)
+            var generator = StimulusGenerator(generated: generated, profile: .core, random: &random)
+            var careful = ModelRun(administration: generated.administration, profile: .core)
+            var fast = careful
+            for _ in 0..<400 {
+                guard let stimulus = generator.next(for: careful, coverage: ExplorationCoverage(), random: &random) else { break }
+                let expected = careful.step(stimulus)
+                let got = fast.step(stimulus, situation: Situation.of(stimulus, in: fast.system), risks: &risks)
+                #expect(got == expected, "\(stimulus)")
+                #expect(fast.system.state(of: .ecs) == careful.system.state(of: .ecs))
+                #expect(fast.system.state(of: .icm) == careful.system.state(of: .icm))
+            }
+        }
+    }
+
+    @Test("A scenario leaves out what its profile does not allow where it stands, and keeps the rest")
+    func scenarioFiltersUnspecified() {
+        let setup = Administration(agents: [.init(id: "1001", skills: ["10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")])
+        let scenario = Scenario(administration: setup, stimuli: [
+            m("browser>icm login agent=1001 extension=4001"),
+            m("customer>icm session-request session=s1 media=realtime vdn=5000"),
+            // Logout while the phone rings: EXT-2, unspecified in core.
+            m("browser>icm logout agent=1001"),
+            m("phone>ecs answer extension=4001"),
+            // A session id used twice: unspecified in core.
+            m("customer>icm session-request session=s1 media=realtime vdn=5000"),
+            m("phone>ecs hangup extension=4001"),
+        ])
+        let core = scenario.play(profile: .core)
+        #expect(core.kept.map(\.type) == [.login, .sessionRequest, .answer, .hangup])
+        #expect(!core.clauses.contains { $0.profile == .extended })
+        let extended = scenario.play(profile: .extended)
+        #expect(extended.kept.count == 6)
+        #expect(extended.clauses.contains(.extLogoutWhileAlerting))
+    }
+}
