@@ -121,6 +121,8 @@ struct Shrinker {
             round += 1
             let before = best
             await removeChunks()
+            await replaceStimuli()
+            await swapNeighbours()
             await shrinkAdministration()
             await simplifyValues()
             if best == before { break }
@@ -142,7 +144,7 @@ struct Shrinker {
                 var candidate = best
                 candidate.stimuli.removeSubrange(start..<end)
                 if await test(candidate) {
-                    report.steps.append(chunk == 1 ? "removed stimulus \(start + 1)" : "removed stimuli \(start + 1)-\(end)")
+                    report.steps.append(end - start == 1 ? "removed stimulus \(start + 1)" : "removed stimuli \(start + 1)-\(end)")
                     end = min(start, best.stimuli.count)
                 } else {
                     end = start
@@ -150,6 +152,52 @@ struct Shrinker {
             }
             if chunk == 1 { break }
             chunk /= 2
+        }
+    }
+
+    /// Replaces a stimulus by a simpler one of another kind, where the model
+    /// says the run gets shorter: a phone hang-up for an ACW release, a
+    /// logout feature for a browser logout. Only the few most promising
+    /// replacements are replayed.
+    private mutating func replaceStimuli() async {
+        let setup = best.administration
+        var index = best.stimuli.count - 1
+        while index >= 0 && !timeIsUp {
+            defer { index -= 1 }
+            guard index < best.stimuli.count else { continue }
+            let current = best.stimuli[index]
+            var alternatives: [Message] = []
+            for x in setup.stations {
+                for type in [MessageType.hangup, .answer, .logoutFeature] where !(current.type == type && current["extension"] == x) {
+                    alternatives.append(Message(from: .phone, to: .ecs, type: type, parameters: ["extension": x]))
+                }
+            }
+            for agent in setup.agents.map(\.id) where !(current.type == .logout && current["agent"] == agent) {
+                alternatives.append(Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent]))
+            }
+            let currentSize = best.size(profile: profile)
+            let promising = alternatives.compactMap { alternative -> (Scenario, [Int])? in
+                var candidate = best
+                candidate.stimuli[index] = alternative
+                let size = candidate.size(profile: profile)
+                return Self.isSmaller(size, than: currentSize) ? (candidate, size) : nil
+            }.sorted { Self.isSmaller($0.1, than: $1.1) }
+            for (candidate, _) in promising.prefix(4) where await test(candidate) {
+                report.steps.append("replaced stimulus \(index + 1) (\(current.type.rawValue)) by \(candidate.stimuli[index].compact)")
+                break
+            }
+        }
+    }
+
+    /// Swaps neighbouring stimuli where the model says the run gets shorter
+    /// (a session requested before the agent logs in is queued first).
+    private mutating func swapNeighbours() async {
+        var index = 0
+        while index + 1 < best.stimuli.count && !timeIsUp {
+            var candidate = best
+            candidate.stimuli.swapAt(index, index + 1)
+            if await test(candidate) { report.steps.append("swapped stimuli \(index + 1) and \(index + 2)") }
+            index += 1
         }
     }
 
@@ -215,7 +263,11 @@ struct Shrinker {
     /// Replays a candidate; true when it fails in the same way and is
     /// smaller than the best so far, which it then becomes.
     private mutating func test(_ proposed: Scenario) async -> Bool {
-        guard let kept = await failing(proposed), Self.isSmaller(kept.size(profile: profile), than: best.size(profile: profile)) else {
+        // The model says at once whether it would be smaller: only those are replayed.
+        let bestSize = best.size(profile: profile)
+        let normalized = Scenario(administration: proposed.administration, stimuli: proposed.scenarioStimuli(profile: profile))
+        guard Self.isSmaller(normalized.size(profile: profile), than: bestSize),
+              let kept = await failing(normalized), Self.isSmaller(kept.size(profile: profile), than: bestSize) else {
             return false
         }
         best = kept

@@ -1,0 +1,82 @@
+import CVConformTrace
+import Foundation
+import Testing
+
+/// `cvconform explore` as a user runs it, against the example implementation
+/// (written apart from the model) and its deliberate mistakes.
+@Suite("cvconform explore, end to end")
+struct ExploreCommandTests {
+    static let example: String = {
+        URL(fileURLWithPath: cvconformBinary).deletingLastPathComponent().appendingPathComponent("cvconform-example").path
+    }()
+
+    /// Every mistake in the system's behaviour, except the one only load shows.
+    static let faults = ["echo-drop", "no-most-idle", "wrong-cause-order", "no-quiet", "ignore-wrong-button", "extra-output",
+                         "leak-on-hangup", "later-skills", "numeric-ids", "prefix-extensions", "clock-wrap", "short-queue"]
+
+    @Test("Each mistake of the example is found and shrunk to no more messages than the shortest suite trace that catches it",
+          arguments: faults)
+    func findsEachFault(_ fault: String) throws {
+        let folder = try temporaryFolder()
+        let faulty = "\(Self.example) --fault \(fault)"
+        let explored = try cvconform(["explore", "--seed", "1", "--time", "60", "--exec", faulty, "--output", folder,
+                                      "--json", folder + "/explore.json", "--quiet", "--confirmations", "2"])
+        #expect(explored.status == 1, "\(explored.stdout)\(explored.stderr)")
+        let json = try #require(readJSON(folder + "/explore.json") as? [String: Any])
+        let found = try #require(json["found"] as? [String: Any], "\(explored.stdout)")
+        let file = try #require(found["file"] as? String)
+        let messages = try #require(found["messages"] as? Int)
+        #expect(found["flaky"] as? Bool == false)
+        #expect(explored.stdout.contains("replay it: cvconform run \(file)"))
+
+        // The trace is ready for traces/: it validates, fails against the
+        // faulty implementation and passes against the reference.
+        #expect(try cvconform("validate", file).status == 0)
+        #expect(try cvconform("run", file, "--exec", faulty).status == 1)
+        #expect(try cvconform("run", file).status == 0)
+        let trace = try Trace.read(file: file)
+        #expect(trace.header.expect == .pass && !trace.header.covers.isEmpty && trace.header.tags.contains("explore"))
+        #expect(trace.header.description?.contains("seed 1") == true)
+
+        // No longer than the shortest hand-written trace that catches it.
+        let suite = try cvconform(["run", "traces", "--exec", faulty, "--json", folder + "/suite.json", "--quiet"])
+        let suiteJSON = try #require(readJSON(folder + "/suite.json") as? [String: Any])
+        let failing = (suiteJSON["traces"] as? [[String: Any]] ?? []).filter { $0["verdict"] as? String != "pass" }
+        let lengths = try failing.compactMap { $0["file"] as? String }.map { try Trace.read(file: repositoryRoot + "/" + $0).entries.count }
+        if let shortest = lengths.min() {
+            #expect(messages <= shortest, "explore: \(messages) messages; shortest suite trace: \(shortest)")
+        } else {
+            #expect(suite.status == 0) // a mistake only a deep run shows
+        }
+    }
+
+    @Test("No false alarm against the example, sequential or concurrent", arguments: ["", " --concurrent", " --no-sync"])
+    func noFalseAlarm(_ flags: String) throws {
+        let folder = try temporaryFolder()
+        let result = try cvconform(["explore", "--seed", "9", "--steps", "3000", "--exec", Self.example + flags, "--output", folder, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("nothing found"))
+    }
+
+    @Test("Nonsensical limits and an unwritable folder are usage errors", arguments: [
+        ["--time", "0"], ["--time", "-3"], ["--time", "soon"], ["--steps", "0"], ["--profile", "all"],
+        ["--output", "/proc/cvconform-cannot-write-here"],
+    ])
+    func badInput(_ arguments: [String]) throws {
+        let result = try cvconform(["explore", "--steps", "10"] + arguments)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("An implementation that crashes, hangs or floods mid-exploration ends it with a clear error",
+          arguments: ["exit-mid-trace", "hang", "flood", "garbage", "crash-after-hello"])
+    func misbehaving(_ fault: String) throws {
+        let folder = try temporaryFolder()
+        let result = try cvconform(["explore", "--seed", "1", "--time", "20", "--timeout", "0.5", "--startup-timeout", "2",
+                                    "--confirmations", "1", "--shrink-time", "10", "--exec", "\(Self.example) --fault \(fault)",
+                                    "--output", folder, "--quiet", "--json", folder + "/x.json"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("divergence found") || result.stdout.contains("did not start"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/x.json"))
+    }
+}
