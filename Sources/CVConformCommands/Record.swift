@@ -35,9 +35,9 @@ extension CVConform {
         mutating func run() async throws {
             InterruptHandling.install()
             let files: [String]
-            do { files = try TraceFiles.collect(paths) } catch { throw UsageError(error.description) }
+            do { files = try TraceFiles.collect(paths) } catch { throw ValidationError(error.description) }
             if !update && files.count != 1 {
-                throw UsageError("record writes one trace at a time; use --update to re-record a suite in place")
+                throw ValidationError("record writes one trace at a time; use --update to re-record a suite in place")
             }
             let makeImplementation = try implementation.factory()
             let quiet = implementation.replayOptions.quietPeriod

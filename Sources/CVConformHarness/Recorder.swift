@@ -28,30 +28,37 @@ public enum Recorder {
         return recorded
     }
 
-    /// A line diff of two message lists (compact form), for `record --update`.
+    /// A line diff of two message lists (compact form), for `record
+    /// --update`: `- N: …` for a message only in the old list (its 1-based
+    /// place there), `+ N: …` for one only in the new list, in list order,
+    /// removals before insertions at the same place. The standard library's
+    /// `CollectionDifference` (Myers) keeps this linear in memory for
+    /// similar lists.
     public static func diff(old: [Message], new: [Message]) -> [String] {
         let a = old.map(\.description)
         let b = new.map(\.description)
-        // Longest common subsequence table, from the end.
-        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in stride(from: a.count - 1, through: 0, by: -1) {
-            for j in stride(from: b.count - 1, through: 0, by: -1) {
-                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+        let difference = b.difference(from: a)
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
+        for change in difference {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
             }
         }
         var lines: [String] = []
         var i = 0
         var j = 0
         while i < a.count || j < b.count {
-            if i < a.count && j < b.count && a[i] == b[j] {
+            if i < a.count && removed.contains(i) {
+                lines.append("- \(i + 1): \(a[i])")
                 i += 1
-                j += 1
-            } else if j < b.count && (i == a.count || table[i][j + 1] >= table[i + 1][j]) {
+            } else if j < b.count && inserted.contains(j) {
                 lines.append("+ \(j + 1): \(b[j])")
                 j += 1
             } else {
-                lines.append("- \(i + 1): \(a[i])")
                 i += 1
+                j += 1
             }
         }
         return lines

@@ -1,20 +1,5 @@
-/// A JSON value that keeps its keys in the order they were written, so
-/// reports read in the order the contract lists their fields.
-public indirect enum JSONValue: Hashable, Sendable {
-    case null
-    case bool(Bool)
-    case number(Int)
-    case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        lhs.serialized() == rhs.serialized()
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(serialized()) }
-
-    /// Compact JSON (one line), or indented with two spaces.
+extension JSONValue {
+    /// Compact JSON (one line), or indented with two spaces per level.
     public func serialized(pretty: Bool = false) -> String {
         var out = ""
         write(to: &out, indent: pretty ? 0 : nil)
@@ -25,7 +10,7 @@ public indirect enum JSONValue: Hashable, Sendable {
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
-        case .number(let value): out += String(value)
+        case .number(let value): out += value.literal
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let values):
             guard !values.isEmpty else { out += "[]"; return }
@@ -57,31 +42,41 @@ public indirect enum JSONValue: Hashable, Sendable {
         out += "\n" + String(repeating: "  ", count: indent)
     }
 
-    private static func writeString(_ value: String, to out: inout String) {
+    /// A string in quotes: `"` and `\` escaped, control characters as
+    /// `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; everything else as it is
+    /// (UTF-8), so the output stays readable.
+    static func writeString(_ value: String, to out: inout String) {
         out += "\""
-        for scalar in value.unicodeScalars {
+        var pending = value.unicodeScalars.startIndex
+        var index = pending
+        let scalars = value.unicodeScalars
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let escaped: String?
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": escaped = "\\\""
+            case "\\": escaped = "\\\\"
+            case "\n": escaped = "\\n"
+            case "\r": escaped = "\\r"
+            case "\t": escaped = "\\t"
+            case "\u{08}": escaped = "\\b"
+            case "\u{0C}": escaped = "\\f"
             default:
                 if scalar.value < 0x20 {
                     let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    escaped = nil
                 }
             }
+            if let escaped {
+                out.unicodeScalars.append(contentsOf: scalars[pending..<index])
+                out += escaped
+                pending = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
         }
+        out.unicodeScalars.append(contentsOf: scalars[pending..<scalars.endIndex])
         out += "\""
     }
-}
-
-extension JSONValue {
-    /// `.string` or `.null`.
-    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-    /// `.number` or `.null`.
-    public static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 }
