@@ -2,8 +2,9 @@ import CVConformJSON
 import CVConformTrace
 
 /// The JSON Lines protocol of contract section 5: what the harness writes
-/// and how it reads what an implementation writes.
-enum WireProtocol {
+/// and how it reads what an implementation writes. Public for tools that
+/// read wire lines (`bench-wire`, logs).
+public enum WireProtocol {
     static let version = "1"
 
     static func hello() -> String { #"{"op":"hello","protocol":"1"}"# }
@@ -39,7 +40,7 @@ enum WireProtocol {
     }
 
     /// What an implementation wrote on one line.
-    enum Incoming: Equatable {
+    public enum Incoming: Equatable, Sendable {
         case hello(Greeting, protocol: String)
         case ready
         /// The answer to `sync` (capability "sync").
@@ -48,7 +49,7 @@ enum WireProtocol {
     }
 
     /// Reads one line; the error says what is wrong with it.
-    static func parse(_ line: String) throws(HarnessFailure) -> Incoming {
+    public static func parse(_ line: String) throws(HarnessFailure) -> Incoming {
         var line = line
         let outcome: Result<Incoming, HarnessFailure> = line.withUTF8 { bytes in
             do throws(HarnessFailure) { return .success(try parse(bytes: bytes)) } catch { return .failure(error) }
@@ -59,12 +60,12 @@ enum WireProtocol {
     /// Reads one line of UTF-8. A `msg` line (nearly every line) is decoded
     /// in one pass straight into its fields, without building a tree; the
     /// few other lines are read whole.
-    static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
         let fields: MessageFields
         do {
             fields = try MessageFields(bytes)
         } catch {
-            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object (\(error)): \(shown(bytes))")
+            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
         }
         guard fields.isMessage else { return try parseOther(bytes) }
         guard let from = fields.from, let to = fields.to, let type = fields.type else {
@@ -81,16 +82,16 @@ enum WireProtocol {
     /// The fields of a `msg` line, read in one pass with `JSONReader`.
     /// Members other than op, from, to, type and params are skipped; a
     /// member given twice is a protocol violation (RUN-25).
-    struct MessageFields {
-        var isMessage = false
-        var from: String?
-        var to: String?
-        var type: String?
-        var parameters: [(name: String, value: String)] = []
+    public struct MessageFields {
+        public var isMessage = false
+        public var from: String?
+        public var to: String?
+        public var type: String?
+        public var parameters: [(name: String, value: String)] = []
         /// Why the line is not a good msg, though it is JSON.
-        var problem: String?
+        public var problem: String?
 
-        init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
+        public init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
             var reader = JSONReader(bytes: bytes)
             guard try reader.next() == .beginObject else {
                 throw JSONError(.unexpectedByte, at: 0, "not an object")
@@ -116,11 +117,11 @@ enum WireProtocol {
                 if reader.matches(key, "op") {
                     if let op = try first(1, "op", token, &reader) { isMessage = reader.matches(op, "msg") }
                 } else if reader.matches(key, "from") {
-                    from = try first(2, "from", token, &reader).map(reader.string)
+                    if let text = try first(2, "from", token, &reader) { from = reader.string(text) }
                 } else if reader.matches(key, "to") {
-                    to = try first(4, "to", token, &reader).map(reader.string)
+                    if let text = try first(4, "to", token, &reader) { to = reader.string(text) }
                 } else if reader.matches(key, "type") {
-                    type = try first(8, "type", token, &reader).map(reader.string)
+                    if let text = try first(8, "type", token, &reader) { type = reader.string(text) }
                 } else if reader.matches(key, "params") {
                     defer { seen |= 16 }
                     guard seen & 16 == 0, token == .beginObject else {
@@ -157,7 +158,7 @@ enum WireProtocol {
             var reader = JSONReader(bytes: bytes)
             object = try reader.readDocument()
         } catch {
-            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object (\(error)): \(shown(bytes))")
+            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
         }
         switch object["op"] {
         case .string("hello")?:
