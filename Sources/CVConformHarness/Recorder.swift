@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Drives a trace's stimuli through an implementation and writes down what it
@@ -26,6 +27,43 @@ public enum Recorder {
             }
         }
         return recorded
+    }
+
+    /// Makes the header say what the recorded trace does, as the reference
+    /// model judges it (RUN-30), and returns a sentence for each change a
+    /// person should know of:
+    /// - `<covers>` lists the clauses it exercises, in clause order;
+    /// - a core input whose recording enters an extended clause (a situation
+    ///   the contract leaves open) is recorded as `profile="extended"`;
+    /// - an input expecting fail or incomplete is recorded, from its
+    ///   stimuli, as what the system does: `expect="pass"`;
+    /// - a recording the model does not accept (another implementation's)
+    ///   is said to be so.
+    public static func annotate(_ recorded: inout Trace, from input: Trace) -> [String] {
+        var notes: [String] = []
+        let judged = Validator.judge(recorded)
+        if input.header.expect != .pass {
+            notes.append("the input expects \(input.header.expect.rawValue); recorded what the system does for its stimuli, "
+                         + "as expect=\"pass\" (its other messages and any invalid mark are not kept)")
+        }
+        let extended = judged.clauses.filter { $0.profile == .extended }
+        if recorded.header.profile == .core && !extended.isEmpty {
+            recorded.header.profile = .extended
+            notes.append("the recorded trace enters " + extended.map { "\($0.id) (\($0.summary))" }.joined(separator: ", ")
+                         + ", which the contract leaves unspecified: recorded as profile=\"extended\"")
+        }
+        let covers = judged.clauses.sorted().map(\.id)
+        if Set(covers) != Set(input.header.covers) && !input.header.covers.isEmpty {
+            notes.append("<covers> now lists the \(covers.count) clauses the recorded trace exercises (it said: "
+                         + input.header.covers.joined(separator: " ") + ")")
+        }
+        recorded.header.covers = covers
+        if judged.outcome != .accepted {
+            let place = judged.at.map { " at message \($0)" } ?? ""
+            notes.append("the reference model does not accept the recording (\(judged.outcome.rawValue)\(place)): "
+                         + "the implementation recorded differs from the model")
+        }
+        return notes
     }
 
     /// A line diff of two message lists (compact form), for `record

@@ -109,6 +109,32 @@ struct RunCommandTests {
         #expect(text.contains("<title>Only the stimuli</title>"))
     }
 
+    @Test("record says what it made of an input: extended when it enters an EXT clause, pass from a fail input, <covers> from the model")
+    func recordAnnotates() throws {
+        let folder = try temporaryFolder()
+        let stimuli = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <trace xmlns="urn:cvconform:trace:1" id="enters-ext" profile="core" expect="fail">
+              <setup><agent id="1001" skills="10"/><station extension="4001"/><vdn number="5000" skill="10"/></setup>
+              <msg from="browser" to="icm" type="login" agent="1001" extension="4001"/>
+              <msg from="customer" to="icm" type="session-request" session="s1" media="realtime" vdn="5999"/>
+              <msg from="icm" to="browser" type="acw-close" agent="1001" invalid="true"/>
+            </trace>
+            """
+        try stimuli.write(toFile: folder + "/in.xml", atomically: true, encoding: .utf8)
+        let recorded = try cvconform("record", folder + "/in.xml", "--output", folder + "/out.xml")
+        #expect(recorded.status == 0)
+        #expect(recorded.stderr.contains("recorded as profile=\"extended\""), "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("EXT-1"))
+        #expect(recorded.stderr.contains("the input expects fail; recorded what the system does for its stimuli, as expect=\"pass\""))
+        let text = try String(contentsOfFile: folder + "/out.xml", encoding: .utf8)
+        #expect(text.contains(#"profile="extended" expect="pass""#))
+        #expect(text.contains("<covers>") && text.contains("EXT-1") && text.contains("ICM-LOGIN-1"))
+        let validated = try cvconform("validate", folder + "/out.xml")
+        #expect(validated.status == 0, "\(validated.stdout)")
+        #expect(!validated.stdout.contains("note:"), "no note about a core trace in an unspecified situation, nor about <covers>")
+    }
+
     @Test("record --update leaves an unchanged suite alone and re-records a broken trace, printing the change")
     func recordUpdate() throws {
         let folder = try temporaryFolder()
