@@ -203,24 +203,28 @@ struct QAWorkflowTests {
     }
 }
 
-@Suite("HTML report")
+@Suite("HTML report, end to end")
 struct HTMLReportTests {
-    @Test("Self-contained: a chart per trace, the divergence highlighted, the log, the coverage matrix")
+    @Test("Self-contained: failures by clause, a card and chart per failure only, the log, the coverage matrix")
     func structure() throws {
         let folder = try temporaryFolder()
         let forgetful = #"sh -c "\#(cvconformBinary) serve | grep --line-buffered -v acw-close; echo 'stderr line' >&2""#
         let result = try cvconform("run", "traces/login/login-basic.xml", "traces/logout/logout-phone.xml",
                                    "--exec", forgetful, "--timeout", "0.3", "--html", folder + "/report.html")
         #expect(result.status == 1)
+        #expect(result.stdout.contains("failures by clause"))
+        #expect(result.stdout.contains("  ICM-PHONE-LOGOUT-1 (1 trace): "))
         let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        #expect(html.components(separatedBy: "<svg class=\"msc\"").count - 1 == 2, "one chart per trace")
+        #expect(html.contains("<section id=\"by-clause\">"))
         #expect(html.contains("<h3>First divergence</h3>"))
         #expect(html.contains("class=\"msg expected\""))
         #expect(html.contains("expected: acw-close 1001"))
         #expect(html.contains("<table class=\"coverage\">"))
         #expect(html.contains(">ICM-PHONE-LOGOUT-1<"))
         #expect(html.contains("<details id=\"t1\" class=\"trace fail\" open>"))
+        #expect(!html.contains("<details id=\"t0\""), "a passing trace gets a row, not a card")
+        #expect(html.contains("<tr id=\"r0\" class=\"pass\">"))
         // Nothing is fetched from the network: no external scripts, styles or images.
         for pattern in ["<script src", "<link ", "src=\"http", "href=\"http", "@import", "url(http"] {
             #expect(!html.contains(pattern), "\(pattern)")
