@@ -53,5 +53,20 @@ extension RunReport {
         return parts.isEmpty ? "traces" : parts.joined(separator: ".")
     }
 
-    private func escape(_ text: String) -> String { TraceWriter.escape(text) }
+    /// XML-escaped, and characters XML 1.0 cannot hold at all (control
+    /// characters such as the ESC of a coloured log line, U+FFFE, U+FFFF)
+    /// written as `\u{1B}`, so the file stays valid whatever the
+    /// implementation logged.
+    private func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in TraceWriter.escape(text).unicodeScalars {
+            let value = scalar.value
+            if (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || value == 0xFFFE || value == 0xFFFF {
+                out += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }
