@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport", "CLibXML2"]),
+        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],
     swiftLanguageModes: [.v6]

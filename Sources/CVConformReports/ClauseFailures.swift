@@ -45,7 +45,7 @@ public struct ClauseFailures: Sendable {
             if let clause = group.clause {
                 lines.append("  \(clause.id) (\(count)): \(clause.summary)")
             } else {
-                lines.append("  no clause (\(count)): an error before any divergence (crash, hang, protocol, malformed trace)")
+                lines.append("  no clause (\(count)): errors without a divergence (see each trace's detail)")
             }
             lines.append("      " + group.results.map { report.results[$0].id }.joined(separator: ", "))
         }
