@@ -20,20 +20,23 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // JSON: one pull reader over UTF-8 bytes and one ordered value type
+        // (wire lines, reports written and read). No dependencies.
+        .target(name: "CVConformJSON"),
         // The trace format: messages, administration, the XML reader and writer.
         .target(name: "CVConformTrace", dependencies: ["CLibXML2"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
         // The harness: implementations under test (reference, subprocess,
         // TCP), the replay engine of contract section 5, recording.
-        .target(name: "CVConformHarness", dependencies: ["CVConformTrace", "CVConformModel"]),
+        .target(name: "CVConformHarness", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel"]),
         // Reports: JSON values, atomic files, the validate and run reports.
-        .target(name: "CVConformReports", dependencies: ["CVConformTrace", "CVConformModel", "CVConformHarness"]),
+        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformHarness"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
-                "CVConformTrace", "CVConformModel", "CVConformHarness", "CVConformReports",
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformHarness", "CVConformReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,11 +45,15 @@ let package = Package(
         // model (three actors), speaking the JSON Lines protocol: a worked
         // example for implementers and a fixture for the adapter tests.
         .executableTarget(name: "cvconform-example", path: "Sources/ExampleImplementation"),
-        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace"]),
-        .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace"]),
-        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformModel", "CVConformTrace"]),
-        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports"]),
-        .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformModel", "CVConformTrace", "CLibXML2"]),
+        // What every test target shares: the repository's root, the built
+        // executables, running the command, temporary folders.
+        .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON"], path: "Tests/CVConformTestSupport"),
+        .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],
     swiftLanguageModes: [.v6]
 )

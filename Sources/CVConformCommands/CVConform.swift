@@ -15,7 +15,7 @@ public struct CVConform: AsyncParsableCommand {
             `diagram` and `schema` print what the model and the format define. See README.md.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Explore.self, Record.self, Merge.self, Diff.self, Serve.self, Diagram.self, Schema.self, BenchRead.self]
+        subcommands: [Validate.self, Run.self, Explore.self, Record.self, Merge.self, Diff.self, Serve.self, Diagram.self, Schema.self, BenchRead.self, BenchWire.self]
     )
 
     public init() {}
@@ -23,38 +23,42 @@ public struct CVConform: AsyncParsableCommand {
     /// Runs the command line, with the exit codes of the contract: 0 all
     /// good, 1 a trace or implementation not ok, 2 a usage error.
     public static func runMain(arguments: [String]? = nil) async -> Never {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code == .failure || error is ExitCode {
+                self.exit(withError: error)
+            }
+            // ArgumentParser's usage problems: the message, a hint, exit 2.
+            printError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+        do {
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
             Foundation.exit(0)
-        } catch let error as UsageError {
-            printError("cvconform: \(error.description)")
+        } catch let error as ValidationError {
+            // The one error type for usage problems found while running
+            // (a missing path, a bad expectations file, reports that do not
+            // merge): exit 2, like ArgumentParser's own.
+            let name = type(of: command)._commandName
+            printError("cvconform \(name): \(error.message)")
+            printError("See 'cvconform \(name) --help' for more information.")
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success || code == .failure || error is ExitCode {
                 self.exit(withError: error)
             }
-            // Usage problems: the message, a hint, and exit code 2.
-            let message = fullMessage(for: error)
-            printError(message)
+            printError(fullMessage(for: error))
             Foundation.exit(2)
         }
     }
-}
-
-/// Problems with what the user asked for: exit code 2.
-struct UsageError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-extension UsageError: LocalizedError {
-    var errorDescription: String? { description }
 }
 
 /// Writes to standard error.

@@ -128,13 +128,13 @@ func ensureWritable(folder: String) throws {
     do {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
-            throw UsageError("cannot write into \(folder)")
+            throw ValidationError("cannot write into \(folder)")
         }
         try? FileManager.default.removeItem(atPath: probe)
-    } catch let error as UsageError {
+    } catch let error as ValidationError {
         throw error
     } catch {
-        throw UsageError("cannot create the folder \(folder): \(error.localizedDescription)")
+        throw ValidationError("cannot create the folder \(folder): \(error.localizedDescription)")
     }
 }
 

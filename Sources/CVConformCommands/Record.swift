@@ -13,7 +13,10 @@ extension CVConform {
                 Write only the stimuli (messages from browser, customer and phone) and the setup; record fills \
                 in every message the system sends, as a complete expect="pass" trace. With --update, each pass \
                 trace is replayed first and re-recorded in place only if it no longer passes; the changes are \
-                printed. Without --output or --update the recorded trace goes to standard output.
+                printed. Without --output or --update the recorded trace goes to standard output. The header \
+                says what the recording does: <covers> lists the clauses it exercises, a core input that enters \
+                an extended clause becomes profile="extended", and a fail or incomplete input becomes \
+                expect="pass"; each change is a warning on standard error.
                 """
         )
 
@@ -35,9 +38,9 @@ extension CVConform {
         mutating func run() async throws {
             InterruptHandling.install()
             let files: [String]
-            do { files = try TraceFiles.collect(paths) } catch { throw UsageError(error.description) }
+            do { files = try TraceFiles.collect(paths) } catch { throw ValidationError(error.description) }
             if !update && files.count != 1 {
-                throw UsageError("record writes one trace at a time; use --update to re-record a suite in place")
+                throw ValidationError("record writes one trace at a time; use --update to re-record a suite in place")
             }
             let makeImplementation = try implementation.factory()
             let quiet = implementation.replayOptions.quietPeriod
@@ -59,12 +62,13 @@ extension CVConform {
                     await runner.finish()
                     if replay.verdict == .pass { continue }
                 }
-                let recorded: Trace
+                var recorded: Trace
                 let instance = makeImplementation()
                 do {
                     let greeting = try await instance.start()
                     recorded = try await Recorder.record(trace, on: instance, greeting: greeting, quietPeriod: quiet)
                     await instance.stop()
+                    for note in Recorder.annotate(&recorded, from: trace) { printError("warning: \(file): \(note)") }
                 } catch {
                     await instance.stop()
                     printError("cvconform: \(file): cannot record: \(error.message)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformHarness
+import CVConformModel
 import CVConformReports
 import CVConformTrace
 import Foundation
@@ -63,13 +64,10 @@ extension CVConform {
         mutating func run() async throws {
             InterruptHandling.install()
             let chosen = try selection.select(profile: profile, passOnly: true)
-            guard !chosen.files.isEmpty else {
-                throw UsageError("no pass traces to replay under \(selection.paths.joined(separator: " "))"
-                                      + (chosen.summary.isEmpty ? "" : " (\(chosen.summary))"))
-            }
+            try selection.checkNotEmpty(chosen, what: "pass traces to replay")
             var known: Expectations?
             if let expectations {
-                do { known = try Expectations.read(file: expectations) } catch { throw UsageError("\(error)") }
+                do { known = try Expectations.read(file: expectations) } catch { throw ValidationError("\(error)") }
             }
             let factory = try implementation.factory()
             let options = implementation.replayOptions
@@ -82,10 +80,22 @@ extension CVConform {
             let stop = StopFlag()
             let (quiet, verbose, failFast) = (self.quiet, self.verbose, self.failFast)
             var (passed, notPassed) = (0, 0)
-            await inOrder(chosen.files, jobs: jobs, work: { _, file in
+            // Each trace id once (RUN-29): the files sharing an id become one
+            // error, reported at the first of them; the others are left out.
+            let duplicates = chosen.duplicates
+            let work = chosen.traces.filter { trace in
+                guard let id = trace.header?.id, let files = duplicates[id] else { return true }
+                return files.first == trace.file
+            }
+            let clock = ContinuousClock()
+            let started = clock.now
+            await inOrder(work, jobs: jobs, work: { _, trace in
                 if stop.isSet { return nil }
+                if let problem = Self.problem(of: trace, duplicates: duplicates) {
+                    return ReplayResult(id: trace.header?.id ?? trace.file, file: trace.file, verdict: .error, detail: problem)
+                }
                 let runner = await pool.take()
-                let result = await runner.run(file: file)
+                let result = await runner.run(file: trace.file)
                 await pool.give(runner)
                 return result
             }, emit: { (result: ReplayResult?) in
@@ -95,6 +105,7 @@ extension CVConform {
                 terminal.clearProgress()
                 if !quiet || ![.pass, .skip, .expectedFail].contains(status) {
                     output.line(Self.line(result, status: status, terminal: terminal))
+                    if let note = report.expectationNote(result) { output.line("      " + note) }
                     if status != .pass || verbose {
                         for line in RunReport.details(result) { output.line("      " + line) }
                     }
@@ -103,7 +114,7 @@ extension CVConform {
                 output.flush()
                 if result.verdict == .pass { passed += 1 }
                 if result.verdict == .fail || result.verdict == .error { notPassed += 1 }
-                terminal.progress("[\(results.count)/\(chosen.files.count)] \(passed) pass, \(notPassed) not  \(result.id)")
+                terminal.progress("[\(results.count)/\(work.count)] \(passed) pass, \(notPassed) not  \(result.id)")
                 if failFast && (result.verdict == .fail || result.verdict == .error) && status != .expectedFail { stop.set() }
             })
             for runner in runners { await runner.finish() }
@@ -112,15 +123,19 @@ extension CVConform {
             for runner in runners {
                 if let said = await runner.implementationName { name = said; break }
             }
-            let final = RunReport(implementation: name, results: results, expectations: known)
-            for warning in duplicateIDWarnings(results.map { ($0.id, $0.file) }) { output.line("warning: \(warning)") }
+            let final = RunReport(implementation: name, results: results, expectations: known,
+                                  shard: selection.shard, elapsed: clock.now - started)
+            if let shard = selection.shard, chosen.traces.isEmpty {
+                output.line("shard \(shard) holds none of the \(chosen.beforeShard) selected traces: nothing to replay")
+            }
             if !chosen.summary.isEmpty { output.line("not replayed: \(chosen.summary)") }
-            if stop.isSet { output.line("stopped early (--fail-fast): \(chosen.files.count - results.count) traces not replayed") }
+            if stop.isSet { output.line("stopped early (--fail-fast): \(work.count - results.count) traces not replayed") }
             if let known {
                 for entry in known.unused(ids: results.map(\.id)) {
-                    output.line("warning: \(expectations ?? ""):\(entry.line): '\(entry.glob)' matches no trace of this run")
+                    output.line("warning: \(known.file):\(entry.line): '\(entry.glob)' matches no trace of this run")
                 }
             }
+            for line in ClauseFailures(final).lines(final) { output.line(line) }
             output.line("implementation: \(final.implementation)")
             var counts = "verdicts: \(final.count(Status.pass)) pass, \(final.count(Status.fail)) fail, \(final.count(Status.error)) error, \(final.count(Status.skip)) skip"
             if known != nil {
@@ -134,6 +149,23 @@ extension CVConform {
             if let junit { try AtomicFile.write(final.junit(), to: junit) }
             if let html { try AtomicFile.write(HTMLReport.render(final), to: html) }
             if !final.succeeded(allowUnexpectedPass: allowUnexpectedPass) { throw ExitCode.failure }
+        }
+
+        /// Why a trace is an error before it is replayed: its id is used by
+        /// other files too, or its `<covers>` names a clause that does not
+        /// exist (both make it not ok in `validate` as well).
+        static func problem(of trace: SelectedTrace, duplicates: [String: [String]]) -> String? {
+            guard let header = trace.header else { return nil }
+            if let files = duplicates[header.id] {
+                return "trace id '\(header.id)' is the id of \(files.joined(separator: " and ")); ids must be unique in a suite, "
+                    + "so none of them was replayed"
+            }
+            let unknown = header.covers.filter { Clause(rawValue: $0) == nil }
+            if !unknown.isEmpty {
+                return "the trace's <covers> names clause ids that spec/requirements.md does not have: "
+                    + unknown.joined(separator: ", ") + "; not replayed"
+            }
+            return nil
         }
 
         static func line(_ result: ReplayResult, status: Status, terminal: Terminal) -> String {

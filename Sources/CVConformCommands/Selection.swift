@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformModel
+import CVConformReports
 import CVConformTrace
 import Foundation
 
@@ -27,10 +28,10 @@ struct SelectionOptions: ParsableArguments {
     /// The files to work on, in path order, and what was left out.
     func select(profile: ProfileChoice, passOnly: Bool) throws -> TraceSelection {
         for clause in clauses where Clause(rawValue: clause) == nil {
-            throw UsageError("--clause \(clause): no such clause id (see spec/requirements.md, e.g. ECS-IDLE-1)")
+            throw ValidationError("--clause \(clause): no such clause id (see spec/requirements.md, e.g. ECS-IDLE-1)")
         }
         let files: [String]
-        do { files = try TraceFiles.collect(paths) } catch { throw UsageError(error.description) }
+        do { files = try TraceFiles.collect(paths) } catch { throw ValidationError(error.description) }
         var selection = TraceSelection()
         var notPass = 0
         var otherProfile = 0
@@ -38,7 +39,8 @@ struct SelectionOptions: ParsableArguments {
         for file in files {
             // A file whose header cannot be read stays in: the command reports it.
             guard let header = try? TraceReader(file: file).readHeader() else {
-                if shard?.admits(file) ?? true { selection.files.append(file) }
+                selection.beforeShard += 1
+                if shard?.admits(file) ?? true { selection.traces.append(SelectedTrace(file: file, header: nil)) }
                 continue
             }
             if passOnly && header.expect != .pass {
@@ -47,16 +49,29 @@ struct SelectionOptions: ParsableArguments {
                 otherProfile += 1
             } else if !admits(header) {
                 filtered += 1
-            } else if shard?.admits(header.id) ?? true {
-                selection.files.append(file)
+            } else {
+                selection.beforeShard += 1
+                if shard?.admits(header.id) ?? true { selection.traces.append(SelectedTrace(file: file, header: header)) }
             }
         }
         var parts: [String] = []
         if notPass > 0 { parts.append("\(traces(notPass)) expecting fail or incomplete (validate judges those)") }
         if otherProfile > 0 { parts.append("\(traces(otherProfile)) of another profile (see --profile)") }
         if filtered > 0 { parts.append("\(traces(filtered)) left out by --id, --tag, --exclude-tag or --clause") }
+        if let shard, selection.beforeShard > selection.traces.count {
+            parts.append("\(traces(selection.beforeShard - selection.traces.count)) in other shards than \(shard)")
+        }
         selection.summary = parts.joined(separator: "; ")
         return selection
+    }
+
+    /// Empty selections: a usage error when nothing matched at all; when
+    /// only `--shard` emptied it, a shard that happens to hold nothing, which
+    /// is no error (RUN-27): the caller writes empty reports and exits 0.
+    func checkNotEmpty(_ selection: TraceSelection, what: String) throws {
+        guard selection.traces.isEmpty, selection.beforeShard == 0 else { return }
+        throw ValidationError("no \(what) under \(paths.joined(separator: " "))"
+                              + (selection.summary.isEmpty ? "" : " (\(selection.summary))"))
     }
 
     private func traces(_ count: Int) -> String { count == 1 ? "1 trace" : "\(count) traces" }
@@ -70,42 +85,34 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// The files chosen, and a sentence on what was left out.
-struct TraceSelection {
-    var files: [String] = []
-    var summary = ""
+/// A file chosen, with its header when it could be read.
+struct SelectedTrace {
+    var file: String
+    var header: TraceHeader?
 }
 
-/// `--shard I/N`: a stable share of a suite. A trace belongs to shard
-/// (FNV-1a hash of its id mod N) + 1, so the shards of a CI matrix never
-/// overlap and together make the whole suite, whatever the machine.
-struct Shard: ExpressibleByArgument, Hashable {
-    var index: Int
-    var count: Int
+/// The traces chosen, and a sentence on what was left out.
+struct TraceSelection {
+    var traces: [SelectedTrace] = []
+    /// How many were chosen before `--shard` took its share.
+    var beforeShard = 0
+    var summary = ""
 
-    init?(argument: String) {
-        let parts = argument.split(separator: "/")
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, index >= 1, index <= count else {
-            return nil
-        }
-        self.index = index
-        self.count = count
+    var files: [String] { traces.map(\.file) }
+
+    /// The later files of each trace id used more than once, with the
+    /// first file of that id (ids must be unique in a suite: RUN-29).
+    var duplicates: [String: [String]] {
+        var files: [String: [String]] = [:]
+        for trace in traces { if let id = trace.header?.id { files[id, default: []].append(trace.file) } }
+        return files.filter { $0.value.count > 1 }
     }
+}
 
-    static var defaultCompletionKind: CompletionKind { .default }
-
-    func admits(_ id: String) -> Bool {
-        Int(Self.hash(id) % UInt64(count)) + 1 == index
-    }
-
-    static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
+/// `--shard I/N` on the command line.
+extension Shard: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
 }
 
 enum ProfileChoice: String, ExpressibleByArgument, CaseIterable {
@@ -142,20 +149,4 @@ func inOrder<Item: Sendable, Result: Sendable>(
             launch()
         }
     }
-}
-
-/// Warnings for trace ids used by more than one file: ids name traces in
-/// reports, so they must be unique in a suite.
-func duplicateIDWarnings(_ traces: [(id: String?, file: String)]) -> [String] {
-    var first: [String: String] = [:]
-    var warnings: [String] = []
-    for trace in traces {
-        guard let id = trace.id else { continue }
-        if let earlier = first[id] {
-            warnings.append("trace id '\(id)' of \(trace.file) is also the id of \(earlier); ids must be unique in a suite")
-        } else {
-            first[id] = trace.file
-        }
-    }
-    return warnings
 }

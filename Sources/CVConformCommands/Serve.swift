@@ -25,11 +25,11 @@ extension CVConform {
             var played = Set<Role>()
             for name in roles.split(separator: ",") {
                 guard let role = Role(rawValue: name.trimmingCharacters(in: .whitespaces)), role.isSystem else {
-                    throw UsageError("'\(name)' is not a system role (icm, cvct, ecs)")
+                    throw ValidationError("'\(name)' is not a system role (icm, cvct, ecs)")
                 }
                 played.insert(role)
             }
-            guard !played.isEmpty else { throw UsageError("--roles needs at least one of icm, cvct, ecs") }
+            guard !played.isEmpty else { throw ValidationError("--roles needs at least one of icm, cvct, ecs") }
             var server = ReferenceServer(roles: played, offersSync: !noSync)
             while let line = readLine(strippingNewline: true) {
                 guard let answers = server.handle(line) else { break }

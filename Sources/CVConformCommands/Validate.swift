@@ -36,17 +36,20 @@ extension CVConform {
 
         mutating func run() async throws {
             let chosen = try selection.select(profile: profile, passOnly: false)
-            guard !chosen.files.isEmpty else {
-                throw UsageError("no trace files (*.xml) under \(selection.paths.joined(separator: " "))"
-                                 + (chosen.summary.isEmpty ? "" : " (\(chosen.summary))"))
-            }
+            try selection.checkNotEmpty(chosen, what: "trace files (*.xml)")
+            let duplicates = chosen.duplicates
             var results: [ValidationResult] = []
             results.reserveCapacity(chosen.files.count)
             var output = StandardOutput()
             var terminal = Terminal()
             let quiet = self.quiet
             let total = chosen.files.count
-            await inOrder(chosen.files, jobs: jobs, work: { _, file in Validator.validate(file: file) }, emit: { result in
+            await inOrder(chosen.files, jobs: jobs, work: { _, file in Validator.validate(file: file) }, emit: { judged in
+                var result = judged
+                if let id = result.id, let files = duplicates[id] {
+                    let others = files.filter { $0 != result.file }.joined(separator: ", ")
+                    result.headerProblems.append("trace id '\(id)' is also the id of \(others); ids must be unique in a suite")
+                }
                 results.append(result)
                 if !quiet || !result.ok {
                     terminal.clearProgress()
@@ -58,7 +61,9 @@ extension CVConform {
                 if results.count % 64 == 0 { terminal.progress("[\(results.count)/\(total)] \(result.id ?? result.file)") }
             })
             terminal.clearProgress()
-            for warning in duplicateIDWarnings(results.map { ($0.id, $0.file) }) { output.line("warning: \(warning)") }
+            if let shard = selection.shard, chosen.traces.isEmpty {
+                output.line("shard \(shard) holds none of the \(chosen.beforeShard) selected traces: nothing to judge")
+            }
             if !chosen.summary.isEmpty { output.line("not judged: \(chosen.summary)") }
             if results.contains(where: { $0.expect == .pass && $0.ok }) {
                 for line in ValidationReport.coverage(results) { output.line(line) }
@@ -68,7 +73,7 @@ extension CVConform {
             output.flush()
 
             if let json {
-                try AtomicFile.write(ValidationReport.json(results).serialized(pretty: true) + "\n", to: json)
+                try AtomicFile.write(ValidationReport.json(results, shard: selection.shard).serialized(pretty: true) + "\n", to: json)
             }
             if passed != results.count { throw ExitCode.failure }
         }
@@ -78,22 +83,5 @@ extension CVConform {
             guard line.hasPrefix(word) else { return line }
             return terminal.paint(word, ok ? .green : .red) + line.dropFirst(word.count)
         }
-    }
-}
-
-/// Buffered standard output: one write per batch, not per line.
-struct StandardOutput {
-    private var buffer = ""
-
-    mutating func line(_ text: String) {
-        buffer += text
-        buffer += "\n"
-        if buffer.utf8.count > 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        writeAll(buffer, to: STDOUT_FILENO)
-        buffer = ""
     }
 }

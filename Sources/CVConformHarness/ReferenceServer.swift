@@ -1,3 +1,4 @@
+import CVConformJSON
 import CVConformModel
 import CVConformTrace
 
@@ -16,10 +17,15 @@ public struct ReferenceServer: Sendable {
 
     /// The lines to write in answer to one line read; `nil` means goodbye.
     public mutating func handle(_ line: String) -> [String]? {
-        guard let fields = JSONLine.parse(line), case .object = fields else {
+        // A stimulus (nearly every line) is decoded in one pass; the rest
+        // is read whole.
+        if case .message(let stimulus)? = try? WireProtocol.parse(line) {
+            return outputs(of: stimulus).map(WireProtocol.message)
+        }
+        guard let fields = try? JSONValue(parsing: line), case .object = fields else {
             return [Self.log("not a JSON object: \(line.prefix(200))")]
         }
-        switch fields["op"]?.string {
+        switch fields["op"]?.stringValue {
         case "hello":
             return [JSONValue.object([
                 ("op", .string("hello")), ("protocol", .string(WireProtocol.version)),
@@ -32,13 +38,10 @@ public struct ReferenceServer: Sendable {
             reset(Self.administration(fields["setup"]))
             return [#"{"op":"ready"}"#]
         case "msg":
-            guard let message = try? WireProtocol.parse(line), case .message(let stimulus) = message else {
-                return [Self.log("not a message of the contract: \(line.prefix(200))")]
-            }
-            return outputs(of: stimulus).map(WireProtocol.message)
+            return [Self.log("not a message of the contract: \(line.prefix(200))")]
         case "sync":
             // Everything is written as soon as a stimulus is read.
-            return [JSONValue.object([("op", .string("synced")), ("id", .string(fields["id"]?.string ?? ""))]).serialized()]
+            return [JSONValue.object([("op", .string("synced")), ("id", .string(fields["id"]?.stringValue ?? ""))]).serialized()]
         case "bye":
             return nil
         default:
@@ -60,17 +63,17 @@ public struct ReferenceServer: Sendable {
     /// Log lines go to stderr; the marker keeps them out of stdout.
     static func log(_ text: String) -> String { "\u{1}" + text }
 
-    private static func administration(_ value: JSONLine.Value?) -> Administration {
-        func strings(_ value: JSONLine.Value?) -> [String] {
+    private static func administration(_ value: JSONValue?) -> Administration {
+        func strings(_ value: JSONValue?) -> [String] {
             guard case .array(let items)? = value else { return [] }
-            return items.compactMap(\.string)
+            return items.compactMap(\.stringValue)
         }
-        func objects(_ value: JSONLine.Value?) -> [JSONLine.Value] {
+        func objects(_ value: JSONValue?) -> [JSONValue] {
             guard case .array(let items)? = value else { return [] }
             return items
         }
-        let agents = objects(value?["agents"]).map { Administration.Agent(id: $0["id"]?.string ?? "", skills: strings($0["skills"])) }
-        let vdns = objects(value?["vdns"]).map { Administration.VDN(number: $0["number"]?.string ?? "", skill: $0["skill"]?.string ?? "") }
+        let agents = objects(value?["agents"]).map { Administration.Agent(id: $0["id"]?.stringValue ?? "", skills: strings($0["skills"])) }
+        let vdns = objects(value?["vdns"]).map { Administration.VDN(number: $0["number"]?.stringValue ?? "", skill: $0["skill"]?.stringValue ?? "") }
         return Administration(agents: agents, stations: strings(value?["stations"]), vdns: vdns)
     }
 }

@@ -158,6 +158,12 @@ public struct ReplayResult: Hashable, Sendable {
     /// The trace as replayed (nil when it could not be read).
     public var trace: Trace?
     public var roles: ReplayRoles?
+    /// The clauses the trace exercises, as the reference model judges it
+    /// (`Validator.judge`): for coverage, computed once per trace.
+    public var clauses: [Clause] = []
+    /// How long the trace took, from the start of its replay to its verdict
+    /// (a fresh process started for it included).
+    public var duration: Duration = .zero
 
     public init(id: String, file: String, verdict: Verdict, detail: String, trace: Trace? = nil) {
         self.id = id

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Replays a list of trace files against one implementation: one process
@@ -36,8 +37,17 @@ public actor SuiteRunner {
         return await run(trace)
     }
 
-    /// Replays one trace in memory.
+    /// Replays one trace in memory, timed, with the clauses it exercises.
     public func run(_ trace: Trace) async -> ReplayResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var result = await replay(trace)
+        result.duration = clock.now - start
+        result.clauses = Validator.judge(trace).clauses
+        return result
+    }
+
+    private func replay(_ trace: Trace) async -> ReplayResult {
         let file = trace.file ?? ""
         if let lastStartFailure, failedStarts >= 2 {
             var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,

@@ -1,8 +1,10 @@
+import CVConformJSON
 import CVConformTrace
 
 /// The JSON Lines protocol of contract section 5: what the harness writes
-/// and how it reads what an implementation writes.
-enum WireProtocol {
+/// and how it reads what an implementation writes. Public for tools that
+/// read wire lines (`bench-wire`, logs).
+public enum WireProtocol {
     static let version = "1"
 
     static func hello() -> String { #"{"op":"hello","protocol":"1"}"# }
@@ -38,7 +40,7 @@ enum WireProtocol {
     }
 
     /// What an implementation wrote on one line.
-    enum Incoming: Equatable {
+    public enum Incoming: Equatable, Sendable {
         case hello(Greeting, protocol: String)
         case ready
         /// The answer to `sync` (capability "sync").
@@ -47,24 +49,130 @@ enum WireProtocol {
     }
 
     /// Reads one line; the error says what is wrong with it.
-    static func parse(_ line: String) throws(HarnessFailure) -> Incoming {
-        let shown = line.count > 200 ? String(line.prefix(200)) + "…" : line
-        guard let object = JSONLine.parse(line), case .object = object else {
-            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown)")
+    public static func parse(_ line: String) throws(HarnessFailure) -> Incoming {
+        var line = line
+        let outcome: Result<Incoming, HarnessFailure> = line.withUTF8 { bytes in
+            do throws(HarnessFailure) { return .success(try parse(bytes: bytes)) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
+
+    /// Reads one line of UTF-8. A `msg` line (nearly every line) is decoded
+    /// in one pass straight into its fields, without building a tree; the
+    /// few other lines are read whole.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
+        let fields: MessageFields
+        do {
+            fields = try MessageFields(bytes)
+        } catch {
+            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
+        }
+        guard fields.isMessage else { return try parseOther(bytes) }
+        guard let from = fields.from, let to = fields.to, let type = fields.type else {
+            throw HarnessFailure(.protocolViolation, "msg needs string fields from, to and type: \(shown(bytes))")
+        }
+        if let problem = fields.problem { throw HarnessFailure(.protocolViolation, "\(problem): \(shown(bytes))") }
+        switch MessageCatalog.check(from: from, to: to, type: type, parameters: fields.parameters) {
+        case .success(let message): return .message(message)
+        case .failure(let problem):
+            throw HarnessFailure(.protocolViolation, "the implementation wrote a message the contract does not define: \(problem): \(shown(bytes))")
+        }
+    }
+
+    /// The fields of a `msg` line, read in one pass with `JSONReader`.
+    /// Members other than op, from, to, type and params are skipped; a
+    /// member given twice is a protocol violation (RUN-25).
+    public struct MessageFields {
+        public var isMessage = false
+        public var from: String?
+        public var to: String?
+        public var type: String?
+        public var parameters: [(name: String, value: String)] = []
+        /// Why the line is not a good msg, though it is JSON.
+        public var problem: String?
+
+        public init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
+            var reader = JSONReader(bytes: bytes)
+            guard try reader.next() == .beginObject else {
+                throw JSONError(.unexpectedByte, at: 0, "not an object")
+            }
+            var seen: UInt8 = 0 // one bit per member: op, from, to, type, params
+            var problem: String?
+            /// The string of a member read for the first time.
+            func first(_ bit: UInt8, _ name: String, _ token: JSONToken, _ reader: inout JSONReader) throws(JSONError) -> JSONText? {
+                defer { seen |= bit }
+                guard seen & bit == 0 else {
+                    if problem == nil { problem = "msg has the member '\(name)' twice" }
+                    try reader.skipValue(startingWith: token)
+                    return nil
+                }
+                guard case .string(let text) = token else {
+                    try reader.skipValue(startingWith: token)
+                    return nil
+                }
+                return text
+            }
+            while case .key(let key) = try reader.next() {
+                let token = try reader.next()
+                if reader.matches(key, "op") {
+                    if let op = try first(1, "op", token, &reader) { isMessage = reader.matches(op, "msg") }
+                } else if reader.matches(key, "from") {
+                    if let text = try first(2, "from", token, &reader) { from = reader.string(text) }
+                } else if reader.matches(key, "to") {
+                    if let text = try first(4, "to", token, &reader) { to = reader.string(text) }
+                } else if reader.matches(key, "type") {
+                    if let text = try first(8, "type", token, &reader) { type = reader.string(text) }
+                } else if reader.matches(key, "params") {
+                    defer { seen |= 16 }
+                    guard seen & 16 == 0, token == .beginObject else {
+                        if problem == nil {
+                            problem = token == .beginObject ? "msg has the member 'params' twice" : "msg params must be an object"
+                        }
+                        try reader.skipValue(startingWith: token)
+                        continue
+                    }
+                    while case .key(let name) = try reader.next() {
+                        let value = try reader.next()
+                        guard case .string(let text) = value else {
+                            if problem == nil {
+                                problem = "msg parameter '\(reader.string(name))' is not a string (all values are strings)"
+                            }
+                            try reader.skipValue(startingWith: value)
+                            continue
+                        }
+                        parameters.append((reader.string(name), reader.string(text)))
+                    }
+                } else {
+                    try reader.skipValue(startingWith: token)
+                }
+            }
+            _ = try reader.next()
+            self.problem = problem
+        }
+    }
+
+    /// hello, ready, synced, or an op that is not the harness's to read.
+    private static func parseOther(_ bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
+        let object: JSONValue
+        do {
+            var reader = JSONReader(bytes: bytes)
+            object = try reader.readDocument()
+        } catch {
+            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
         }
         switch object["op"] {
         case .string("hello")?:
-            guard let version = object["protocol"]?.string else {
-                throw HarnessFailure(.protocolViolation, "hello's protocol must be the string \"1\": \(shown)")
+            guard let version = object["protocol"]?.stringValue else {
+                throw HarnessFailure(.protocolViolation, "hello's protocol must be the string \"1\": \(shown(bytes))")
             }
-            let name = object["implementation"]?.string ?? "unnamed implementation"
+            let name = object["implementation"]?.stringValue ?? "unnamed implementation"
             guard case .array(let roleValues)? = object["roles"], !roleValues.isEmpty else {
-                throw HarnessFailure(.protocolViolation, "hello must list the roles it plays (icm, cvct, ecs): \(shown)")
+                throw HarnessFailure(.protocolViolation, "hello must list the roles it plays (icm, cvct, ecs): \(shown(bytes))")
             }
             var roles = Set<Role>()
             for value in roleValues {
-                guard let name = value.string, let role = Role(rawValue: name), role.isSystem else {
-                    let shownRole = value.string.map { "'\($0)'" } ?? "a value that is not a string"
+                guard let name = value.stringValue, let role = Role(rawValue: name), role.isSystem else {
+                    let shownRole = value.stringValue.map { "'\($0)'" } ?? "a value that is not a string"
                     throw HarnessFailure(.protocolViolation, "hello lists \(shownRole), which is not a system role (icm, cvct, ecs)")
                 }
                 roles.insert(role)
@@ -75,11 +183,11 @@ enum WireProtocol {
             case .bool(let flag)?: reportsInternal = flag
             case .string("true")?: reportsInternal = true
             case .string("false")?: reportsInternal = false
-            default: throw HarnessFailure(.protocolViolation, "hello's 'internal' must be true or false: \(shown)")
+            default: throw HarnessFailure(.protocolViolation, "hello's 'internal' must be true or false: \(shown(bytes))")
             }
             var capabilities = Set<String>()
             if case .array(let values)? = object["capabilities"] {
-                for value in values { if let word = value.string { capabilities.insert(word) } }
+                for value in values { if let word = value.stringValue { capabilities.insert(word) } }
             }
             var greeting = Greeting(implementation: name, roles: roles, reportsInternal: reportsInternal)
             greeting.capabilities = capabilities
@@ -87,33 +195,17 @@ enum WireProtocol {
         case .string("ready")?:
             return .ready
         case .string("synced")?:
-            return .synced(object["id"]?.string ?? "")
-        case .string("msg")?:
-            guard let from = object["from"]?.string, let to = object["to"]?.string, let type = object["type"]?.string else {
-                throw HarnessFailure(.protocolViolation, "msg needs string fields from, to and type: \(shown)")
-            }
-            var pairs: [(name: String, value: String)] = []
-            switch object["params"] {
-            case nil: break
-            case .object(let members)?:
-                for (name, value) in members {
-                    guard let text = value.string else {
-                        throw HarnessFailure(.protocolViolation, "msg parameter '\(name)' is not a string (all values are strings): \(shown)")
-                    }
-                    pairs.append((name, text))
-                }
-            default:
-                throw HarnessFailure(.protocolViolation, "msg params must be an object: \(shown)")
-            }
-            switch MessageCatalog.check(from: from, to: to, type: type, parameters: pairs) {
-            case .success(let message): return .message(message)
-            case .failure(let problem):
-                throw HarnessFailure(.protocolViolation, "the implementation wrote a message the contract does not define: \(problem): \(shown)")
-            }
+            return .synced(object["id"]?.stringValue ?? "")
         case .string(let op)?:
-            throw HarnessFailure(.protocolViolation, "unknown op '\(op)': \(shown)")
+            throw HarnessFailure(.protocolViolation, "unknown op '\(op)': \(shown(bytes))")
         default:
-            throw HarnessFailure(.protocolViolation, "a line without an 'op': \(shown)")
+            throw HarnessFailure(.protocolViolation, "a line without an 'op': \(shown(bytes))")
         }
+    }
+
+    /// The line for a message: its first 200 characters.
+    private static func shown(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let line = String(decoding: bytes, as: UTF8.self)
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
     }
 }

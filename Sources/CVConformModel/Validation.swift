@@ -32,9 +32,17 @@ public struct ValidationResult: Hashable, Sendable {
     /// Remarks that do not change the outcome: a core trace entering an
     /// extended clause, a stimulus that would race under `run`.
     public var notes: [String] = []
+    /// What is wrong with what the trace says of itself, whatever the
+    /// model's outcome: an unknown clause id in `<covers>`, an id another
+    /// trace of the suite also has. Any of these makes the trace not ok.
+    public var headerProblems: [String] = []
+
+    /// Whether the outcome and position are what the trace expects, and
+    /// its header is sound.
+    public var ok: Bool { outcomeAsExpected && headerProblems.isEmpty }
 
     /// Whether the outcome and position are what the trace expects.
-    public var ok: Bool {
+    public var outcomeAsExpected: Bool {
         switch (expect, outcome) {
         case (.pass?, .accepted), (.incomplete?, .incomplete): return true
         case (.fail?, .rejected): return at != nil && at == invalidAt
@@ -46,6 +54,7 @@ public struct ValidationResult: Hashable, Sendable {
     public var problem: String? {
         if ok { return nil }
         if let malformation { return "malformed: \(malformation)" }
+        if outcomeAsExpected { return headerProblems.joined(separator: "; ") }
         switch (expect, outcome) {
         case (.fail?, .rejected):
             return "expected message \(invalidAt ?? 0) to be rejected, but message \(at ?? 0) was rejected first"
@@ -93,15 +102,7 @@ public enum Validator {
         var result = ValidationResult(file: file, outcome: .accepted)
         do {
             let header = try reader.readHeader()
-            result.id = header.id
-            result.expect = header.expect
-            result.profile = header.profile
-            result.tags = header.tags
-            result.covers = header.covers
-            let unknown = header.covers.filter { Clause(rawValue: $0) == nil }
-            if !unknown.isEmpty {
-                result.notes.append("<covers> names clause ids that spec/requirements.md does not have: \(unknown.joined(separator: ", "))")
-            }
+            describe(header, into: &result)
             var judging = Judging(monitor: Monitor(administration: header.setup))
             try reader.forEachEntry { entry, position in judging.observe(entry, position: position) }
             judging.finish(into: &result, header: header, messageCount: reader.position)
@@ -112,6 +113,22 @@ public enum Validator {
             )
         }
         return result
+    }
+
+    /// What the header says, and what is wrong with it: a clause id in
+    /// `<covers>` that spec/requirements.md does not have is an error, as
+    /// `--clause` with that id is.
+    static func describe(_ header: TraceHeader, into result: inout ValidationResult) {
+        result.id = header.id
+        result.expect = header.expect
+        result.profile = header.profile
+        result.tags = header.tags
+        result.covers = header.covers
+        let unknown = header.covers.filter { Clause(rawValue: $0) == nil }
+        if !unknown.isEmpty {
+            result.headerProblems.append(
+                "<covers> names clause ids that spec/requirements.md does not have: \(unknown.joined(separator: ", "))")
+        }
     }
 }
 

@@ -6,11 +6,13 @@ import Foundation
 /// becomes an `unexpected-pass`, so the list cannot go stale quietly.
 ///
 /// Format: one trace per line, `ID-GLOB  VERDICT  REASON…`, where VERDICT is
-/// `fail` or `error`; `#` starts a comment.
+/// `fail` or `error` and the reason runs to the end of the line. A line
+/// whose first character other than white space is `#` is a comment; a `#`
+/// anywhere else is text, so `(bug #1)` stays in the reason (RUN-24).
 ///
 ///     # acme-icm 2.3
 ///     login-basic        fail   ACME-123: acw-open is sent twice
-///     ext-*              error  extended profile not implemented
+///     ext-*              error  extended profile not implemented (#12)
 public struct Expectations: Sendable {
     public struct Entry: Hashable, Sendable {
         public var glob: String
@@ -27,9 +29,12 @@ public struct Expectations: Sendable {
     }
 
     public var entries: [Entry]
+    /// The file the entries came from, for messages (`file:line`).
+    public var file: String
 
-    public init(entries: [Entry] = []) {
+    public init(entries: [Entry] = [], file: String = "<expectations>") {
         self.entries = entries
+        self.file = file
     }
 
     public static func read(file: String) throws -> Expectations {
@@ -43,16 +48,21 @@ public struct Expectations: Sendable {
     public static func parse(_ text: String, file: String = "<expectations>") throws -> Expectations {
         var entries: [Entry] = []
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard !words.isEmpty else { continue }
-            guard words.count >= 2, let verdict = Verdict(rawValue: words[1]), verdict == .fail || verdict == .error else {
-                throw ParseError(file: file, line: offset + 1,
-                                 message: "expected 'ID-GLOB fail|error REASON', got '\(line.trimmingCharacters(in: .whitespaces))'")
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            // Two words, then the reason as written (inner spacing kept).
+            var rest = Substring(line)
+            var words: [String] = []
+            while words.count < 2, let end = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? (rest.isEmpty ? nil : rest.endIndex) {
+                words.append(String(rest[..<end]))
+                rest = rest[end...].drop(while: { $0 == " " || $0 == "\t" })
             }
-            entries.append(Entry(glob: words[0], verdict: verdict, reason: words.dropFirst(2).joined(separator: " "), line: offset + 1))
+            guard words.count == 2, let verdict = Verdict(rawValue: words[1]), verdict == .fail || verdict == .error else {
+                throw ParseError(file: file, line: offset + 1, message: "expected 'ID-GLOB fail|error REASON', got '\(line)'")
+            }
+            entries.append(Entry(glob: words[0], verdict: verdict, reason: String(rest), line: offset + 1))
         }
-        return Expectations(entries: entries)
+        return Expectations(entries: entries, file: file)
     }
 
     /// The first entry whose glob matches the trace id.

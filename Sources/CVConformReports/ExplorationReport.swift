@@ -1,4 +1,5 @@
 import CVConformHarness
+import CVConformJSON
 import CVConformModel
 import CVConformTrace
 
@@ -13,18 +14,18 @@ public enum ExplorationReport {
         let reached = result.coverage.situationsReached
         var fields: [(String, JSONValue)] = [
             ("implementation", .string(result.implementation)),
-            ("seed", .number(Int(truncatingIfNeeded: result.seed))),
-            ("stimuli", .number(result.stimuli)),
-            ("elapsed", .decimal(seconds(result.elapsed))),
+            ("seed", .integer(Int(truncatingIfNeeded: result.seed))),
+            ("stimuli", .integer(result.stimuli)),
+            ("elapsed", .number(JSONNumber(seconds: result.elapsed))),
             ("coverage", .object([
                 ("clauses", .array(result.coverage.clauses.sorted().map { .string($0.id) })),
-                ("clauses_reachable", .number(reachable.count)),
+                ("clauses_reachable", .integer(reachable.count)),
                 ("clauses_not_reached", .array(reachable.filter { !result.coverage.clauses.contains($0) }.map { .string($0.id) })),
-                ("situations_reached", .number(reached.count)),
-                ("situations", .number(Situation.all.count)),
+                ("situations_reached", .integer(reached.count)),
+                ("situations", .integer(Situation.all.count)),
             ])),
             ("profile", .string(result.profile.rawValue)),
-            ("runs", .number(result.runs)),
+            ("runs", .integer(result.runs)),
         ]
         if let failure = result.startFailure {
             fields.append(("error", .string("the implementation did not start: \(failure.message)")))
@@ -35,22 +36,22 @@ public enum ExplorationReport {
         }
         var found: [(String, JSONValue)] = [
             ("file", .optional(file)),
-            ("messages", .number(finding.trace.entries.count)),
-            ("stimuli", .number(finding.shrunk.stimuli.count)),
-            ("unshrunk_messages", .number(finding.originalMessages)),
+            ("messages", .integer(finding.trace.entries.count)),
+            ("stimuli", .integer(finding.shrunk.stimuli.count)),
+            ("unshrunk_messages", .integer(finding.originalMessages)),
             ("divergence", .string(finding.result.detail)),
-            ("unshrunk_stimuli", .number(finding.original.stimuli.count)),
+            ("unshrunk_stimuli", .integer(finding.original.stimuli.count)),
             ("signature", .string(finding.signature.description)),
             ("clause", .optional(finding.result.divergence?.clause?.id)),
             ("reproduced", .bool(finding.reproduced)),
-            ("confirmed", .number(finding.confirmedFailures)),
-            ("confirmations", .number(finding.confirmationRuns)),
+            ("confirmed", .integer(finding.confirmedFailures)),
+            ("confirmations", .integer(finding.confirmationRuns)),
             ("flaky", .bool(finding.isFlaky)),
         ]
         if let shrinking = finding.shrinking {
             found.append(("shrinking", .object([
-                ("candidates", .number(shrinking.candidates)),
-                ("elapsed", .decimal(seconds(shrinking.elapsed))),
+                ("candidates", .integer(shrinking.candidates)),
+                ("elapsed", .number(JSONNumber(seconds: shrinking.elapsed))),
                 ("stopped_early", .bool(shrinking.stoppedEarly)),
                 ("steps", .array(shrinking.steps.map(JSONValue.string))),
             ])))

@@ -1,3 +1,4 @@
+import CVConformJSON
 import CVConformModel
 import CVConformHarness
 import CVConformTrace
@@ -5,9 +6,10 @@ import CVConformTrace
 /// The reports of `cvconform validate`: the JSON of contract section 6 and
 /// the lines a person reads.
 public enum ValidationReport {
-    /// `{"traces":[{"id","file","expect","outcome","at","ok"}]}`
-    public static func json(_ results: [ValidationResult]) -> JSONValue {
-        .object([
+    /// `{"traces":[{"id","file","expect","outcome","at","ok"}]}`, and
+    /// `"shard":"I/N"` first when the run was sharded (RUN-27).
+    public static func json(_ results: [ValidationResult], shard: Shard? = nil) -> JSONValue {
+        .object((shard.map { [("shard", JSONValue.string($0.description))] } ?? []) + [
             ("traces", .array(results.map { result in
                 .object([
                     ("id", .optional(result.id)),

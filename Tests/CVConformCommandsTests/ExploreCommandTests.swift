@@ -1,3 +1,4 @@
+import CVConformJSON
 import CVConformTrace
 import Foundation
 import Testing
@@ -22,11 +23,11 @@ struct ExploreCommandTests {
         let explored = try cvconform(["explore", "--seed", "1", "--time", "60", "--exec", faulty, "--output", folder,
                                       "--json", folder + "/explore.json", "--quiet", "--confirmations", "2"])
         #expect(explored.status == 1, "\(explored.stdout)\(explored.stderr)")
-        let json = try #require(readJSON(folder + "/explore.json") as? [String: Any])
-        let found = try #require(json["found"] as? [String: Any], "\(explored.stdout)")
-        let file = try #require(found["file"] as? String)
-        let messages = try #require(found["messages"] as? Int)
-        #expect(found["flaky"] as? Bool == false)
+        let json = try readJSON(folder + "/explore.json")
+        let found = try #require(json["found"], "\(explored.stdout)")
+        let file = try #require(found["file"]?.stringValue)
+        let messages = try #require(found["messages"]?.intValue)
+        #expect(found["flaky"]?.boolValue == false)
         #expect(explored.stdout.contains("replay it: cvconform run \(file)"))
 
         // The trace is ready for traces/: it validates, fails against the
@@ -40,9 +41,8 @@ struct ExploreCommandTests {
 
         // No longer than the shortest hand-written trace that catches it.
         let suite = try cvconform(["run", "traces", "--exec", faulty, "--json", folder + "/suite.json", "--quiet"])
-        let suiteJSON = try #require(readJSON(folder + "/suite.json") as? [String: Any])
-        let failing = (suiteJSON["traces"] as? [[String: Any]] ?? []).filter { $0["verdict"] as? String != "pass" }
-        let lengths = try failing.compactMap { $0["file"] as? String }.map { try Trace.read(file: repositoryRoot + "/" + $0).entries.count }
+        let failing = try reportTraces(folder + "/suite.json").filter { $0["verdict"]?.stringValue != "pass" }
+        let lengths = try failing.compactMap { $0["file"]?.stringValue }.map { try Trace.read(file: repositoryRoot + "/" + $0).entries.count }
         if let shortest = lengths.min() {
             #expect(messages <= shortest, "explore: \(messages) messages; shortest suite trace: \(shortest)")
         } else {

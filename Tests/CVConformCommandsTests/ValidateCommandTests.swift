@@ -1,6 +1,7 @@
+import CVConformJSON
+import CVConformModel
 import Foundation
 import Testing
-import CVConformModel
 
 @Suite("cvconform validate, end to end")
 struct ValidateCommandTests {
@@ -19,14 +20,13 @@ struct ValidateCommandTests {
         let folder = try temporaryFolder()
         let json = folder + "/report.json"
         _ = try cvconform("validate", "traces", "--json", json)
-        let root = try #require(try readJSON(json) as? [String: Any])
-        let traces = try #require(root["traces"] as? [[String: Any]])
-        func count(_ expect: String) -> Int { traces.filter { $0["expect"] as? String == expect }.count }
+        let traces = try reportTraces(json)
+        func count(_ expect: String) -> Int { traces.filter { $0["expect"] == .string(expect) }.count }
         #expect(count("pass") >= 40)
         #expect(count("fail") >= 15)
         #expect(count("incomplete") >= 5)
-        let fails = traces.filter { $0["expect"] as? String == "fail" }
-        #expect(fails.allSatisfy { $0["outcome"] as? String == "rejected" && $0["at"] is Int })
+        let fails = traces.filter { $0["expect"] == .string("fail") }
+        #expect(fails.allSatisfy { $0["outcome"] == .string("rejected") && $0["at"]?.intValue != nil })
     }
 
     @Test("JSON report: exactly the fields of contract section 6, null where there is no position")
@@ -36,23 +36,23 @@ struct ValidateCommandTests {
         let result = try cvconform("validate", "traces/login/login-basic.xml", "traces/negative/fail-echoed-drop.xml",
                                    "Tests/Fixtures/malformed/setup-skill-letter.xml", "--json", json)
         #expect(result.status == 1)
-        let root = try #require(try readJSON(json) as? [String: Any])
-        #expect(Array(root.keys) == ["traces"])
-        let traces = try #require(root["traces"] as? [[String: Any]])
+        let root = try readJSON(json)
+        #expect(root.members?.map(\.0) == ["traces"], "no shard field when unsharded")
+        let traces = try #require(root["traces"]?.arrayValue)
         #expect(traces.count == 3)
         for trace in traces {
-            #expect(Set(trace.keys) == ["id", "file", "expect", "outcome", "at", "ok"])
+            #expect(trace.members?.map(\.0) == ["id", "file", "expect", "outcome", "at", "ok"])
         }
-        #expect(traces[0]["outcome"] as? String == "accepted")
-        #expect(traces[0]["at"] is NSNull)
-        #expect(traces[0]["ok"] as? Bool == true)
-        #expect(traces[1]["outcome"] as? String == "rejected")
-        #expect(traces[1]["at"] as? Int == 22)
-        #expect(traces[1]["ok"] as? Bool == true)
-        #expect(traces[2]["outcome"] as? String == "malformed")
-        #expect(traces[2]["id"] as? String != nil, "the root's id is known even though a message is malformed")
-        #expect(traces[2]["ok"] as? Bool == false)
-        #expect(traces[2]["file"] as? String == "Tests/Fixtures/malformed/setup-skill-letter.xml")
+        #expect(traces[0]["outcome"] == .string("accepted"))
+        #expect(traces[0]["at"] == .null)
+        #expect(traces[0]["ok"] == .bool(true))
+        #expect(traces[1]["outcome"] == .string("rejected"))
+        #expect(traces[1]["at"]?.intValue == 22)
+        #expect(traces[1]["ok"] == .bool(true))
+        #expect(traces[2]["outcome"] == .string("malformed"))
+        #expect(traces[2]["id"]?.stringValue != nil, "the root's id is known even though a message is malformed")
+        #expect(traces[2]["ok"] == .bool(false))
+        #expect(traces[2]["file"] == .string("Tests/Fixtures/malformed/setup-skill-letter.xml"))
     }
 
     @Test("Every malformed and hostile fixture is malformed, with file:line:col")
@@ -61,10 +61,12 @@ struct ValidateCommandTests {
         let json = folder + "/report.json"
         let result = try cvconform("validate", "Tests/Fixtures", "--json", json)
         #expect(result.status == 1)
-        let traces = try #require((try readJSON(json) as? [String: Any])?["traces"] as? [[String: Any]])
-        #expect(traces.count >= 40)
+        let traces = try reportTraces(json)
+        let fixtures = FileManager.default.enumerator(atPath: repositoryRoot + "/Tests/Fixtures")?.allObjects
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".xml") } ?? []
+        #expect(traces.count == fixtures.count)
         for trace in traces {
-            #expect(trace["outcome"] as? String == "malformed", "\(trace["file"] ?? "?")")
+            #expect(trace["outcome"] == .string("malformed"), "\(trace["file"] ?? .null)")
         }
         #expect(result.stdout.contains("Tests/Fixtures/malformed/param-missing.xml:10:3: message 1: message 'login' lacks parameter 'extension'"))
     }
@@ -102,17 +104,42 @@ struct ValidateCommandTests {
     }
 }
 
-@Suite("Suite-level warnings")
-struct SuiteWarningTests {
-    @Test("Two files with one trace id are warned about by validate and run")
+@Suite("Suite-level errors")
+struct SuiteErrorTests {
+    @Test("Two files with one trace id: validate fails both, naming the other; run reports the id once, as error (RUN-29)")
     func duplicateIDs() throws {
         let folder = try temporaryFolder()
         for name in ["a.xml", "b.xml"] {
             try FileManager.default.copyItem(atPath: repositoryRoot + "/traces/login/login-basic.xml", toPath: folder + "/" + name)
         }
-        for command in ["validate", "run"] {
-            let result = try cvconform(command, folder)
-            #expect(result.stdout.contains("warning: trace id 'login-basic' of \(folder)/b.xml is also the id of \(folder)/a.xml"), "\(command)")
-        }
+        let validated = try cvconform("validate", folder, "--json", folder + "/v.json")
+        #expect(validated.status == 1)
+        #expect(validated.stdout.contains("trace id 'login-basic' is also the id of \(folder)/b.xml; ids must be unique in a suite"))
+        #expect(try reportTraces(folder + "/v.json").map { $0["ok"] } == [.bool(false), .bool(false)])
+
+        let run = try cvconform("run", folder, "--json", folder + "/r.json")
+        #expect(run.status == 1)
+        let traces = try reportTraces(folder + "/r.json")
+        #expect(traces.count == 1, "each id once in the run report")
+        #expect(traces.first?["verdict"] == .string("error"))
+        #expect(traces.first?["detail"]?.stringValue?.contains("\(folder)/a.xml and \(folder)/b.xml") == true)
+    }
+
+    @Test("An unknown clause id in <covers> makes the trace not ok in validate and an error in run")
+    func unknownCovers() throws {
+        let folder = try temporaryFolder()
+        let text = try String(contentsOfFile: repositoryRoot + "/traces/login/login-basic.xml", encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "<covers>", with: "<covers>NO-SUCH-9 ")
+        try #require(changed != text, "login-basic has a <covers>")
+        try changed.write(toFile: folder + "/t.xml", atomically: true, encoding: .utf8)
+        let validated = try cvconform("validate", folder + "/t.xml", "--json", folder + "/v.json")
+        #expect(validated.status == 1)
+        #expect(validated.stdout.contains("<covers> names clause ids that spec/requirements.md does not have: NO-SUCH-9"))
+        #expect(try reportTraces(folder + "/v.json").first?["ok"] == .bool(false))
+        #expect(try reportTraces(folder + "/v.json").first?["outcome"] == .string("accepted"), "the model's outcome is unchanged")
+        let run = try cvconform("run", folder + "/t.xml", "--json", folder + "/r.json")
+        #expect(run.status == 1)
+        #expect(try reportTraces(folder + "/r.json").first?["verdict"] == .string("error"))
+        #expect(try cvconform("validate", "traces", "--clause", "NO-SUCH-9").status == 2, "as --clause with that id is")
     }
 }

@@ -1,14 +1,8 @@
+import CVConformTestSupport
 import CVConformTrace
 import Foundation
 import Testing
 @testable import CVConformHarness
-
-/// A built executable of this package, beside the test bundle.
-func builtExecutable(_ name: String) -> String {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
-    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    return repositoryRoot + "/.build/debug/" + name
-}
 
 let helloLine = #"{"op":"hello","protocol":"1","implementation":"shell","roles":["icm","cvct","ecs"],"internal":true}"#
 

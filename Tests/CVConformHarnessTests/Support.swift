@@ -1,13 +1,8 @@
+import CVConformTestSupport
 import CVConformTrace
 import Foundation
 @testable import CVConformHarness
 
-/// The repository's root, found from this file's path.
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
 
 func m(_ text: String) -> Message { try! Message(compact: text) }
 

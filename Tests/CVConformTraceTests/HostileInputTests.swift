@@ -1,12 +1,7 @@
+import CVConformTestSupport
 import Testing
 @testable import CVConformTrace
 
-/// The repository's root, found from this file's path.
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3) // Tests/CVConformTraceTests/HostileInputTests.swift
-    return parts.joined(separator: "/")
-}()
 
 @Suite("Hostile XML: refused with a clear error, never expanded, never fetched")
 struct HostileInputTests {

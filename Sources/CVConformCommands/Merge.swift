@@ -1,0 +1,42 @@
+import ArgumentParser
+import CVConformReports
+import Foundation
+
+extension CVConform {
+    /// `cvconform merge REPORT.json... [--output FILE] [--allow-incomplete]`
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Join the JSON reports of the shards of one suite (--shard I/N) into one report.",
+            discussion: """
+                The result is the report one unsharded run would have written: traces in file order, the summary \
+                recounted. Each shard's report names its shard; merge refuses a set with a shard missing (named) \
+                unless --allow-incomplete, then the merged report lists the missing ones under "missing_shards". \
+                It always refuses a shard given twice and a trace in two reports. Exit status 2 for a refusal.
+                """
+        )
+
+        @Argument(help: "JSON reports of run (or of validate), one per shard.")
+        var reports: [String]
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write the merged report here instead of standard output.", valueName: "file"))
+        var output: String?
+
+        @Flag(name: .customLong("allow-incomplete"), help: "Merge even when a shard's report is missing (the result names the missing shards).")
+        var allowIncomplete = false
+
+        mutating func run() async throws {
+            var files: [ReportFile] = []
+            do {
+                for path in reports { files.append(try ReportFile.read(path)) }
+                let merged = try ReportMerge.merge(files, allowIncomplete: allowIncomplete)
+                let text = merged.serialized(pretty: true) + "\n"
+                if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+                if let missing = merged["missing_shards"]?.arrayValue, !missing.isEmpty {
+                    printError("warning: merged without " + missing.compactMap(\.stringValue).map { "shard \($0)" }.joined(separator: ", "))
+                }
+            } catch let error as ReportError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// What changed between two runs of the same suite (or two validations).
+///
+/// A trace that passed and now fails or errs is a regression; a trace in
+/// the earlier report but not in the later one counts as a regression too
+/// unless removals are allowed (RUN-28), so a shard that uploaded nothing
+/// cannot pass for a clean run.
+public struct ReportDiff: Sendable {
+    public struct Change: Sendable {
+        public var id: String
+        public var file: String
+        public var old: String
+        public var new: String
+    }
+
+    public var regressions: [Change] = []
+    public var fixes: [Change] = []
+    public var otherChanges: [Change] = []
+    public var added: [ReportFile.Entry] = []
+    public var removed: [ReportFile.Entry] = []
+    /// Whether removed traces are accepted (`--allow-removed`).
+    public var allowRemoved: Bool
+
+    /// unexpected-pass is good here: the trace passes; only the expectations
+    /// file is behind.
+    static let good: Set<String> = ["pass", "ok", "unexpected-pass"]
+    static let bad: Set<String> = ["fail", "error", "not-ok"]
+
+    public init(old: ReportFile, new: ReportFile, allowRemoved: Bool = false) {
+        self.allowRemoved = allowRemoved
+        let before = Dictionary(old.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in new.entries {
+            guard let previous = before[entry.id] else {
+                added.append(entry)
+                continue
+            }
+            guard previous.result != entry.result else { continue }
+            let change = Change(id: entry.id, file: entry.file, old: previous.result, new: entry.result)
+            if Self.good.contains(previous.result) && Self.bad.contains(entry.result) {
+                regressions.append(change)
+            } else if Self.bad.contains(previous.result) && Self.good.contains(entry.result) {
+                fixes.append(change)
+            } else {
+                otherChanges.append(change)
+            }
+        }
+        removed = old.entries.filter { after[$0.id] == nil }
+    }
+
+    /// True when the later report is worse: a regression, or a trace gone
+    /// missing (unless that is allowed).
+    public var isRegression: Bool { !regressions.isEmpty || (!allowRemoved && !removed.isEmpty) }
+
+    public var lines: [String] {
+        var lines: [String] = []
+        func section(_ title: String, _ changes: [Change]) {
+            guard !changes.isEmpty else { return }
+            lines.append("\(title) (\(changes.count)):")
+            lines += changes.map { "  \($0.id): \($0.old) → \($0.new)  \($0.file)" }
+        }
+        section("regressions", regressions)
+        section("fixes", fixes)
+        section("other changes", otherChanges)
+        if !added.isEmpty {
+            lines.append("new traces (\(added.count)):")
+            lines += added.map { "  \($0.id): \($0.result)  \($0.file)" }
+        }
+        if !removed.isEmpty {
+            let verdict = allowRemoved ? "allowed by --allow-removed" : "a regression: a trace that is not run is not checked (--allow-removed accepts it)"
+            lines.append("removed traces (\(removed.count)), \(verdict):")
+            lines += removed.map { "  \($0.id): was \($0.result)  \($0.file)" }
+        }
+        lines.append("\(regressions.count) regressions, \(fixes.count) fixes, \(otherChanges.count) other changes, "
+                     + "\(added.count) new, \(removed.count) removed")
+        return lines
+    }
+}

@@ -1,0 +1,50 @@
+import CVConformTrace
+import Testing
+@testable import CVConformHarness
+
+@Suite("Wire lines decoded in one pass (JSONReader)")
+struct WireProtocolTests {
+    @Test("A msg line becomes its message, whatever the member order and extra members")
+    func message() throws {
+        let line = #"{"params":{"extension":"4001","agent":"1001"},"x":[1,{"y":null}],"type":"login","to":"icm","from":"browser","op":"msg"}"#
+        guard case .message(let message) = try WireProtocol.parse(line) else {
+            Issue.record("not a message")
+            return
+        }
+        #expect(message == m("browser>icm login agent=1001 extension=4001"))
+    }
+
+    @Test("What the protocol refuses is a protocol violation naming the problem", arguments: [
+        (#"{"op":"msg","from":"browser","from":"phone","to":"icm","type":"logout","params":{"agent":"1"}}"#, "member 'from' twice"),
+        (#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":1}}"#, "parameter 'agent' is not a string"),
+        (#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":[]}"#, "params must be an object"),
+        (#"{"op":"msg","from":"browser","to":"icm","params":{}}"#, "from, to and type"),
+        (#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1","agent":"2"}}"#, "does not define"),
+        (#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1"}} x"#, "not a JSON object"),
+        (#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":-}}"#, "(at byte 75: invalid number"),
+        (#"[1,2]"#, "not a JSON object"),
+        (#"{"op":"frobnicate"}"#, "unknown op 'frobnicate'"),
+        (#"{"nop":1}"#, "without an 'op'"),
+    ])
+    func refused(_ line: String, _ reason: String) {
+        #expect(throws: HarnessFailure.self) { try WireProtocol.parse(line) }
+        do {
+            _ = try WireProtocol.parse(line)
+        } catch {
+            #expect(error.kind == .protocolViolation)
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
+    }
+
+    @Test("hello, ready and synced are read whole")
+    func otherOps() throws {
+        let hello = try WireProtocol.parse(#"{"op":"hello","protocol":"1","implementation":"x","roles":["icm"],"internal":"true","capabilities":["sync"]}"#)
+        guard case .hello(let greeting, let version) = hello else {
+            Issue.record("not hello")
+            return
+        }
+        #expect(version == "1" && greeting.roles == [.icm] && greeting.reportsInternal && greeting.capabilities == ["sync"])
+        #expect(try WireProtocol.parse(#"{"op":"ready"}"#) == .ready)
+        #expect(try WireProtocol.parse(#" {"id":"7","op":"synced"} "#) == .synced("7"))
+    }
+}

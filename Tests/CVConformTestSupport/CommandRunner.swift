@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// What a command printed and how it ended.
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs `cvconform` with arguments in the repository root.
+public func cvconform(_ arguments: String...) throws -> CommandResult {
+    try cvconform(arguments)
+}
+
+/// Runs `cvconform` with arguments in the repository root.
+public func cvconform(_ arguments: [String]) throws -> CommandResult {
+    try runProcess(cvconformBinary, arguments)
+}
+
+/// Runs a program in the repository root, standard input empty, and
+/// collects both outputs.
+public func runProcess(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes to the end before waiting, so neither can fill up:
+    // stderr on another thread, handed back through a lock.
+    let errData = Mutex(Data())
+    let errDone = DispatchSemaphore(value: 0)
+    let errHandle = err.fileHandleForReading
+    Thread.detachNewThread {
+        let data = errHandle.readDataToEndOfFile()
+        errData.withLock { $0 = data }
+        errDone.signal()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    errDone.wait()
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self)
+    )
+}
