@@ -169,51 +169,8 @@ public enum Clause: String, CaseIterable, Hashable, Sendable, Comparable {
 
     /// The clauses whose rule sends a message like this one: what a person
     /// should read when such a message comes although nothing owes it.
+    /// Derived from the machines (`EmissionTable`), never written by hand.
     public static func sending(_ message: Message) -> [Clause] {
-        switch (message.from, message.type) {
-        case (.icm, .loginRequest): return [.icmLogin]
-        case (.icm, .dropRequest): return [.icmReleaseDrop, .icmReleaseClose, .icmReleaseSuspend]
-        case (.icm, .logoutRequest): return [.icmLogout]
-        case (.icm, .launch): return [.icmSessionRequest]
-        case (.icm, .acwOpen): return [.icmLoginConfirmed]
-        case (.icm, .loginFailed): return [.icmLoginDenied]
-        case (.icm, .connect): return [.icmAnswered]
-        case (.icm, .disconnect):
-            switch message["reason"] {
-            case "dropped": return [.icmReleaseDrop]
-            case "closed": return [.icmReleaseClose]
-            case "suspended": return [.icmReleaseSuspend]
-            default: return [.icmDropped]
-            }
-        case (.icm, .acwClose): return [.icmLogout, .icmAgentLoggedOut]
-        case (.cvct, .asaiLogin): return [.cvctLoginRequest]
-        case (.cvct, .asaiDrop): return [.cvctDropRequest]
-        case (.cvct, .asaiLogout): return [.cvctLogoutRequest]
-        case (.cvct, .loginConfirmed): return [.cvctLoggedIn]
-        case (.cvct, .loginDenied): return [.cvctLoginDenied]
-        case (.cvct, .answered): return [.cvctAnswered]
-        case (.cvct, .dropped): return [.cvctDroppedByPhone]
-        case (.cvct, .agentLoggedOut): return [.cvctLoggedOutByPhone]
-        case (.ecs, .loggedIn): return [.ecsLoginAccepted]
-        case (.ecs, .loginDenied):
-            switch message["cause"] {
-            case "unknown-agent": return [.ecsLoginUnknownAgent]
-            case "unknown-extension": return [.ecsLoginUnknownExtension]
-            case "agent-logged-in": return [.ecsLoginAgentLoggedIn]
-            default: return [.ecsLoginExtensionInUse]
-            }
-        case (.ecs, .loggedOut): return message["by"] == "phone" ? [.ecsLogoutFeature] : [.ecsLogout]
-        case (.ecs, .progress):
-            switch message["state"] {
-            case "offered": return [.ecsLaunchDelivered, .ecsLaunchQueued]
-            case "queued": return [.ecsLaunchQueued]
-            case "alerting": return [.ecsDeliver]
-            case "answered": return [.ecsAnswer]
-            default: return message["by"] == "phone" ? [.ecsHangup] : [.ecsDrop]
-            }
-        case (.ecs, .alert): return [.ecsDeliver]
-        case (.ecs, .clear): return [.ecsDrop]
-        default: return []
-        }
+        EmissionTable.reference.clauses(sending: message)
     }
 }

@@ -2,7 +2,7 @@ import CVConformTrace
 
 /// The DEFINITY ECS: it alone judges administration, logs agents in and out,
 /// routes sessions through vectoring and EAS skills, and reports progress.
-public struct ECSMachine: RoleMachine {
+public struct ECSMachine: RoleMachine, Equatable {
     public static let role = Role.ecs
 
     /// An agent's state at the switch; an agent with no entry is logged out.
