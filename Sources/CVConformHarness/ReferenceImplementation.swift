@@ -1,25 +1,41 @@
+import CVConformModel
 import CVConformTrace
 
 /// The built-in reference implementation: the same role machines as the
 /// monitor, wired together in-process. Plays icm, cvct and ecs and reports
-/// internal messages, so a replay checks every message of a trace.
+/// internal messages, so a replay checks every message of a trace. Made
+/// with a mutant, it is the reference with that mutant's one mistake: what
+/// `mutate` replays the suite against.
 public final class ReferenceImplementation: ImplementationUnderTest, @unchecked Sendable {
     // Confined to the one task that drives it; the harness never shares an
     // implementation between tasks.
-    private var server = ReferenceServer()
+    private var system: any MessageDelivering
+    private let makeSystem: @Sendable (Administration) -> any MessageDelivering
+    private let implementationName: String
     private var outputs: [Message] = []
     private var nextOutput = 0
 
     public static let name = "cvconform reference model"
 
-    public init() {}
+    public init() {
+        implementationName = Self.name
+        makeSystem = { ReferenceSystem(administration: $0) }
+        system = ReferenceSystem(administration: Administration())
+    }
+
+    /// The reference with one mutant's mistake.
+    public init(mutant: Mutant) {
+        implementationName = "mutant \(mutant.id)"
+        makeSystem = { MutatedSystem(mutant, administration: $0) }
+        system = MutatedSystem(mutant, administration: Administration())
+    }
 
     public func start() async throws(HarnessFailure) -> Greeting {
-        Greeting(implementation: Self.name, roles: Set(Role.systemRoles), reportsInternal: true)
+        Greeting(implementation: implementationName, roles: Set(Role.systemRoles), reportsInternal: true)
     }
 
     public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
-        server.reset(setup)
+        system = makeSystem(setup)
         outputs.removeAll(keepingCapacity: true)
         nextOutput = 0
     }
@@ -29,7 +45,7 @@ public final class ReferenceImplementation: ImplementationUnderTest, @unchecked 
             outputs.removeAll(keepingCapacity: true)
             nextOutput = 0
         }
-        outputs += server.outputs(of: message)
+        for emission in system.propagate(message).emissions { outputs.append(emission.message) }
     }
 
     public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {

@@ -166,7 +166,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         sessions[session] = nil
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
                       ["session": session, "state": "dropped", "extension": x, "by": "phone"])
-        becomeAvailable(agent, at: x, dispatching: variation.dispatchOnSessionEnd, &reaction)
+        becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterHangup, &reaction)
         return reaction
     }
 
@@ -181,7 +181,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, ["session": session, "extension": x])
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
                       ["session": session, "state": "dropped", "extension": x, "by": "request"])
-        becomeAvailable(agent, at: x, dispatching: variation.dispatchOnSessionEnd, &reaction)
+        becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterDrop, &reaction)
         return reaction
     }
 
@@ -303,7 +303,8 @@ struct ECSVariation: Hashable, Sendable {
     /// Dispatch the session queued last (E9 reversed).
     var latestQueued = false
     var dispatchOnLogin = true
-    var dispatchOnSessionEnd = true
+    var dispatchAfterHangup = true
+    var dispatchAfterDrop = true
 }
 
 /// Sessions queued for one skill, in launch order. Almost always appended at

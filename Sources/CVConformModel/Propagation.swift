@@ -16,7 +16,17 @@ public struct Propagation: Hashable, Sendable {
     public var entersExtended: Bool { clauses.contains { $0.profile == .extended } }
 }
 
-extension ReferenceSystem {
+/// A set of role machines that takes a message for one of its roles and says
+/// how that role reacted: the reference system, or a mutant of it.
+public protocol MessageDelivering: Sendable {
+    /// Delivers a message to its receiving role; nil when that role is not
+    /// a system role.
+    mutating func deliver(_ message: Message) -> Reaction?
+}
+
+extension ReferenceSystem: MessageDelivering {}
+
+extension MessageDelivering {
     /// Everything one stimulus causes inside `roles`: the stimulus goes to
     /// its receiver, and each message a played role sends goes on to the
     /// next played role, breadth first, so each channel's messages come out
@@ -27,7 +37,7 @@ extension ReferenceSystem {
     /// This is the one place that says how a stimulus travels through the
     /// system: `serve`, the reference implementation, `explore`, `load`,
     /// `mutate` and `generate` all use it.
-    public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = Self.allSystemRoles) -> Propagation {
+    public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles) -> Propagation {
         var result = Propagation()
         // A bit per role: this runs for every message.
         var played: UInt8 = 0
@@ -36,7 +46,9 @@ extension ReferenceSystem {
         guard plays(stimulus.to) else { return result }
         var pending = [stimulus]
         var index = 0
-        while index < pending.count {
+        // A bound no mutant can pass: the reference sends at most a few
+        // dozen messages for one stimulus.
+        while index < pending.count && index < 10_000 {
             let current = pending[index]
             index += 1
             guard let reaction = deliver(current) else { continue }
@@ -49,5 +61,8 @@ extension ReferenceSystem {
         return result
     }
 
+}
+
+extension ReferenceSystem {
     public static let allSystemRoles = Set(Role.systemRoles)
 }

@@ -8,6 +8,11 @@ public struct ReferenceSystem: Sendable {
     public private(set) var cvct: CVCTMachine
     public private(set) var ecs: ECSMachine
 
+    /// Sets the ECS's choices (mutants only).
+    mutating func vary(_ variation: ECSVariation) {
+        ecs.variation = variation
+    }
+
     public init(administration: Administration) {
         icm = ICMMachine(administration: administration)
         cvct = CVCTMachine(administration: administration)

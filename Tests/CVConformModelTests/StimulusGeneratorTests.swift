@@ -5,22 +5,7 @@ import Testing
 /// Drives the generator as `explore` does, without an implementation: the
 /// model's run of `steps` stimuli from `seed`.
 func generatedScenario(seed: UInt64, steps: Int, profile: Profile = .core) -> (Scenario, ExplorationCoverage) {
-    var random = SeededRandom(seed: seed)
-    let generated = AdministrationGenerator.make(random: &random, extended: profile == .extended)
-    var generator = StimulusGenerator(generated: generated, profile: profile, random: &random)
-    var run = ModelRun(administration: generated.administration, profile: profile)
-    var coverage = ExplorationCoverage()
-    var stimuli: [Message] = []
-    var attempts = 0
-    while stimuli.count < steps && attempts < steps * 4 {
-        attempts += 1
-        guard let stimulus = generator.next(for: run, coverage: coverage, random: &random) else { break }
-        let situation = Situation.of(stimulus, in: run.system)
-        guard let propagation = run.step(stimulus) else { continue }
-        coverage.record(situation, propagation)
-        stimuli.append(stimulus)
-    }
-    return (Scenario(administration: generated.administration, stimuli: stimuli), coverage)
+    Scenario.generated(seed: seed, length: steps, profile: profile)
 }
 
 @Suite("Stimulus generator: what explore sends")

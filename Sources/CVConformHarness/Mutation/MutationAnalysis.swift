@@ -1,0 +1,126 @@
+import CVConformModel
+import CVConformTrace
+import Foundation
+
+/// How a mutation analysis runs.
+public struct MutationOptions: Sendable {
+    public var profile: Profile
+    /// The bounded exhaustive search that looks for a run telling a
+    /// surviving mutant from the reference.
+    public var bound: DistinguishingSearch.Bound
+    /// Stimuli `explore` sends against a survivor the search could not tell
+    /// from the reference, before it is judged equivalent.
+    public var exploreSteps: Int
+    /// Mutants analysed at once.
+    public var jobs: Int
+
+    public init(profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(), exploreSteps: Int = 20_000,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.profile = profile
+        self.bound = bound
+        self.exploreSteps = exploreSteps
+        self.jobs = max(1, jobs)
+    }
+}
+
+/// What became of one mutant.
+public struct MutantResult: Sendable {
+    public var mutant: Mutant
+    /// The ids of the traces that do not pass against it.
+    public var killedBy: [String] = []
+    /// Behaves as the reference as far as was searched.
+    public var equivalent = false
+    /// For a survivor that is not equivalent: a short run that tells it
+    /// from the reference (what `--augment` writes).
+    public var witness: Scenario?
+    /// Mutants that behave exactly like this one, left out of the count.
+    public var duplicates: [Mutant] = []
+
+    public var killed: Bool { !killedBy.isEmpty }
+}
+
+/// Mutation analysis (contract section 7, `mutate`): every mutant of the
+/// reference model, each replayed as an implementation, in process, against
+/// the pass traces; a mutant is killed when one of them does not pass.
+/// Mutants that behave alike on a fixed set of runs are counted once; a
+/// survivor is equivalent when no run within the search bound, and no run
+/// `explore` makes, tells it from the reference.
+public enum MutationAnalysis {
+    public static func analyse(traces: [Trace], options: MutationOptions) async -> [MutantResult] {
+        let mutants = Mutant.catalog(profile: options.profile)
+        let runs = FingerprintRuns.make(profile: options.profile)
+        let prints = await inParallel(mutants, jobs: options.jobs) { $0.fingerprint(runs, profile: options.profile) }
+        // Duplicates by behaviour: the first (by id) stands for the rest.
+        var representative: [[Int]: Int] = [:]
+        var results: [MutantResult] = []
+        for (mutant, print) in zip(mutants, prints) {
+            if let index = representative[print] {
+                results[index].duplicates.append(mutant)
+            } else {
+                representative[print] = results.count
+                results.append(MutantResult(mutant: mutant))
+            }
+        }
+        let referencePrint = FingerprintRuns.print(runs, profile: options.profile) { ReferenceSystem(administration: $0) }
+        return await inParallel(results, jobs: options.jobs) { result in
+            var result = result
+            result.killedBy = await kills(result.mutant, traces: traces)
+            guard !result.killed else { return result }
+            let printed = prints[mutants.firstIndex(of: result.mutant) ?? 0] != referencePrint
+            result.witness = await witness(for: result.mutant, printedDifferently: printed, runs: runs, options: options)
+            result.equivalent = result.witness == nil
+            return result
+        }
+    }
+
+    /// The traces that do not pass against a mutant.
+    static func kills(_ mutant: Mutant, traces: [Trace]) async -> [String] {
+        let implementation = ReferenceImplementation(mutant: mutant)
+        guard let greeting = try? await implementation.start() else { return [] }
+        var killers: [String] = []
+        for trace in traces {
+            let result = await Replayer.replay(trace, on: implementation, greeting: greeting, options: ReplayOptions())
+            if result.verdict == .fail || result.verdict == .error { killers.append(trace.header.id) }
+        }
+        return killers
+    }
+
+    /// A short run that tells a mutant from the reference, or nil: first the
+    /// bounded search (a shortest run), then the print runs (shortened),
+    /// then `explore` against the mutant (shrunk).
+    static func witness(for mutant: Mutant, printedDifferently: Bool, runs: [Scenario], options: MutationOptions) async -> Scenario? {
+        let searched = DistinguishingSearch.search(mutant, profile: options.profile, bound: options.bound)
+        if let found = searched.witness { return found }
+        if printedDifferently, let run = runs.first(where: { mutant.distinguishes($0, profile: options.profile) != nil }) {
+            return mutant.shorten(run, profile: options.profile)
+        }
+        let explore = ExploreOptions(seed: 1, timeLimit: nil, stepLimit: options.exploreSteps, profile: options.profile,
+                                     confirmations: 1, shrinkTimeLimit: .seconds(30))
+        let result = await Explorer.explore(options: explore, label: mutant.id) { ReferenceImplementation(mutant: mutant) }
+        return result.finding.map { mutant.shorten($0.shrunk, profile: options.profile) }
+    }
+}
+
+/// Runs `work` over `items`, `jobs` at a time, results in the items' order.
+func inParallel<Item: Sendable, Result: Sendable>(
+    _ items: [Item], jobs: Int, _ work: @escaping @Sendable (Item) async -> Result
+) async -> [Result] {
+    await withTaskGroup(of: (Int, Result).self) { group in
+        var results = [Result?](repeating: nil, count: items.count)
+        var next = 0
+        for _ in 0..<min(jobs, items.count) {
+            let index = next
+            group.addTask { (index, await work(items[index])) }
+            next += 1
+        }
+        while let (index, result) = await group.next() {
+            results[index] = result
+            if next < items.count {
+                let index = next
+                group.addTask { (index, await work(items[index])) }
+                next += 1
+            }
+        }
+        return results.compactMap { $0 }
+    }
+}

@@ -1,0 +1,126 @@
+import CVConformHarness
+import CVConformJSON
+import CVConformModel
+import CVConformTrace
+
+/// The reports of `cvconform mutate`: the JSON of contract section 7, the
+/// terminal's score and survivors, an HTML clause × operator matrix, and the
+/// traces `--augment` writes.
+public struct MutationReport: Sendable {
+    public var results: [MutantResult]
+    public var profile: Profile
+    public var bound: DistinguishingSearch.Bound
+    /// The ids of the traces replayed.
+    public var traces: [String]
+
+    public init(results: [MutantResult], profile: Profile, bound: DistinguishingSearch.Bound, traces: [String]) {
+        self.results = results
+        self.profile = profile
+        self.bound = bound
+        self.traces = traces
+    }
+
+    public var mutants: Int { results.count }
+    public var killed: Int { results.filter(\.killed).count }
+    public var equivalent: Int { results.filter(\.equivalent).count }
+    public var survivors: [MutantResult] { results.filter { !$0.killed && !$0.equivalent } }
+
+    /// killed / (mutants − equivalent); 1 when nothing is left to kill.
+    public var score: Double {
+        let counted = mutants - equivalent
+        return counted == 0 ? 1 : Double(killed) / Double(counted)
+    }
+
+    // MARK: - JSON
+
+    /// `{"summary":{"mutants","killed","survived","equivalent","score"},"mutants":[{"id","clause","operator",
+    /// "description","killed","killed_by","equivalent"}]}`, with the search bound, the profile, the traces
+    /// replayed and each mutant's duplicates besides. `survived` counts every mutant not killed, the
+    /// equivalent ones too.
+    public func json() -> JSONValue {
+        .object([
+            ("summary", .object([
+                ("mutants", .integer(mutants)),
+                ("killed", .integer(killed)),
+                ("survived", .integer(mutants - killed)),
+                ("equivalent", .integer(equivalent)),
+                ("score", .number(JSONNumber((score * 10_000).rounded() / 10_000) ?? 0)),
+            ])),
+            ("mutants", .array(results.map { result in
+                .object([
+                    ("id", .string(result.mutant.id)),
+                    ("clause", .string(result.mutant.clause.id)),
+                    ("operator", .string(result.mutant.mutation.rawValue)),
+                    ("description", .string(result.mutant.summary)),
+                    ("killed", .bool(result.killed)),
+                    ("killed_by", .array(result.killedBy.map(JSONValue.string))),
+                    ("equivalent", .bool(result.equivalent)),
+                    ("duplicates", .array(result.duplicates.map { .string($0.id) })),
+                ])
+            })),
+            ("profile", .string(profile.rawValue)),
+            ("equivalence_bound", .string(bound.description)),
+            ("traces", .integer(traces.count)),
+        ])
+    }
+
+    // MARK: - Terminal
+
+    /// Score, per clause, survivors, equivalent mutants.
+    public func lines() -> [String] {
+        var lines = ["mutation score: \(percent(score)) (\(killed) killed of \(mutants) mutants, \(equivalent) equivalent, "
+                     + "\(survivors.count) surviving); \(traces.count) traces replayed, profile \(profile.rawValue)"]
+        lines.append("per clause (killed / mutants, equivalent left out):")
+        for (clause, group) in byClause() {
+            let counted = group.filter { !$0.equivalent }
+            let dead = counted.filter(\.killed).count
+            let mark = dead == counted.count ? "  " : "✗ "
+            lines.append("  \(mark)\(clause.id.padding(22)) \(dead)/\(counted.count)")
+        }
+        if !survivors.isEmpty {
+            lines.append("surviving mutants (no trace notices the mistake):")
+            for result in survivors { lines.append("  \(result.mutant.id): \(result.mutant.summary)") }
+        }
+        let equivalents = results.filter(\.equivalent)
+        if !equivalents.isEmpty {
+            lines.append("equivalent mutants (no run tells them from the reference; searched: \(bound)):")
+            for result in equivalents { lines.append("  \(result.mutant.id): \(result.mutant.summary)") }
+        }
+        let duplicates = results.reduce(0) { $0 + $1.duplicates.count }
+        if duplicates > 0 { lines.append("\(duplicates) more mutants behave exactly like one above and are not counted (see --json)") }
+        return lines
+    }
+
+    func byClause() -> [(Clause, [MutantResult])] {
+        var groups: [Clause: [MutantResult]] = [:]
+        for result in results { groups[result.mutant.clause, default: []].append(result) }
+        return groups.keys.sorted().map { ($0, groups[$0] ?? []) }
+    }
+
+    public func percent(_ value: Double) -> String {
+        let tenths = Int((value * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    // MARK: - Traces that kill survivors
+
+    /// For a surviving mutant that is not equivalent: a short pass trace of
+    /// what the model does, which it fails.
+    public func augmentingTrace(for result: MutantResult) -> Trace? {
+        guard let witness = result.witness, !result.killed, !result.equivalent else { return nil }
+        let mutant = result.mutant
+        let id = "kills-" + mutant.id.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-").joined(separator: "-")
+        var header = TraceHeader(id: id, profile: profile)
+        header.title = "Kills mutant \(mutant.id)"
+        header.description = "A mutant of the reference model that \(mutant.summary.hasPrefix(mutant.clause.id) ? "breaks \(mutant.clause.id): " : "")"
+            + "\(mutant.summary) passed every trace of the suite; this one fails it. The rule: \(mutant.clause.id), "
+            + "\(mutant.clause.summary). Written by cvconform mutate --augment from the shortest run found that tells the mutant "
+            + "from the reference."
+        header.tags = ["mutation", mutant.clause.role.rawValue]
+        var trace = witness.trace(header: header, profile: profile)
+        let exercised = witness.play(profile: profile).clauses
+        trace.header.covers = ([mutant.clause] + exercised.filter { $0 != mutant.clause }).filter { exercised.contains($0) }.map(\.id)
+        return trace
+    }
+}
