@@ -87,13 +87,9 @@ extension CVConform {
             let shown = quiet ? lines.filter { !$0.hasPrefix("  ") || $0.contains(":") } : lines
             for line in shown { output.line(line) }
             if let augment {
-                var written = 0
-                for result in report.survivors {
-                    guard let trace = report.augmentingTrace(for: result) else { continue }
-                    try AtomicFile.write(TraceWriter.xml(trace), to: augment + "/" + trace.header.id + ".xml")
-                    written += 1
-                }
-                output.line("wrote \(written) trace\(written == 1 ? "" : "s") that kill the surviving mutants into \(augment)")
+                let traces = report.augmentingTraces()
+                for trace in traces { try AtomicFile.write(TraceWriter.xml(trace), to: augment + "/" + trace.header.id + ".xml") }
+                output.line("wrote \(traces.count) trace\(traces.count == 1 ? "" : "s") that kill the \(report.survivors.count) surviving mutants into \(augment)")
             }
             if malformed > 0 { output.line("\(malformed) malformed trace file\(malformed == 1 ? " was" : "s were") not replayed") }
             output.flush()

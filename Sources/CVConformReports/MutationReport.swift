@@ -104,23 +104,44 @@ public struct MutationReport: Sendable {
 
     // MARK: - Traces that kill survivors
 
-    /// For a surviving mutant that is not equivalent: a short pass trace of
-    /// what the model does, which it fails.
-    public func augmentingTrace(for result: MutantResult) -> Trace? {
-        guard let witness = result.witness, !result.killed, !result.equivalent else { return nil }
-        let mutant = result.mutant
-        let id = "kills-" + mutant.id.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    /// Traces that kill every surviving mutant that is not equivalent: each
+    /// a short pass trace of what the model does, written from the shortest
+    /// run found that tells a mutant from the reference. Where one run tells
+    /// several survivors apart, one trace serves them all (chosen greedily),
+    /// and its description names each.
+    public func augmentingTraces() -> [Trace] {
+        var open = survivors.filter { $0.witness != nil }
+        var traces: [Trace] = []
+        while !open.isEmpty {
+            // The witness that kills the most open survivors; the shortest among equals.
+            let candidates = open.compactMap(\.witness)
+            let killsBy = candidates.map { witness in open.filter { $0.mutant.distinguishes(witness, profile: profile) != nil } }
+            guard let best = killsBy.indices.max(by: { (killsBy[$0].count, -candidates[$0].stimuli.count) < (killsBy[$1].count, -candidates[$1].stimuli.count) }),
+                  !killsBy[best].isEmpty else { break }
+            traces.append(trace(candidates[best], killing: killsBy[best].map(\.mutant)))
+            let killed = Set(killsBy[best].map(\.mutant.id))
+            open.removeAll { killed.contains($0.mutant.id) }
+        }
+        return traces
+    }
+
+    private func trace(_ witness: Scenario, killing mutants: [Mutant]) -> Trace {
+        let primary = mutants[0]
+        let id = ("kills-" + primary.id.lowercased()).map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             .split(separator: "-").joined(separator: "-")
-        var header = TraceHeader(id: id, profile: profile)
-        header.title = "Kills mutant \(mutant.id)"
-        header.description = "A mutant of the reference model that \(mutant.summary.hasPrefix(mutant.clause.id) ? "breaks \(mutant.clause.id): " : "")"
-            + "\(mutant.summary) passed every trace of the suite; this one fails it. The rule: \(mutant.clause.id), "
-            + "\(mutant.clause.summary). Written by cvconform mutate --augment from the shortest run found that tells the mutant "
-            + "from the reference."
-        header.tags = ["mutation", mutant.clause.role.rawValue]
+        var header = TraceHeader(id: String(id.prefix(72)), profile: profile)
+        header.title = "Kills mutant \(primary.id)" + (mutants.count > 1 ? " and \(mutants.count - 1) more" : "")
+        let named = mutants.map { "\($0.id) (\($0.summary))" }.joined(separator: "; ")
+        header.description = "Mutants of the reference model that every other trace of the suite lets through: \(named). "
+            + "This trace fails each of them. The rule: \(primary.clause.id), \(primary.clause.summary). "
+            + "Written by cvconform mutate --augment from the shortest run found that tells them from the reference."
+        header.tags = ["mutation", primary.clause.role.rawValue]
         var trace = witness.trace(header: header, profile: profile)
         let exercised = witness.play(profile: profile).clauses
-        trace.header.covers = ([mutant.clause] + exercised.filter { $0 != mutant.clause }).filter { exercised.contains($0) }.map(\.id)
+        let first = mutants.map(\.clause).filter { exercised.contains($0) }
+        var covers: [Clause] = []
+        for clause in first + exercised where !covers.contains(clause) { covers.append(clause) }
+        trace.header.covers = covers.map(\.id)
         return trace
     }
 }

@@ -12,11 +12,11 @@ extension Mutant {
         for clause in clauses {
             mutants += emissionMutants(clause, table: table)
             if table.decides.contains(clause) && clause.role != .cvct && table.changesState.contains(clause) {
-                mutants.append(Mutant(clause, .skipStateChange, "\(clause.id) sends what it should but its role keeps its old state",
+                mutants.append(Mutant(clause, .skipStateChange, "sends what it should, but the \(clause.role.rawValue) keeps its old state",
                                       .skipStateChange))
             }
             if table.decides.contains(clause) && (!(table.shapes[clause] ?? []).isEmpty || table.changesState.contains(clause)) {
-                mutants.append(Mutant(clause, .ignoreStimulus, "\(clause.role.rawValue) ignores what \(clause.id) handles",
+                mutants.append(Mutant(clause, .ignoreStimulus, "the \(clause.role.rawValue) ignores the stimulus this rule handles",
                                       .ignoreStimulus))
             }
         }
@@ -37,11 +37,11 @@ extension Mutant {
         var mutants: [Mutant] = []
         for shape in table.shapes[clause] ?? [] {
             let name = shape.description
-            mutants.append(Mutant(clause, .omit, site: name, "\(clause.id) does not send \(name)", .omit(shape)))
-            mutants.append(Mutant(clause, .duplicate, site: name, "\(clause.id) sends \(name) twice", .duplicate(shape)))
+            mutants.append(Mutant(clause, .omit, site: name, "does not send \(name)", .omit(shape)))
+            mutants.append(Mutant(clause, .duplicate, site: name, "sends \(name) twice", .duplicate(shape)))
             let wrong = wrongRole(for: shape)
             mutants.append(Mutant(clause, .wrongRole, site: "\(name)->\(wrong.rawValue)",
-                                  "\(clause.id) sends \(name) to \(wrong.rawValue) instead of \(shape.to.rawValue)", .redirect(shape, to: wrong)))
+                                  "sends \(name) to \(wrong.rawValue) instead of \(shape.to.rawValue)", .redirect(shape, to: wrong)))
             guard let definition = MessageCatalog.definition(from: shape.from, to: shape.to, type: shape.type),
                   let state = Optional(shape.type == .progress ? shape.word?.split(separator: " ").first.map(String.init) : nil),
                   let parameters = MessageCatalog.requiredParameters(of: definition, state: state)
@@ -49,20 +49,20 @@ extension Mutant {
             for parameter in parameters {
                 if ["agent", "extension", "session", "vdn", "skill"].contains(parameter) {
                     mutants.append(Mutant(clause, .replaceValue, site: "\(name).\(parameter)",
-                                          "\(clause.id) sends \(name) with another \(parameter) in scope",
+                                          "sends \(name) with another \(parameter) in scope",
                                           .replaceID(shape, parameter: parameter)))
                     continue
                 }
                 for value in alternatives(of: parameter, in: shape, state: state) {
                     mutants.append(Mutant(clause, .replaceValue, site: "\(name).\(parameter)=\(value)",
-                                          "\(clause.id) sends \(name) with \(parameter) \(value)",
+                                          "sends \(name) with \(parameter) \(value)",
                                           .replaceWord(shape, parameter: parameter, value: value)))
                 }
             }
         }
         for pair in table.neighbours[clause] ?? [] where pair.count == 2 && pair[0] != pair[1] {
             mutants.append(Mutant(clause, .swap, site: "\(pair[0]),\(pair[1])",
-                                  "\(clause.id) sends \(pair[1]) before \(pair[0])", .swap(pair[0], pair[1])))
+                                  "sends \(pair[1]) before \(pair[0])", .swap(pair[0], pair[1])))
         }
         return mutants
     }
@@ -100,12 +100,12 @@ extension Mutant {
 
     /// The ignoring clauses whose mutant reacts, and how.
     private static let reactions: [(Clause, String)] = [
-        (.ecsAnswerIgnored, "ECS-ANSWER-2 is broken: answering a connected phone reports the answer again"),
-        (.ecsHangupIgnored, "ECS-HANGUP-2 is broken: hanging up a ringing phone reports the session dropped by phone"),
-        (.icmReleaseIgnored, "ICM-RELEASE-4 is broken: a release that should be ignored disconnects the ACW anyway"),
-        (.icmLogoutIgnored, "ICM-LOGOUT-2 is broken: a logout of an agent not logged in closes the ACW"),
-        (.cvctOtherProgress, "CVCT-8 is broken: a drop the ICM asked for is reported back to it as dropped"),
-        (.cvctLoggedOutByRequest, "CVCT-10 is broken: a logout the ICM asked for is reported back as agent-logged-out"),
+        (.ecsAnswerIgnored, "answering a connected phone reports the answer again"),
+        (.ecsHangupIgnored, "hanging up a ringing phone reports the session dropped by phone"),
+        (.icmReleaseIgnored, "a release that should be ignored disconnects the ACW anyway"),
+        (.icmLogoutIgnored, "a logout of an agent not logged in closes the ACW"),
+        (.cvctOtherProgress, "a drop the ICM asked for is reported back to it as dropped"),
+        (.cvctLoggedOutByRequest, "a logout the ICM asked for is reported back as agent-logged-out"),
     ]
 
     /// The ECS's choices and checks, varied.
