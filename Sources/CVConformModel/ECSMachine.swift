@@ -79,7 +79,7 @@ public struct ECSMachine: RoleMachine, Equatable {
             case .unknownAgent where skillsByAgent[agent] == nil: cause = (.ecsLoginUnknownAgent, "unknown-agent")
             case .unknownExtension where !stations.contains(x): cause = (.ecsLoginUnknownExtension, "unknown-extension")
             case .agentLoggedIn where agents[agent] != nil: cause = (.ecsLoginAgentLoggedIn, "agent-logged-in")
-            case .extensionInUse where agentAtExtension[x] != nil: cause = (.ecsLoginExtensionInUse, "extension-in-use")
+            case .extensionInUse where agentAtExtension[x].map({ $0 != agent }) ?? false: cause = (.ecsLoginExtensionInUse, "extension-in-use")
             default: break
             }
         }

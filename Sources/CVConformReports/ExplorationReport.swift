@@ -22,7 +22,7 @@ public enum ExplorationReport {
                 ("clauses_reachable", .integer(reachable.count)),
                 ("clauses_not_reached", .array(reachable.filter { !result.coverage.clauses.contains($0) }.map { .string($0.id) })),
                 ("situations_reached", .integer(reached.count)),
-                ("situations", .integer(Situation.all.count)),
+                ("situations", .integer(Situation.all(in: result.profile).count)),
             ])),
             ("profile", .string(result.profile.rawValue)),
             ("runs", .integer(result.runs)),
@@ -100,7 +100,7 @@ public enum ExplorationReport {
             "explored \(result.stimuli) stimuli in \(result.runs) runs, \(String(format2: seconds(result.elapsed))) s",
             "coverage: \(reachable.count - missing.count) of \(reachable.count) clauses (\(result.profile.rawValue), without races)"
                 + (missing.isEmpty ? "" : "; not reached: " + missing.map(\.id).joined(separator: ", "))
-                + "; \(result.coverage.situationsReached.count) of \(Situation.all.count) (situation, stimulus) pairs",
+                + "; \(result.coverage.situationsReached.count) of \(Situation.all(in: result.profile).count) (situation, stimulus) pairs",
         ]
         if let finding = result.finding, let shrinking = finding.shrinking {
             lines.append("shrinking: \(finding.original.stimuli.count) → \(finding.shrunk.stimuli.count) stimuli, "

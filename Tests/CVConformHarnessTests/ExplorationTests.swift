@@ -28,7 +28,7 @@ struct ExplorationTests {
         let reachable = ExplorationCoverage.reachable(in: .core)
         #expect(reachable.allSatisfy(result.coverage.clauses.contains),
                 "not reached: \(reachable.filter { !result.coverage.clauses.contains($0) })")
-        #expect(result.coverage.situationsReached.count * 10 >= Situation.all.count * 8)
+        #expect(result.coverage.situationsReached.count * 10 >= Situation.all(in: .core).count * 8)
     }
 
     @Test("A mistake is found and shrunk; the trace validates, fails against the implementation and passes against the reference")

@@ -36,6 +36,18 @@ public struct ModelRun: Sendable {
         return propagation
     }
 
+    /// Applies a stimulus without keeping a copy to fall back on: when the
+    /// profile does not allow it, this run is left broken and must be
+    /// thrown away (a search that copied the run already does).
+    mutating func stepOrBreak(_ stimulus: Message) -> Propagation? {
+        let session = stimulus.type == .sessionRequest ? stimulus["session"] : nil
+        if let session, profile == .core, requested.contains(session) { return nil }
+        let propagation = system.propagate(stimulus)
+        if profile == .core && propagation.entersExtended { return nil }
+        if let session, requested.insert(session).inserted { requestedSessions.append(session) }
+        return propagation
+    }
+
     /// The same as `step(_:)`, faster: a stimulus in a situation that has
     /// never led outside the profile (after enough tries) is applied without
     /// keeping a copy to fall back on. Should it lead outside after all, the

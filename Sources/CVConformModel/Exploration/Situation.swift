@@ -58,7 +58,8 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     static let agentPhases = ["not administered", "logged out", "available", "alerting", "connected"]
     static let extensionRelations = ["not a station", "free", "its own", "another agent's"]
     static let sessionRelations = ["its session", "another agent's session", "a session no agent has"]
-    static let fits = ["fitting", "not fitting"]
+    static let fits = ["fitting a realtime session", "fitting a messaging session", "not fitting a realtime session",
+                       "not fitting a messaging session", "for a session of unknown media"]
     static let vdnSituations = ["VDN not administered", "one agent available", "several agents available", "no agent available",
                                 "queued behind others"]
     static let media = ["realtime", "messaging"]
@@ -107,7 +108,9 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
             let icm = system.icm
             let relation: UInt8
             if let owner = icm.agentBySession[session] { relation = owner == agent ? 0 : 1 } else { relation = 2 }
-            return Situation(kind, ecs.agentPhaseCode(agent), relation, icm.button(button, fits: session) ? 0 : 1)
+            let media = icm.media(of: session)
+            let fit: UInt8 = media == nil ? 4 : (icm.button(button, fits: session) ? 0 : 2) + (media == "realtime" ? 0 : 1)
+            return Situation(kind, ecs.agentPhaseCode(agent), relation, fit)
         case .sessionRequest:
             return Situation(kind, ecs.vdnSituationCode(vdn), media == "realtime" ? 0 : 1)
         case .answer, .hangup, .logoutFeature:
@@ -115,17 +118,25 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
-    /// Every situation that can occur, kind by kind (the denominator of
-    /// coverage). Situations no run can meet are left out.
+    /// Every situation that can occur in a profile (the denominator of
+    /// coverage): in `core`, no session goes to a VDN that is not
+    /// administered.
+    public static func all(in profile: Profile) -> [Situation] {
+        profile == .extended ? all : all.filter { !($0.kind == .sessionRequest && $0.facts.0 == 0) }
+    }
+
+    /// Every situation that can occur, kind by kind. Situations no run can
+    /// meet are left out.
     public static let all: [Situation] = {
         var all: [Situation] = []
         for phase in UInt8(0)..<5 {
             // "its own" extension only for an agent logged in (phases 2-4).
             for relation in UInt8(0)..<4 where relation != 2 || phase >= 2 { all.append(Situation(.login, phase, relation)) }
             all.append(Situation(.logout, phase))
-            // "its session" only for a connected agent.
+            // "its session" only for a connected agent; a session no agent
+            // has may be unknown (no media); one an agent has never is.
             for relation in UInt8(0)..<3 where relation != 0 || phase == 4 {
-                for fit in UInt8(0)..<2 { all.append(Situation(.release, phase, relation, fit)) }
+                for fit in UInt8(0)..<5 where fit != 4 || relation == 2 { all.append(Situation(.release, phase, relation, fit)) }
             }
         }
         for vdn in UInt8(0)..<5 {

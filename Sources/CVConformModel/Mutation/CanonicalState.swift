@@ -15,8 +15,10 @@ struct StateDigest: Hashable {
         var naming = CanonicalNaming()
         naming.learn(reference)
         naming.learn(mutated)
-        first = naming.digest(reference, salt: 1) &* 31 &+ naming.digest(mutated, salt: 2)
-        second = naming.digest(reference, salt: 3) &* 37 &+ naming.digest(mutated, salt: 4)
+        let (a, b) = naming.digest(reference)
+        let (c, d) = naming.digest(mutated)
+        first = a &* 31 &+ c
+        second = b &* 37 &+ d
     }
 }
 
@@ -38,16 +40,20 @@ struct CanonicalNaming {
         for session in system.icm.mediaBySession.keys.filter({ names[$0] == nil }).sorted() { _ = self.session(session) }
     }
 
-    /// One system's digest under these names.
-    func digest(_ system: ReferenceSystem, salt: Int) -> Int {
+    /// One system's two digests under these names (two independently
+    /// salted sums, made in one pass).
+    func digest(_ system: ReferenceSystem) -> (Int, Int) {
+        var total = 0
+        var other = 0
         func entry(_ build: (inout Hasher) -> Void) -> Int {
             var hasher = Hasher()
-            hasher.combine(salt)
             build(&hasher)
+            var salted = hasher
+            salted.combine(0x5A17)
+            other &+= salted.finalize()
             return hasher.finalize()
         }
         func name(_ session: String) -> Int { names[session] ?? -1 }
-        var total = 0
         let icm = system.icm
         for (agent, state) in icm.agents {
             total &+= entry { hasher in
@@ -90,6 +96,6 @@ struct CanonicalNaming {
                 for queued in queue.live { hasher.combine(name(queued.session)) }
             }
         }
-        return total
+        return (total, other)
     }
 }

@@ -70,7 +70,7 @@ public enum DistinguishingSearch {
             guard node.depth < bound.depth else { continue }
             for stimulus in alphabet(node.reference, requested: node.requested, setup: setup, profile: profile) {
                 var reference = node.reference
-                guard let expected = reference.step(stimulus) else { continue }
+                guard let expected = reference.stepOrBreak(stimulus) else { continue }
                 var changed = node.mutant
                 let actual = changed.propagate(stimulus)
                 if !sameOnEveryChannel(expected.emissions, actual.emissions) {
@@ -85,6 +85,61 @@ public enum DistinguishingSearch {
             }
         }
         return Outcome(witness: nil, statesVisited: visited.count, complete: true)
+    }
+
+    /// A shortest run of the reference that applies a clause, or nil within
+    /// the bound (the clause needs a race, or a deeper run).
+    public static func reach(_ clause: Clause, profile: Profile = .core, bound: Bound = Bound(),
+                             setup: Administration = administration) -> Scenario? {
+        reach(profile: profile, bound: bound, setup: setup) { _, propagation in propagation.clauses.contains(clause) }
+    }
+
+    /// A shortest run of the reference whose last stimulus meets a situation.
+    public static func reach(_ situation: Situation, profile: Profile = .core, bound: Bound = Bound(),
+                             setup: Administration = administration) -> Scenario? {
+        reach(profile: profile, bound: bound, setup: setup) { met, _ in met == situation }
+    }
+
+    /// A shortest run of the reference whose last step satisfies `goal`
+    /// (given the situation the stimulus met and what it caused).
+    static func reach(profile: Profile, bound: Bound, setup: Administration,
+                      goal: (Situation?, Propagation) -> Bool) -> Scenario? {
+        struct Node {
+            var run: ModelRun
+            var parent: Int
+            var stimulus: Message?
+            var depth: Int
+            var requested: Int
+        }
+        var nodes = [Node(run: ModelRun(administration: setup, profile: profile), parent: -1, stimulus: nil, depth: 0, requested: 0)]
+        var visited: Set<StateDigest> = [StateDigest(nodes[0].run.system, nodes[0].run.system)]
+        var next = 0
+        while next < nodes.count {
+            let node = nodes[next]
+            let index = next
+            next += 1
+            guard node.depth < bound.depth else { continue }
+            for stimulus in alphabet(node.run, requested: node.requested, setup: setup, profile: profile) {
+                var run = node.run
+                let situation = Situation.of(stimulus, in: run.system)
+                guard let propagation = run.stepOrBreak(stimulus) else { continue }
+                if goal(situation, propagation) {
+                    var stimuli = [stimulus]
+                    var current = index
+                    while current > 0, let earlier = nodes[current].stimulus {
+                        stimuli.append(earlier)
+                        current = nodes[current].parent
+                    }
+                    return Scenario(administration: setup, stimuli: stimuli.reversed())
+                }
+                guard visited.count < bound.stateLimit else { return nil }
+                if visited.insert(StateDigest(run.system, run.system)).inserted {
+                    nodes.append(Node(run: run, parent: index, stimulus: stimulus, depth: node.depth + 1,
+                                      requested: node.requested + (stimulus.type == .sessionRequest ? 1 : 0)))
+                }
+            }
+        }
+        return nil
     }
 
     /// Whether two lists of messages are the same channel by channel.
@@ -111,7 +166,7 @@ public enum DistinguishingSearch {
             for x in stations { stimuli.append(Message(from: .browser, to: .icm, type: .login, parameters: ["agent": agent, "extension": x])) }
             stimuli.append(Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent]))
         }
-        for x in setup.stations {
+        for x in setup.stations + ["4009"] {
             for type in [MessageType.answer, .hangup, .logoutFeature] {
                 stimuli.append(Message(from: .phone, to: .ecs, type: type, parameters: ["extension": x]))
             }

@@ -102,7 +102,7 @@ extension Mutant {
     private static let reactions: [(Clause, String)] = [
         (.ecsAnswerIgnored, "answering a connected phone reports the answer again"),
         (.ecsHangupIgnored, "hanging up a ringing phone reports the session dropped by phone"),
-        (.icmReleaseIgnored, "a release that should be ignored disconnects the ACW anyway"),
+        (.icmReleaseIgnored, "a release with a button that does not fit the media ends the agent's session anyway"),
         (.icmLogoutIgnored, "a logout of an agent not logged in closes the ACW"),
         (.cvctOtherProgress, "a drop the ICM asked for is reported back to it as dropped"),
         (.cvctLoggedOutByRequest, "a logout the ICM asked for is reported back as agent-logged-out"),

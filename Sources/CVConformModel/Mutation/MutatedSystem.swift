@@ -33,6 +33,17 @@ public struct MutatedSystem: MessageDelivering, Sendable {
             }
             // The state stays as it was; the messages go out or not.
             return mutant.change == .ignoreStimulus ? Reaction(clauses: reaction.clauses) : reaction
+        case .reactToIgnored where clause == .icmReleaseIgnored:
+            // The button is not checked against the media: the agent's own
+            // session ends whatever the button, with the button's reason.
+            guard message.type == .release, system.icm.session(of: message["agent"]) == message["session"],
+                  let media = system.icm.media(of: message["session"]), !system.icm.button(message["button"], fits: message["session"])
+            else { return system.deliver(message) }
+            let fitting = Self.setting("button", to: media == "realtime" ? "drop" : "close", in: Emission(message, clause)).message
+            guard var reaction = system.deliver(fitting) else { return nil }
+            let reason = ["drop": "dropped", "close": "closed", "suspend": "suspended"][message["button"]] ?? "dropped"
+            reaction.emissions = reaction.emissions.map { $0.message.type == .disconnect ? Self.setting("reason", to: reason, in: $0) : $0 }
+            return reaction
         case .reactToIgnored:
             let before = system
             guard var reaction = system.deliver(message) else { return nil }
@@ -148,14 +159,6 @@ public struct MutatedSystem: MessageDelivering, Sendable {
             let x = message["extension"]
             guard let agent = system.ecs.agentAtExtension[x], case .alerting(_, let session)? = system.ecs.agents[agent] else { return [] }
             return emit(.ecs, .cvct, .progress, ["session": session, "state": "dropped", "extension": x, "by": "phone"])
-        case .icmReleaseIgnored:
-            let reason: String
-            switch message["button"] {
-            case "drop": reason = "dropped"
-            case "close": reason = "closed"
-            default: reason = "suspended"
-            }
-            return emit(.icm, .browser, .disconnect, ["agent": message["agent"], "session": message["session"], "reason": reason])
         case .icmLogoutIgnored:
             return emit(.icm, .browser, .acwClose, ["agent": message["agent"]])
         case .cvctOtherProgress:
