@@ -43,6 +43,10 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Depth of the equivalence search, in stimuli (default 6).", valueName: "n"))
         var depth = 6
 
+        @Option(name: .customLong("explore-steps"), help: ArgumentHelp(
+            "Stimuli explore sends against a survivor the search cannot tell from the reference (default 20000).", valueName: "n"))
+        var exploreSteps = 20_000
+
         @Option(name: .long, help: ArgumentHelp("Mutants analysed at once (default: the number of cores).", valueName: "n"))
         var jobs = ProcessInfo.processInfo.activeProcessorCount
 
@@ -55,6 +59,7 @@ extension CVConform {
                 throw ValidationError("--min-score takes a number from 0 to 1 (it is \(minScore))")
             }
             guard (1...12).contains(depth) else { throw ValidationError("--depth takes a number from 1 to 12") }
+            guard (0...10_000_000).contains(exploreSteps) else { throw ValidationError("--explore-steps takes a number from 0 to 10000000") }
             guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes a number from 1 to 64") }
         }
 
@@ -80,7 +85,7 @@ extension CVConform {
                                       + (malformed > 0 ? " (\(malformed) malformed)" : "") + ": mutants are killed by replaying pass traces")
             }
             if let augment { try ensureWritable(folder: augment) }
-            let options = MutationOptions(profile: chosen, bound: .init(depth: depth), jobs: jobs)
+            let options = MutationOptions(profile: chosen, bound: .init(depth: depth), exploreSteps: exploreSteps, jobs: jobs)
             let results = await MutationAnalysis.analyse(traces: traces, options: options)
             let report = MutationReport(results: results, profile: chosen, bound: options.bound, traces: traces.map(\.header.id))
             let lines = report.lines()

@@ -24,20 +24,21 @@ public struct GeneratedSuite: Sendable {
 /// run is then shortened while it still does its share.
 public enum SuiteGenerator {
     public static func generate(seed: UInt64, profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(),
-                                jobs: Int = 2) async -> GeneratedSuite {
-        // The mutants, one per behaviour.
+                                jobs: Int = 2, randomRuns: Int = 48, printRuns: Int = 48) async -> GeneratedSuite {
+        // The mutants, one per behaviour (as `mutate` counts them).
         let catalog = Mutant.catalog(profile: profile)
-        let prints = FingerprintRuns.make(profile: profile)
+        let prints = FingerprintRuns.make(count: printRuns, profile: profile)
         let fingerprints = await inParallel(catalog, jobs: jobs) { $0.fingerprint(prints, profile: profile) }
+        let referencePrint = FingerprintRuns.print(prints, profile: profile) { ReferenceSystem(administration: $0) }
         var seen = Set<[Int]>()
-        let mutants = zip(catalog, fingerprints).filter { seen.insert($0.1).inserted }.map(\.0)
+        let mutants = zip(catalog, fingerprints).filter { $0.1 == referencePrint || seen.insert($0.1).inserted }.map(\.0)
         let reachable = ExplorationCoverage.reachable(in: profile)
 
         // Candidates: random runs from the seed, on the search's small
         // administration (readable ids) and on random ones (tricky ids).
         var random = SeededRandom(seed: seed)
         var candidates: [Scenario] = []
-        for index in 0..<48 {
+        for index in 0..<randomRuns {
             var runRandom = random.split()
             let generated = index % 2 == 0
                 ? GeneratedAdministration(administration: DistinguishingSearch.administration, unknownAgents: ["1009"], unknownExtensions: ["4009"])

@@ -13,13 +13,16 @@ public struct MutationOptions: Sendable {
     public var exploreSteps: Int
     /// Mutants analysed at once.
     public var jobs: Int
+    /// Runs behaviour prints are taken on (duplicates, and witnesses).
+    public var printRuns: Int
 
     public init(profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(), exploreSteps: Int = 20_000,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, printRuns: Int = 48) {
         self.profile = profile
         self.bound = bound
         self.exploreSteps = exploreSteps
         self.jobs = max(1, jobs)
+        self.printRuns = printRuns
     }
 }
 
@@ -48,20 +51,22 @@ public struct MutantResult: Sendable {
 public enum MutationAnalysis {
     public static func analyse(traces: [Trace], options: MutationOptions) async -> [MutantResult] {
         let mutants = Mutant.catalog(profile: options.profile)
-        let runs = FingerprintRuns.make(profile: options.profile)
+        let runs = FingerprintRuns.make(count: options.printRuns, profile: options.profile)
         let prints = await inParallel(mutants, jobs: options.jobs) { $0.fingerprint(runs, profile: options.profile) }
+        let referencePrint = FingerprintRuns.print(runs, profile: options.profile) { ReferenceSystem(administration: $0) }
         // Duplicates by behaviour: the first (by id) stands for the rest.
+        // Mutants that print as the reference does are not compared with one
+        // another: the runs never reached their mistakes.
         var representative: [[Int]: Int] = [:]
         var results: [MutantResult] = []
         for (mutant, print) in zip(mutants, prints) {
-            if let index = representative[print] {
+            if print != referencePrint, let index = representative[print] {
                 results[index].duplicates.append(mutant)
             } else {
                 representative[print] = results.count
                 results.append(MutantResult(mutant: mutant))
             }
         }
-        let referencePrint = FingerprintRuns.print(runs, profile: options.profile) { ReferenceSystem(administration: $0) }
         return await inParallel(results, jobs: options.jobs) { result in
             var result = result
             result.killedBy = await kills(result.mutant, traces: traces)
@@ -94,6 +99,7 @@ public enum MutationAnalysis {
         if printedDifferently, let run = runs.first(where: { mutant.distinguishes($0, profile: options.profile) != nil }) {
             return mutant.shorten(run, profile: options.profile)
         }
+        guard options.exploreSteps > 0 else { return nil }
         let explore = ExploreOptions(seed: 1, timeLimit: nil, stepLimit: options.exploreSteps, profile: options.profile,
                                      confirmations: 1, shrinkTimeLimit: .seconds(30))
         let result = await Explorer.explore(options: explore, label: mutant.id) { ReferenceImplementation(mutant: mutant) }
