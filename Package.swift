@@ -12,6 +12,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // TCP to implementations (--connect): non-blocking channels with line framing.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // Implementations as child processes (--exec): process groups,
+        // close-on-exec, teardown, and waiting for an exit without blocking a thread.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        // Latency percentiles of `load` in fixed memory.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // libxml2 from the system (Debian: libxml2-dev), through pkg-config.
@@ -20,6 +27,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // The C library of this platform (Glibc, Musl or Darwin), in one place.
+        .target(name: "CVConformPlatform"),
         // JSON: one pull reader over UTF-8 bytes and one ordered value type
         // (wire lines, reports written and read). No dependencies.
         .target(name: "CVConformJSON"),
@@ -29,7 +38,16 @@ let package = Package(
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
         // The harness: implementations under test (reference, subprocess,
         // TCP), the replay engine of contract section 5, recording.
-        .target(name: "CVConformHarness", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel"]),
+        .target(
+            name: "CVConformHarness",
+            dependencies: [
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformPlatform",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // Reports: JSON values, atomic files, the validate and run reports.
         .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformHarness"]),
         // The subcommands, as a library so tests can reach them.

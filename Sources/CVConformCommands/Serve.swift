@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformHarness
+import CVConformModel
 import CVConformTrace
 import Foundation
 
@@ -21,6 +22,11 @@ extension CVConform {
         @Flag(name: .customLong("no-sync"), help: "Do not offer the sync capability (the harness then waits out quiet periods).")
         var noSync = false
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Serve a mutant of the reference instead: one deliberate mistake (ids as `cvconform mutate --json` lists them).",
+            valueName: "id"))
+        var mutant: String?
+
         mutating func run() async throws {
             var played = Set<Role>()
             for name in roles.split(separator: ",") {
@@ -30,7 +36,16 @@ extension CVConform {
                 played.insert(role)
             }
             guard !played.isEmpty else { throw ValidationError("--roles needs at least one of icm, cvct, ecs") }
-            var server = ReferenceServer(roles: played, offersSync: !noSync)
+            var chosen: Mutant?
+            if let mutant {
+                let catalog = Mutant.catalog(profile: .extended)
+                guard let found = catalog.first(where: { $0.id == mutant }) else {
+                    let close = catalog.map(\.id).filter { $0.hasPrefix(mutant.split(separator: "/").first.map(String.init) ?? mutant) }.prefix(5)
+                    throw ValidationError("no mutant '\(mutant)'" + (close.isEmpty ? "" : "; for instance: " + close.joined(separator: ", ")))
+                }
+                chosen = found
+            }
+            var server = ReferenceServer(roles: played, offersSync: !noSync, mutant: chosen)
             while let line = readLine(strippingNewline: true) {
                 guard let answers = server.handle(line) else { break }
                 var text = ""

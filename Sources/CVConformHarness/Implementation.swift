@@ -56,10 +56,18 @@ public protocol ImplementationUnderTest: AnyObject, Sendable {
     func reset(trace: String, setup: Administration) async throws(HarnessFailure)
     /// Sends one stimulus.
     func send(_ message: Message) async throws(HarnessFailure)
+    /// Sends several stimuli at once, in order (`load`).
+    func send(_ messages: [Message]) async throws(HarnessFailure)
     /// The next output, or nil when none arrives within `timeout`.
     func receive(timeout: Duration) async throws(HarnessFailure) -> Message?
-    /// The last lines the implementation logged (its stderr), oldest first.
+    /// What the implementation logged (its stderr) since the last reset,
+    /// the last lines, oldest first.
     func logTail() async -> [String]
+    /// What it logged before its first reset (start-up).
+    func startupLog() async -> [String]
+    /// Every output available now (at most `limit`), waiting at most
+    /// `timeout` for the first (`load`).
+    func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message]
     /// Says goodbye and makes sure nothing of it keeps running.
     func stop() async
     /// For an implementation that can confirm it is idle: the outputs that
@@ -74,6 +82,20 @@ public protocol ImplementationUnderTest: AnyObject, Sendable {
 
 extension ImplementationUnderTest {
     public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? { nil }
+
+    public func send(_ messages: [Message]) async throws(HarnessFailure) {
+        for message in messages { try await send(message) }
+    }
+
+    public func startupLog() async -> [String] { [] }
+
+    public func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
+        var messages: [Message] = []
+        guard let first = try await receive(timeout: timeout) else { return messages }
+        messages.append(first)
+        while messages.count < limit, let next = try await receive(timeout: .zero) { messages.append(next) }
+        return messages
+    }
 
     /// A reset that must be answered within `limit`: the harness's probe for
     /// a hang. Implementations without their own limit use their reset.

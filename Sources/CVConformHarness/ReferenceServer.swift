@@ -8,11 +8,15 @@ import CVConformTrace
 public struct ReferenceServer: Sendable {
     public let roles: Set<Role>
     public let offersSync: Bool
-    private var system = ReferenceSystem(administration: Administration())
+    /// Serve a mutant of the reference instead (for trying a harness, or a
+    /// suite, against a known mistake over the wire).
+    public let mutant: Mutant?
+    private var system: any MessageDelivering = ReferenceSystem(administration: Administration())
 
-    public init(roles: Set<Role> = Set(Role.systemRoles), offersSync: Bool = true) {
+    public init(roles: Set<Role> = Set(Role.systemRoles), offersSync: Bool = true, mutant: Mutant? = nil) {
         self.roles = roles
         self.offersSync = offersSync
+        self.mutant = mutant
     }
 
     /// The lines to write in answer to one line read; `nil` means goodbye.
@@ -29,7 +33,7 @@ public struct ReferenceServer: Sendable {
         case "hello":
             return [JSONValue.object([
                 ("op", .string("hello")), ("protocol", .string(WireProtocol.version)),
-                ("implementation", .string("cvconform reference model")),
+                ("implementation", .string(mutant.map { "cvconform reference model, mutant \($0.id)" } ?? "cvconform reference model")),
                 ("roles", .array(Role.systemRoles.filter(roles.contains).map { .string($0.rawValue) })),
                 ("internal", .bool(true)),
                 ("capabilities", .array(offersSync ? [.string("sync")] : [])),
@@ -51,7 +55,11 @@ public struct ReferenceServer: Sendable {
 
     /// Forgets everything and loads an administration.
     public mutating func reset(_ setup: Administration) {
-        system = ReferenceSystem(administration: setup)
+        if let mutant {
+            system = MutatedSystem(mutant, administration: setup)
+        } else {
+            system = ReferenceSystem(administration: setup)
+        }
     }
 
     /// What the roles played send for one stimulus, internal messages too

@@ -1,13 +1,10 @@
-import Foundation
 import CVConformTrace
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// An implementation that speaks the JSON Lines protocol of contract
 /// section 5: a command run as a child process (`--exec`), or a server
-/// reached over TCP (`--connect`).
-public final class WireImplementation: ImplementationUnderTest, @unchecked Sendable {
+/// reached over TCP (`--connect`). An actor: one task at a time talks to
+/// it, and every wait is on non-blocking I/O with a deadline.
+public actor WireImplementation: ImplementationUnderTest {
     public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         case command(String)
         case tcp(host: String, port: UInt16)
@@ -26,11 +23,7 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     /// How long `reset` and a blocked write may take.
     public let answerTimeout: Duration
 
-    // Confined to the one task that drives this implementation.
-    private var connection: LineConnection?
-    private var child: ChildProcess?
-    private var socket: Int32?
-    private let log = LogTail()
+    private var transport: (any LineTransport)?
     private var offersSync = false
     private var syncCount = 0
 
@@ -40,16 +33,22 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         self.answerTimeout = answerTimeout
     }
 
-    deinit {
-        child?.kill()
-        if let socket { close(socket) }
-    }
-
     public func start() async throws(HarnessFailure) -> Greeting {
         await stop()
-        try open()
-        try write(WireProtocol.hello())
-        switch try await nextLine(timeout: startupTimeout, waitingFor: "hello") {
+        let opened: any LineTransport
+        switch endpoint {
+        case .command(let command): opened = try await ProcessTransport(command: command)
+        case .tcp(let host, let port): opened = try await TCPTransport(host: host, port: Int(port), timeout: startupTimeout)
+        }
+        transport = opened
+        try await write(WireProtocol.hello())
+        let incoming: WireProtocol.Incoming
+        do {
+            incoming = try await nextLine(timeout: startupTimeout, waitingFor: "hello")
+        } catch {
+            throw explainSilence(error, in: opened)
+        }
+        switch incoming {
         case .hello(let greeting, let version):
             guard version == WireProtocol.version else {
                 throw HarnessFailure(.protocolViolation,
@@ -62,6 +61,23 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         }
     }
 
+    /// A hello that never came: say whether anything came at all, for the
+    /// commonest cause is a program that does not flush its output.
+    private func explainSilence(_ failure: HarnessFailure, in transport: any LineTransport) -> HarnessFailure {
+        guard failure.kind == .timeout else { return failure }
+        let received = transport.inbox.received
+        if received.bytes == 0 {
+            return HarnessFailure(.timeout, failure.message + ". Nothing at all arrived on its output: if it does write its hello, "
+                                  + "its output may be buffered; flush stdout after each line (Python: print(..., flush=True); "
+                                  + "C: fflush(stdout); or run it unbuffered, e.g. python3 -u)")
+        }
+        if received.lines == 0 {
+            return HarnessFailure(.timeout, failure.message + ". \(received.bytes) bytes arrived but no end of line: "
+                                  + "each JSON object must end with a newline")
+        }
+        return failure
+    }
+
     public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
         // At least 2 s: a short --timeout is for outputs, and a busy machine
         // must not turn a slow reset into a hang.
@@ -69,17 +85,18 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     }
 
     public func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
+        guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
         // Whatever is still buffered is late output of the previous trace
         // (after a flood, possibly a great deal): drop it unread.
-        _ = connection?.inbox.discardBuffered()
-        try write(WireProtocol.reset(trace: trace, setup: setup))
+        _ = transport.inbox.discardBuffered()
+        transport.log.markReset()
+        try await write(WireProtocol.reset(trace: trace, setup: setup))
         let deadline = ContinuousClock.now + limit
         while true {
-            guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
             let left = deadline - ContinuousClock.now
-            switch await connection.inbox.next(timeout: max(left, .zero)) {
+            switch await transport.inbox.next(timeout: max(left, .zero)) {
             case .timeout: throw HarnessFailure(.timeout, "the implementation did not answer with ready (after reset) within \(limit)")
-            case .closed(let failure): throw failure
+            case .closed(let failure): throw await explained(failure)
             case .line(let line):
                 // Late messages are skipped without parsing them.
                 guard line.contains("\"ready\"") || line.contains("\"hello\"") || !line.contains("\"msg\"") else { continue }
@@ -93,21 +110,45 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
     }
 
     public func send(_ message: Message) async throws(HarnessFailure) {
-        try write(WireProtocol.message(message))
+        try await write(WireProtocol.message(message))
+    }
+
+    public func send(_ messages: [Message]) async throws(HarnessFailure) {
+        guard !messages.isEmpty else { return }
+        try await write(messages.map(WireProtocol.message).joined(separator: "\n"))
     }
 
     public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
-        guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
-        switch await connection.inbox.next(timeout: timeout) {
+        guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
+        switch await transport.inbox.next(timeout: timeout) {
         case .timeout: return nil
-        case .closed(let failure): throw failure
-        case .line(let line):
-            switch try WireProtocol.parse(line) {
-            case .message(let message): return message
-            case .ready: throw HarnessFailure(.protocolViolation, "the implementation wrote ready without a reset")
-            case .synced: throw HarnessFailure(.protocolViolation, "the implementation wrote synced without a sync")
-            case .hello: throw HarnessFailure(.protocolViolation, "the implementation wrote hello in the middle of a trace")
+        case .closed(let failure): throw await explained(failure)
+        case .line(let line): return try Self.message(line)
+        }
+    }
+
+    public func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
+        guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
+        var lines = transport.inbox.drain(limit: limit)
+        if lines.isEmpty {
+            switch await transport.inbox.next(timeout: timeout) {
+            case .timeout: return []
+            case .closed(let failure): throw await explained(failure)
+            case .line(let line): lines = [line] + transport.inbox.drain(limit: limit - 1)
             }
+        }
+        var messages: [Message] = []
+        messages.reserveCapacity(lines.count)
+        for line in lines { messages.append(try Self.message(line)) }
+        return messages
+    }
+
+    private static func message(_ line: String) throws(HarnessFailure) -> Message {
+        switch try WireProtocol.parse(line) {
+        case .message(let message): return message
+        case .ready: throw HarnessFailure(.protocolViolation, "the implementation wrote ready without a reset")
+        case .synced: throw HarnessFailure(.protocolViolation, "the implementation wrote synced without a sync")
+        case .hello: throw HarnessFailure(.protocolViolation, "the implementation wrote hello in the middle of a trace")
         }
     }
 
@@ -117,7 +158,7 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         guard offersSync else { return nil }
         syncCount += 1
         let id = String(syncCount)
-        try write(WireProtocol.sync(id))
+        try await write(WireProtocol.sync(id))
         var outputs: [Message] = []
         while true {
             switch try await nextLine(timeout: timeout, waitingFor: "synced (after sync)") {
@@ -129,113 +170,53 @@ public final class WireImplementation: ImplementationUnderTest, @unchecked Senda
         }
     }
 
-    public func logTail() async -> [String] { log.snapshot }
+    public func logTail() async -> [String] { transport?.log.sinceReset ?? [] }
+
+    public func startupLog() async -> [String] { transport?.log.startup ?? [] }
 
     /// After an error: no goodbye and no grace, the process group is killed.
     public func abort() async {
-        child?.kill()
-        disconnect()
+        let closing = transport
+        transport = nil
+        await closing?.kill()
     }
 
     public func stop() async {
-        if connection != nil { try? write(WireProtocol.bye()) }
-        child?.finish(grace: .milliseconds(500))
-        disconnect()
+        guard let closing = transport else { return }
+        transport = nil
+        try? await closing.write(WireProtocol.bye() + "\n", timeout: .milliseconds(100))
+        await closing.close(grace: .milliseconds(500))
     }
 
-    /// Forgets the process (already ended) and closes any socket.
-    private func disconnect() {
-        if let socket {
-            shutdown(socket, Int32(SHUT_RDWR))
-            close(socket)
-        }
-        child = nil
-        socket = nil
-        connection = nil
-    }
+    // MARK: - Lines
 
-    // MARK: - Opening
-
-    private func open() throws(HarnessFailure) {
-        switch endpoint {
-        case .command(let command):
-            let process = try ChildProcess(command: command)
-            child = process
-            let log = self.log
-            LineConnection.readLines(from: process.stderrDescriptor, name: "cvconform-stderr", line: { log.append($0) }, end: { _ in })
-            connection = LineConnection(readDescriptor: process.stdoutDescriptor, writeDescriptor: process.stdinDescriptor) {
-                let how = process.describeExit() ?? "closed its output"
-                return HarnessFailure(.exited, "the implementation \(how)")
-            }
-        case .tcp(let host, let port):
-            let descriptor = try Self.connect(host: host, port: port, timeout: startupTimeout)
-            socket = descriptor
-            connection = LineConnection(readDescriptor: fcntl(descriptor, F_DUPFD_CLOEXEC, 0), writeDescriptor: descriptor) {
-                HarnessFailure(.exited, "the implementation closed the connection")
-            }
-        }
-    }
-
-    private func write(_ line: String) throws(HarnessFailure) {
-        guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
+    private func write(_ line: String) async throws(HarnessFailure) {
+        guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
         do {
-            try connection.write(line, timeout: answerTimeout)
+            try await transport.write(line + "\n", timeout: answerTimeout)
         } catch {
-            if error.kind == .exited, let how = child?.describeExit() {
-                throw HarnessFailure(.exited, "the implementation \(how)")
-            }
-            throw error
+            throw await explained(error)
         }
+    }
+
+    /// A failure with how the process ended, when it has.
+    private func explained(_ failure: HarnessFailure) async -> HarnessFailure {
+        guard failure.kind == .exited, case .command = endpoint, let transport,
+              let how = await transport.ending(grace: .milliseconds(300)) else { return failure }
+        return HarnessFailure(.exited, "the implementation \(how)")
     }
 
     private func nextLine(timeout: Duration, waitingFor what: String) async throws(HarnessFailure) -> WireProtocol.Incoming {
-        guard let connection else { throw HarnessFailure(.exited, "the implementation is not running") }
-        switch await connection.inbox.next(timeout: timeout) {
+        guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
+        switch await transport.inbox.next(timeout: timeout) {
         case .timeout: throw HarnessFailure(.timeout, "the implementation did not answer with \(what) within \(timeout)")
-        case .closed(let failure): throw failure
+        case .closed(let failure): throw await explained(failure)
         case .line(let line): return try WireProtocol.parse(line)
         }
     }
+}
 
-    private static func connect(host: String, port: UInt16, timeout: Duration) throws(HarnessFailure) -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw HarnessFailure(.unavailable, "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
-        }
-        defer { freeaddrinfo(list) }
-        var lastError = "no address"
-        var candidate: UnsafeMutablePointer<addrinfo>? = first
-        while let info = candidate {
-            candidate = info.pointee.ai_next
-            let descriptor = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
-            guard descriptor >= 0 else { continue }
-            let flags = fcntl(descriptor, F_GETFL)
-            _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
-            var result = Glibc.connect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen)
-            if result != 0 && errno == EINPROGRESS {
-                var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-                if poll(&poller, 1, milliseconds) == 1 {
-                    var socketError: Int32 = 0
-                    var length = socklen_t(MemoryLayout<Int32>.size)
-                    getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &socketError, &length)
-                    result = socketError == 0 ? 0 : -1
-                    if socketError != 0 { errno = socketError }
-                } else {
-                    errno = ETIMEDOUT
-                }
-            }
-            if result == 0 {
-                _ = fcntl(descriptor, F_SETFL, flags) // reads block on the reader thread
-                return descriptor
-            }
-            lastError = String(cString: strerror(errno))
-            close(descriptor)
-        }
-        throw HarnessFailure(.unavailable, "cannot connect to \(host):\(port): \(lastError)")
-    }
+/// Stops every implementation process the harness started (for Ctrl-C).
+public func killAllImplementationProcesses() {
+    ProcessTransport.killAll()
 }

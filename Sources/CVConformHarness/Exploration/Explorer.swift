@@ -83,6 +83,19 @@ public enum ExploreProgress: Sendable {
     case confirming(run: Int, of: Int)
 }
 
+extension Explorer {
+    /// Shrinks a run that fails against an implementation and confirms the
+    /// result, as `explore` does with what it finds.
+    public static func shrink(
+        _ scenario: Scenario, options: ExploreOptions, makeImplementation: @escaping SuiteRunner.Factory,
+        progress: @escaping @Sendable (ExploreProgress) -> Void = { _ in }
+    ) async -> Finding {
+        let messages = scenario.play(profile: options.profile).entries.count
+        return await Shrinker.shrinkAndConfirm(scenario, messages: messages, signature: nil, options: options,
+                                               makeImplementation: makeImplementation, progress: progress)
+    }
+}
+
 /// Walks the reference model against an implementation (contract section 7,
 /// `explore`): it chooses each stimulus from those the model allows in its
 /// state, sends it once everything the previous ones caused has been

@@ -1,12 +1,9 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Lines read from an implementation, waiting for the harness. A reader
-/// thread pushes; the harness awaits the next line with a deadline, so no
-/// wait is ever unbounded. Bounded too in size: an implementation that
-/// floods is cut off rather than allowed to fill memory.
+/// Lines read from an implementation, waiting for the harness. A reading
+/// task pushes; the harness awaits the next line with a deadline, so no wait
+/// is ever unbounded. Bounded too in size: an implementation that floods is
+/// cut off rather than allowed to fill memory.
 final class Inbox: Sendable {
     enum Event: Sendable, Equatable {
         case line(String)
@@ -21,6 +18,9 @@ final class Inbox: Sendable {
         var waiter: (token: UInt64, continuation: CheckedContinuation<Event, Never>)?
         var lastToken: UInt64 = 0
         var expiredUpTo: UInt64 = 0
+        /// Every byte the implementation wrote, and every line.
+        var bytes = 0
+        var linesEver = 0
 
         var buffered: Int { lines.count - head }
 
@@ -37,17 +37,17 @@ final class Inbox: Sendable {
     }
 
     private let state = Mutex(State())
-    private static let spins = 256
     private let capacity: Int
 
     init(capacity: Int = 200_000) {
         self.capacity = capacity
     }
 
-    /// Called by the reader thread for each complete line.
+    /// Called by the reading task for each complete line.
     func push(_ line: String) {
         let waiter: CheckedContinuation<Event, Never>? = state.withLock { state in
             guard state.closed == nil else { return nil }
+            state.linesEver += 1
             if let waiter = state.waiter {
                 state.waiter = nil
                 return waiter.continuation
@@ -64,6 +64,14 @@ final class Inbox: Sendable {
         waiter?.resume(returning: .line(line))
     }
 
+    /// Called by the reading task for every chunk it reads.
+    func noteBytes(_ count: Int) {
+        state.withLock { $0.bytes += count }
+    }
+
+    /// What has arrived at all: bytes, and complete lines.
+    var received: (bytes: Int, lines: Int) { state.withLock { ($0.bytes, $0.linesEver) } }
+
     /// Called once when the input ends or breaks; buffered lines stay readable.
     func close(_ failure: HarnessFailure) {
         let waiter: CheckedContinuation<Event, Never>? = state.withLock { state in
@@ -79,12 +87,7 @@ final class Inbox: Sendable {
     /// or `.timeout` when nothing arrives within `timeout`.
     func next(timeout: Duration) async -> Event {
         if let ready = state.withLock({ Self.ready(&$0) }) { return ready }
-        // A fast implementation answers within microseconds: look again a
-        // few times before paying for a timer and a suspension.
-        for _ in 0..<Self.spins {
-            sched_yield()
-            if let ready = state.withLock({ Self.ready(&$0) }) { return ready }
-        }
+        if timeout <= .zero { return .timeout }
         let token = state.withLock { state -> UInt64 in
             state.lastToken += 1
             return state.lastToken
@@ -105,6 +108,18 @@ final class Inbox: Sendable {
         timer.cancel()
         return event
     }
+
+    /// Every line buffered now, at most `limit` (no waiting).
+    func drain(limit: Int) -> [String] {
+        state.withLock { state in
+            var taken: [String] = []
+            while taken.count < limit, let line = state.pop() { taken.append(line) }
+            return taken
+        }
+    }
+
+    /// Whether the input has ended and everything was read.
+    var isFinished: Bool { state.withLock { $0.closed != nil && $0.buffered == 0 } }
 
     /// Drops every buffered line (between traces).
     func discardBuffered() -> Int {
@@ -133,9 +148,20 @@ final class Inbox: Sendable {
     }
 }
 
-/// The last lines an implementation wrote to its log (stderr).
+/// The lines an implementation wrote to its log (stderr), the last few kept,
+/// with a mark at each reset so a trace's report shows only what was written
+/// since its own reset.
 final class LogTail: Sendable {
-    private let lines = Mutex<[String]>([])
+    private struct State {
+        var lines: [String] = []
+        /// Lines written before the first reset (start-up), the last few.
+        var startup: [String] = []
+        var resets = 0
+        /// How many of `lines` came after the last reset.
+        var sinceReset = 0
+    }
+
+    private let state = Mutex(State())
     private let keep: Int
 
     init(keep: Int = 40) {
@@ -143,11 +169,65 @@ final class LogTail: Sendable {
     }
 
     func append(_ line: String) {
-        lines.withLock { lines in
-            lines.append(line.count > 500 ? String(line.prefix(500)) + "…" : line)
-            if lines.count > keep { lines.removeFirst(lines.count - keep) }
+        let shown = line.count > 500 ? String(line.prefix(500)) + "…" : line
+        state.withLock { state in
+            if state.resets == 0 {
+                state.startup.append(shown)
+                if state.startup.count > keep { state.startup.removeFirst(state.startup.count - keep) }
+                return
+            }
+            state.lines.append(shown)
+            state.sinceReset += 1
+            if state.lines.count > keep { state.lines.removeFirst(state.lines.count - keep) }
         }
     }
 
-    var snapshot: [String] { lines.withLock { $0 } }
+    /// A reset was sent: what follows belongs to the next trace.
+    func markReset() {
+        state.withLock { state in
+            state.resets += 1
+            state.lines.removeAll()
+            state.sinceReset = 0
+        }
+    }
+
+    /// The last lines since the last reset.
+    var sinceReset: [String] { state.withLock { $0.lines } }
+
+    /// The last lines written before the first reset.
+    var startup: [String] { state.withLock { $0.startup } }
+}
+
+/// Splits bytes into lines: `\n` ends a line, a `\r` before it is dropped,
+/// blank lines are skipped (a stray newline is tolerated rather than failing
+/// an implementation), and a line longer than the limit is refused.
+struct LineFramer {
+    static let maximumLineLength = 1 << 20
+    private var pending: [UInt8] = []
+
+    /// Feeds bytes; calls `line` for each complete one. False when a line
+    /// has grown past the limit.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, line: (String) -> Void) -> Bool {
+        var start = 0
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
+            pending.append(contentsOf: bytes[start..<index])
+            emit(line)
+            start = index + 1
+        }
+        pending.append(contentsOf: bytes[start..<bytes.count])
+        return pending.count <= Self.maximumLineLength
+    }
+
+    /// The end of input: a last line without its newline still counts.
+    mutating func finish(line: (String) -> Void) {
+        emit(line)
+    }
+
+    private mutating func emit(_ line: (String) -> Void) {
+        if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
+        if pending.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) {
+            line(String(decoding: pending, as: UTF8.self))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
 }

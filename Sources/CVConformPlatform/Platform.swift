@@ -1,0 +1,10 @@
+// The C library, whichever this platform has: every other module imports
+// this one instead of Glibc or Darwin, so the package builds on Linux and
+// macOS alike.
+#if canImport(Glibc)
+@_exported import Glibc
+#elseif canImport(Musl)
+@_exported import Musl
+#elseif canImport(Darwin)
+@_exported import Darwin
+#endif
