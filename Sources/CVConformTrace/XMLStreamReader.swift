@@ -476,7 +476,7 @@ private final class Diagnostics {
         }
         var line = Int(error.line)
         // Errors raised without a parser have no line: the parser's, at least 1.
-        if line == 0, let reader { line = max(Int(xmlTextReaderGetParserLineNumber(reader)), 1) }
+        if line == 0 { line = max(reader.map { Int(xmlTextReaderGetParserLineNumber($0)) } ?? 1, 1) }
         failure = XMLFailure(line: line, column: Int(error.int2), message: "XML: " + text,
                              isFatal: error.level.rawValue >= XML_ERR_FATAL.rawValue)
         hasFailure = true
