@@ -198,13 +198,16 @@ struct TraceGrammar {
     }
 
     mutating func text(_ text: XMLText) -> Action {
-        if case .header(let header) = state, header.open != nil {
+        // No binding of the header may be alive while the text is appended:
+        // it would hold a second reference and every piece would copy.
+        if isCollectingText {
             return appendText(text.content)
         }
         switch state {
         case .header, .setup, .messages:
             guard !text.content.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return .proceed([]) }
-            let shown = Values.splitList(text.content).joined(separator: " ").prefix(40)
+            // Only the start is shown, so only the start is looked at.
+            let shown = Values.splitList(String(text.content.prefix(200))).joined(separator: " ").prefix(40)
             let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
             return .proceed([TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag")])
         case .beforeRoot, .skipping, .finished:
@@ -212,6 +215,11 @@ struct TraceGrammar {
         case .modifying:
             preconditionFailure("TraceGrammar: text while a state was being changed")
         }
+    }
+
+    private var isCollectingText: Bool {
+        guard case .header(let header) = state else { return false }
+        return header.open != nil
     }
 
     /// Changes the payload in place: `if case` lets go of the state's copy,

@@ -21,8 +21,14 @@ public final class TraceReader {
     private var header: TraceHeader?
     /// The grammar has nothing more to hand out.
     @exclusivity(unchecked) private(set) var reachedEnd = false
-    /// Once the reading is over: what it found (nil for a well-formed trace).
-    private var verdict: TraceError??
+    private var ending = Ending.reading
+
+    /// What the reading found, once it is over.
+    private enum Ending {
+        case reading
+        case wellFormed
+        case malformed(TraceError)
+    }
 
     /// 1-based position of the last `<msg>` returned.
     public internal(set) var position = 0
@@ -174,13 +180,13 @@ public final class TraceReader {
     /// Reads the rest of the file, handing nothing out, and throws what the
     /// reading found, if anything.
     func endReading() throws(TraceError) {
-        if verdict == nil {
+        if case .reading = ending {
             while !reachedEnd {
                 guard case .message(let raw) = step() else { continue }
                 if case .failure(let problem) = MessageConversion.entry(from: raw, file: name) { problems.add(problem) }
             }
-            verdict = .some(problems.error(in: source))
+            ending = problems.error(in: source).map { .malformed($0) } ?? .wellFormed
         }
-        if case .some(.some(let error)) = verdict { throw error }
+        if case .malformed(let error) = ending { throw error }
     }
 }

@@ -174,6 +174,20 @@ struct TraceGrammarTests {
         #expect(feed.end(depth: 1).header?.setup.agents.count == 1)
     }
 
+    @Test("Ids are compared as strings: 0101 is not 101, and long ids are compared too")
+    func idsAsStrings() {
+        var feed = GrammarFeed()
+        _ = feed.start("trace", depth: 0, [("id", "t"), ("expect", "pass")], empty: false)
+        _ = feed.start("setup", depth: 1, empty: false)
+        let long = String(repeating: "9", count: 40)
+        for id in ["0101", "101", "00101", long] {
+            #expect(feed.start("agent", depth: 2, [("id", id), ("skills", "")]).problems.isEmpty, "\(id)")
+        }
+        #expect(feed.start("agent", depth: 2, [("id", "0101"), ("skills", "")]).problems == ["agent 0101 is administered twice"])
+        #expect(feed.start("agent", depth: 2, [("id", long), ("skills", "")]).problems == ["agent \(long) is administered twice"])
+        #expect(feed.end(depth: 1).header?.setup.agents.map(\.id) == ["0101", "101", "00101", long])
+    }
+
     @Test("Something inside a setup entry is reported once; the rest of the entry is skipped")
     func insideSetupEntry() {
         var feed = GrammarFeed()
