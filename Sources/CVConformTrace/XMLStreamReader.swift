@@ -6,8 +6,9 @@ import Darwin
 #endif
 
 /// libxml2's streaming reader (xmlTextReader) seen as a sequence of events.
-/// Every unsafe pointer and every libxml2 call of the trace module is in this
-/// file; the rest of the module sees Swift values.
+/// Every unsafe pointer and every libxml2 call of the trace reader is in
+/// this file; the rest of the reader sees Swift values. (`TraceSchema`'s
+/// RELAX NG check is a use of libxml2 of its own.)
 ///
 /// Safety: DTDs are never loaded, entities never substituted, the network
 /// never touched (no NOENT, DTDLOAD or HUGE), so libxml2's own limits refuse
