@@ -26,7 +26,10 @@ public struct ValidationResult: Hashable, Sendable {
     public var rejection: Rejection?
     /// What was still owed at the end (incomplete traces).
     public var owedAtEnd: [Emission] = []
+    /// The first malformation of the file; it carries the others (`further`).
     public var malformation: TraceError?
+    /// Every malformation found, in file order (at most 100; `malformation?.unlisted` counts the rest).
+    public var malformations: [TraceError] { malformation?.all ?? [] }
     /// Clauses the model applied while judging the trace.
     public var clauses: [Clause] = []
     /// Remarks that do not change the outcome: a core trace entering an

@@ -36,8 +36,11 @@ public enum ValidationReport {
     public static func details(_ result: ValidationResult) -> [String] {
         var lines: [String] = []
         if let problem = result.problem { lines.append(problem) }
-        if let malformation = result.malformation, result.ok == false, result.problem?.contains(malformation.description) != true {
-            lines.append(malformation.description)
+        if let malformation = result.malformation, result.ok == false {
+            // The problem line names the first; then every further one.
+            var listing = malformation.listing
+            if result.problem?.contains(malformation.description) == true { listing.removeFirst() }
+            lines += listing
         }
         if let rejection = result.rejection, !result.ok {
             lines += rejection.description.split(separator: "\n").map(String.init)

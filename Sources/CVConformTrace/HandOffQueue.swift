@@ -1,52 +1,38 @@
 import Foundation
 
-/// A short bounded queue of batches between two threads: one puts, one
-/// takes. Either side can stop the other: `finish` after the last batch,
-/// `cancel` when the taker gives up (then `put` returns false at once).
-final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
+/// A short bounded queue between two threads: one puts, one takes, and
+/// `finish` says nothing more will come. The lock guards every field.
+final class HandOffQueue<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var batches: [[Element]] = []
+    private var items: [Item] = []
     private var finished = false
-    private var cancelled = false
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    /// Waits while the queue is full; false once the taker has cancelled.
-    @discardableResult
-    func put(_ batch: [Element]) -> Bool {
+    /// Waits while the queue is full.
+    func put(_ item: Item) {
         condition.lock()
         defer { condition.unlock() }
-        while batches.count >= capacity && !cancelled { condition.wait() }
-        guard !cancelled else { return false }
-        batches.append(batch)
+        while items.count >= capacity { condition.wait() }
+        items.append(item)
         condition.broadcast()
-        return true
     }
 
-    /// The next batch, or nil once the putter has finished and all is taken.
-    func take() -> [Element]? {
+    /// The next item, or nil once the putter has finished and all is taken.
+    func take() -> Item? {
         condition.lock()
         defer { condition.unlock() }
-        while batches.isEmpty && !finished && !cancelled { condition.wait() }
-        guard !batches.isEmpty, !cancelled else { return nil }
+        while items.isEmpty && !finished { condition.wait() }
+        guard !items.isEmpty else { return nil }
         condition.broadcast()
-        return batches.removeFirst()
+        return items.removeFirst()
     }
 
-    /// No more batches will come.
+    /// No more items will come.
     func finish() {
         condition.lock()
         finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The taker gives up: the putter stops at its next `put`.
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        batches.removeAll()
         condition.broadcast()
         condition.unlock()
     }

@@ -168,16 +168,20 @@ public enum MessageCatalog {
     public static func check(
         from: String, to: String, type: String, parameters: [(name: String, value: String)]
     ) -> Result<Message, MessageFormatError> {
-        check(from: from, to: to, type: type, parameters: parameters.map { Parameters.Parameter(name: $0.name, value: $0.value) })
+        var sorted = parameters.map { Parameters.Parameter(name: $0.name, value: $0.value) }
+        Parameters.sortByName(&sorted)
+        return check(from: from, to: to, type: type, parameters: sorted)
     }
 
+    /// The same, for parameters already sorted by name.
     static func check(
-        from: String, to: String, type: String, parameters: [Parameters.Parameter]
+        from: String, to: String, type: String, parameters sorted: [Parameters.Parameter]
     ) -> Result<Message, MessageFormatError> {
-        if let message = fastCheck(from: from, to: to, type: type, parameters: parameters) {
+        if let fromRole = Role(rawValue: from), let toRole = Role(rawValue: to), let messageType = MessageType(rawValue: type),
+           let message = fastCheck(from: fromRole, to: toRole, type: messageType, sortedParameters: sorted) {
             return .success(message)
         }
-        return checkExplaining(from: from, to: to, type: type, parameters: parameters.map { ($0.name, $0.value) })
+        return checkExplaining(from: from, to: to, type: type, sortedParameters: sorted)
     }
 
     /// One row of the table (one state for `progress`), with its parameter
@@ -191,7 +195,6 @@ public enum MessageCatalog {
         var names: [String]
         var domains: [ParameterDomain]
     }
-
 
     /// Shapes by message type (indexed by the type's place in allCases).
     private static let shapesByType: [[Shape]] = {
@@ -212,11 +215,10 @@ public enum MessageCatalog {
     }()
 
     /// The fast path for a message whose roles and type are already known
-    /// (the reader looks them up without making strings); nil when anything
-    /// does not fit, and the caller takes the explaining path.
-    static func fastCheck(from: Role, to: Role, type: MessageType, parameters: [Parameters.Parameter]) -> Message? {
-        var sorted = parameters
-        Parameters.sortByName(&sorted)
+    /// (the reader looks them up without making strings) and whose
+    /// parameters are sorted by name; nil when anything does not fit, and
+    /// the caller takes the explaining path.
+    static func fastCheck(from: Role, to: Role, type: MessageType, sortedParameters sorted: [Parameters.Parameter]) -> Message? {
         for shape in shapesByType[type.ordinal] where shape.from == from && shape.to == to {
             guard sorted.count == shape.names.count else { continue }
             var fits = true
@@ -229,18 +231,10 @@ public enum MessageCatalog {
         return nil
     }
 
-    private static func fastCheck(
-        from: String, to: String, type: String, parameters: [Parameters.Parameter]
-    ) -> Message? {
-        guard let fromRole = Role(rawValue: from), let toRole = Role(rawValue: to), let messageType = MessageType(rawValue: type) else {
-            return nil
-        }
-        return fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters)
-    }
-
-    /// The slow path: finds what is wrong and says it.
+    /// The slow path: finds what is wrong and says it. Linear in the number
+    /// of parameters, however many a hostile message has.
     private static func checkExplaining(
-        from: String, to: String, type: String, parameters: [(name: String, value: String)]
+        from: String, to: String, type: String, sortedParameters sorted: [Parameters.Parameter]
     ) -> Result<Message, MessageFormatError> {
         guard let fromRole = Role(rawValue: from) else {
             return .failure(.unknownRole(from, attribute: "from"))
@@ -253,20 +247,34 @@ public enum MessageCatalog {
         else {
             return .failure(.undefinedType(type, channel: Channel(from: fromRole, to: toRole)))
         }
-        let values = Parameters(parameters.map { ($0.name, $0.value) })
+        let values = Parameters(sorted: sorted)
         let state = values["state"]
         if messageType == .progress, let state, !domain(of: "state").admits(state) {
             return .failure(.badValue(parameter: "state", value: state, domain: domain(of: "state")))
         }
-        guard let required = requiredParameters(of: definition, state: state) else {
-            return .failure(.missingParameter("state", type: type))
+        // Without a valid state, progress is judged on its common parameters.
+        let required = requiredParameters(of: definition, state: state) ?? definition.parameters
+        let missing = required.filter { values[$0] == nil }
+        let requiredNames = Set(required)
+        let unexpected = sorted.lazy.map(\.name).filter { !requiredNames.contains($0) }
+        // A misspelled name is both: say so, naming the one it resembles.
+        if !missing.isEmpty {
+            for name in unexpected {
+                if let meant = Spelling.suggestion(for: name, among: missing) {
+                    return .failure(.misspelledParameter(name, type: type, suggestion: meant))
+                }
+            }
         }
-        for name in required where values[name] == nil {
+        if let name = missing.first {
             return .failure(.missingParameter(name, type: type))
         }
-        if values.count != required.count {
-            let extra = parameters.map(\.name).first { !required.contains($0) } ?? "?"
+        if let extra = unexpected.first {
             return .failure(.unexpectedParameter(extra, type: type, expected: required))
+        }
+        if values.count != required.count {
+            // A name twice (JSON can say that; XML cannot).
+            let twice = zip(sorted, sorted.dropFirst()).first { $0.name == $1.name }?.0.name ?? "?"
+            return .failure(.unexpectedParameter(twice, type: type, expected: required))
         }
         for name in required {
             let value = values[name] ?? ""
@@ -285,22 +293,45 @@ public enum MessageFormatError: Error, Hashable, Sendable, CustomStringConvertib
     case undefinedType(String, channel: Channel)
     case missingParameter(String, type: String)
     case unexpectedParameter(String, type: String, expected: [String])
+    /// An unexpected parameter whose name is close to a missing one.
+    case misspelledParameter(String, type: String, suggestion: String)
     case badValue(parameter: String, value: String, domain: ParameterDomain)
 
     public var description: String {
         switch self {
         case .unknownRole(let role, let attribute):
-            return "unknown role '\(role)' in '\(attribute)' (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+            return "unknown role \(Self.quoted(role)) in '\(attribute)' (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .undefinedType(let type, let channel):
             let known = MessageCatalog.definitions.filter { $0.channel == channel }.map(\.type.rawValue)
             let hint = known.isEmpty ? "no message is defined on that channel" : "defined there: \(known.joined(separator: ", "))"
-            return "no message type '\(type)' is defined from \(channel.from.rawValue) to \(channel.to.rawValue) (\(hint))"
+            return "no message type \(Self.quoted(type)) is defined from \(channel.from.rawValue) to \(channel.to.rawValue) (\(hint))"
         case .missingParameter(let name, let type):
             return "message '\(type)' lacks parameter '\(name)'"
         case .unexpectedParameter(let name, let type, let expected):
-            return "message '\(type)' has unexpected parameter '\(name)' (its parameters: \(expected.joined(separator: ", ")))"
+            return "message '\(type)' has unexpected parameter \(Self.quoted(name)) (its parameters: \(expected.joined(separator: ", ")))"
+        case .misspelledParameter(let name, let type, let suggestion):
+            return "message '\(type)' has unexpected parameter \(Self.quoted(name)) (did you mean '\(suggestion)'?)"
         case .badValue(let parameter, let value, let domain):
-            return "parameter '\(parameter)' is '\(value)', but must be \(domain.summary)"
+            return "parameter '\(parameter)' is \(Self.quoted(value)), but must be \(domain.summary)"
         }
+    }
+
+    /// The attribute of a `<msg>` the problem is about, if one is.
+    var attribute: String? {
+        switch self {
+        case .unknownRole(_, let attribute): return attribute
+        case .undefinedType: return "type"
+        case .missingParameter: return nil
+        case .unexpectedParameter(let name, _, _), .misspelledParameter(let name, _, _): return name
+        case .badValue(let name, _, _): return name
+        }
+    }
+
+    /// A value between quotes, cut short when it is long: a hostile value
+    /// must not make the message huge.
+    static func quoted(_ value: String) -> String {
+        let limit = 60
+        guard value.utf8.count > limit else { return "'\(value)'" }
+        return "'\(value.prefix(limit))…' (\(value.count) characters)"
     }
 }

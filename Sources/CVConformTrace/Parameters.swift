@@ -19,10 +19,15 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         items = sorted
     }
 
-    /// Sorts a handful of pairs by name, in place (insertion sort: no
-    /// closure, no copy when already in order).
+    /// Sorts pairs by name, in place: a handful by insertion (no closure, no
+    /// copy when already in order), more with the standard O(n log n) sort,
+    /// since a hostile message can carry tens of thousands.
     static func sortByName(_ items: inout [Parameter]) {
         guard items.count > 1 else { return }
+        guard items.count <= smallCount else {
+            items.sort { $0.name < $1.name }
+            return
+        }
         for index in 1..<items.count {
             var position = index
             while position > 0 && items[position].name < items[position - 1].name {
@@ -40,9 +45,21 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         self.init(dictionary.map { ($0.key, $0.value) })
     }
 
+    /// Up to this many items, a straight look beats a binary search.
+    private static let smallCount = 8
+
     public subscript(_ name: String) -> String? {
-        for item in items where item.name == name { return item.value }
-        return nil
+        guard items.count > Self.smallCount else {
+            for item in items where item.name == name { return item.value }
+            return nil
+        }
+        // Sorted by name: search by halves.
+        var low = 0, high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if items[middle].name < name { low = middle + 1 } else { high = middle }
+        }
+        return low < items.count && items[low].name == name ? items[low].value : nil
     }
 
     public var count: Int { items.count }

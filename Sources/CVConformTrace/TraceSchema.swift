@@ -107,11 +107,11 @@ public enum TraceSchema {
     public static func check(file path: String) -> [String] {
         xmlInitParser()
         let schemaText = relaxNG()
-        let problems = ProblemList()
+        let problems = SchemaProblems()
         let context = Unmanaged.passUnretained(problems).toOpaque()
         let handler: xmlStructuredErrorFunc = { context, error in
             guard let context, let error else { return }
-            let list = Unmanaged<ProblemList>.fromOpaque(context).takeUnretainedValue()
+            let list = Unmanaged<SchemaProblems>.fromOpaque(context).takeUnretainedValue()
             let file = error.pointee.file.map { String(cString: $0) } ?? ""
             var message = error.pointee.message.map { String(cString: $0) } ?? "error"
             while message.last?.isNewline == true { message.removeLast() }
@@ -143,6 +143,6 @@ public enum TraceSchema {
     }
 }
 
-private final class ProblemList {
+private final class SchemaProblems {
     var items: [String] = []
 }

@@ -19,7 +19,26 @@ public enum Values {
     }
 
     /// Splits an XML list value (such as `skills="10 20"`) on white space.
+    /// Works on the UTF-8 bytes: XML white space is ASCII, and a setup may
+    /// hold tens of thousands of lists.
     public static func splitList(_ value: String) -> [String] {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        var items: [String] = []
+        let bytes = value.utf8
+        var start: String.Index?
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                if let first = start {
+                    items.append(String(value[first..<index]))
+                    start = nil
+                }
+            } else if start == nil {
+                start = index
+            }
+            bytes.formIndex(after: &index)
+        }
+        if let first = start { items.append(String(value[first...])) }
+        return items
     }
 }
