@@ -17,6 +17,8 @@ let package = Package(
         // Implementations as child processes (--exec): process groups,
         // close-on-exec, teardown, and waiting for an exit without blocking a thread.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        // File descriptors for the pipes to a child process (swift-subprocess's own dependency).
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         // Latency percentiles of `load` in fixed memory.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

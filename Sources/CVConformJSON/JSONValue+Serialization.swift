@@ -47,36 +47,31 @@ extension JSONValue {
     /// (UTF-8), so the output stays readable.
     static func writeString(_ value: String, to out: inout String) {
         out += "\""
-        var pending = value.unicodeScalars.startIndex
-        var index = pending
-        let scalars = value.unicodeScalars
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escaped: String?
+        // Nearly every string needs no escape: one look at its bytes, and
+        // it is appended whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
+        for scalar in value.unicodeScalars {
             switch scalar {
-            case "\"": escaped = "\\\""
-            case "\\": escaped = "\\\\"
-            case "\n": escaped = "\\n"
-            case "\r": escaped = "\\r"
-            case "\t": escaped = "\\t"
-            case "\u{08}": escaped = "\\b"
-            case "\u{0C}": escaped = "\\f"
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             default:
                 if scalar.value < 0x20 {
                     let hex = String(scalar.value, radix: 16)
-                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
-                    escaped = nil
+                    out.unicodeScalars.append(scalar)
                 }
             }
-            if let escaped {
-                out.unicodeScalars.append(contentsOf: scalars[pending..<index])
-                out += escaped
-                pending = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
         }
-        out.unicodeScalars.append(contentsOf: scalars[pending..<scalars.endIndex])
         out += "\""
     }
 }

@@ -1,158 +1,105 @@
 import CVConformPlatform
-import Foundation
+import NIOCore
+import NIOPosix
 import Subprocess
-import Synchronization
+import SystemPackage
 
 /// An implementation run as a child process: `/bin/sh -c COMMAND` in a
-/// process group of its own, stdin, stdout and stderr as pipes (through
-/// swift-subprocess, which closes every other descriptor in the child and
-/// waits for its exit on a monitor of its own). The whole group is killed
-/// on stop, so nothing the implementation started outlives the harness.
+/// process group of its own. swift-subprocess starts it (closing every other
+/// descriptor in the child) and waits for its exit on a monitor of its own;
+/// its stdin, stdout and stderr are pipes read and written on NIO's event
+/// loops. The whole group is killed on stop, so nothing the implementation
+/// started outlives the harness.
 final class ProcessTransport: LineTransport {
     let inbox = Inbox()
     let log = LogTail()
-    private let outgoing: AsyncStream<Outgoing>.Continuation
-    private let state = Locked(State())
-    private let finished: Task<Void, Never>
-
-    private enum Outgoing: Sendable {
-        case bytes([UInt8])
-        /// Close stdin, wait up to the grace for the end, then kill.
-        case finish(Duration)
-        case kill
-    }
-
-    private struct State {
-        var pid: pid_t?
-        var ending: String?
-        /// Bytes queued and not yet written.
-        var unwritten = 0
-        var writeFailure: HarnessFailure?
-        var startFailure: HarnessFailure?
-    }
-
-    /// Bytes that may wait unwritten before `write` waits too.
-    private static let backlog = 1 << 22
+    private let writer: ChannelWriter
+    private let output: any Channel
+    private let pid: pid_t
+    private let ending = Locked<String?>(nil)
+    private let exited: Task<Void, Never>
 
     /// Every live process group, for Ctrl-C.
     static let live = Locked<Set<pid_t>>([])
 
     init(command: String) async throws(HarnessFailure) {
-        let (stream, continuation) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .unbounded)
-        outgoing = continuation
+        typealias Pipe = (readEnd: SystemPackage.FileDescriptor, writeEnd: SystemPackage.FileDescriptor)
+        let (stdin, stdout, stderr): (Pipe, Pipe, Pipe)
+        do {
+            stdin = try SystemPackage.FileDescriptor.pipe()
+            stdout = try SystemPackage.FileDescriptor.pipe()
+            stderr = try SystemPackage.FileDescriptor.pipe()
+        } catch {
+            throw HarnessFailure(.unavailable, "cannot create pipes: \(error)")
+        }
+        // Our ends are close-on-exec (swift-subprocess also closes every
+        // descriptor but the three in the child).
+        for end in [stdin.writeEnd, stdout.readEnd, stderr.readEnd] { _ = fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
         var options = PlatformOptions()
         options.processGroupID = 0
         let configuration = Configuration(executable: .path("/bin/sh"), arguments: ["-c", command], platformOptions: options)
-        let started = AsyncStream.makeStream(of: Bool.self)
-        let (inbox, log, state) = (self.inbox, self.log, self.state)
-        finished = Task {
+        let (started, startedSignal) = AsyncStream.makeStream(of: Optional<pid_t>.self)
+        let ending = self.ending
+        exited = Task {
             do {
-                let result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .sequence) { execution in
+                let result = try await Subprocess.run(
+                    configuration, input: .fileDescriptor(stdin.readEnd, closeAfterSpawningProcess: true),
+                    output: .fileDescriptor(stdout.writeEnd, closeAfterSpawningProcess: true),
+                    error: .fileDescriptor(stderr.writeEnd, closeAfterSpawningProcess: true)
+                ) { execution in
                     let pid = execution.processIdentifier.value
-                    state.withLock { $0.pid = pid }
                     _ = Self.live.withLock { $0.insert(pid) }
-                    started.continuation.yield(true)
-                    await Self.serve(execution, outgoing: stream, inbox: inbox, log: log, state: state)
+                    startedSignal.yield(pid)
                 }
-                let ending = Self.describe(result.terminationStatus)
-                let pid = state.withLock { state -> pid_t? in
-                    if state.ending == nil { state.ending = ending }
-                    return state.pid
-                }
-                if let pid { _ = Self.live.withLock { $0.remove(pid) } }
+                ending.withLock { $0 = Self.describe(result.terminationStatus) }
+                _ = Self.live.withLock { $0.remove(result.processIdentifier.value) }
             } catch {
-                state.withLock { $0.startFailure = HarnessFailure(.unavailable, "cannot start /bin/sh: \(error)") }
-                started.continuation.yield(false)
+                ending.withLock { $0 = "could not be started (\(error))" }
+                startedSignal.yield(nil)
             }
-            inbox.close(HarnessFailure(.exited, "the implementation \(state.withLock { $0.ending } ?? "closed its output")"))
         }
-        for await ok in started.stream {
-            if ok { return }
+        var spawned: pid_t?
+        for await value in started {
+            spawned = value
             break
         }
-        throw state.withLock { $0.startFailure } ?? HarnessFailure(.unavailable, "cannot start the implementation")
+        guard let pid = spawned else {
+            for end in [stdin.writeEnd, stdout.readEnd, stderr.readEnd] { try? end.close() }
+            throw HarnessFailure(.unavailable, "cannot start /bin/sh: \(ending.value ?? "")")
+        }
+        self.pid = pid
+        let (inbox, log) = (self.inbox, self.log)
+        do {
+            output = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(LineReadingHandler(
+                            line: { inbox.push($0) }, bytes: { inbox.noteBytes($0) },
+                            ended: { overlong in
+                                inbox.close(overlong
+                                    ? HarnessFailure(.protocolViolation, "the implementation wrote a line longer than 1 MiB")
+                                    : HarnessFailure(.exited, "the implementation closed its output"))
+                            }))
+                    }
+                }
+                .takingOwnershipOfDescriptors(input: stdout.readEnd.rawValue, output: stdin.writeEnd.rawValue).get()
+            _ = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(LineReadingHandler(line: { log.append($0) }, ended: { _ in }))
+                    }
+                }
+                .takingOwnershipOfDescriptor(input: stderr.readEnd.rawValue).get()
+        } catch {
+            _ = CVConformPlatform.kill(-pid, SIGKILL)
+            throw HarnessFailure(.unavailable, "cannot read the implementation's output: \(error)")
+        }
+        writer = ChannelWriter(channel: output)
     }
 
     deinit {
-        killGroup()
-        outgoing.finish()
-    }
-
-    /// The life of the process, inside swift-subprocess's scope: read its
-    /// output and its log, write what is queued, until its output ends.
-    private static func serve(
-        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, outgoing: AsyncStream<Outgoing>,
-        inbox: Inbox, log: LogTail, state: Locked<State>
-    ) async {
-        enum Event: Sendable { case outputEnded, logEnded, writerEnded }
-        let writer = execution.standardInputWriter
-        await withTaskGroup(of: Event.self) { group in
-            group.addTask {
-                var framer = LineFramer()
-                var overlong = false
-                do {
-                    reading: for try await buffer in execution.standardOutput {
-                        inbox.noteBytes(buffer.count)
-                        let fits = buffer.withUnsafeBytes { framer.feed($0) { inbox.push($0) } }
-                        if !fits {
-                            overlong = true
-                            break reading
-                        }
-                    }
-                } catch {}
-                if overlong {
-                    inbox.close(HarnessFailure(.protocolViolation, "the implementation wrote a line longer than 1 MiB"))
-                } else {
-                    framer.finish { inbox.push($0) }
-                    // How it ended is added by whoever reads this (`ending`).
-                    inbox.close(HarnessFailure(.exited, "the implementation closed its output"))
-                }
-                return .outputEnded
-            }
-            group.addTask {
-                var framer = LineFramer()
-                do {
-                    for try await buffer in execution.standardError {
-                        _ = buffer.withUnsafeBytes { framer.feed($0) { log.append($0) } }
-                    }
-                } catch {}
-                framer.finish { log.append($0) }
-                return .logEnded
-            }
-            group.addTask {
-                for await item in outgoing {
-                    switch item {
-                    case .bytes(let bytes):
-                        do {
-                            _ = try await writer.write(bytes)
-                        } catch {
-                            state.withLock { $0.writeFailure = $0.writeFailure ?? HarnessFailure(.exited, "cannot write to the implementation (\(error))") }
-                        }
-                        state.withLock { $0.unwritten -= bytes.count }
-                    case .finish:
-                        try? await writer.finish()
-                    case .kill:
-                        return .writerEnded
-                    }
-                }
-                return .writerEnded
-            }
-            // Until the output ends: then the log gets a moment to be read
-            // to its end, and whatever else is going on stops.
-            while let event = await group.next() {
-                guard event == .outputEnded else { continue }
-                let grace = Task { try? await Task.sleep(for: .milliseconds(100)) }
-                group.addTask {
-                    await grace.value
-                    return .writerEnded
-                }
-                while let next = await group.next(), next != .logEnded && next != .writerEnded {}
-                grace.cancel()
-                group.cancelAll()
-                return
-            }
-        }
-        state.withLock { $0.writeFailure = $0.writeFailure ?? HarnessFailure(.exited, "the implementation is not running") }
+        if ending.value == nil { _ = CVConformPlatform.kill(-pid, SIGKILL) }
+        output.close(promise: nil)
     }
 
     private static func describe(_ status: TerminationStatus) -> String {
@@ -163,47 +110,33 @@ final class ProcessTransport: LineTransport {
     }
 
     func write(_ text: String, timeout: Duration) async throws(HarnessFailure) {
-        let bytes = Array(text.utf8)
-        if let failure = state.withLock({ $0.writeFailure }) { throw failure }
-        let backlog = state.withLock { state -> Int in
-            state.unwritten += bytes.count
-            return state.unwritten
-        }
-        outgoing.yield(.bytes(bytes))
-        guard backlog > Self.backlog else { return }
-        // A great deal is still unwritten: the implementation may have
-        // stopped reading. Wait for it to catch up, at most `timeout`.
-        let deadline = ContinuousClock.now + timeout
-        while state.withLock({ $0.unwritten }) > Self.backlog {
-            guard ContinuousClock.now < deadline else {
-                throw HarnessFailure(.timeout, "the implementation stopped reading its input (a write waited \(timeout))")
-            }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        try await writer.write(text, timeout: timeout)
     }
 
     func close(grace: Duration) async {
-        outgoing.yield(.finish(grace))
+        // End of input: a well-behaved implementation ends too.
+        try? await output.close(mode: .output).get()
         if await ending(grace: grace) == nil { killGroup() }
-        await finished.value
+        await exited.value
+        try? await output.close().get()
     }
 
     func kill() async {
         killGroup()
-        outgoing.yield(.kill)
-        await finished.value
+        await exited.value
+        try? await output.close().get()
     }
 
     /// SIGKILL to the process group: the implementation and whatever it
     /// started.
     private func killGroup() {
-        if let pid = state.withLock({ $0.ending == nil ? $0.pid : nil }) { _ = CVConformPlatform.kill(-pid, SIGKILL) }
+        if ending.value == nil { _ = CVConformPlatform.kill(-pid, SIGKILL) }
     }
 
     func ending(grace: Duration) async -> String? {
         let deadline = ContinuousClock.now + grace
         while true {
-            if let ending = state.withLock({ $0.ending }) { return ending }
+            if let ending = ending.value { return ending }
             guard ContinuousClock.now < deadline else { return nil }
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -211,6 +144,6 @@ final class ProcessTransport: LineTransport {
 
     /// Kills every live process group (Ctrl-C).
     static func killAll() {
-        for group in live.withLock({ $0 }) { _ = CVConformPlatform.kill(-group, SIGKILL) }
+        for group in live.value { _ = CVConformPlatform.kill(-group, SIGKILL) }
     }
 }

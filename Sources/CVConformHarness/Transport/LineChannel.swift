@@ -1,0 +1,81 @@
+import NIOCore
+
+/// Reads lines on a NIO event loop: bytes are framed into lines right where
+/// they arrive and handed over at once (to the inbox, or to the log), so an
+/// answer costs one hand-over from the event loop to the waiting task.
+final class LineReadingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let line: @Sendable (String) -> Void
+    private let bytes: @Sendable (Int) -> Void
+    private let ended: @Sendable (_ overlong: Bool) -> Void
+    private var framer = LineFramer()
+    private var overlong = false
+
+    init(line: @escaping @Sendable (String) -> Void, bytes: @escaping @Sendable (Int) -> Void = { _ in },
+         ended: @escaping @Sendable (Bool) -> Void) {
+        self.line = line
+        self.bytes = bytes
+        self.ended = ended
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !overlong else { return }
+        let buffer = unwrapInboundIn(data)
+        bytes(buffer.readableBytes)
+        let line = self.line
+        let fits = buffer.withUnsafeReadableBytes { framer.feed($0) { line($0) } }
+        if !fits {
+            overlong = true
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !overlong { framer.finish { line($0) } }
+        ended(overlong)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Writes to a NIO channel without waiting (the event loop writes), keeping
+/// count of what is not written yet, so a writer can tell an implementation
+/// that has stopped reading.
+struct ChannelWriter: Sendable {
+    let channel: any Channel
+    let unwritten = Locked(0)
+    let failure = Locked<HarnessFailure?>(nil)
+    /// Bytes that may wait unwritten before `write` waits too.
+    static let backlog = 1 << 22
+
+    func write(_ text: String, timeout: Duration) async throws(HarnessFailure) {
+        if let failure = failure.value { throw failure }
+        let buffer = channel.allocator.buffer(string: text)
+        let count = buffer.readableBytes
+        let backlog = unwritten.withLock { value -> Int in
+            value += count
+            return value
+        }
+        let (unwritten, failure) = (self.unwritten, self.failure)
+        channel.writeAndFlush(buffer).whenComplete { result in
+            unwritten.withLock { $0 -= count }
+            if case .failure(let error) = result {
+                failure.withLock { $0 = $0 ?? HarnessFailure(.exited, "cannot write to the implementation (\(error))") }
+            }
+        }
+        guard backlog > Self.backlog else { return }
+        // A great deal is still unwritten: the implementation may have
+        // stopped reading. Wait for it to catch up, at most `timeout`.
+        let deadline = ContinuousClock.now + timeout
+        while unwritten.value > Self.backlog {
+            guard ContinuousClock.now < deadline else {
+                throw HarnessFailure(.timeout, "the implementation stopped reading its input (a write waited \(timeout))")
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+}
