@@ -3,18 +3,19 @@ import Foundation
 /// A short bounded queue of batches between two threads: one puts, one
 /// takes. Either side can stop the other: `finish` after the last batch,
 /// `cancel` when the taker gives up (then `put` returns false at once).
-final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
+/// Package-wide: the trace reader and the log checker both use it.
+package final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[Element]] = []
     private var finished = false
     private var cancelled = false
     private let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    package init(capacity: Int) { self.capacity = capacity }
 
     /// Waits while the queue is full; false once the taker has cancelled.
     @discardableResult
-    func put(_ batch: [Element]) -> Bool {
+    package func put(_ batch: [Element]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity && !cancelled { condition.wait() }
@@ -25,7 +26,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next batch, or nil once the putter has finished and all is taken.
-    func take() -> [Element]? {
+    package func take() -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && !finished && !cancelled { condition.wait() }
@@ -35,7 +36,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// No more batches will come.
-    func finish() {
+    package func finish() {
         condition.lock()
         finished = true
         condition.broadcast()
@@ -43,7 +44,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The taker gives up: the putter stops at its next `put`.
-    func cancel() {
+    package func cancel() {
         condition.lock()
         cancelled = true
         batches.removeAll()

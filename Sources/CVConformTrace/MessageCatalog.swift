@@ -214,7 +214,7 @@ public enum MessageCatalog {
     /// The fast path for a message whose roles and type are already known
     /// (the reader looks them up without making strings); nil when anything
     /// does not fit, and the caller takes the explaining path.
-    static func fastCheck(from: Role, to: Role, type: MessageType, parameters: [Parameters.Parameter]) -> Message? {
+    package static func fastCheck(from: Role, to: Role, type: MessageType, parameters: consuming [Parameters.Parameter]) -> Message? {
         var sorted = parameters
         Parameters.sortByName(&sorted)
         for shape in shapesByType[type.ordinal] where shape.from == from && shape.to == to {

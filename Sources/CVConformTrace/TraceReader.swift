@@ -585,13 +585,13 @@ public final class TraceReader {
             }
             switch kind {
             case .from:
-                known.from = Self.simpleText(of: current).flatMap { ByteTable.roles.lookup($0) }
+                known.from = Self.simpleText(of: current).flatMap { Role(xmlText: $0) }
                 fromAttribute = current
             case .to:
-                known.to = Self.simpleText(of: current).flatMap { ByteTable.roles.lookup($0) }
+                known.to = Self.simpleText(of: current).flatMap { Role(xmlText: $0) }
                 toAttribute = current
             case .type:
-                known.type = Self.simpleText(of: current).flatMap { ByteTable.types.lookup($0) }
+                known.type = Self.simpleText(of: current).flatMap { MessageType(xmlText: $0) }
                 typeAttribute = current
             case .invalid: invalid = Self.value(of: current)
             case .parameter: parameters.append(Parameters.Parameter(name: name, value: Self.value(of: current)))
@@ -788,31 +788,4 @@ final class ParserErrorSink {
         }
         first = Failure(line: Int(error.line), column: Int(error.int2), message: "XML: " + text)
     }
-}
-
-/// Words looked up by their bytes, so that role and type attributes never
-/// become strings on the fast path.
-struct ByteTable<Value: Sendable>: Sendable {
-    private let entries: [(bytes: [UInt8], value: Value)]
-
-    init(_ entries: [(String, Value)]) {
-        self.entries = entries.map { (Array($0.0.utf8), $0.1) }
-    }
-
-    func lookup(_ text: UnsafePointer<xmlChar>) -> Value? {
-        let length = strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))
-        search: for entry in entries where entry.bytes.count == length {
-            for index in 0..<length where entry.bytes[index] != text[index] { continue search }
-            return entry.value
-        }
-        return nil
-    }
-}
-
-extension ByteTable where Value == Role {
-    static let roles = ByteTable(Role.allCases.map { ($0.rawValue, $0) })
-}
-
-extension ByteTable where Value == MessageType {
-    static let types = ByteTable(MessageType.allCases.map { ($0.rawValue, $0) })
 }

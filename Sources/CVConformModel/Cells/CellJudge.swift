@@ -19,7 +19,7 @@ public struct CellJudge: Sendable {
     /// Messages observed, for positions when the caller gives none.
     public private(set) var observed = 0
 
-    public init(partition: CellPartition, minimumSessionSweep: Int = 1024) {
+    public init(partition: CellPartition, minimumSessionSweep: Int = 16384) {
         self.partition = partition
         monitors = partition.cells.map { Monitor(administration: $0.administration) }
         rejections = Array(repeating: nil, count: partition.cells.count)
@@ -49,20 +49,35 @@ public struct CellJudge: Sendable {
             return .rejected(cell: cell, rejection)
         case .allowed(let reaction):
             if partition.isDivided, message.type == .sessionRequest || message.type == .launch {
-                let monitors = self.monitors
-                sessions.learn(message["session"], cell: cell) { monitors[$1].holds(session: $0) }
+                learn(message["session"], cell: cell)
             }
             return .allowed(cell: cell, reaction)
         }
     }
 
     /// The cell a message belongs to, without observing it.
+    ///
+    /// A session's remembered cell counts while that cell's model holds the
+    /// session; that is checked only when the placement rests on the session
+    /// (no other id names a cell, or another names a different one), and a
+    /// session no longer held is forgotten there and then.
     public mutating func place(_ message: Message) -> CellPlacement {
         guard partition.isDivided else { return .cell(0) }
+        let (placement, restsOnSession) = partition.locate(message) { self.sessions.rememberedCell(of: $0) }
+        guard restsOnSession, let session = message.parameters["session"],
+              let cell = sessions.rememberedCell(of: session), !monitors[cell].holds(session: session)
+        else { return placement }
+        sessions.forget(session)
+        return partition.locate(message) { _ in nil }.placement
+    }
+
+    /// Remembers a session's cell; now and then sweeps out sessions no model
+    /// holds any more (see `SessionCells`).
+    private mutating func learn(_ session: String, cell: Int) {
+        sessions.learn(session, cell: cell)
+        guard sessions.needsSweep else { return }
         let monitors = self.monitors
-        return partition.place(message) { session in
-            sessions.cell(of: session) { monitors[$1].holds(session: $0) }
-        }
+        sessions.sweep { session, cell in monitors[cell].holds(session: session) }
     }
 
     /// True when no cell owes anything.

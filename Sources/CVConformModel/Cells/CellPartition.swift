@@ -109,11 +109,21 @@ public struct CellPartition: Sendable {
     /// no cell name none. A message naming ids of two cells, or of none, is
     /// placed nowhere, and the violation says which ids.
     public func place(_ message: Message, sessionCell: (String) -> Int?) -> CellPlacement {
-        guard isDivided else { return .cell(0) }
+        locate(message, sessionCell: sessionCell).placement
+    }
+
+    /// The placement, and whether it rests on the session alone: placed by
+    /// the session when no other id names a cell, or unplaced because the
+    /// session's cell differs from another id's. Only then does it matter
+    /// whether the session's cell still holds it.
+    func locate(_ message: Message, sessionCell: (String) -> Int?) -> (placement: CellPlacement, restsOnSession: Bool) {
+        guard isDivided else { return (.cell(0), false) }
         var found: CellMention?
+        var otherID = false
         for parameter in message.parameters {
             let index: Int?
-            if parameter.name == "session" {
+            let isSession = parameter.name == "session"
+            if isSession {
                 index = sessionCell(parameter.value)
             } else if Self.namesID(parameter.name) {
                 index = cellByID[parameter.value]
@@ -123,12 +133,16 @@ public struct CellPartition: Sendable {
             guard let index else { continue }
             let mention = CellMention(parameter: parameter.name, value: parameter.value, cell: index)
             if let first = found {
-                if first.cell != index { return .unplaced(CellViolation(message: message, kind: .twoCells(first, mention))) }
+                if first.cell != index {
+                    let involvesSession = isSession || first.parameter == "session"
+                    return (.unplaced(CellViolation(message: message, kind: .twoCells(first, mention))), involvesSession)
+                }
             } else {
                 found = mention
             }
+            if !isSession { otherID = true }
         }
-        guard let found else { return .unplaced(CellViolation(message: message, kind: .noCell)) }
-        return .cell(found.cell)
+        guard let found else { return (.unplaced(CellViolation(message: message, kind: .noCell)), false) }
+        return (.cell(found.cell), !otherID)
     }
 }

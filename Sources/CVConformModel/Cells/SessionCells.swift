@@ -14,7 +14,7 @@ public struct SessionCells: Sendable {
     private var sweepAt: Int
     private let minimumSweep: Int
 
-    public init(minimumSweep: Int = 1024) {
+    public init(minimumSweep: Int = 16384) {
         self.minimumSweep = max(1, minimumSweep)
         sweepAt = self.minimumSweep
     }
@@ -22,27 +22,21 @@ public struct SessionCells: Sendable {
     /// Sessions currently remembered (for tests and diagnostics).
     public var count: Int { cellBySession.count }
 
-    /// The cell of a session while `holds(session, cell)` says its cell's
-    /// model still holds it; nil otherwise (and then it is forgotten).
-    public mutating func cell(of session: String, holds: (String, Int) -> Bool) -> Int? {
-        guard let cell = cellBySession[session] else { return nil }
-        guard holds(session, cell) else {
-            cellBySession[session] = nil
-            return nil
-        }
-        return cell
-    }
-
     /// The remembered cell, without checking that it still holds the session.
     public func rememberedCell(of session: String) -> Int? {
         cellBySession[session]
     }
 
-    /// Remembers the cell of a session; sweeps out dead entries when the map
-    /// has doubled.
-    public mutating func learn(_ session: String, cell: Int, holds: (String, Int) -> Bool) {
+    /// Remembers the cell of a session (learnt once its request is judged).
+    public mutating func learn(_ session: String, cell: Int) {
         cellBySession[session] = cell
-        guard cellBySession.count > sweepAt else { return }
+    }
+
+    /// Whether the map has doubled since the last sweep.
+    public var needsSweep: Bool { cellBySession.count > sweepAt }
+
+    /// Drops every session whose cell no longer holds it.
+    public mutating func sweep(holds: (String, Int) -> Bool) {
         cellBySession = cellBySession.filter { holds($0.key, $0.value) }
         sweepAt = max(minimumSweep, 2 * cellBySession.count)
     }
