@@ -35,6 +35,15 @@ package final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         return batches.removeFirst()
     }
 
+    /// The next batch if there is one, without waiting.
+    package func poll() -> [Element]? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !batches.isEmpty else { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
+    }
+
     /// No more batches will come.
     package func finish() {
         condition.lock()

@@ -41,7 +41,7 @@ public struct LogCheckOptions: Hashable, Sendable {
     /// Owed messages kept per segment for an incomplete one's detail.
     public var owedKept = 5
     /// Lines per batch from the reading thread to the judging one.
-    public var batchSize = 256
+    public var batchSize = 4096
 
     public init() {}
 }

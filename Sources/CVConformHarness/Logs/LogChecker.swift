@@ -37,6 +37,11 @@ public struct LogChecker: Sendable {
             return state.summary
         }
         let queue = HandOffQueue<LogItem>(capacity: 4)
+        // Judged batches go back to the reading thread to be freed there:
+        // memory is given back to the allocator of the thread that took
+        // it, not across threads. Never full: at most the forward queue's
+        // batches and two more exist at any time.
+        let returned = HandOffQueue<LogItem>(capacity: 8)
         let stopped = DispatchSemaphore(value: 0)
         let failure = Mutex<LogReadError?>(nil)
         let batchSize = options.batchSize
@@ -46,11 +51,16 @@ public struct LogChecker: Sendable {
             var open = true
             func handOn() {
                 guard open, !batch.isEmpty else { return }
-                // Reversed, so the judging side moves items out with
-                // popLast instead of copying them.
-                batch.reverse()
                 open = queue.put(batch)
-                batch.removeAll(keepingCapacity: true)
+                // Reuse a judged batch's storage (its items are freed
+                // here), or start a new one.
+                if var old = returned.poll() {
+                    old.removeAll(keepingCapacity: true)
+                    batch = old
+                } else {
+                    batch = []
+                    batch.reserveCapacity(batchSize)
+                }
             }
             do throws(LogReadError) {
                 let lines = try LogLineReader.read(source, line: { line in
@@ -66,12 +76,16 @@ public struct LogChecker: Sendable {
             }
             handOn()
             queue.finish()
+            while returned.poll() != nil {}
             stopped.signal()
         }
         thread.name = "cvconform-log-reader"
         thread.start()
-        while var batch = queue.take() {
-            while let item = batch.popLast() { state.handle(item, &observer) }
+        while let batch = queue.take() {
+            batch.withUnsafeBufferPointer { items in
+                for index in items.indices { state.handle(items[index], &observer) }
+            }
+            returned.put(batch)
         }
         stopped.wait()
         if let error = failure.withLock({ $0 }) { throw error }
@@ -97,6 +111,23 @@ public struct LogChecker: Sendable {
             thread.start()
         }
         return try outcome.get()
+    }
+
+    /// For `cvconform bench-log`: every line of a log in memory, decoded.
+    package static func decodeAll(_ bytes: [UInt8]) -> [LogItem] {
+        var items: [LogItem] = []
+        let lines = (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
+            if let item = LogItem.decode(line) { items.append(item) }
+        }) ?? 0
+        items.append(.end(lines: lines))
+        return items
+    }
+
+    /// For `cvconform bench-log`: judges decoded lines on this thread alone.
+    package func judge(_ items: [LogItem], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
+        var state = State(options: options, lines: LogLineFetcher(source: source))
+        for item in items { state.handle(item, &observer) }
+        return state.summary
     }
 
     /// The judging side: the current segment and the counters.

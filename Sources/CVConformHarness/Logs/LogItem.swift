@@ -3,7 +3,7 @@ import CVConformTrace
 
 /// What one line of a log is, once decoded: the unit handed from the
 /// reading thread to the judging thread.
-enum LogItem: Sendable {
+package enum LogItem: Sendable {
     /// A `msg` line that fits the message table.
     case message(Message, at: LogLinePosition)
     /// A `msg` line that breaks the message table (contract sections 2, 4).
@@ -108,7 +108,7 @@ enum LogItem: Sendable {
 
 /// Where a line stands in its source: its number, and its bytes' offset and
 /// length, so it can be read again to explain a violation.
-struct LogLinePosition: Hashable, Sendable {
+package struct LogLinePosition: Hashable, Sendable {
     var line: Int
     var offset: Int
     var length: Int

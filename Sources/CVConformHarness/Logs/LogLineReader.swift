@@ -68,6 +68,8 @@ struct LogLineReader {
     /// line are kept in `pending`; a line that outgrows the limit is dropped
     /// and its remaining bytes skipped up to its newline.
     struct Splitter {
+        /// Lines longer than this are reported too long.
+        let limit: Int
         private var pending: [UInt8] = []
         private var skippingLongLine = false
         private(set) var lineNumber = 0
@@ -75,6 +77,10 @@ struct LogLineReader {
         /// being read starts.
         private var consumed = 0
         private var lineStart = 0
+
+        init(limit: Int = LogLineReader.maximumLineLength) {
+            self.limit = limit
+        }
 
         mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, line: (Line) -> Void) {
             guard let base = bytes.baseAddress else { return }
@@ -103,7 +109,7 @@ struct LogLineReader {
 
         private mutating func keep(_ piece: UnsafeBufferPointer<UInt8>, line: (Line) -> Void) {
             guard !skippingLongLine else { return }
-            if pending.count + piece.count > LogLineReader.maximumLineLength {
+            if pending.count + piece.count > limit {
                 pending = []
                 skippingLongLine = true
                 return
@@ -113,7 +119,7 @@ struct LogLineReader {
 
         private mutating func finishLine(with piece: UnsafeBufferPointer<UInt8>, line: (Line) -> Void) {
             lineNumber += 1
-            if skippingLongLine || pending.count + piece.count > LogLineReader.maximumLineLength {
+            if skippingLongLine || pending.count + piece.count > limit {
                 skippingLongLine = false
                 pending = []
                 line(Line(bytes: UnsafeBufferPointer(start: nil, count: 0), number: lineNumber, offset: lineStart, tooLong: true))

@@ -6,7 +6,7 @@ import CVConformTrace
 /// section 7). Its setup is read strictly, as `<setup>` is in a trace:
 /// ids are non-empty strings of digits and nothing is administered twice;
 /// `trace` and `cells` are optional.
-struct LogReset: Sendable {
+package struct LogReset: Sendable {
     /// The reset's `trace`, if it has one.
     var trace: String?
     /// The cells to judge (one holding everything when the reset names
