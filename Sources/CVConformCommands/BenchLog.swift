@@ -45,6 +45,11 @@ extension CVConform {
                     var observer = Silent()
                     judging = min(judging, clock.measure { summary = checker.judge(items, source: source, observer: &observer) })
                 }
+                var inline = Duration.seconds(3600)
+                for _ in 0..<repeats {
+                    var observer = Silent()
+                    inline = min(inline, clock.measure { _ = try? checker.check(.bytes(bytes, name: ""), observer: &observer) })
+                }
                 var whole = Duration.seconds(3600)
                 for _ in 0..<repeats {
                     var observer = Silent()
@@ -59,6 +64,7 @@ extension CVConform {
                     "\(summary.lines) lines, \(summary.messages) messages, \(summary.segments) segments (best of \(repeats))",
                     row("decode (one thread)", decoding),
                     row("judge (one thread)", judging),
+                    row("check-log (one thread, memory)", inline),
                     row("check-log (two threads, file)", whole),
                 ]
             }

@@ -150,8 +150,13 @@ public enum WireProtocol {
             func raw(_ text: JSONText, _ reader: JSONReader) -> UnsafeBufferPointer<UInt8>? {
                 text.hasEscapes ? nil : UnsafeBufferPointer(rebasing: reader.bytes[text.start..<text.end])
             }
-            while case .key(let key) = try reader.next() {
-                let token = try reader.next()
+            /// The next member, string-valued ones in one step.
+            func member(_ reader: inout JSONReader) throws(JSONError) -> (JSONText, JSONToken)? {
+                if let (name, value) = reader.nextStringMember() { return (name, .string(value)) }
+                guard case .key(let name) = try reader.next() else { return nil }
+                return (name, try reader.next())
+            }
+            while let (key, token) = try member(&reader) {
                 if reader.matches(key, "op") {
                     if let op = try first(1, "op", token, &reader) { isMessage = reader.matches(op, "msg") }
                 } else if reader.matches(key, "from") {
@@ -179,8 +184,7 @@ public enum WireProtocol {
                         continue
                     }
                     parameterList.reserveCapacity(4)
-                    while case .key(let name) = try reader.next() {
-                        let value = try reader.next()
+                    while let (name, value) = try member(&reader) {
                         guard case .string(let text) = value else {
                             if problem == nil {
                                 problem = "msg parameter '\(reader.string(name))' is not a string (all values are strings)"

@@ -54,6 +54,8 @@ public struct LogTraceExtraction: LogCheckObserver {
         }
     }
 
+    public var followsMessages: Bool { true }
+
     public mutating func judged(_ entry: LogEntry, _ judgement: CellJudgement, in segment: LogSegmentStart) {
         guard !open.isEmpty, let cell = judgement.cell else { return }
         for (request, stream) in open where request.cell == cell && entry.line <= request.through ?? .max {

@@ -12,9 +12,14 @@ import Darwin
 /// in other modules run compiled code, not generic witnesses.
 struct ByteTable: Sendable {
     private let words: [[UInt8]]
+    /// The indices of the words of each length (none longer than 31).
+    private let byLength: [[Int]]
 
     init(_ words: [String]) {
         self.words = words.map { Array($0.utf8) }
+        var byLength = Array(repeating: [Int](), count: 32)
+        for (index, word) in self.words.enumerated() where word.count < 32 { byLength[word.count].append(index) }
+        self.byLength = byLength
     }
 
     /// The index of the word a NUL-terminated text (libxml2's) is.
@@ -26,7 +31,9 @@ struct ByteTable: Sendable {
     /// The index of the word the bytes are.
     func index(of text: UnsafeBufferPointer<UInt8>) -> Int? {
         let length = text.count
-        search: for (position, word) in words.enumerated() where word.count == length {
+        guard length < 32 else { return nil }
+        search: for position in byLength[length] {
+            let word = words[position]
             for index in 0..<length where word[index] != text[index] { continue search }
             return position
         }

@@ -16,6 +16,7 @@ struct LogRecorder: LogCheckObserver, Sendable {
     mutating func found(_ violation: LogViolation, in segment: LogSegmentStart) { found.append(violation) }
     mutating func finished(_ segment: LogSegmentResult) { segments.append(segment) }
     mutating func judged(_ entry: LogEntry, _ judgement: CellJudgement, in segment: LogSegmentStart) { judged += 1 }
+    var followsMessages: Bool { true }
 }
 
 /// A wire line for a message in compact form.

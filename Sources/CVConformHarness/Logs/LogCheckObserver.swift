@@ -11,8 +11,10 @@ public protocol LogCheckObserver {
     /// A segment has ended (at the next reset or the end of the log).
     mutating func finished(_ segment: LogSegmentResult)
     /// A message of a segment has been judged (not called for segments that
-    /// are malformed from their reset on).
+    /// are malformed from their reset on), when `followsMessages`.
     mutating func judged(_ entry: LogEntry, _ judgement: CellJudgement, in segment: LogSegmentStart)
+    /// Whether `judged` is wanted: it costs a call per message.
+    var followsMessages: Bool { get }
 }
 
 extension LogCheckObserver {
@@ -20,6 +22,7 @@ extension LogCheckObserver {
     public mutating func found(_ violation: LogViolation, in segment: LogSegmentStart) {}
     public mutating func finished(_ segment: LogSegmentResult) {}
     public mutating func judged(_ entry: LogEntry, _ judgement: CellJudgement, in segment: LogSegmentStart) {}
+    public var followsMessages: Bool { false }
 }
 
 /// What is known of a segment when it starts.

@@ -46,7 +46,7 @@ struct LogSegmentJudging {
         result.lastLine = line
         guard !stopped else { return nil }
         let judgement = judge.observe(message, at: line)
-        observer.judged(LogEntry(line: line, message: message), judgement, in: start)
+        if observer.followsMessages { observer.judged(LogEntry(line: line, message: message), judgement, in: start) }
         let violation: LogViolation
         switch judgement {
         case .allowed(let cell, _):
