@@ -11,11 +11,12 @@ public struct CVConform: AsyncParsableCommand {
             Traces are XML message sequence charts (namespace urn:cvconform:trace:1). `validate` judges them \
             against the reference model; `run` replays them against an implementation (the reference, a \
             program speaking JSON Lines, or a TCP server) and `record` fills in a trace from its stimuli; \
-            `merge` and `diff` join and compare JSON reports; `serve` runs the reference over JSON Lines; \
+            `check-log` judges a JSON-Lines log of a running system; `merge` and `diff` join and compare JSON reports; `serve` runs the reference over JSON Lines; \
             `diagram` and `schema` print what the model and the format define. See README.md.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Explore.self, Mutate.self, Generate.self, Record.self, Merge.self, Diff.self, Serve.self, Diagram.self, Schema.self, BenchRead.self, BenchWire.self, BenchShrink.self]
+        subcommands: [Validate.self, Run.self, Explore.self, Mutate.self, Generate.self, CheckLog.self, Record.self, Merge.self, Diff.self, Serve.self,
+                      Diagram.self, Schema.self, BenchRead.self, BenchWire.self, BenchShrink.self, BenchLog.self]
     )
 
     public init() {}

@@ -72,6 +72,7 @@ public enum WireProtocol {
             throw HarnessFailure(.protocolViolation, "msg needs string fields from, to and type: \(shown(bytes))")
         }
         if let problem = fields.problem { throw HarnessFailure(.protocolViolation, "\(problem): \(shown(bytes))") }
+        if let message = fields.message { return .message(message) }
         switch MessageCatalog.check(from: from, to: to, type: type, parameters: fields.parameters) {
         case .success(let message): return .message(message)
         case .failure(let problem):
@@ -82,14 +83,47 @@ public enum WireProtocol {
     /// The fields of a `msg` line, read in one pass with `JSONReader`.
     /// Members other than op, from, to, type and params are skipped; a
     /// member given twice is a protocol violation (RUN-25).
+    ///
+    /// Roles, type and parameter names are looked up from their bytes, so a
+    /// line that fits the message table makes no strings but its values, and
+    /// `message` checks it on the table's fast path.
     public struct MessageFields {
         public var isMessage = false
-        public var from: String?
-        public var to: String?
-        public var type: String?
-        public var parameters: [(name: String, value: String)] = []
+        /// The roles and type, when their text is one of the contract's.
+        public private(set) var fromRole: Role?
+        public private(set) var toRole: Role?
+        public private(set) var messageType: MessageType?
+        /// Texts that are no role or type of the contract, kept for the
+        /// explanation.
+        private var fromText: String?
+        private var toText: String?
+        private var typeText: String?
+        /// The parameters in the order written; names of the table are
+        /// shared strings.
+        package private(set) var parameterList: [Parameters.Parameter] = []
         /// Why the line is not a good msg, though it is JSON.
         public var problem: String?
+
+        public var from: String? { fromRole?.rawValue ?? fromText }
+        public var to: String? { toRole?.rawValue ?? toText }
+        public var type: String? { messageType?.rawValue ?? typeText }
+        public var parameters: [(name: String, value: String)] { parameterList.map { ($0.name, $0.value) } }
+
+        /// The message, when the line is a msg that fits the message table;
+        /// nil otherwise (`MessageCatalog.check` on the fields says why).
+        public var message: Message? {
+            guard isMessage, problem == nil, let fromRole, let toRole, let messageType else { return nil }
+            return MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameterList)
+        }
+
+        /// `message`, taking the parameters instead of copying them (one
+        /// allocation less per line); the fields keep none afterwards.
+        public mutating func takeMessage() -> Message? {
+            guard isMessage, problem == nil, let fromRole, let toRole, let messageType else { return nil }
+            let parameters = parameterList
+            parameterList = []
+            return MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters)
+        }
 
         public init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
             var reader = JSONReader(bytes: bytes)
@@ -112,16 +146,34 @@ public enum WireProtocol {
                 }
                 return text
             }
-            while case .key(let key) = try reader.next() {
-                let token = try reader.next()
+            /// A text's bytes, when it has no escapes (then they are its UTF-8).
+            func raw(_ text: JSONText, _ reader: JSONReader) -> UnsafeBufferPointer<UInt8>? {
+                text.hasEscapes ? nil : UnsafeBufferPointer(rebasing: reader.bytes[text.start..<text.end])
+            }
+            /// The next member, string-valued ones in one step.
+            func member(_ reader: inout JSONReader) throws(JSONError) -> (JSONText, JSONToken)? {
+                if let (name, value) = reader.nextStringMember() { return (name, .string(value)) }
+                guard case .key(let name) = try reader.next() else { return nil }
+                return (name, try reader.next())
+            }
+            while let (key, token) = try member(&reader) {
                 if reader.matches(key, "op") {
                     if let op = try first(1, "op", token, &reader) { isMessage = reader.matches(op, "msg") }
                 } else if reader.matches(key, "from") {
-                    if let text = try first(2, "from", token, &reader) { from = reader.string(text) }
+                    if let text = try first(2, "from", token, &reader) {
+                        fromRole = raw(text, reader).flatMap(Role.init(utf8:)) ?? Role(rawValue: reader.string(text))
+                        if fromRole == nil { fromText = reader.string(text) }
+                    }
                 } else if reader.matches(key, "to") {
-                    if let text = try first(4, "to", token, &reader) { to = reader.string(text) }
+                    if let text = try first(4, "to", token, &reader) {
+                        toRole = raw(text, reader).flatMap(Role.init(utf8:)) ?? Role(rawValue: reader.string(text))
+                        if toRole == nil { toText = reader.string(text) }
+                    }
                 } else if reader.matches(key, "type") {
-                    if let text = try first(8, "type", token, &reader) { type = reader.string(text) }
+                    if let text = try first(8, "type", token, &reader) {
+                        messageType = raw(text, reader).flatMap(MessageType.init(utf8:)) ?? MessageType(rawValue: reader.string(text))
+                        if messageType == nil { typeText = reader.string(text) }
+                    }
                 } else if reader.matches(key, "params") {
                     defer { seen |= 16 }
                     guard seen & 16 == 0, token == .beginObject else {
@@ -131,8 +183,8 @@ public enum WireProtocol {
                         try reader.skipValue(startingWith: token)
                         continue
                     }
-                    while case .key(let name) = try reader.next() {
-                        let value = try reader.next()
+                    parameterList.reserveCapacity(4)
+                    while let (name, value) = try member(&reader) {
                         guard case .string(let text) = value else {
                             if problem == nil {
                                 problem = "msg parameter '\(reader.string(name))' is not a string (all values are strings)"
@@ -140,7 +192,8 @@ public enum WireProtocol {
                             try reader.skipValue(startingWith: value)
                             continue
                         }
-                        parameters.append((reader.string(name), reader.string(text)))
+                        let known = raw(name, reader).flatMap(MessageCatalog.parameterName(utf8:))
+                        parameterList.append(Parameters.Parameter(name: known ?? reader.string(name), value: reader.string(text)))
                     }
                 } else {
                     try reader.skipValue(startingWith: token)

@@ -133,6 +133,66 @@ public struct JSONReader {
         }
     }
 
+    /// The next member of the object being read when it is a plain string
+    /// member, `"name":"value"` (printable ASCII, no escapes), read in one
+    /// step: the two tokens `next()` would give, `.key(name)` then
+    /// `.string(value)`. Anything else (another kind of value, escapes,
+    /// other bytes, the object's end, not inside an object) returns nil and
+    /// consumes nothing, so `next()` reads it with every check. A fast path
+    /// for lines made of such members, as wire lines are.
+    public mutating func nextStringMember() -> (name: JSONText, value: JSONText)? {
+        let start = offset
+        switch expecting {
+        case .firstKeyOrClose, .key:
+            break
+        case .commaOrCloseObject:
+            skipSpace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else {
+                offset = start
+                return nil
+            }
+            offset += 1
+        default:
+            return nil
+        }
+        skipSpace()
+        guard let name = plainString() else {
+            offset = start
+            return nil
+        }
+        skipSpace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
+            offset = start
+            return nil
+        }
+        offset += 1
+        skipSpace()
+        guard let value = plainString() else {
+            offset = start
+            return nil
+        }
+        expecting = .commaOrCloseObject
+        return (name, value)
+    }
+
+    /// A string of printable ASCII without escapes, from its opening quote;
+    /// nil (offset left anywhere) for anything else.
+    private mutating func plainString() -> JSONText? {
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+        offset += 1
+        let start = offset
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return JSONText(start: start, end: offset - 1, hasEscapes: false)
+            }
+            guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") else { return nil }
+            offset += 1
+        }
+        return nil
+    }
+
     /// Skips the rest of a value whose first token was `token`: nothing for
     /// a scalar, up to the matching close for a container.
     public mutating func skipValue(startingWith token: JSONToken) throws(JSONError) {

@@ -66,6 +66,18 @@ public struct Monitor: Sendable {
         return .allowed(reaction)
     }
 
+    /// Whether the model still has anything to do with a session: a role
+    /// holds it (requested, queued, alerting, connected) or an owed message
+    /// names it. Cells forget a session's cell once this turns false.
+    func holds(session: String) -> Bool {
+        if system.holds(session: session) { return true }
+        guard owedCount > 0 else { return false }
+        for queue in owed where !queue.isEmpty {
+            for emission in queue where emission.message.parameters["session"] == session { return true }
+        }
+        return false
+    }
+
     private func rejection(of message: Message) -> Rejection {
         let channel = message.channel
         let owedHere = owed(on: channel)
@@ -96,7 +108,13 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     public var lastClause: Clause?
 
     public var description: String {
-        var lines = ["message \(position) \(message) is not allowed"]
+        lines(at: "message \(position)").joined(separator: "\n")
+    }
+
+    /// The explanation, line by line, its first line naming the message's
+    /// place as `place` says it (`message 22`, `line 57`).
+    public func lines(at place: String) -> [String] {
+        var lines = ["\(place) \(message) is not allowed"]
         if let expected = owedOnChannel.first {
             lines.append("expected instead: \(expected)")
             if owedOnChannel.count > 1 {
@@ -113,6 +131,6 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
         if owedOnChannel.isEmpty, let lastClause, lastClause != clause {
             lines.append("\(message.from.rawValue)'s last rule applied: \(lastClause.id): \(lastClause.summary)")
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Writes report files so that a reader never sees half a report: the text
 /// goes to a temporary file beside the target, which is then renamed over it.
 public enum AtomicFile {
-    public struct WriteError: Error, CustomStringConvertible {
+    public struct WriteError: Error, Hashable, Sendable, CustomStringConvertible {
         public var path: String
         public var reason: String
         public var description: String { "cannot write \(path): \(reason)" }

@@ -214,11 +214,18 @@ public enum MessageCatalog {
         return shapes
     }()
 
+    /// The fast path for parameters in any order (a wire line's).
+    package static func fastCheck(from: Role, to: Role, type: MessageType, parameters: consuming [Parameters.Parameter]) -> Message? {
+        var sorted = parameters
+        Parameters.sortByName(&sorted)
+        return fastCheck(from: from, to: to, type: type, sortedParameters: sorted)
+    }
+
     /// The fast path for a message whose roles and type are already known
     /// (the reader looks them up without making strings) and whose
     /// parameters are sorted by name; nil when anything does not fit, and
     /// the caller takes the explaining path.
-    static func fastCheck(from: Role, to: Role, type: MessageType, sortedParameters sorted: [Parameters.Parameter]) -> Message? {
+    package static func fastCheck(from: Role, to: Role, type: MessageType, sortedParameters sorted: [Parameters.Parameter]) -> Message? {
         for shape in shapesByType[type.ordinal] where shape.from == from && shape.to == to {
             guard sorted.count == shape.names.count else { continue }
             var fits = true

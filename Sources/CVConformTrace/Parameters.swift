@@ -5,13 +5,18 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     public struct Parameter: Hashable, Sendable {
         public var name: String
         public var value: String
+
+        package init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     private var items: [Parameter]
 
     public init(_ pairs: some Sequence<(String, String)>) {
         items = pairs.map { Parameter(name: $0.0, value: $0.1) }
-        items.sort { $0.name < $1.name }
+        Self.sortByName(&items)
     }
 
     /// Pairs already sorted by name, with no name twice (the catalog checks).
@@ -38,7 +43,13 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
-        self.init(elements)
+        // The model builds every message it owes this way: no generic
+        // sequence, no closure.
+        var items: [Parameter] = []
+        items.reserveCapacity(elements.count)
+        for (name, value) in elements { items.append(Parameter(name: name, value: value)) }
+        Self.sortByName(&items)
+        self.items = items
     }
 
     public init(_ dictionary: [String: String]) {

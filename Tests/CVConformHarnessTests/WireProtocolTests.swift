@@ -48,3 +48,32 @@ struct WireProtocolTests {
         #expect(try WireProtocol.parse(#" {"id":"7","op":"synced"} "#) == .synced("7"))
     }
 }
+
+@Suite("Wire fields: roles, types and names found from their bytes")
+struct WireFieldsTests {
+    @Test("Roles, types and names written with escapes decode as their plain forms")
+    func escapes() throws {
+        let line = #"{"op":"msg","from":"br\u006fwser","to":"icm","type":"log\u0069n","params":{"ag\u0065nt":"1001","extension":"4001"}}"#
+        guard case .message(let message) = try WireProtocol.parse(line) else {
+            Issue.record("not a message")
+            return
+        }
+        #expect(message == m("browser>icm login agent=1001 extension=4001"))
+    }
+
+    @Test("A fitting line's message is taken without its fields; a line that does not fit has none")
+    func takeMessage() throws {
+        var line = Array(#"{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1001"}}"#.utf8)
+        var fields = try line.withUnsafeBufferPointer { try WireProtocol.MessageFields($0) }
+        #expect(fields.fromRole == .icm && fields.toRole == .browser && fields.messageType == .acwOpen)
+        #expect(fields.takeMessage() == m("icm>browser acw-open agent=1001"))
+        #expect(fields.parameters.isEmpty)
+        line = Array(#"{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"x"}}"#.utf8)
+        fields = try line.withUnsafeBufferPointer { try WireProtocol.MessageFields($0) }
+        #expect(fields.message == nil)
+        #expect(fields.parameters.map(\.name) == ["agent"])
+        line = Array(#"{"op":"msg","from":"icn","to":"browser","type":"acw-open","params":{}}"#.utf8)
+        fields = try line.withUnsafeBufferPointer { try WireProtocol.MessageFields($0) }
+        #expect(fields.fromRole == nil && fields.from == "icn")
+    }
+}

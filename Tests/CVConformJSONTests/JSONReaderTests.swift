@@ -159,3 +159,60 @@ private func numberLiteral(_ text: String) throws -> JSONNumber? {
     if case .number(let number) = try JSONValue(parsing: text) { return number }
     return nil
 }
+
+/// Every token of `text`, string members taken in one step where they can
+/// be (`m:name=value`), the rest one at a time.
+private func members(_ text: String) throws -> [String] {
+    try JSONReader.withReader(text) { (reader: inout JSONReader) throws(JSONError) in
+        var out: [String] = []
+        while true {
+            if let (name, value) = reader.nextStringMember() {
+                out.append("m:" + reader.string(name) + "=" + reader.string(value))
+                continue
+            }
+            let token = try reader.next()
+            switch token {
+            case .beginObject: out.append("{")
+            case .endObject: out.append("}")
+            case .beginArray: out.append("[")
+            case .endArray: out.append("]")
+            case .key(let text): out.append("key:" + reader.string(text))
+            case .string(let text): out.append("s:" + reader.string(text))
+            case .number(let text): out.append("n:" + reader.string(text))
+            case .bool(let flag): out.append("\(flag)")
+            case .null: out.append("null")
+            case .end:
+                out.append("end")
+                return out
+            }
+        }
+    }
+}
+
+@Suite("JSONReader.nextStringMember: plain string members in one step, anything else left to next()")
+struct JSONStringMemberTests {
+    @Test("Plain members are read in one step, nested objects too; the rest comes token by token")
+    func plain() throws {
+        #expect(try members(#"{"op":"msg","params":{"agent":"1001", "x" : "y"},"n":1}"#)
+                == ["{", "m:op=msg", "key:params", "{", "m:agent=1001", "m:x=y", "}", "key:n", "n:1", "}", "end"])
+        #expect(try members(#"  { }  "#) == ["{", "}", "end"])
+        #expect(try members(#"["a","b"]"#) == ["[", "s:a", "s:b", "]", "end"], "not in an object: never a member")
+    }
+
+    @Test("Escapes, control characters, bytes beyond ASCII and other values are left to next(), which reads them whole")
+    func leftToNext() throws {
+        #expect(try members(#"{"a":"\n","b":"é","c":true,"d\u0065":"e"}"#)
+                == ["{", "key:a", "s:\n", "key:b", "s:é", "key:c", "true", "key:de", "s:e", "}", "end"])
+    }
+
+    @Test("Errors after a member read in one step are still found, at the same offset as without it")
+    func errors() {
+        for text in [#"{"a":"b" "c":"d"}"#, #"{"a":"b",}"#, #"{"a":"b""#, #"{"a" "b"}"#, #"{"a":"b"} x"#] {
+            let plain = readError(text)
+            var viaMembers: JSONError?
+            do { _ = try members(text) } catch { viaMembers = error as? JSONError }
+            #expect(plain != nil, "\(text)")
+            #expect(viaMembers?.offset == plain?.offset, "\(text)")
+        }
+    }
+}

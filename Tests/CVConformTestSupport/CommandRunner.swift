@@ -18,9 +18,15 @@ public func cvconform(_ arguments: [String]) throws -> CommandResult {
     try runProcess(cvconformBinary, arguments)
 }
 
-/// Runs a program in the repository root, standard input empty, and
-/// collects both outputs.
-public func runProcess(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+/// Runs `cvconform` with arguments in the repository root, `input` on its
+/// standard input.
+public func cvconform(_ arguments: [String], input: String) throws -> CommandResult {
+    try runProcess(cvconformBinary, arguments, input: input)
+}
+
+/// Runs a program in the repository root, standard input empty (or
+/// `input`, written on a thread of its own), and collects both outputs.
+public func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -29,8 +35,17 @@ public func runProcess(_ executable: String, _ arguments: [String]) throws -> Co
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let inputPipe = input.map { _ in Pipe() }
+    if let inputPipe { process.standardInput = inputPipe } else { process.standardInput = FileHandle.nullDevice }
     try process.run()
+    if let inputPipe, let input {
+        let handle = inputPipe.fileHandleForWriting
+        let data = Data(input.utf8)
+        Thread.detachNewThread {
+            try? handle.write(contentsOf: data)
+            try? handle.close()
+        }
+    }
     // Read both pipes to the end before waiting, so neither can fill up:
     // stderr on another thread, handed back through a lock.
     let errData = Mutex(Data())

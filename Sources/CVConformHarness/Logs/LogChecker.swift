@@ -1,0 +1,189 @@
+import CVConformModel
+import CVConformTrace
+import Foundation
+import Synchronization
+
+/// Judges a JSON-Lines log of a running system (contract section 7,
+/// `check-log`), streaming, in memory that does not grow with the log.
+///
+/// A `reset` line starts a segment; the `msg` lines after it are judged as a
+/// trace of section 4, cell by cell when the reset names cells. Lines that
+/// are not JSON, truncated, of an unknown op or before any reset are counted
+/// and skipped; a `msg` that breaks the message table makes its segment
+/// malformed.
+///
+/// A file or standard input is read on two threads: a thread of its own
+/// reads, splits and decodes lines (JSON and the message table), the
+/// calling thread judges; batches go through a short bounded queue. From
+/// standard input every read is handed on at once, so a live log is judged
+/// as it grows.
+public struct LogChecker: Sendable {
+    public var options: LogCheckOptions
+
+    public init(options: LogCheckOptions = LogCheckOptions()) {
+        self.options = options
+    }
+
+    /// Judges a whole log, telling `observer` as it goes. Blocks the calling
+    /// thread until the log ends: call it from a thread of its own, or use
+    /// the async form.
+    public func check(_ source: LogSource, observer: inout some LogCheckObserver) throws(LogReadError) -> LogCheckSummary {
+        var state = State(options: options, lines: LogLineFetcher(source: source))
+        if case .bytes = source {
+            let lines = try LogLineReader.read(source) { line in
+                if let item = LogItem.decode(line) { state.handle(item, &observer) }
+            }
+            state.handle(.end(lines: lines), &observer)
+            return state.summary
+        }
+        let queue = HandOffQueue<[LogItem]>(capacity: 4)
+        // Judged batches go back to the reading thread to be freed there:
+        // memory is given back to the allocator of the thread that took
+        // it, not across threads. Never full: at most the forward queue's
+        // batches and two more exist at any time.
+        let returned = HandOffQueue<[LogItem]>(capacity: 8)
+        let stopped = DispatchSemaphore(value: 0)
+        let failure = Mutex<LogReadError?>(nil)
+        let batchSize = options.batchSize
+        let thread = Thread {
+            var batch: [LogItem] = []
+            batch.reserveCapacity(batchSize)
+            var open = true
+            func handOn() {
+                guard open, !batch.isEmpty else { return }
+                open = queue.put(batch)
+                // Reuse a judged batch's storage (its items are freed
+                // here), or start a new one.
+                if var old = returned.poll() {
+                    old.removeAll(keepingCapacity: true)
+                    batch = old
+                } else {
+                    batch = []
+                    batch.reserveCapacity(batchSize)
+                }
+            }
+            do throws(LogReadError) {
+                let lines = try LogLineReader.read(source, line: { line in
+                    guard open, let item = LogItem.decode(line) else { return }
+                    batch.append(item)
+                    if batch.count >= batchSize { handOn() }
+                }, afterRead: {
+                    if source.isLive { handOn() }
+                })
+                batch.append(.end(lines: lines))
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            handOn()
+            queue.finish()
+            while returned.poll() != nil {}
+            stopped.signal()
+        }
+        thread.name = "cvconform-log-reader"
+        thread.start()
+        while let batch = queue.take() {
+            batch.withUnsafeBufferPointer { items in
+                for index in items.indices { state.handle(items[index], &observer) }
+            }
+            returned.put(batch)
+        }
+        stopped.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+        return state.summary
+    }
+
+    /// Judges a whole log on a thread of its own, so no task's thread waits
+    /// for the log; the observer comes back with the summary.
+    public func check<Observer: LogCheckObserver & Sendable>(
+        _ source: LogSource, observer: Observer
+    ) async throws(LogReadError) -> (LogCheckSummary, Observer) {
+        let outcome: Result<(LogCheckSummary, Observer), LogReadError> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                var observer = observer
+                do throws(LogReadError) {
+                    let summary = try check(source, observer: &observer)
+                    continuation.resume(returning: .success((summary, observer)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            thread.name = "cvconform-log-judge"
+            thread.start()
+        }
+        return try outcome.get()
+    }
+
+    /// For `cvconform bench-log`: every line of a log in memory, decoded.
+    package static func decodeAll(_ bytes: [UInt8]) -> [LogItem] {
+        var items: [LogItem] = []
+        let lines = (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
+            if let item = LogItem.decode(line) { items.append(item) }
+        }) ?? 0
+        items.append(.end(lines: lines))
+        return items
+    }
+
+    /// For `cvconform bench-log`: judges decoded lines on this thread alone.
+    package func judge(_ items: [LogItem], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
+        var state = State(options: options, lines: LogLineFetcher(source: source))
+        for item in items { state.handle(item, &observer) }
+        return state.summary
+    }
+
+    /// The judging side: the current segment and the counters.
+    private struct State {
+        let options: LogCheckOptions
+        let lines: LogLineFetcher
+        var summary = LogCheckSummary()
+        var segment: LogSegmentJudging?
+
+        init(options: LogCheckOptions, lines: LogLineFetcher) {
+            self.options = options
+            self.lines = lines
+        }
+
+        mutating func handle(_ item: LogItem, _ observer: inout some LogCheckObserver) {
+            switch item {
+            case .message(let message, let position):
+                summary.messages += 1
+                guard segment != nil else {
+                    summary.skipped.add(position.line, "msg before any reset")
+                    return
+                }
+                if let violation = segment?.observe(message, at: position, lines: lines, observer: &observer),
+                   let start = segment?.start {
+                    observer.found(violation, in: start)
+                }
+            case .badMessage(let line, let reason):
+                summary.messages += 1
+                guard segment != nil else {
+                    summary.skipped.add(line, "msg before any reset")
+                    return
+                }
+                segment?.malformed(line: line, reason: reason)
+            case .reset(let reset, let line):
+                finishSegment(&observer)
+                let starting = LogSegmentJudging(reset: reset, line: line, options: options, keepsMessages: !lines.canReadAgain)
+                observer.started(starting.start)
+                segment = starting
+            case .skipped(let line, let reason):
+                summary.skipped.add(line, reason)
+                segment?.skipped(line: line)
+            case .ignored(let line):
+                summary.ignored += 1
+                segment?.passed(line: line)
+            case .end(let lines):
+                summary.lines = lines
+                finishSegment(&observer)
+            }
+        }
+
+        private mutating func finishSegment(_ observer: inout some LogCheckObserver) {
+            guard var ending = segment else { return }
+            segment = nil
+            let result = ending.finish()
+            summary.count(result.outcome)
+            observer.finished(result)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import CVConformModel
+import CVConformTrace
+
+/// Judges one segment of a log as it streams by: its cells' monitors, the
+/// windows for explanations, and bounded lists of what went wrong.
+struct LogSegmentJudging {
+    let start: LogSegmentStart
+    let options: LogCheckOptions
+    private(set) var result: LogSegmentResult
+    private var judge: CellJudge
+    private var windows: LogWindows
+    private var cellMessages: [Int]
+    /// Malformed: nothing more is judged.
+    private var stopped = false
+
+    init(reset: LogReset, line: Int, options: LogCheckOptions, keepsMessages: Bool) {
+        self.options = options
+        switch reset.partition {
+        case .success(let partition):
+            start = LogSegmentStart(trace: reset.trace, line: line, cellCount: partition.isDivided ? partition.cells.count : nil)
+            judge = CellJudge(partition: partition)
+            result = LogSegmentResult(trace: reset.trace, line: line, outcome: .accepted)
+            result.partition = partition
+        case .failure(let problem):
+            start = LogSegmentStart(trace: reset.trace, line: line, cellCount: nil)
+            judge = CellJudge(administration: Administration())
+            result = LogSegmentResult(trace: reset.trace, line: line, outcome: .malformed)
+            stopped = true
+            result.malformedAt = line
+            result.detail = "line \(line): \(problem)"
+        }
+        result.cellCount = start.cellCount
+        windows = LogWindows(cells: judge.partition.cells.count, size: options.windowSize, keepsMessages: keepsMessages)
+        cellMessages = Array(repeating: 0, count: judge.partition.cells.count)
+    }
+
+    var isDivided: Bool { judge.partition.isDivided }
+
+    /// Judges a message; returns the violation it is, if any. `lines`
+    /// reads the lines of the windows again when a violation is explained.
+    mutating func observe(
+        _ message: Message, at position: LogLinePosition, lines: LogLineFetcher, observer: inout some LogCheckObserver
+    ) -> LogViolation? {
+        let line = position.line
+        result.messages += 1
+        result.lastLine = line
+        guard !stopped else { return nil }
+        let judgement = judge.observe(message, at: line)
+        if observer.followsMessages { observer.judged(LogEntry(line: line, message: message), judgement, in: start) }
+        let violation: LogViolation
+        switch judgement {
+        case .allowed(let cell, _):
+            cellMessages[cell] += 1
+            windows.record(position, message, cell: cell)
+            return nil
+        case .afterRejection(let cell):
+            cellMessages[cell] += 1
+            return nil
+        case .rejected(let cell, let rejection):
+            cellMessages[cell] += 1
+            violation = LogViolation(
+                line: line, message: message, cell: isDivided ? cell + 1 : nil, kind: .rejected(rejection),
+                channelWindow: lines.entries(windows.channel(message.channel, cell: cell)),
+                cellWindow: lines.entries(windows.cell(cell)),
+                entersExtended: judge.monitors[cell].clausesApplied.contains { $0.profile == .extended }
+            )
+        case .unplaced(let unplaced):
+            let cells = unplaced.cells
+            var found = LogViolation(
+                line: line, message: message, cell: nil, kind: .unplaced(unplaced),
+                channelWindow: [], cellWindow: cells.first.map { lines.entries(windows.cell($0)) } ?? []
+            )
+            if cells.count > 1 { found.otherCellWindow = lines.entries(windows.cell(cells[1])) }
+            violation = found
+        }
+        if result.violationCount == 0 {
+            result.at = line
+            result.cell = violation.cell
+        }
+        result.violationCount += 1
+        if result.violations.count < options.violationsKept { result.violations.append(violation) }
+        return violation
+    }
+
+    /// A msg line that breaks the message table: the segment is malformed
+    /// from here on (as a trace is when any message is, FMT-8).
+    mutating func malformed(line: Int, reason: String) {
+        result.messages += 1
+        result.lastLine = line
+        guard result.malformedAt == nil else { return }
+        stopped = true
+        result.malformedAt = line
+        result.detail = "line \(line): \(reason)"
+    }
+
+    mutating func skipped(line: Int) {
+        result.skippedLines += 1
+        result.lastLine = line
+    }
+
+    mutating func passed(line: Int) {
+        result.lastLine = line
+    }
+
+    /// The segment's outcome, once it has ended.
+    mutating func finish() -> LogSegmentResult {
+        var final = result
+        if final.malformedAt != nil {
+            final.outcome = .malformed
+        } else if let first = final.violations.first {
+            final.outcome = .rejected
+            final.detail = first.summary
+        } else if judge.isQuiescent {
+            final.outcome = .accepted
+        } else {
+            final.outcome = .incomplete
+            for (cell, owed) in judge.owedByCell {
+                final.owedCount += owed.count
+                for emission in owed where final.owed.count < options.owedKept {
+                    final.owed.append(LogOwed(cell: isDivided ? cell + 1 : nil, emission: emission))
+                }
+            }
+            final.detail = Self.owedDetail(final)
+        }
+        if !stopped {
+            final.cells = judge.monitors.indices.map { index in
+                let monitor = judge.monitors[index]
+                let rejection = judge.rejections[index]
+                return LogCellResult(
+                    number: index + 1,
+                    outcome: rejection != nil ? .rejected : monitor.isQuiescent ? .accepted : .incomplete,
+                    at: rejection?.position, messages: cellMessages[index],
+                    entersExtended: monitor.clausesApplied.contains { $0.profile == .extended }
+                )
+            }
+        }
+        return final
+    }
+
+    /// `still owed at the end: icm→browser acw-open(agent=1001) (cell 2), and 3 more`
+    static func owedDetail(_ result: LogSegmentResult) -> String {
+        let shown = result.owed.prefix(2).map { owed in
+            "\(owed.emission.message)" + (owed.cell.map { " (cell \($0))" } ?? "")
+        }
+        let more = result.owedCount - shown.count
+        return "still owed at the end: " + shown.joined(separator: "; ") + (more > 0 ? ", and \(more) more" : "")
+    }
+}

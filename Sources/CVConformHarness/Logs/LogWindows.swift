@@ -1,0 +1,100 @@
+import CVConformTrace
+
+/// A message at its line of a log.
+public struct LogEntry: Hashable, Sendable {
+    public var line: Int
+    public var message: Message
+
+    public init(line: Int, message: Message) {
+        self.line = line
+        self.message = message
+    }
+}
+
+/// The recent messages of each cell, for explaining a violation: per cell
+/// and channel, a ring of the last few messages. A cell's last few messages
+/// on any channel are the latest of its channels' rings together, so each
+/// message is stored once.
+///
+/// All rings share one flat array made when the segment starts: memory
+/// depends on the number of cells, never on the length of the log. A ring
+/// keeps where each message's line is, not the message, when the source can
+/// be read again (a file): holding a million messages' worth of objects
+/// just to free them later made judging twice as slow; the few lines an
+/// explanation shows are read and decoded again instead.
+struct LogWindows {
+    struct Slot {
+        var position: LogLinePosition
+        /// Kept only when the line cannot be read again (standard input).
+        var message: Message?
+    }
+
+    let size: Int
+    private var positions: [LogLinePosition]
+    /// Empty unless messages are kept (their lines cannot be read again).
+    private var messages: [Message?]
+    /// How many messages each ring has taken.
+    private var taken: [Int]
+    private let channelIndex = Self.channelIndex
+    private let channelCount = Self.channelCount
+
+    /// The channels of the message table, numbered 0..<count.
+    private static let channelIndex: [Int] = {
+        var index = Array(repeating: -1, count: Role.allCases.count * Role.allCases.count)
+        var next = 0
+        for definition in MessageCatalog.definitions {
+            let slot = definition.channel.from.order * Role.allCases.count + definition.channel.to.order
+            if index[slot] < 0 {
+                index[slot] = next
+                next += 1
+            }
+        }
+        return index
+    }()
+    private static let channelCount = channelIndex.filter { $0 >= 0 }.count
+
+    init(cells: Int, size: Int, keepsMessages: Bool) {
+        self.size = size
+        let rings = size > 0 ? cells * Self.channelCount : 0
+        positions = Array(repeating: LogLinePosition(line: 0, offset: 0, length: 0), count: rings * size)
+        messages = keepsMessages ? Array(repeating: nil, count: rings * size) : []
+        taken = Array(repeating: 0, count: rings)
+    }
+
+    private func ring(_ channel: Channel, cell: Int) -> Int {
+        cell * channelCount + channelIndex[channel.from.order * Role.allCases.count + channel.to.order]
+    }
+
+    /// Records a message of a cell (after it was judged).
+    mutating func record(_ position: LogLinePosition, _ message: Message, cell: Int) {
+        guard size > 0 else { return }
+        let ring = ring(message.channel, cell: cell)
+        let index = ring * size + taken[ring] % size
+        positions[index] = position
+        if !messages.isEmpty { messages[index] = message }
+        taken[ring] += 1
+    }
+
+    /// The cell's last messages on one channel, oldest first.
+    func channel(_ channel: Channel, cell: Int) -> [Slot] {
+        guard size > 0 else { return [] }
+        return contents(of: ring(channel, cell: cell))
+    }
+
+    /// The cell's last messages on any channel, oldest first.
+    func cell(_ cell: Int) -> [Slot] {
+        guard size > 0 else { return [] }
+        let rings = cell * channelCount..<(cell + 1) * channelCount
+        let all = rings.flatMap(contents(of:))
+        return Array(all.sorted { $0.position.line < $1.position.line }.suffix(size))
+    }
+
+    private func contents(of ring: Int) -> [Slot] {
+        let count = min(taken[ring], size)
+        let first = taken[ring] - count
+        return (first..<taken[ring]).map { number in
+            let index = ring * size + number % size
+            return Slot(position: positions[index], message: messages.isEmpty ? nil : messages[index])
+        }
+    }
+}

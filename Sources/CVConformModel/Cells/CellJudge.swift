@@ -1,0 +1,116 @@
+import CVConformTrace
+
+/// Judges messages cell by cell (contract section 7, as `load` and
+/// `check-log` judge): one `Monitor` per cell, each seeing only the messages
+/// of its cell, in the order observed. On each channel the messages of one
+/// cell keep the model's order; messages of different cells may come in any
+/// order. Without cells (`CellPartition(whole:)`) it is one monitor, and
+/// judges exactly as `validate` does.
+///
+/// A cell that has rejected a message judges no more: its model no longer
+/// follows the system, so every later verdict would be noise. Other cells
+/// go on.
+public struct CellJudge: Sendable {
+    public let partition: CellPartition
+    public private(set) var monitors: [Monitor]
+    /// Each cell's first rejection (nil while it has rejected nothing).
+    public private(set) var rejections: [Rejection?]
+    private var sessions: SessionCells
+    /// Messages observed, for positions when the caller gives none.
+    public private(set) var observed = 0
+
+    public init(partition: CellPartition, minimumSessionSweep: Int = 16384) {
+        self.partition = partition
+        monitors = partition.cells.map { Monitor(administration: $0.administration) }
+        rejections = Array(repeating: nil, count: partition.cells.count)
+        sessions = SessionCells(minimumSweep: minimumSessionSweep)
+    }
+
+    /// Judges the whole administration as one cell.
+    public init(administration: Administration) {
+        self.init(partition: CellPartition(whole: administration))
+    }
+
+    /// Observes the next message. `position` is what a rejection reports as
+    /// the message's place (a log's line number); by default the count of
+    /// messages observed, 1-based.
+    public mutating func observe(_ message: Message, at position: Int? = nil) -> CellJudgement {
+        observed += 1
+        let cell: Int
+        switch place(message) {
+        case .unplaced(let violation): return .unplaced(violation)
+        case .cell(let index): cell = index
+        }
+        guard rejections[cell] == nil else { return .afterRejection(cell: cell) }
+        switch monitors[cell].observe(message) {
+        case .rejected(var rejection):
+            rejection.position = position ?? observed
+            rejections[cell] = rejection
+            return .rejected(cell: cell, rejection)
+        case .allowed(let reaction):
+            if partition.isDivided, message.type == .sessionRequest || message.type == .launch {
+                learn(message["session"], cell: cell)
+            }
+            return .allowed(cell: cell, reaction)
+        }
+    }
+
+    /// The cell a message belongs to, without observing it.
+    ///
+    /// A session's remembered cell counts while that cell's model holds the
+    /// session; that is checked only when the placement rests on the session
+    /// (no other id names a cell, or another names a different one), and a
+    /// session no longer held is forgotten there and then.
+    public mutating func place(_ message: Message) -> CellPlacement {
+        guard partition.isDivided else { return .cell(0) }
+        let (placement, restsOnSession) = partition.locate(message) { self.sessions.rememberedCell(of: $0) }
+        guard restsOnSession, let session = message.parameters["session"],
+              let cell = sessions.rememberedCell(of: session), !monitors[cell].holds(session: session)
+        else { return placement }
+        sessions.forget(session)
+        return partition.locate(message) { _ in nil }.placement
+    }
+
+    /// Remembers a session's cell; now and then sweeps out sessions no model
+    /// holds any more (see `SessionCells`).
+    private mutating func learn(_ session: String, cell: Int) {
+        sessions.learn(session, cell: cell)
+        guard sessions.needsSweep else { return }
+        let monitors = self.monitors
+        sessions.sweep { session, cell in monitors[cell].holds(session: session) }
+    }
+
+    /// True when no cell owes anything.
+    public var isQuiescent: Bool { monitors.allSatisfy(\.isQuiescent) }
+
+    /// What each cell still owes (cells owing nothing left out), oldest
+    /// first per channel.
+    public var owedByCell: [(cell: Int, owed: [Emission])] {
+        monitors.indices.compactMap { index in
+            monitors[index].isQuiescent ? nil : (index, monitors[index].owedEmissions)
+        }
+    }
+
+    /// Sessions whose cell is remembered (bounded: see `SessionCells`).
+    public var sessionsRemembered: Int { sessions.count }
+}
+
+/// How a `CellJudge` judged one message.
+public enum CellJudgement: Hashable, Sendable {
+    /// Allowed in its cell (index), with what its receiver did.
+    case allowed(cell: Int, Reaction?)
+    /// Not allowed in its cell: the cell's first rejection.
+    case rejected(cell: Int, Rejection)
+    /// Its cell rejected an earlier message and judges no more.
+    case afterRejection(cell: Int)
+    /// It names ids of two cells, or of none.
+    case unplaced(CellViolation)
+
+    /// The cell (index) it was judged in, if any.
+    public var cell: Int? {
+        switch self {
+        case .allowed(let cell, _), .rejected(let cell, _), .afterRejection(let cell): return cell
+        case .unplaced: return nil
+        }
+    }
+}
