@@ -78,10 +78,15 @@ public protocol ImplementationUnderTest: AnyObject, Sendable {
     func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure)
     /// Stops at once, with no goodbye: after an error.
     func abort() async
+    /// Where a replay against this implementation had best run (the thread
+    /// that does its I/O), if anywhere in particular.
+    nonisolated var taskExecutor: (any TaskExecutor)? { get }
 }
 
 extension ImplementationUnderTest {
     public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? { nil }
+
+    public nonisolated var taskExecutor: (any TaskExecutor)? { nil }
 
     public func send(_ messages: [Message]) async throws(HarnessFailure) {
         for message in messages { try await send(message) }

@@ -185,6 +185,15 @@ public enum Replayer {
     public static func replay(
         _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, options: ReplayOptions
     ) async -> ReplayResult {
+        // On the thread that does the implementation's I/O, when it has one.
+        await withTaskExecutorPreference(implementation.taskExecutor) {
+            await replayHere(trace, on: implementation, greeting: greeting, options: options)
+        }
+    }
+
+    private static func replayHere(
+        _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, options: ReplayOptions
+    ) async -> ReplayResult {
         var engine = ReplayEngine(greeting: greeting, options: options)
         engine.append(trace.entries)
         var result = ReplayResult(id: trace.header.id, file: trace.file ?? "", verdict: .pass, detail: "", trace: trace)

@@ -1,4 +1,6 @@
 import CVConformTrace
+import NIOCore
+import NIOPosix
 
 /// An implementation that speaks the JSON Lines protocol of contract
 /// section 5: a command run as a child process (`--exec`), or a server
@@ -26,19 +28,30 @@ public actor WireImplementation: ImplementationUnderTest {
     private var transport: (any LineTransport)?
     private var offersSync = false
     private var syncCount = 0
+    /// The event loop that does this implementation's I/O. The actor runs
+    /// on it too, and a replay that prefers `taskExecutor` as well: a whole
+    /// exchange then stays on one thread.
+    private let loop: any EventLoop
+    private let executor: EventLoopTaskExecutor
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
+
+    public nonisolated var taskExecutor: (any TaskExecutor)? { executor }
 
     public init(endpoint: Endpoint, startupTimeout: Duration = .seconds(10), answerTimeout: Duration = .seconds(2)) {
         self.endpoint = endpoint
         self.startupTimeout = startupTimeout
         self.answerTimeout = answerTimeout
+        loop = MultiThreadedEventLoopGroup.singleton.next()
+        executor = EventLoopTaskExecutor(loop)
     }
 
     public func start() async throws(HarnessFailure) -> Greeting {
         await stop()
         let opened: any LineTransport
         switch endpoint {
-        case .command(let command): opened = try await ProcessTransport(command: command)
-        case .tcp(let host, let port): opened = try await TCPTransport(host: host, port: Int(port), timeout: startupTimeout)
+        case .command(let command): opened = try await ProcessTransport(command: command, loop: loop)
+        case .tcp(let host, let port): opened = try await TCPTransport(host: host, port: Int(port), timeout: startupTimeout, loop: loop)
         }
         transport = opened
         try await write(WireProtocol.hello())

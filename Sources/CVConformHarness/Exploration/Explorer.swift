@@ -108,9 +108,19 @@ public enum Explorer {
         options: ExploreOptions, label: String, makeImplementation: @escaping SuiteRunner.Factory,
         progress: @escaping @Sendable (ExploreProgress) -> Void = { _ in }
     ) async -> ExplorationResult {
+        let implementation = makeImplementation()
+        // On the thread that does the implementation's I/O, when it has one.
+        return await withTaskExecutorPreference(implementation.taskExecutor) {
+            await explore(implementation, options: options, label: label, makeImplementation: makeImplementation, progress: progress)
+        }
+    }
+
+    private static func explore(
+        _ implementation: ImplementationUnderTest, options: ExploreOptions, label: String,
+        makeImplementation: @escaping SuiteRunner.Factory, progress: @escaping @Sendable (ExploreProgress) -> Void
+    ) async -> ExplorationResult {
         let started = ContinuousClock.now
         var result = ExplorationResult(implementation: label, seed: options.seed, profile: options.profile)
-        let implementation = makeImplementation()
         let greeting: Greeting
         do {
             greeting = try await implementation.start()

@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Lines read from an implementation, waiting for the harness. A reading
@@ -38,9 +39,12 @@ final class Inbox: Sendable {
 
     private let state = Mutex(State())
     private let capacity: Int
-    private static let yields = 4
+    /// The event loop that fills this inbox: deadlines are kept there, on
+    /// the thread that delivers the lines.
+    private let loop: any EventLoop
 
-    init(capacity: Int = 200_000) {
+    init(loop: any EventLoop, capacity: Int = 200_000) {
+        self.loop = loop
         self.capacity = capacity
     }
 
@@ -89,19 +93,12 @@ final class Inbox: Sendable {
     func next(timeout: Duration) async -> Event {
         if let ready = state.withLock({ Self.ready(&$0) }) { return ready }
         if timeout <= .zero { return .timeout }
-        // A fast implementation answers within microseconds: let the
-        // reading task run a few times before paying for a timer and a
-        // suspension (yielding blocks nothing).
-        for _ in 0..<Self.yields {
-            await Task.yield()
-            if let ready = state.withLock({ Self.ready(&$0) }) { return ready }
-        }
         let token = state.withLock { state -> UInt64 in
             state.lastToken += 1
             return state.lastToken
         }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+        let timer = loop.scheduleTask(in: TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                                        + Int64(timeout.components.attoseconds / 1_000_000_000))) { [weak self] in
             self?.expire(token)
         }
         let event = await withCheckedContinuation { (continuation: CheckedContinuation<Event, Never>) in

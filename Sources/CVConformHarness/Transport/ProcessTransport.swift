@@ -11,7 +11,7 @@ import SystemPackage
 /// loops. The whole group is killed on stop, so nothing the implementation
 /// started outlives the harness.
 final class ProcessTransport: LineTransport {
-    let inbox = Inbox()
+    let inbox: Inbox
     let log = LogTail()
     private let writer: ChannelWriter
     private let output: any Channel
@@ -22,7 +22,8 @@ final class ProcessTransport: LineTransport {
     /// Every live process group, for Ctrl-C.
     static let live = Locked<Set<pid_t>>([])
 
-    init(command: String) async throws(HarnessFailure) {
+    init(command: String, loop: any EventLoop) async throws(HarnessFailure) {
+        inbox = Inbox(loop: loop)
         typealias Pipe = (readEnd: SystemPackage.FileDescriptor, writeEnd: SystemPackage.FileDescriptor)
         let (stdin, stdout, stderr): (Pipe, Pipe, Pipe)
         do {
@@ -70,7 +71,7 @@ final class ProcessTransport: LineTransport {
         self.pid = pid
         let (inbox, log) = (self.inbox, self.log)
         do {
-            output = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            output = try await NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(LineReadingHandler(
@@ -83,7 +84,7 @@ final class ProcessTransport: LineTransport {
                     }
                 }
                 .takingOwnershipOfDescriptors(input: stdout.readEnd.rawValue, output: stdin.writeEnd.rawValue).get()
-            _ = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            _ = try await NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(LineReadingHandler(line: { log.append($0) }, ended: { _ in }))

@@ -5,15 +5,16 @@ import NIOPosix
 /// SwiftNIO: one connection, with Nagle's algorithm off (every line of the
 /// protocol is small and awaited), read and written on NIO's event loops.
 final class TCPTransport: LineTransport {
-    let inbox = Inbox()
+    let inbox: Inbox
     let log = LogTail()
     private let channel: any Channel
     private let writer: ChannelWriter
 
-    init(host: String, port: Int, timeout: Duration) async throws(HarnessFailure) {
-        let inbox = self.inbox
+    init(host: String, port: Int, timeout: Duration, loop: any EventLoop) async throws(HarnessFailure) {
+        let inbox = Inbox(loop: loop)
+        self.inbox = inbox
         do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            channel = try await ClientBootstrap(group: loop)
                 .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
