@@ -153,8 +153,15 @@ public struct ReplayResult: Hashable, Sendable {
     /// begun; an earlier trace may have left the implementation hung).
     public var failedAtReset = false
     public var events: [ReplayEvent] = []
-    /// The implementation's log around the trace (its stderr).
+    /// What the implementation logged (its stderr) since this trace's
+    /// reset, the last lines.
     public var log: [String] = []
+    /// What it logged before its first reset (start-up), for the first trace
+    /// a fresh process served.
+    public var startupLog: [String] = []
+    /// Why the trace file could not be read (the verdict is then `error`,
+    /// and no implementation was involved).
+    public var malformation: TraceError?
     /// The trace as replayed (nil when it could not be read).
     public var trace: Trace?
     public var roles: ReplayRoles?

@@ -31,7 +31,7 @@ public actor SuiteRunner {
         } catch {
             var result = ReplayResult(id: Self.fallbackID(file), file: file, verdict: .error,
                                       detail: "the trace is malformed: \(error)")
-            result.failure = HarnessFailure(.protocolViolation, error.description)
+            result.malformation = error
             return result
         }
         return await run(trace)
@@ -55,32 +55,52 @@ public actor SuiteRunner {
             result.failure = lastStartFailure
             return result
         }
+        if let lastResetFailure, unansweredResets >= 2 {
+            var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
+                                      detail: "not replayed: the implementation did not answer reset in \(unansweredResets) traces in a row, "
+                                          + "even on a fresh process (\(lastResetFailure.message))", trace: trace)
+            result.failure = lastResetFailure
+            result.failedAtReset = true
+            return result
+        }
         let current: ImplementationUnderTest
         let greeting: Greeting
+        var fresh = false
         if let implementation, let known = self.greeting {
             current = implementation
             greeting = known
         } else {
-            let fresh = makeImplementation()
+            let started = makeImplementation()
             do {
-                greeting = try await fresh.start()
-                current = fresh
-                implementation = fresh
+                greeting = try await started.start()
+                current = started
+                implementation = started
                 self.greeting = greeting
                 implementationName = greeting.implementation
                 failedStarts = 0
+                fresh = true
             } catch {
                 failedStarts += 1
                 lastStartFailure = error
                 var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
                                           detail: "the implementation did not start: \(error.message)", trace: trace)
                 result.failure = error
-                result.log = await fresh.logTail()
-                await fresh.stop()
+                result.startupLog = await started.startupLog()
+                await started.stop()
                 return result
             }
         }
         var result = await Replayer.replay(trace, on: current, greeting: greeting, options: options)
+        if fresh { result.startupLog = await current.startupLog() }
+        if result.failedAtReset && retrying, let failure = result.failure, failure.kind == .timeout {
+            // Even a fresh process did not answer reset: after two such
+            // traces in a row the rest is not tried (a run ends in seconds,
+            // not traces × two timeouts).
+            unansweredResets += 1
+            lastResetFailure = failure
+        } else if !result.failedAtReset {
+            unansweredResets = 0
+        }
         if result.verdict == .fail, case .missing? = result.divergence?.kind {
             // Silence may be a missing output or a hang. A reset tells them
             // apart: a live implementation answers it (the next trace resets
@@ -120,6 +140,9 @@ public actor SuiteRunner {
     }
 
     private var retrying = false
+    /// Traces in a row whose reset went unanswered even on a fresh process.
+    private var unansweredResets = 0
+    private var lastResetFailure: HarnessFailure?
     /// Traces in which this implementation hung (see the probe above).
     private var hangs = 0
 

@@ -47,7 +47,8 @@ public struct ClauseFailures: Sendable {
             } else {
                 lines.append("  no clause (\(count)): errors without a divergence (see each trace's detail)")
             }
-            lines.append("      " + group.results.map { report.results[$0].id }.joined(separator: ", "))
+            let ids = group.results.map { report.results[$0].id }
+            lines.append("      " + ids.prefix(12).joined(separator: ", ") + (ids.count > 12 ? ", … and \(ids.count - 12) more" : ""))
         }
         return lines
     }

@@ -152,7 +152,10 @@ public enum HTMLReport {
             }
         }
         if !result.log.isEmpty {
-            out += "<h3>Implementation log</h3><pre class=\"log\">\(escape(result.log.joined(separator: "\n")))</pre>\n"
+            out += "<h3>Implementation log since this trace's reset</h3><pre class=\"log\">\(escape(result.log.joined(separator: "\n")))</pre>\n"
+        }
+        if !result.startupLog.isEmpty {
+            out += "<h3>Implementation log before its first reset (start-up)</h3><pre class=\"log\">\(escape(result.startupLog.joined(separator: "\n")))</pre>\n"
         }
         out += "</details>\n"
         return out

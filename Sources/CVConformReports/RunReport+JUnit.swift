@@ -35,8 +35,10 @@ extension RunReport {
                 out += ">\n      <\(element) message=\"\(escape(message))\" type=\"\(status(of: result).rawValue)\">"
                 out += escape(Self.details(result).joined(separator: "\n"))
                 out += "</\(element)>\n"
-                if !result.log.isEmpty {
-                    out += "      <system-err>\(escape(result.log.joined(separator: "\n")))</system-err>\n"
+                let log = (result.startupLog.isEmpty ? [] : ["(start-up, before the first reset:)"] + result.startupLog
+                           + ["(since this trace's reset:)"]) + result.log
+                if !result.log.isEmpty || !result.startupLog.isEmpty {
+                    out += "      <system-err>\(escape(log.joined(separator: "\n")))</system-err>\n"
                 }
                 out += "    </testcase>\n"
             }

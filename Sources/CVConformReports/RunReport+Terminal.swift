@@ -25,8 +25,12 @@ extension RunReport {
             }
         }
         if !result.log.isEmpty && result.verdict != .pass {
-            lines.append("implementation log (last lines):")
+            lines.append("implementation log since this trace's reset (last lines):")
             lines += result.log.suffix(10).map { "  | " + $0 }
+        }
+        if !result.startupLog.isEmpty && result.verdict != .pass {
+            lines.append("implementation log before its first reset (start-up):")
+            lines += result.startupLog.suffix(5).map { "  | " + $0 }
         }
         return lines
     }
