@@ -73,7 +73,37 @@ struct SubprocessTests {
         let line = #"{"op":"msg","from":"icm","to":"browser","type":"acw-open","params":{"agent":"1"}}"#
         let results = await runSuite([login, login], command: shellImplementation(then: "read l; yes '\(line)'"))
         #expect(results[0].verdict == .fail)
-        #expect(results[1].verdict == .error || results[1].verdict == .fail)
+        // The flooding process cannot answer the next reset; a fresh one
+        // replays the trace, and floods again.
+        #expect(results[1].verdict == .fail, "\(results[1].detail)")
+        #expect(results[1].log.first?.contains("fresh one") == true)
+    }
+
+    @Test("A line longer than 1 MiB is a protocol violation, not a stall")
+    func overlongLine() async {
+        let results = await runSuite([login], command: shellImplementation(then: "read l; head -c 1200000 /dev/zero | tr '\\0' x; sleep 60"))
+        #expect(results[0].verdict == .error)
+        #expect(results[0].detail.contains("longer than 1 MiB"), "\(results[0].detail)")
+    }
+
+    @Test("Nothing at all on stdout: the hello timeout says stdout may not be flushed; bytes without an end of line say so")
+    func unflushed() async throws {
+        let silent = WireImplementation(endpoint: .command("cat > /dev/null"), startupTimeout: .milliseconds(600))
+        let nothing = await #expect(throws: HarnessFailure.self) { _ = try await silent.start() }
+        #expect(nothing?.message.contains("flush stdout after each line") == true, "\(nothing?.message ?? "")")
+        await silent.abort()
+        let partial = WireImplementation(endpoint: .command("printf '{\\\"op\\\":'; cat > /dev/null"), startupTimeout: .milliseconds(600))
+        let bytes = await #expect(throws: HarnessFailure.self) { _ = try await partial.start() }
+        #expect(bytes?.message.contains("but no end of line") == true, "\(bytes?.message ?? "")")
+        await partial.abort()
+    }
+
+    @Test("A refused TCP connection is an error that says so, at once")
+    func refusedConnection() async {
+        let runner = SuiteRunner(options: fastOptions) { WireImplementation(endpoint: .tcp(host: "127.0.0.1", port: 1), startupTimeout: .seconds(5)) }
+        let result = await runner.run(file: repositoryRoot + "/traces/" + login)
+        #expect(result.verdict == .error)
+        #expect(result.detail.contains("cannot connect to 127.0.0.1:1"), "\(result.detail)")
     }
 
     @Test("A wrong protocol version: error saying both versions")
@@ -103,11 +133,24 @@ struct SubprocessTests {
         #expect(results[0].log.contains("something broke"))
     }
 
+    @Test("An implementation that never answers reset: after two traces (each also tried on a fresh process) the rest is not replayed")
+    func neverAnswersReset() async {
+        let command = "read l; echo '\(helloLine)'; cat > /dev/null"
+        let results = await runSuite([login, login, login, login], command: command)
+        #expect(results.allSatisfy { $0.verdict == .error })
+        #expect(results[0].failedAtReset && results[1].failedAtReset)
+        #expect(!results[0].detail.hasPrefix("not replayed") && !results[1].detail.hasPrefix("not replayed"))
+        #expect(results[2].detail.hasPrefix("not replayed: the implementation did not answer reset in 2 traces in a row"), "\(results[2].detail)")
+        #expect(results[3].detail.hasPrefix("not replayed"))
+    }
+
     @Test("A malformed trace is an error of the run, not a crash")
     func malformedTrace() async {
         let runner = SuiteRunner(options: fastOptions) { ReferenceImplementation() }
         let result = await runner.run(file: repositoryRoot + "/Tests/Fixtures/malformed/param-missing.xml")
         #expect(result.verdict == .error)
+        // The file is at fault, not the implementation.
+        #expect(result.failure == nil && result.malformation != nil)
         #expect(result.detail.contains("the trace is malformed"))
     }
 }
