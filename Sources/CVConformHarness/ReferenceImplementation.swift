@@ -1,33 +1,38 @@
 import CVConformModel
 import CVConformTrace
+import Synchronization
 
 /// The built-in reference implementation: the same role machines as the
 /// monitor, wired together in-process. Plays icm, cvct and ecs and reports
 /// internal messages, so a replay checks every message of a trace. Made
 /// with a mutant, it is the reference with that mutant's one mistake: what
 /// `mutate` replays the suite against.
-public final class ReferenceImplementation: ImplementationUnderTest, @unchecked Sendable {
-    // Confined to the one task that drives it; the harness never shares an
-    // implementation between tasks.
-    private var system: any MessageDelivering
+public final class ReferenceImplementation: ImplementationUnderTest {
+    private struct State {
+        var system: any MessageDelivering
+        var outputs: [Message] = []
+        var next = 0
+    }
+
+    // A lock, not an actor: one task drives an implementation, so the lock
+    // is never contended, and explore calls this for every message.
+    private let state: Mutex<State>
     private let makeSystem: @Sendable (Administration) -> any MessageDelivering
     private let implementationName: String
-    private var outputs: [Message] = []
-    private var nextOutput = 0
 
     public static let name = "cvconform reference model"
 
     public init() {
         implementationName = Self.name
         makeSystem = { ReferenceSystem(administration: $0) }
-        system = ReferenceSystem(administration: Administration())
+        state = Mutex(State(system: ReferenceSystem(administration: Administration())))
     }
 
     /// The reference with one mutant's mistake.
     public init(mutant: Mutant) {
         implementationName = "mutant \(mutant.id)"
         makeSystem = { MutatedSystem(mutant, administration: $0) }
-        system = MutatedSystem(mutant, administration: Administration())
+        state = Mutex(State(system: MutatedSystem(mutant, administration: Administration())))
     }
 
     public func start() async throws(HarnessFailure) -> Greeting {
@@ -35,31 +40,36 @@ public final class ReferenceImplementation: ImplementationUnderTest, @unchecked 
     }
 
     public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
-        system = makeSystem(setup)
-        outputs.removeAll(keepingCapacity: true)
-        nextOutput = 0
+        let system = makeSystem(setup)
+        state.withLock { $0 = State(system: system) }
     }
 
     public func send(_ message: Message) async throws(HarnessFailure) {
-        if nextOutput == outputs.count {
-            outputs.removeAll(keepingCapacity: true)
-            nextOutput = 0
+        state.withLock { state in
+            if state.next == state.outputs.count {
+                state.outputs.removeAll(keepingCapacity: true)
+                state.next = 0
+            }
+            for emission in state.system.propagate(message).emissions { state.outputs.append(emission.message) }
         }
-        for emission in system.propagate(message).emissions { outputs.append(emission.message) }
     }
 
     public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
-        guard nextOutput < outputs.count else { return nil }
-        defer { nextOutput += 1 }
-        return outputs[nextOutput]
+        state.withLock { state in
+            guard state.next < state.outputs.count else { return nil }
+            defer { state.next += 1 }
+            return state.outputs[state.next]
+        }
     }
 
     public func logTail() async -> [String] { [] }
 
     /// Synchronous: whatever is left is all there will be.
     public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
-        defer { nextOutput = outputs.count }
-        return Array(outputs[nextOutput...])
+        state.withLock { state in
+            defer { state.next = state.outputs.count }
+            return Array(state.outputs[state.next...])
+        }
     }
 
     public func stop() async {}

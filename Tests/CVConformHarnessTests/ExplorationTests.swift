@@ -105,8 +105,7 @@ final class ResetCounter: Sendable {
 }
 
 /// Echoes drops (see `echoingDrops`) in every third trace only.
-final class FlakyImplementation: ImplementationUnderTest, @unchecked Sendable {
-    // Confined to the task that drives it, as every implementation is.
+actor FlakyImplementation: ImplementationUnderTest {
     private let resets: ResetCounter
     private var current: ImplementationUnderTest = ReferenceImplementation()
 
@@ -127,8 +126,7 @@ final class FlakyImplementation: ImplementationUnderTest, @unchecked Sendable {
 
 /// The reference, until it has taken `after` stimuli since it started: then
 /// it is gone, as a process that exits.
-final class CrashingImplementation: ImplementationUnderTest, @unchecked Sendable {
-    // Confined to the task that drives it, as every implementation is.
+actor CrashingImplementation: ImplementationUnderTest {
     private let inner = ReferenceImplementation()
     private let limit: Int
     private var sent = 0

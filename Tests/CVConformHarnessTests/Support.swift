@@ -24,14 +24,15 @@ func passTraces(profile: Profile = .core) throws -> [Trace] {
 
 /// The reference model with a twist: `distort` rewrites what it would send
 /// for each stimulus. For testing the replay engine against known mistakes.
-final class ScriptedImplementation: ImplementationUnderTest, @unchecked Sendable {
+actor ScriptedImplementation: ImplementationUnderTest {
     private var server: ReferenceServer
     private let roles: Set<Role>
     private let reportsInternal: Bool
-    private let distort: ([Message]) -> [Message]
+    private let distort: @Sendable ([Message]) -> [Message]
     private var queue: [Message] = []
 
-    init(roles: Set<Role> = Set(Role.systemRoles), reportsInternal: Bool = true, distort: @escaping ([Message]) -> [Message] = { $0 }) {
+    init(roles: Set<Role> = Set(Role.systemRoles), reportsInternal: Bool = true,
+         distort: @escaping @Sendable ([Message]) -> [Message] = { $0 }) {
         self.roles = roles
         self.reportsInternal = reportsInternal
         self.distort = distort

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 @testable import CVConformTrace
 
@@ -59,26 +60,17 @@ struct DiagnosticsTests {
         #expect(lines.contains("malformed: \(folder)/three.xml:8:58: message 1: message 'login' has unexpected parameter 'extention' (did you mean 'extension'?)"))
         #expect(lines.contains("\(folder)/three.xml:9:3: unexpected element <note> (a trace holds title, description, covers, tag, setup and msg)"))
         #expect(lines.contains("\(folder)/three.xml:10:46: message 2: parameter 'agent' is '10x1', but must be a non-empty string of digits"))
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/report.json"))) as? [String: Any]
-        let traces = try #require(report?["traces"] as? [[String: Any]])
-        #expect(Set(traces.first?.keys.map { $0 } ?? []) == ["id", "file", "expect", "outcome", "at", "ok"])
+        let first = try #require(try reportTraces(folder + "/report.json").first)
+        guard case .object(let members) = first else { Issue.record("not an object: \(first)"); return }
+        #expect(Set(members.map(\.0)) == ["id", "file", "expect", "outcome", "at", "ok"])
     }
 }
 
 /// Strings collected from several threads, under a lock.
-private final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String] = []
+private final class Results: Sendable {
+    private let items = Mutex<[String]>([])
 
-    func add(_ item: String) {
-        lock.lock()
-        items.append(item)
-        lock.unlock()
-    }
+    func add(_ item: String) { items.withLock { $0.append(item) } }
 
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items
-    }
+    var all: [String] { items.withLock { $0 } }
 }
