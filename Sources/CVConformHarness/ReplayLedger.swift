@@ -1,0 +1,186 @@
+import CVConformModel
+import CVConformTrace
+
+/// The bookkeeping of a replay (contract section 5): which messages of the
+/// trace are stimuli and which expected outputs, which outputs have been
+/// observed on each channel, which stimuli may go out now, and what
+/// happened. It is told what arrives rather than waiting for it, so one
+/// ledger serves a replay that pulls outputs one by one (`ReplayEngine`:
+/// `run`, `explore`) and one that has them pushed, cell by cell (`load`).
+/// Messages can be appended as the replay goes.
+struct ReplayLedger: Sendable {
+    let greeting: Greeting
+    private(set) var entries: [TraceEntry] = []
+    private(set) var kinds: [ReplayRole] = []
+    /// Trace indexes of expected outputs, per channel slot, in trace order,
+    /// and how many of each have been observed.
+    private var expectedBySlot = Array(repeating: [Int](), count: ReplayLedger.slots)
+    private var observedBySlot = Array(repeating: 0, count: ReplayLedger.slots)
+    /// All expected output indexes in trace order, and how many of the
+    /// leading ones have been observed.
+    private var outputIndexes: [Int] = []
+    private var observed: [Bool] = []
+    private var lowestUnobserved = 0
+    /// Where sending stopped: every stimulus before it has been sent.
+    private(set) var nextToSend = 0
+    private(set) var events: [ReplayEvent] = []
+    private(set) var lastStimulus: Int?
+    /// Keep the events (for reports); `load` does not need them.
+    var keepsEvents = true
+
+    private static let slots = Role.allCases.count * Role.allCases.count
+    private static func slot(_ channel: Channel) -> Int { channel.from.order * Role.allCases.count + channel.to.order }
+
+    init(greeting: Greeting) {
+        self.greeting = greeting
+    }
+
+    var involvesImplementation: Bool { kinds.contains { $0 != .notInvolved } }
+
+    /// Adds messages at the end of the trace.
+    mutating func append(_ more: some Sequence<TraceEntry>) {
+        for entry in more {
+            let index = entries.count
+            let kind = ReplayRole.of(entry.message, greeting: greeting)
+            entries.append(entry)
+            kinds.append(kind)
+            observed.append(false)
+            if kind == .output {
+                outputIndexes.append(index)
+                expectedBySlot[Self.slot(entry.message.channel)].append(index)
+            }
+        }
+    }
+
+    /// The oldest expected output not observed yet, if any.
+    var oldestOwed: Int? { lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : nil }
+
+    /// Every output placed so far has been observed and every stimulus sent.
+    var isSettled: Bool { oldestOwed == nil && nextToSend == entries.count }
+
+    /// The stimuli that may go out now, in order: those not sent yet with no
+    /// unobserved output placed before them. They count as sent.
+    mutating func takeSendable() -> [Message] {
+        var ready: [Message] = []
+        while nextToSend < entries.count {
+            let index = nextToSend
+            if kinds[index] == .stimulus {
+                if let owed = oldestOwed, owed < index { break }
+                lastStimulus = index
+                if keepsEvents { events.append(.sent(index)) }
+                ready.append(entries[index].message)
+            }
+            nextToSend += 1
+        }
+        return ready
+    }
+
+    /// An output from the implementation: it must be the next expected on
+    /// its channel.
+    mutating func observe(_ message: Message) throws(ReplayStop) {
+        try check(message)
+        let slot = Self.slot(message.channel)
+        let queue = expectedBySlot[slot]
+        let next = observedBySlot[slot]
+        guard next < queue.count, entries[queue[next]].message == message else {
+            events.append(.unexpected(message))
+            let index = next < queue.count ? queue[next] : nil
+            throw .diverged(Divergence(kind: .unexpected(message), expectedIndex: index, expected: index.map { entries[$0].message }))
+        }
+        observedBySlot[slot] = next + 1
+        observed[queue[next]] = true
+        if keepsEvents { events.append(.observed(queue[next])) }
+        while lowestUnobserved < outputIndexes.count && observed[outputIndexes[lowestUnobserved]] { lowestUnobserved += 1 }
+    }
+
+    /// An output after everything owed was observed: extra.
+    mutating func extra(_ message: Message) throws(ReplayStop) -> Never {
+        try check(message)
+        events.append(.unexpected(message))
+        throw .diverged(Divergence(kind: .extra(message)))
+    }
+
+    /// The oldest owed output, as a divergence (it did not come).
+    func missing(waited: Duration, idleConfirmed: Bool) -> Divergence? {
+        guard let index = oldestOwed else { return nil }
+        var divergence = Divergence(kind: .missing, expectedIndex: index, expected: entries[index].message, waited: waited)
+        divergence.idleConfirmed = idleConfirmed
+        return divergence
+    }
+
+    /// A message from a role the implementation does not play, or on a
+    /// channel internal to it when it said it would not report those: the
+    /// protocol is broken.
+    private func check(_ message: Message) throws(ReplayStop) {
+        guard greeting.roles.contains(message.from) else {
+            let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
+            throw .failed(HarnessFailure(.protocolViolation,
+                                         "the implementation wrote a message from \(message.from.rawValue), a role it does not play (\(played)): \(message)"))
+        }
+        if greeting.roles.contains(message.to) && !greeting.reportsInternal {
+            throw .failed(HarnessFailure(.protocolViolation,
+                                         "the implementation wrote \(message), but \(message.channel) is internal to it "
+                                         + "(it plays both roles) and its hello said \"internal\": false, so such messages are not expected"))
+        }
+    }
+
+    /// Fills a result with what stopped the replay.
+    func record(_ stop: ReplayStop, into result: inout ReplayResult, setup: Administration) {
+        switch stop {
+        case .diverged(let divergence):
+            result.verdict = .fail
+            result.divergence = explain(divergence, setup: setup)
+            result.detail = divergence.summary
+        case .failed(let failure, let atReset):
+            result.verdict = .error
+            result.failure = failure
+            result.failedAtReset = atReset
+            if atReset {
+                result.detail = "at the reset before the trace: " + failure.message
+            } else if let index = lastStimulus {
+                result.detail = failure.message + " (while handling the stimulus at message \(index + 1): \(entries[index].message))"
+            } else {
+                result.detail = failure.message
+            }
+        }
+    }
+
+    /// Adds the last stimulus and the reference model's view to a divergence:
+    /// the state of the role that had to decide, taken just before it
+    /// received the message that decided (what the implementation knew when
+    /// it chose), and the clause that decides.
+    func explain(_ divergence: Divergence, setup: Administration) -> Divergence {
+        var explained = divergence
+        if let lastStimulus {
+            explained.lastStimulusIndex = lastStimulus
+            explained.lastStimulus = entries[lastStimulus].message
+        }
+        let end: Int
+        switch divergence.kind {
+        case .extra: end = entries.count
+        case .missing, .unexpected:
+            end = divergence.expectedIndex ?? (lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : entries.count)
+        }
+        let causes = ModelCauses(entries: entries.prefix(end).map(\.message), setup: setup)
+        let sender: Role
+        switch divergence.kind {
+        case .missing: sender = divergence.expected?.from ?? .icm
+        case .unexpected(let message), .extra(let message): sender = divergence.expected?.from ?? message.from
+        }
+        if let expected = divergence.expected {
+            let cause = causes.cause(ofNextOn: expected.channel)
+            explained.clause = causes.monitor.owed(on: expected.channel).first?.clause
+            explained.modelState = "\(sender.rawValue) before it received \(cause.map { "message \($0 + 1)" } ?? "it") "
+                + "(the state it decided in): \(causes.state(of: sender, before: cause))"
+        } else if case .unexpected(let message) = divergence.kind {
+            explained.modelState = "\(sender.rawValue): \(causes.monitor.system.state(of: sender))"
+            var monitor = causes.monitor
+            if case .rejected(let rejection) = monitor.observe(message) { explained.clause = rejection.clause }
+        } else if case .extra(let message) = divergence.kind {
+            explained.modelState = "\(sender.rawValue): \(causes.monitor.system.state(of: sender))"
+            var monitor = causes.monitor
+            if case .rejected(let rejection) = monitor.observe(message) { explained.clause = rejection.clause }
+        }
+        return explained
+    }
+}
