@@ -15,7 +15,7 @@ public struct CVConform: AsyncParsableCommand {
             `diagram` and `schema` print what the model and the format define. See README.md.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Run.self, Explore.self, Mutate.self, Generate.self, CheckLog.self, Record.self, Merge.self, Diff.self, Serve.self,
+        subcommands: [Validate.self, Run.self, Explore.self, Mutate.self, Generate.self, Load.self, CheckLog.self, Record.self, Merge.self, Diff.self, Serve.self,
                       Diagram.self, Schema.self, BenchRead.self, BenchWire.self, BenchShrink.self, BenchLog.self]
     )
 

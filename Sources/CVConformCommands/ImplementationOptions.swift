@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVConformHarness
 import Foundation
+import Synchronization
 
 /// How to reach the implementation under test, and the replay timing:
 /// shared by `run` and `record`.
@@ -74,22 +75,35 @@ struct ImplementationOptions: ParsableArguments {
 }
 
 /// Kills implementation processes on Ctrl-C or SIGTERM, so none outlives
-/// the harness; reports already written are complete files (atomic).
+/// the harness; reports already written are complete files (atomic). A
+/// command that can stop early and still report (`load`) passes
+/// `stopGently`: the first Ctrl-C calls it, a second one quits at once.
 enum InterruptHandling {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let state = Mutex<(sources: [DispatchSourceSignal], interrupts: Int)>(([], 0))
 
-    static func install() {
-        guard sources.isEmpty else { return }
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                killAllImplementationProcesses()
-                writeAll("cvconform: interrupted; implementation processes stopped\n", to: STDERR_FILENO)
-                exit(130)
+    static func install(stopGently: (@Sendable () -> Void)? = nil) {
+        state.withLock { state in
+            guard state.sources.isEmpty else { return }
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    let interrupts = InterruptHandling.state.withLock { state in
+                        state.interrupts += 1
+                        return state.interrupts
+                    }
+                    if let stopGently, interrupts == 1 && signalNumber == SIGINT {
+                        writeAll("\ncvconform: stopping; the report follows (Ctrl-C again to quit at once)\n", to: STDERR_FILENO)
+                        stopGently()
+                        return
+                    }
+                    killAllImplementationProcesses()
+                    writeAll("cvconform: interrupted; implementation processes stopped\n", to: STDERR_FILENO)
+                    exit(130)
+                }
+                source.resume()
+                state.sources.append(source)
             }
-            source.resume()
-            sources.append(source)
         }
     }
 }

@@ -84,6 +84,21 @@ public struct Divergence: Hashable, Sendable {
     /// it was idle (capability "sync"), not after a timeout.
     public var idleConfirmed = false
 
+    public init(kind: Kind, expectedIndex: Int? = nil, expected: Message? = nil,
+                lastStimulusIndex: Int? = nil, lastStimulus: Message? = nil,
+                modelState: String? = nil, clause: Clause? = nil,
+                waited: Duration? = nil, idleConfirmed: Bool = false) {
+        self.kind = kind
+        self.expectedIndex = expectedIndex
+        self.expected = expected
+        self.lastStimulusIndex = lastStimulusIndex
+        self.lastStimulus = lastStimulus
+        self.modelState = modelState
+        self.clause = clause
+        self.waited = waited
+        self.idleConfirmed = idleConfirmed
+    }
+
     /// One paragraph for a person: what was sent, what was expected, what came.
     public var explanation: [String] {
         var lines: [String] = []

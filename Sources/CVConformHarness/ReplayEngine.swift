@@ -108,14 +108,18 @@ struct ReplayEngine {
 struct ModelCauses {
     let messages: [Message]
     let setup: Administration
+    let start: ReferenceSystem?
     private(set) var monitor: Monitor
     /// Per channel, the position of the message that caused each owed one.
     private var causes: [Channel: [Int]] = [:]
 
-    init(messages: [Message], setup: Administration) {
+    /// `start`: the system's state before the first message (its initial
+    /// state when nil).
+    init(messages: [Message], setup: Administration, from start: ReferenceSystem? = nil) {
         self.messages = messages
         self.setup = setup
-        monitor = Monitor(administration: setup)
+        self.start = start
+        monitor = start.map(Monitor.init(system:)) ?? Monitor(administration: setup)
         for (index, message) in messages.enumerated() {
             if message.from.isSystem, var queue = causes[message.channel], !queue.isEmpty {
                 queue.removeFirst()
@@ -126,9 +130,6 @@ struct ModelCauses {
         }
     }
 
-    init(entries: [Message], setup: Administration) {
-        self.init(messages: entries, setup: setup)
-    }
 
     /// The position of the message whose reaction owes the next message on
     /// a channel.
@@ -138,7 +139,7 @@ struct ModelCauses {
     /// (after the whole prefix when nil).
     func state(of role: Role, before position: Int?) -> String {
         guard let position else { return monitor.system.state(of: role) }
-        var earlier = Monitor(administration: setup)
+        var earlier = start.map(Monitor.init(system:)) ?? Monitor(administration: setup)
         for message in messages.prefix(position) { _ = earlier.observe(message) }
         return earlier.system.state(of: role)
     }

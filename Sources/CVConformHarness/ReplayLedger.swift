@@ -149,7 +149,7 @@ struct ReplayLedger: Sendable {
     /// the state of the role that had to decide, taken just before it
     /// received the message that decided (what the implementation knew when
     /// it chose), and the clause that decides.
-    func explain(_ divergence: Divergence, setup: Administration) -> Divergence {
+    func explain(_ divergence: Divergence, setup: Administration, from start: ReferenceSystem? = nil) -> Divergence {
         var explained = divergence
         if let lastStimulus {
             explained.lastStimulusIndex = lastStimulus
@@ -161,7 +161,7 @@ struct ReplayLedger: Sendable {
         case .missing, .unexpected:
             end = divergence.expectedIndex ?? (lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : entries.count)
         }
-        let causes = ModelCauses(entries: entries.prefix(end).map(\.message), setup: setup)
+        let causes = ModelCauses(messages: entries.prefix(end).map(\.message), setup: setup, from: start)
         let sender: Role
         switch divergence.kind {
         case .missing: sender = divergence.expected?.from ?? .icm

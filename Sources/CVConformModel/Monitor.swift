@@ -24,6 +24,12 @@ public struct Monitor: Sendable {
         system = ReferenceSystem(administration: administration)
     }
 
+    /// A monitor that starts from a system's state (quiet: nothing owed),
+    /// for judging a run from the middle of it (one step of a `load` cell).
+    public init(system: ReferenceSystem) {
+        self.system = system
+    }
+
     /// True when nothing is owed.
     public var isQuiescent: Bool { owedCount == 0 }
 

@@ -33,7 +33,7 @@ public struct ReferenceSystem: Sendable {
     /// Whether a role still holds a session: the ICM knows its media or the
     /// agent that has it, or the ECS is handling it (queued, alerting,
     /// connected).
-    func holds(session: String) -> Bool {
+    public func holds(session: String) -> Bool {
         icm.mediaBySession[session] != nil || icm.agentBySession[session] != nil || ecs.sessions[session] != nil
     }
 

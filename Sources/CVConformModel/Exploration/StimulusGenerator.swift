@@ -16,6 +16,9 @@ public struct StimulusGenerator: Sendable {
     public private(set) var enabledKinds: [StimulusKind]
     private var nextSession = 0
     private let sessionStyle: Int
+    /// Put before every session id this generator makes: cells of `load`
+    /// that share an implementation never share a session id.
+    public var sessionPrefix = ""
 
     public init(generated: GeneratedAdministration, profile: Profile, random: inout SeededRandom, swarm: Bool = true) {
         self.generated = generated
@@ -166,7 +169,7 @@ public struct StimulusGenerator: Sendable {
             case 2: id = (nextSession % 3 == 0 ? "00" : nextSession % 3 == 1 ? "0" : "") + String(nextSession)
             default: id = "session-\(nextSession)"
             }
-            if !run.hasRequested(id) { return id }
+            if !run.hasRequested(sessionPrefix + id) { return sessionPrefix + id }
         }
     }
 }

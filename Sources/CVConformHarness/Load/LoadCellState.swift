@@ -1,0 +1,125 @@
+import CVConformModel
+import CVConformTrace
+
+/// One cell of a load run: its own random walk of the model (explore's
+/// generator on the cell's administration), the step in flight, judged as
+/// `run` judges a trace, and the cell's last messages for explanations.
+struct LoadCellState {
+    let number: Int
+    let generated: GeneratedAdministration
+    private var generator: StimulusGenerator
+    private var model: ModelRun
+    private var random: SeededRandom
+    private var coverage = ExplorationCoverage()
+    /// The step in flight: one stimulus and everything it causes.
+    private(set) var step: ReplayLedger?
+    /// The model's state before the step (for explanations).
+    private var before: ReferenceSystem
+    private(set) var stepStarted: ContinuousClock.Instant = .now
+    private(set) var lastProgress: ContinuousClock.Instant = .now
+    private(set) var violated = false
+    var pendingArrivals = 0
+    /// The cell's last messages.
+    private var recent: [LoadWindowEntry] = []
+    private static let kept = 24
+
+    init(number: Int, generated: GeneratedAdministration, profile: Profile, random: SeededRandom) {
+        self.number = number
+        self.generated = generated
+        var random = random
+        var generator = StimulusGenerator(generated: generated, profile: profile, random: &random, swarm: false)
+        generator.sessionPrefix = "c\(number)-"
+        self.generator = generator
+        self.random = random
+        model = ModelRun(administration: generated.administration, profile: profile)
+        before = model.system
+    }
+
+    var isIdle: Bool { step == nil && !violated }
+    var isWaiting: Bool { step != nil && !violated }
+
+    /// Starts the next step: chooses a stimulus the model allows, and
+    /// returns what goes out now (the stimulus, and for an implementation
+    /// that plays some roles only, the model's messages to it that need no
+    /// output first). Empty when no stimulus could be found (the cell rests).
+    mutating func startStep(greeting: Greeting, now: ContinuousClock.Instant) -> [Message] {
+        guard !violated else { return [] }
+        for _ in 0..<8 {
+            guard let stimulus = generator.next(for: model, coverage: coverage, random: &random) else { continue }
+            let situation = Situation.of(stimulus, in: model.system)
+            let previous = model.system
+            guard let propagation = model.step(stimulus) else { continue }
+            coverage.record(situation, propagation)
+            before = previous
+            var ledger = ReplayLedger(greeting: greeting)
+            ledger.keepsEvents = false
+            ledger.append(CollectionOfOne(TraceEntry(message: stimulus)))
+            ledger.append(propagation.emissions.lazy.map { TraceEntry(message: $0.message) })
+            stepStarted = now
+            lastProgress = now
+            let sending = ledger.takeSendable()
+            remember(sending, .sent)
+            step = ledger
+            settleIfDone()
+            return sending
+        }
+        return []
+    }
+
+    /// An output that belongs to this cell. Returns what may go out now.
+    mutating func observe(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> [Message] {
+        guard !violated else { return [] }
+        guard var ledger = step else {
+            // Nothing was in flight: an extra output.
+            remember([output], .unexpected)
+            violated = true
+            throw .diverged(Divergence(kind: .extra(output)))
+        }
+        do {
+            try ledger.observe(output)
+        } catch {
+            remember([output], .unexpected)
+            violated = true
+            step = ledger
+            throw error
+        }
+        remember([output], .observed)
+        lastProgress = now
+        let sending = ledger.takeSendable()
+        remember(sending, .sent)
+        step = ledger
+        settleIfDone()
+        return sending
+    }
+
+    /// The step is over when every output is in and every stimulus out.
+    private mutating func settleIfDone() {
+        if step?.isSettled == true { step = nil }
+    }
+
+    /// The oldest owed output did not come within the timeout.
+    mutating func timedOut(after timeout: Duration) -> Divergence? {
+        guard let ledger = step, !violated, let missing = ledger.missing(waited: timeout, idleConfirmed: false) else { return nil }
+        violated = true
+        if let expected = missing.expected { remember([expected], .expected) }
+        return missing
+    }
+
+    /// A violation explained: the divergence as `run` explains it, the
+    /// model's state before the deciding message, the cell's last messages.
+    func explain(_ divergence: Divergence) -> (detail: String, lines: [String], window: [LoadWindowEntry]) {
+        guard let ledger = step else {
+            return (divergence.summary, divergence.explanation, recent)
+        }
+        let explained = ledger.explain(divergence, setup: generated.administration, from: before)
+        return (explained.summary, explained.explanation, recent)
+    }
+
+    private mutating func remember(_ messages: [Message], _ mark: LoadWindowEntry.Mark) {
+        for message in messages { recent.append(LoadWindowEntry(message: message, mark: mark)) }
+        if recent.count > Self.kept { recent.removeFirst(recent.count - Self.kept) }
+    }
+
+    /// Whether the cell's model still holds a session (to forget ended ones).
+    func holds(session: String) -> Bool { model.system.holds(session: session) }
+}

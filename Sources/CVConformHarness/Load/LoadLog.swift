@@ -1,0 +1,77 @@
+import CVConformPlatform
+import CVConformTrace
+import Foundation
+
+/// The JSON-Lines log of a load run (contract section 7): the reset, with
+/// the cells' ids, then every message in the order its receiver took it.
+/// Lines are written on a thread of their own (a file write may block; no
+/// task waits for it) and the file is flushed as it grows, so what was
+/// logged before an interruption stays readable.
+public final class LoadLog: Sendable {
+    private let queue = HandOffQueue<[String]>(capacity: 64)
+    /// Whether the writing thread is done, and who waits for it.
+    private let ending = Locked<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let descriptor: Int32
+
+    /// Opens (truncates) the file; nil with a reason when it cannot.
+    public static func open(_ path: String) -> Result<LoadLog, HarnessFailure> {
+        let descriptor = CVConformPlatform.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            return .failure(HarnessFailure(.unavailable, "cannot write \(path): \(String(cString: strerror(errno)))"))
+        }
+        return .success(LoadLog(descriptor: descriptor))
+    }
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+        let (queue, ending) = (self.queue, self.ending)
+        let thread = Thread {
+            while let lines = queue.take() {
+                var text = lines.joined(separator: "\n")
+                text += "\n"
+                text.withUTF8 { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let written = CVConformPlatform.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                        if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { break }
+                    }
+                }
+            }
+            let waiter = ending.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.done = true
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+        thread.name = "cvconform-load-log"
+        thread.start()
+    }
+
+    /// The reset that starts the run.
+    public func reset(setup: Administration, cells: [[String]]) {
+        let line = WireProtocol.reset(trace: "load", setup: setup)
+        let cellsJSON = "[" + cells.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+        write([String(line.dropLast()) + ",\"cells\":" + cellsJSON + "}"])
+    }
+
+    /// Messages, in the order their receivers took them.
+    public func messages(_ messages: [Message]) {
+        guard !messages.isEmpty else { return }
+        write(messages.map(WireProtocol.message))
+    }
+
+    private func write(_ lines: [String]) { queue.put(lines) }
+
+    /// Writes what is left and closes the file.
+    public func close() async {
+        queue.finish()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = ending.withLock { state -> Bool in
+                if !state.done { state.waiter = continuation }
+                return state.done
+            }
+            if done { continuation.resume() }
+        }
+        _ = CVConformPlatform.close(descriptor)
+    }
+}

@@ -1,0 +1,328 @@
+import CVConformModel
+import CVConformTrace
+import Histogram
+
+/// What a load run tells a person while it goes.
+public struct LoadProgress: Sendable {
+    public var elapsed: Duration
+    public var stimuliPerSecond: Double
+    public var messagesPerSecond: Double
+    /// The 99th percentile latency so far, in seconds.
+    public var p99: Double
+    public var violations: Int
+    public var waitingCells: Int
+}
+
+/// Drives many independent cells at once through one implementation
+/// (contract section 7, `load`): one reset with every cell's administration,
+/// then each cell walks the model on its own, each stimulus once what the
+/// cell's previous one caused is in, while the cells overlap freely. Every
+/// output is placed in the cell whose ids it names and judged there, on its
+/// channel, in the model's order: outputs of different cells may come in any
+/// order. A cell that diverges stops; the others go on.
+public enum LoadRunner {
+    public static func run(
+        options: LoadOptions, label: String, makeImplementation: @escaping SuiteRunner.Factory, log: LoadLog? = nil,
+        stop: StopRequest = StopRequest(), progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }
+    ) async -> LoadResult {
+        let implementation = makeImplementation()
+        return await withTaskExecutorPreference(implementation.taskExecutor) {
+            var driver = LoadDriver(options: options, label: label, log: log, stop: stop, progress: progress)
+            await driver.run(implementation)
+            await implementation.stop()
+            return driver.result
+        }
+    }
+}
+
+/// The state of one load run.
+struct LoadDriver {
+    let options: LoadOptions
+    let log: LoadLog?
+    let stop: StopRequest
+    let progress: @Sendable (LoadProgress) -> Void
+    private(set) var result: LoadResult
+    private var cells: [LoadCellState] = []
+    private var partition = CellPartition(whole: Administration())
+    /// The cell (index) each session was requested in.
+    private var sessionCells: [String: Int] = [:]
+    private var greeting = Greeting(implementation: "", roles: [], reportsInternal: true)
+    private var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
+    private var secondLatency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
+    private var second = (stimuli: 0, messages: 0, violations: 0)
+    private var started = ContinuousClock.now
+    private var outgoing: [Message] = []
+    private var arrivals = 0
+    private var nextCell = 0
+
+    init(options: LoadOptions, label: String, log: LoadLog?, stop: StopRequest, progress: @escaping @Sendable (LoadProgress) -> Void) {
+        self.options = options
+        self.log = log
+        self.stop = stop
+        self.progress = progress
+        result = LoadResult(implementation: label, cells: options.cells, rate: options.rate, seed: options.seed)
+    }
+
+    mutating func run(_ implementation: ImplementationUnderTest) async {
+        var random = SeededRandom(seed: options.seed)
+        let made = LoadCells.make(count: options.cells, random: &random)
+        do {
+            partition = try CellPartition(administration: made.administration, cells: made.idLists)
+        } catch {
+            result.failure = HarnessFailure(.unavailable, "the cells overlap: \(error)")
+            return
+        }
+        cells = made.cells.enumerated().map { LoadCellState(number: $0.offset + 1, generated: $0.element, profile: options.profile,
+                                                            random: random.split()) }
+        do {
+            greeting = try await implementation.start()
+            result.implementation = greeting.implementation
+            // A large administration may take longer to load than a trace's.
+            try await implementation.reset(trace: "load", setup: made.administration, within: max(options.replay.timeout * 5, .seconds(10)))
+        } catch {
+            result.failure = error
+            return
+        }
+        log?.reset(setup: made.administration, cells: made.idLists)
+        started = .now
+        let deadline = started + options.duration
+        var lastSecond = 0
+        var lastReport = started
+        var lastCheck = started
+        var reported = (stimuli: 0, messages: 0)
+        if options.rate == nil {
+            for index in cells.indices { begin(index) }
+        }
+        do throws(HarnessFailure) {
+            // While there is time: send, receive, judge, begin again.
+            while ContinuousClock.now < deadline && !stop.isRequested && cells.contains(where: { !$0.violated }) {
+                let now = ContinuousClock.now
+                if let rate = options.rate { arrive(rate: rate, at: now) }
+                try await flush(implementation)
+                let wait: Duration = options.rate.map { .nanoseconds(Int64(1_000_000_000 / max($0, 1))) } ?? .milliseconds(50)
+                let outputs = try await implementation.receiveAvailable(limit: 4096, timeout: min(wait, .milliseconds(50)))
+                take(outputs)
+                let after = ContinuousClock.now
+                if after - lastCheck >= .milliseconds(50) {
+                    lastCheck = after
+                    checkTimeouts(at: after)
+                    wakeRestingCells()
+                }
+                let elapsedSeconds = Int((after - started) / .seconds(1))
+                if elapsedSeconds > lastSecond {
+                    sample(lastSecond)
+                    lastSecond = elapsedSeconds
+                }
+                if after - lastReport >= .milliseconds(500) {
+                    let span = Double((after - lastReport) / .milliseconds(1)) / 1000
+                    progress(LoadProgress(
+                        elapsed: after - started, stimuliPerSecond: Double(result.stimuli - reported.stimuli) / span,
+                        messagesPerSecond: Double(result.messages - reported.messages) / span,
+                        p99: Double(latency.valueAtPercentile(99)) / 1e6, violations: result.violationCount,
+                        waitingCells: cells.filter(\.isWaiting).count))
+                    reported = (result.stimuli, result.messages)
+                    lastReport = after
+                }
+            }
+            // Time is up: no new stimuli; what is in flight may finish.
+            let drainUntil = ContinuousClock.now + options.replay.timeout
+            while cells.contains(where: \.isWaiting) && ContinuousClock.now < drainUntil {
+                try await flush(implementation)
+                take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)))
+            }
+            checkTimeouts(at: .now + options.replay.timeout * 2)
+            // Quiescence: nothing more may come.
+            if let late = try await implementation.confirmIdle(timeout: options.replay.timeout) {
+                takeLate(late)
+            } else {
+                takeLate(try await implementation.receiveAvailable(limit: 4096, timeout: options.replay.quietPeriod))
+            }
+        } catch {
+            result.failure = error
+        }
+        sample(lastSecond)
+        result.duration = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
+        result.p50 = Double(latency.valueAtPercentile(50)) / 1e6
+        result.p90 = Double(latency.valueAtPercentile(90)) / 1e6
+        result.p99 = Double(latency.valueAtPercentile(99)) / 1e6
+        result.max = Double(latency.max) / 1e6
+    }
+
+    // MARK: - Steps
+
+    /// Starts a cell's next step and queues what it sends; a step that
+    /// needs no output settles at once, and the cell goes on (closed loop)
+    /// or takes its next waiting arrival (open loop). A cell for which no
+    /// stimulus was found rests until the next tick.
+    private mutating func begin(_ index: Int) {
+        var first = true
+        while cells[index].isIdle && (first || options.rate == nil || cells[index].pendingArrivals > 0) && !timeIsUp {
+            if !first && options.rate != nil { cells[index].pendingArrivals -= 1 }
+            first = false
+            let sending = cells[index].startStep(greeting: greeting, now: .now)
+            if sending.isEmpty && cells[index].isIdle { return }
+            for message in sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
+            queue(sending)
+            result.stimuli += 1
+            second.stimuli += 1
+        }
+    }
+
+    private var timeIsUp: Bool { stop.isRequested || ContinuousClock.now >= started + options.duration }
+
+    private mutating func queue(_ messages: [Message]) {
+        outgoing += messages
+        result.messages += messages.count
+        second.messages += messages.count
+    }
+
+    private mutating func flush(_ implementation: ImplementationUnderTest) async throws(HarnessFailure) {
+        guard !outgoing.isEmpty else { return }
+        let batch = outgoing
+        outgoing.removeAll(keepingCapacity: true)
+        log?.messages(batch)
+        try await implementation.send(batch)
+    }
+
+    /// Open loop: stimuli arrive at `rate` per second, to each cell in turn;
+    /// a busy cell keeps its arrivals for when it is free.
+    private mutating func arrive(rate: Double, at now: ContinuousClock.Instant) {
+        let due = Int(rate * Double((now - started) / .microseconds(1)) / 1e6)
+        while arrivals < due {
+            arrivals += 1
+            guard let index = nextLiveCell() else { return }
+            if cells[index].isIdle {
+                begin(index)
+            } else {
+                cells[index].pendingArrivals += 1
+                result.backlog += 1
+            }
+        }
+    }
+
+    private mutating func nextLiveCell() -> Int? {
+        for _ in 0..<cells.count {
+            let index = nextCell
+            nextCell = (nextCell + 1) % cells.count
+            if !cells[index].violated { return index }
+        }
+        return nil
+    }
+
+    // MARK: - Outputs
+
+    private mutating func take(_ outputs: [Message]) {
+        guard !outputs.isEmpty else { return }
+        log?.messages(outputs)
+        let now = ContinuousClock.now
+        result.messages += outputs.count
+        second.messages += outputs.count
+        for output in outputs {
+            let sessions = sessionCells
+            switch partition.place(output, sessionCell: { sessions[$0] }) {
+            case .unplaced(let violation):
+                record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
+                                     explanation: [violation.description], window: [], at: seconds(now)))
+            case .cell(let index):
+                let wasWaiting = cells[index].isWaiting
+                let stepStarted = cells[index].stepStarted
+                do {
+                    let sending = try cells[index].observe(output, now: now)
+                    let micros = UInt64(max(0, (now - stepStarted) / .microseconds(1)))
+                    _ = latency.record(micros)
+                    _ = secondLatency.record(micros)
+                    for message in sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
+                    queue(sending)
+                    if wasWaiting && cells[index].isIdle { stepDone(index) }
+                } catch {
+                    violation(in: index, error, at: now)
+                }
+            }
+        }
+        if sessionCells.count > 4 * options.cells + 1024 { forgetEndedSessions() }
+    }
+
+    /// After the run: whatever still comes is extra.
+    private mutating func takeLate(_ outputs: [Message]) {
+        guard !outputs.isEmpty else { return }
+        log?.messages(outputs)
+        let now = ContinuousClock.now
+        for output in outputs {
+            let sessions = sessionCells
+            switch partition.place(output, sessionCell: { sessions[$0] }) {
+            case .unplaced(let violation):
+                record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
+                                     explanation: [violation.description], window: [], at: seconds(now)))
+            case .cell(let index):
+                do {
+                    _ = try cells[index].observe(output, now: now)
+                } catch {
+                    violation(in: index, error, at: now)
+                }
+            }
+        }
+    }
+
+    private mutating func stepDone(_ index: Int) {
+        if options.rate == nil {
+            begin(index)
+        } else if cells[index].pendingArrivals > 0 {
+            cells[index].pendingArrivals -= 1
+            begin(index)
+        }
+    }
+
+    /// Closed loop: cells that rested (no stimulus found) try again.
+    private mutating func wakeRestingCells() {
+        guard options.rate == nil else { return }
+        for index in cells.indices where cells[index].isIdle { begin(index) }
+    }
+
+    private mutating func checkTimeouts(at now: ContinuousClock.Instant) {
+        for index in cells.indices where cells[index].isWaiting && now - cells[index].lastProgress > options.replay.timeout {
+            if let missing = cells[index].timedOut(after: options.replay.timeout) {
+                let explained = cells[index].explain(missing)
+                record(LoadViolation(cell: index + 1, detail: explained.detail, explanation: explained.lines, window: explained.window,
+                                     at: seconds(now)))
+            }
+        }
+    }
+
+    private mutating func violation(in index: Int, _ error: ReplayStop, at now: ContinuousClock.Instant) {
+        switch error {
+        case .diverged(let divergence):
+            let explained = cells[index].explain(divergence)
+            record(LoadViolation(cell: index + 1, detail: explained.detail, explanation: explained.lines, window: explained.window,
+                                 at: seconds(now)))
+        case .failed(let failure, _):
+            result.failure = failure
+        }
+    }
+
+    private mutating func record(_ violation: LoadViolation) {
+        second.violations += 1
+        if result.violations.count < 100 { result.violations.append(violation) } else { result.moreViolations += 1 }
+    }
+
+    /// Sessions their cell's model has ended are forgotten (the map stays
+    /// bounded however long the run).
+    private mutating func forgetEndedSessions() {
+        let cells = self.cells
+        sessionCells = sessionCells.filter { cells[$0.value].holds(session: $0.key) }
+    }
+
+    // MARK: - Time
+
+    private mutating func sample(_ index: Int) {
+        result.timeline.append(LoadSample(
+            second: index, stimuli: second.stimuli, messages: second.messages,
+            p50: Double(secondLatency.valueAtPercentile(50)) / 1e6, p90: Double(secondLatency.valueAtPercentile(90)) / 1e6,
+            p99: Double(secondLatency.valueAtPercentile(99)) / 1e6, violations: second.violations))
+        second = (0, 0, 0)
+        secondLatency.reset()
+    }
+
+    private func seconds(_ now: ContinuousClock.Instant) -> Double {
+        Double((now - started) / .milliseconds(1)) / 1000
+    }
+}
