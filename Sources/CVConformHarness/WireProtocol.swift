@@ -29,14 +29,25 @@ public enum WireProtocol {
         ]).serialized()
     }
 
+    /// A `msg` line, written straight out (nearly every line is one; no
+    /// tree is built), parameters in the catalog's order.
     static func message(_ message: Message) -> String {
-        JSONValue.object([
-            ("op", .string("msg")),
-            ("from", .string(message.from.rawValue)),
-            ("to", .string(message.to.rawValue)),
-            ("type", .string(message.type.rawValue)),
-            ("params", .object(message.orderedParameters.map { ($0.name, JSONValue.string($0.value)) })),
-        ]).serialized()
+        var out = #"{"op":"msg","from":""#
+        out.reserveCapacity(160)
+        out += message.from.rawValue
+        out += #"","to":""#
+        out += message.to.rawValue
+        out += #"","type":""#
+        out += message.type.rawValue
+        out += #"","params":{"#
+        for (index, parameter) in message.orderedParameters.enumerated() {
+            if index > 0 { out += "," }
+            JSONValue.writeString(parameter.name, to: &out)
+            out += ":"
+            JSONValue.writeString(parameter.value, to: &out)
+        }
+        out += "}}"
+        return out
     }
 
     /// What an implementation wrote on one line.

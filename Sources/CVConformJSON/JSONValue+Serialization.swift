@@ -45,7 +45,7 @@ extension JSONValue {
     /// A string in quotes: `"` and `\` escaped, control characters as
     /// `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; everything else as it is
     /// (UTF-8), so the output stays readable.
-    static func writeString(_ value: String, to out: inout String) {
+    public static func writeString(_ value: String, to out: inout String) {
         out += "\""
         // Nearly every string needs no escape: one look at its bytes, and
         // it is appended whole.

@@ -88,7 +88,8 @@ extension LoadReport {
     /// A line (or bar) plot of per-second values, in SVG.
     static func plot(title: String, x: [Double], series: [(String, String, [Double])], unit: String, bars: Bool = false) -> String {
         let width = 900.0, height = 220.0, left = 60.0, right = 20.0, top = 30.0, bottom = 30.0
-        let maxX = max(x.max() ?? 1, 1)
+        // A bar covers its second, [s, s + 1): the axis reaches one past the last.
+        let maxX = max((x.max() ?? 0) + (bars ? 1 : 0), 1)
         let maxY = max(series.flatMap(\.2).max() ?? 1, 1e-9)
         func px(_ value: Double) -> Double { left + value / maxX * (width - left - right) }
         func py(_ value: Double) -> Double { height - bottom - value / maxY * (height - top - bottom) }
@@ -104,9 +105,9 @@ extension LoadReport {
         svg += "<text x=\"\(left)\" y=\"\(height - 8)\" class=\"tick\">0 s</text>"
         for (index, (name, color, values)) in series.enumerated() {
             if bars {
-                let barWidth = max(2, (width - left - right) / max(Double(values.count), 1) - 2)
+                let barWidth = max(1, (width - left - right) / maxX - 2)
                 for (position, value) in zip(x, values) where value > 0 {
-                    svg += "<rect x=\"\(px(position) - barWidth / 2)\" y=\"\(py(value))\" width=\"\(barWidth)\" height=\"\(height - bottom - py(value))\" fill=\"\(color)\"/>"
+                    svg += "<rect x=\"\(px(position) + 1)\" y=\"\(py(value))\" width=\"\(barWidth)\" height=\"\(height - bottom - py(value))\" fill=\"\(color)\"/>"
                 }
             } else if !values.isEmpty {
                 let points = zip(x, values).map { "\(px($0)),\(py($1))" }.joined(separator: " ")
@@ -118,12 +119,13 @@ extension LoadReport {
     }
 
     static func format(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String(format2: value)
+        value >= 100 || value == value.rounded() ? String(Int(value.rounded())) : String(format2: value)
     }
 
     static let style = """
         figure.plot{margin:12px 0}figure.plot figcaption{font-weight:600;margin-bottom:4px}
         svg line.axis{stroke:#8c959f}svg text.tick{font:11px system-ui,sans-serif;fill:#57606a}
+        table.list td:nth-child(-n+2){white-space:nowrap}
         pre.explanation{background:#fff5f5;border:1px solid #f3b7b7;border-radius:6px;padding:6px 12px;white-space:pre-wrap}
         """
 }

@@ -46,7 +46,7 @@ public enum LoadReport {
         switch mark {
         case .sent: return "→"
         case .observed: return "←"
-        case .expected: return "✗ expected, not come:"
+        case .expected: return "✗ expected:"
         case .unexpected: return "✗ came unexpected:"
         }
     }
@@ -69,7 +69,12 @@ public enum LoadReport {
         lines.append("latency from stimulus to output: p50 \(milliseconds(result.p50)), p90 \(milliseconds(result.p90)), "
                      + "p99 \(milliseconds(result.p99)), max \(milliseconds(result.max))")
         if result.backlog > 0 { lines.append("\(result.backlog) stimuli arrived while their cell was still busy and waited") }
-        lines.append(result.violationCount == 0 && result.failure == nil ? "no violation" : "\(result.violationCount) violation(s)")
+        switch (result.violationCount, result.failure) {
+        case (0, nil): lines.append("no violation")
+        case (let count, nil): lines.append("\(count) violation(s)")
+        case (0, _): lines.append("no verdict: the implementation broke down")
+        case (let count, _): lines.append("\(count) violation(s), and the run ended early")
+        }
         return lines
     }
 

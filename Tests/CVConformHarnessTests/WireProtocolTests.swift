@@ -14,6 +14,22 @@ struct WireProtocolTests {
         #expect(message == m("browser>icm login agent=1001 extension=4001"))
     }
 
+    @Test("A msg line written out reads back as the same message, escapes and all")
+    func writtenMessageRoundTrips() throws {
+        let message = Message(from: .customer, to: .icm, type: .sessionRequest,
+                              parameters: ["session": "a\"b\\c\u{01}é€😀", "media": "realtime", "vdn": "5000"])
+        let line = WireProtocol.message(message)
+        #expect(line.hasPrefix(#"{"op":"msg","from":"customer","to":"icm","type":"session-request","params":{"session":"a\"b\\c\u0001é€😀""#))
+        guard case .message(let read) = try WireProtocol.parse(line) else {
+            Issue.record("not a message: \(line)")
+            return
+        }
+        #expect(read == message)
+        // A line break in a value never breaks the line.
+        let broken = Message(from: .customer, to: .icm, type: .sessionRequest, parameters: ["session": "a\nb\r\t"])
+        #expect(WireProtocol.message(broken).contains(#""session":"a\nb\r\t""#))
+    }
+
     @Test("What the protocol refuses is a protocol violation naming the problem", arguments: [
         (#"{"op":"msg","from":"browser","from":"phone","to":"icm","type":"logout","params":{"agent":"1"}}"#, "member 'from' twice"),
         (#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":1}}"#, "parameter 'agent' is not a string"),

@@ -12,12 +12,16 @@ struct LoadCellState {
     private var random: SeededRandom
     private var coverage = ExplorationCoverage()
     /// The step in flight: one stimulus and everything it causes.
-    private(set) var step: ReplayLedger?
+    private(set) var step: ReplayLedger? {
+        didSet { updatePhase() }
+    }
     /// The model's state before the step (for explanations).
     private var before: ReferenceSystem
     private(set) var stepStarted: ContinuousClock.Instant = .now
     private(set) var lastProgress: ContinuousClock.Instant = .now
-    private(set) var violated = false
+    private(set) var violated = false {
+        didSet { updatePhase() }
+    }
     var pendingArrivals = 0
     /// The cell's last messages.
     private var recent: [LoadWindowEntry] = []
@@ -35,8 +39,15 @@ struct LoadCellState {
         before = model.system
     }
 
-    var isIdle: Bool { step == nil && !violated }
-    var isWaiting: Bool { step != nil && !violated }
+    /// Stored, not computed: the driver asks for every cell often, and a
+    /// computed property read through the array copied the whole cell.
+    private(set) var isIdle = true
+    private(set) var isWaiting = false
+
+    private mutating func updatePhase() {
+        isWaiting = step != nil && !violated
+        isIdle = step == nil && !violated
+    }
 
     /// Starts the next step: chooses a stimulus the model allows, and
     /// returns what goes out now (the stimulus, and for an implementation
@@ -66,9 +77,20 @@ struct LoadCellState {
         return []
     }
 
-    /// An output that belongs to this cell. Returns what may go out now.
-    mutating func observe(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> [Message] {
-        guard !violated else { return [] }
+    /// What an output did to its cell.
+    struct Observed {
+        /// What may go out now.
+        var sending: [Message] = []
+        /// When the step the output belongs to started (for its latency).
+        var stepStarted: ContinuousClock.Instant
+        /// The output completed its step.
+        var settled = false
+    }
+
+    /// An output that belongs to this cell.
+    mutating func observe(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> Observed {
+        var observed = Observed(stepStarted: stepStarted)
+        guard !violated else { return observed }
         guard var ledger = step else {
             // Nothing was in flight: an extra output.
             remember([output], .unexpected)
@@ -78,6 +100,7 @@ struct LoadCellState {
         do {
             try ledger.observe(output)
         } catch {
+            if case .diverged(let divergence) = error, let expected = divergence.expected { remember([expected], .expected) }
             remember([output], .unexpected)
             violated = true
             step = ledger
@@ -85,11 +108,12 @@ struct LoadCellState {
         }
         remember([output], .observed)
         lastProgress = now
-        let sending = ledger.takeSendable()
-        remember(sending, .sent)
+        observed.sending = ledger.takeSendable()
+        remember(observed.sending, .sent)
         step = ledger
         settleIfDone()
-        return sending
+        observed.settled = step == nil
+        return observed
     }
 
     /// The step is over when every output is in and every stimulus out.

@@ -46,6 +46,7 @@ struct LoadDriver {
     private var partition = CellPartition(whole: Administration())
     /// The cell (index) each session was requested in.
     private var sessionCells: [String: Int] = [:]
+    private var forgetAbove = 1024
     private var greeting = Greeting(implementation: "", roles: [], reportsInternal: true)
     private var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
     private var secondLatency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
@@ -95,7 +96,7 @@ struct LoadDriver {
         }
         do throws(HarnessFailure) {
             // While there is time: send, receive, judge, begin again.
-            while ContinuousClock.now < deadline && !stop.isRequested && cells.contains(where: { !$0.violated }) {
+            while ContinuousClock.now < deadline && !stop.isRequested && result.failure == nil && cells.contains(where: { !$0.violated }) {
                 let now = ContinuousClock.now
                 if let rate = options.rate { arrive(rate: rate, at: now) }
                 try await flush(implementation)
@@ -124,18 +125,22 @@ struct LoadDriver {
                     lastReport = after
                 }
             }
-            // Time is up: no new stimuli; what is in flight may finish.
-            let drainUntil = ContinuousClock.now + options.replay.timeout
-            while cells.contains(where: \.isWaiting) && ContinuousClock.now < drainUntil {
-                try await flush(implementation)
-                take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)))
-            }
-            checkTimeouts(at: .now + options.replay.timeout * 2)
-            // Quiescence: nothing more may come.
-            if let late = try await implementation.confirmIdle(timeout: options.replay.timeout) {
-                takeLate(late)
-            } else {
-                takeLate(try await implementation.receiveAvailable(limit: 4096, timeout: options.replay.quietPeriod))
+            // Every cell stopped (or too many violations): nothing is left
+            // to judge, so nothing more is read.
+            if cells.contains(where: { !$0.violated }) && result.failure == nil {
+                // Time is up: no new stimuli; what is in flight may finish.
+                let drainUntil = ContinuousClock.now + options.replay.timeout
+                while cells.contains(where: \.isWaiting) && ContinuousClock.now < drainUntil && result.failure == nil {
+                    try await flush(implementation)
+                    take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)))
+                }
+                checkTimeouts(at: .now + options.replay.timeout * 2)
+                // Quiescence: nothing more may come.
+                if result.failure == nil, let late = try await implementation.confirmIdle(timeout: options.replay.timeout) {
+                    takeLate(late)
+                } else if result.failure == nil {
+                    takeLate(try await implementation.receiveAvailable(limit: 4096, timeout: options.replay.quietPeriod))
+                }
             }
         } catch {
             result.failure = error
@@ -224,22 +229,20 @@ struct LoadDriver {
                 record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
                                      explanation: [violation.description], window: [], at: seconds(now)))
             case .cell(let index):
-                let wasWaiting = cells[index].isWaiting
-                let stepStarted = cells[index].stepStarted
                 do {
-                    let sending = try cells[index].observe(output, now: now)
-                    let micros = UInt64(max(0, (now - stepStarted) / .microseconds(1)))
+                    let observed = try cells[index].observe(output, now: now)
+                    let micros = UInt64(max(0, (now - observed.stepStarted) / .microseconds(1)))
                     _ = latency.record(micros)
                     _ = secondLatency.record(micros)
-                    for message in sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
-                    queue(sending)
-                    if wasWaiting && cells[index].isIdle { stepDone(index) }
+                    for message in observed.sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
+                    queue(observed.sending)
+                    if observed.settled { stepDone(index) }
                 } catch {
                     violation(in: index, error, at: now)
                 }
             }
         }
-        if sessionCells.count > 4 * options.cells + 1024 { forgetEndedSessions() }
+        if sessionCells.count > forgetAbove { forgetEndedSessions() }
     }
 
     /// After the run: whatever still comes is extra.
@@ -302,13 +305,26 @@ struct LoadDriver {
     private mutating func record(_ violation: LoadViolation) {
         second.violations += 1
         if result.violations.count < 100 { result.violations.append(violation) } else { result.moreViolations += 1 }
+        if result.violationCount >= violationLimit && result.failure == nil {
+            // Outputs that belong to no cell keep coming: a flood, or an
+            // implementation far from the model. Judging more says nothing new.
+            result.failure = HarnessFailure(.flood, "stopped after \(result.violationCount) violations: the implementation "
+                                            + "floods, or its outputs are far from the model's")
+        }
     }
 
-    /// Sessions their cell's model has ended are forgotten (the map stays
-    /// bounded however long the run).
+    /// Beyond this many violations the run stops.
+    private var violationLimit: Int { max(1000, 10 * options.cells) }
+
+    /// Sessions their cell's model has ended are forgotten once no step of
+    /// the cell is in flight (its outputs may still name them), so the map
+    /// stays bounded however long the run.
     private mutating func forgetEndedSessions() {
         let cells = self.cells
-        sessionCells = sessionCells.filter { cells[$0.value].holds(session: $0.key) }
+        sessionCells = sessionCells.filter { cells[$0.value].step != nil || cells[$0.value].holds(session: $0.key) }
+        // Twice what is left: each session is looked at a bounded number
+        // of times, however many the cells hold.
+        forgetAbove = max(4 * options.cells + 1024, 2 * sessionCells.count)
     }
 
     // MARK: - Time

@@ -1,0 +1,145 @@
+import CVConformModel
+import CVConformTestSupport
+import CVConformTrace
+import Foundation
+import Testing
+@testable import CVConformHarness
+
+/// The reference model, but what each stimulus causes is held back and
+/// given out last-caused-first: outputs of different cells interleave
+/// (each cell has one stimulus in flight, so a cell's own order stays).
+actor InterleavingImplementation: ImplementationUnderTest {
+    private var server = ReferenceServer(roles: Set(Role.systemRoles))
+    private var held: [[Message]] = []
+    private(set) var interleaved = 0
+
+    func start() async throws(HarnessFailure) -> Greeting {
+        Greeting(implementation: "interleaving", roles: Set(Role.systemRoles), reportsInternal: true)
+    }
+
+    func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+        server = ReferenceServer(roles: Set(Role.systemRoles))
+        _ = server.handle(WireProtocol.reset(trace: trace, setup: setup))
+        held = []
+    }
+
+    func send(_ message: Message) async throws(HarnessFailure) {
+        let outputs = server.outputs(of: message)
+        if !outputs.isEmpty { held.append(outputs) }
+    }
+
+    func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+        guard !held.isEmpty else { return nil }
+        if held.count > 1 { interleaved += 1 }
+        var last = held.removeLast()
+        let first = last.removeFirst()
+        if !last.isEmpty { held.append(last) }
+        return first
+    }
+
+    func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
+        var messages: [Message] = []
+        while messages.count < limit, let next = try await receive(timeout: .zero) { messages.append(next) }
+        if messages.isEmpty { try? await Task.sleep(for: .milliseconds(1)) }
+        return messages
+    }
+
+    func logTail() async -> [String] { [] }
+    func stop() async {}
+}
+
+private let shortLoad = LoadOptions(cells: 12, duration: .milliseconds(400), seed: 11,
+                                    replay: ReplayOptions(timeout: .milliseconds(300), quietPeriod: .milliseconds(20)))
+
+@Suite("load: cells driven at once, judged cell by cell (contract section 7)")
+struct LoadTests {
+    @Test("The reference model under load: no violation, every cell moves, latencies measured")
+    func referenceConforms() async {
+        let result = await LoadRunner.run(options: shortLoad, label: "reference", makeImplementation: { ReferenceImplementation() })
+        #expect(result.failure == nil)
+        #expect(result.violations.isEmpty, "\(result.violations.map(\.detail))")
+        #expect(result.stimuli > 100)
+        #expect(result.messages > result.stimuli)
+        #expect(result.p50 <= result.p90 && result.p90 <= result.p99 && result.p99 <= result.max)
+        #expect(!result.timeline.isEmpty)
+    }
+
+    @Test("Outputs of different cells in any order are accepted")
+    func interleavingsAccepted() async {
+        let implementation = InterleavingImplementation()
+        let result = await LoadRunner.run(options: shortLoad, label: "interleaving", makeImplementation: { implementation })
+        #expect(result.failure == nil)
+        #expect(result.violations.isEmpty, "\(result.violations.map(\.detail))")
+        #expect(result.stimuli > 100)
+        #expect(await implementation.interleaved > 0, "the test did not interleave anything")
+    }
+
+    @Test("An output that names another cell's agent is a violation, explained with the cell's last messages")
+    func mixedUpOutputRejected() async throws {
+        // Cell 1's first agent is 1101; cell 2's is 1201 (LoadCells' ids).
+        let mixUp: @Sendable ([Message]) -> [Message] = { outputs in
+            outputs.map { output in
+                guard output.type == .acwOpen, output["agent"] == "1101" else { return output }
+                return Message(from: output.from, to: output.to, type: output.type, parameters: ["agent": "1201"])
+            }
+        }
+        let result = await LoadRunner.run(options: shortLoad, label: "mixed-up",
+                                          makeImplementation: { ScriptedImplementation(distort: mixUp) })
+        #expect(result.failure == nil)
+        let violation = try #require(result.violations.first)
+        #expect([1, 2].contains(violation.cell))
+        #expect(violation.detail.contains("acw-open"))
+        #expect(!violation.explanation.isEmpty)
+        #expect(violation.window.contains { $0.mark == .sent })
+        #expect(violation.window.contains { $0.mark == .unexpected || $0.mark == .expected })
+    }
+
+    @Test("The same seed makes the same cells and the same first walk")
+    func seededCells() {
+        var first = SeededRandom(seed: 5), second = SeededRandom(seed: 5)
+        let a = LoadCells.make(count: 30, random: &first), b = LoadCells.make(count: 30, random: &second)
+        #expect(a.idLists == b.idLists)
+        // Cells share no id: their lists are disjoint.
+        let all = a.idLists.flatMap { $0 }
+        #expect(Set(all).count == all.count)
+    }
+
+    @Test("The log of a load run is judged by check-log cell by cell, and accepted")
+    func logAccepted() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/load.log"
+        let log = try LoadLog.open(path).get()
+        let result = await LoadRunner.run(options: shortLoad, label: "interleaving", makeImplementation: { InterleavingImplementation() },
+                                          log: log)
+        await log.close()
+        #expect(result.violations.isEmpty)
+        var recorder = LogRecorder()
+        let summary = try LogChecker().check(.file(path), observer: &recorder)
+        #expect(summary.segments == 1)
+        #expect(summary.accepted == 1, "\(recorder.segments.map(\.detail))")
+        #expect(recorder.segments.first?.cellCount == 12)
+        #expect(summary.messages == result.messages)
+    }
+
+    @Test("A stop request ends the run early, with what was done")
+    func stopRequest() async {
+        let stop = StopRequest()
+        stop.request()
+        let options = LoadOptions(cells: 3, duration: .seconds(600), seed: 1)
+        let result = await LoadRunner.run(options: options, label: "reference", makeImplementation: { ReferenceImplementation() },
+                                          stop: stop)
+        #expect(result.duration < 60)
+        #expect(result.violations.isEmpty)
+    }
+
+    @Test("An implementation that cannot start is a failure, not a hang")
+    func startFailure() async {
+        let options = LoadOptions(cells: 2, duration: .seconds(5), seed: 1)
+        let result = await LoadRunner.run(options: options, label: "false", makeImplementation: {
+            WireImplementation(endpoint: .command("exit 3"), startupTimeout: .seconds(5), answerTimeout: .seconds(1))
+        })
+        #expect(result.failure != nil)
+        #expect(result.stimuli == 0)
+    }
+}
