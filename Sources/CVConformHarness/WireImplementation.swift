@@ -128,7 +128,7 @@ public actor WireImplementation: ImplementationUnderTest {
 
     public func send(_ messages: [Message]) async throws(HarnessFailure) {
         guard !messages.isEmpty else { return }
-        try await write(messages.map(WireProtocol.message).joined(separator: "\n"))
+        try await writeLines(WireProtocol.messages(messages))
     }
 
     public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
@@ -204,9 +204,14 @@ public actor WireImplementation: ImplementationUnderTest {
     // MARK: - Lines
 
     private func write(_ line: String) async throws(HarnessFailure) {
+        try await writeLines(line + "\n")
+    }
+
+    /// Writes text of whole lines, each ended by a line break.
+    private func writeLines(_ text: String) async throws(HarnessFailure) {
         guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
         do {
-            try await transport.write(line + "\n", timeout: answerTimeout)
+            try await transport.write(text, timeout: answerTimeout)
         } catch {
             throw await explained(error)
         }

@@ -19,7 +19,7 @@ struct WireProtocolTests {
         let message = Message(from: .customer, to: .icm, type: .sessionRequest,
                               parameters: ["session": "a\"b\\c\u{01}é€😀", "media": "realtime", "vdn": "5000"])
         let line = WireProtocol.message(message)
-        #expect(line.hasPrefix(#"{"op":"msg","from":"customer","to":"icm","type":"session-request","params":{"session":"a\"b\\c\u0001é€😀""#))
+        #expect(line == #"{"op":"msg","from":"customer","to":"icm","type":"session-request","params":{"media":"realtime","session":"a\"b\\c\u0001é€😀","vdn":"5000"}}"#)
         guard case .message(let read) = try WireProtocol.parse(line) else {
             Issue.record("not a message: \(line)")
             return

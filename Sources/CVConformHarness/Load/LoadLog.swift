@@ -57,7 +57,7 @@ public final class LoadLog: Sendable {
     /// Messages, in the order their receivers took them.
     public func messages(_ messages: [Message]) {
         guard !messages.isEmpty else { return }
-        write(messages.map(WireProtocol.message))
+        write([String(WireProtocol.messages(messages).dropLast())])
     }
 
     private func write(_ lines: [String]) { queue.put(lines) }
