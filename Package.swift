@@ -35,7 +35,7 @@ let package = Package(
         // (wire lines, reports written and read). No dependencies.
         .target(name: "CVConformJSON"),
         // The trace format: messages, administration, the XML reader and writer.
-        .target(name: "CVConformTrace", dependencies: ["CLibXML2"]),
+        .target(name: "CVConformTrace", dependencies: ["CLibXML2", "CVConformPlatform"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
         // The harness: implementations under test (reference, subprocess,
@@ -65,7 +65,7 @@ let package = Package(
         // An implementation of the system written apart from the reference
         // model (three actors), speaking the JSON Lines protocol: a worked
         // example for implementers and a fixture for the adapter tests.
-        .executableTarget(name: "cvconform-example", path: "Sources/ExampleImplementation"),
+        .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
         // executables, running the command, temporary folders.
         .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON"], path: "Tests/CVConformTestSupport"),

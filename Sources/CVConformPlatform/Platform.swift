@@ -8,3 +8,10 @@
 #elseif canImport(Darwin)
 @_exported import Darwin
 #endif
+
+/// `SOCK_STREAM` as `socket` takes it (an enum on Glibc, an Int32 elsewhere).
+#if canImport(Glibc)
+public let streamSocket = Int32(SOCK_STREAM.rawValue)
+#else
+public let streamSocket = SOCK_STREAM
+#endif

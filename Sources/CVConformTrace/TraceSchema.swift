@@ -1,9 +1,5 @@
 import CLibXML2
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CVConformPlatform
 
 /// The RELAX NG schema of trace files, generated from the message catalog so
 /// that it can never disagree with the reader on messages and parameters.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CVConformPlatform
 
 /// Words looked up by their bytes, so that roles, types and parameter
 /// names never become strings on the fast path of reading a wire line

@@ -1,9 +1,5 @@
 import CLibXML2
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CVConformPlatform
 
 /// libxml2's streaming reader (xmlTextReader) seen as a sequence of events.
 /// Every unsafe pointer and every libxml2 call of the trace reader is in

@@ -3,11 +3,7 @@
 // line at a time, so nothing fancier is needed.
 
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CVConformPlatform
 
 /// Writes whole lines to a descriptor at once: each line leaves the process as
 /// soon as it is written (no buffering, so no flush to forget). The lock keeps
@@ -27,11 +23,7 @@ final class LineWriter: Sendable {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { buffer in
-                #if canImport(Glibc)
-                Glibc.write(descriptor, buffer.baseAddress, buffer.count)
-                #else
-                Darwin.write(descriptor, buffer.baseAddress, buffer.count)
-                #endif
+                CVConformPlatform.write(descriptor, buffer.baseAddress, buffer.count)
             }
             if written < 0 {
                 if errno == EINTR { continue }
@@ -91,11 +83,7 @@ struct Listener {
     let port: UInt16
 
     static func bind(port: UInt16) -> Result<Listener, WireError> {
-        #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
+        let descriptor = socket(AF_INET, streamSocket, 0)
         guard descriptor >= 0 else { return .failure(WireError("socket: \(String(cString: strerror(errno)))")) }
         var yes: Int32 = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -106,11 +94,7 @@ struct Listener {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                #if canImport(Glibc)
-                Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                #else
-                Darwin.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                #endif
+                CVConformPlatform.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard bound == 0, listen(descriptor, 1) == 0 else {
@@ -133,11 +117,7 @@ struct Listener {
     /// Waits for the next connection.
     func accept() -> Int32? {
         while true {
-            #if canImport(Glibc)
-            let connection = Glibc.accept(descriptor, nil, nil)
-            #else
-            let connection = Darwin.accept(descriptor, nil, nil)
-            #endif
+            let connection = CVConformPlatform.accept(descriptor, nil, nil)
             if connection >= 0 { return connection }
             if errno == EINTR { continue }
             return nil

@@ -7,11 +7,7 @@
 // Options.swift (command line and faults).
 
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CVConformPlatform
 
 // A harness that closes the pipe early must not kill us with SIGPIPE: the
 // write fails instead, and the end of input ends the session.
