@@ -70,7 +70,7 @@ let package = Package(
         // executables, running the command, temporary folders.
         .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON"], path: "Tests/CVConformTestSupport"),
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
