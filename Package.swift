@@ -69,8 +69,16 @@ let package = Package(
         // What every test target shares: the repository's root, the built
         // executables, running the command, temporary folders.
         .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON"], path: "Tests/CVConformTestSupport"),
+        // Fuzz targets (Scripts/fuzz; README, "Fuzzing"). Built plainly they
+        // replay the files named; with -sanitize=fuzzer,address -DFUZZING
+        // they are libFuzzer binaries.
+        .systemLibrary(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "cvconform-fuzz-trace", dependencies: ["FuzzSupport", "CVConformModel", "CVConformTrace"], path: "Fuzz/TraceTarget"),
+        .executableTarget(name: "cvconform-fuzz-wire", dependencies: ["FuzzSupport", "CVConformHarness", "CVConformJSON", "CVConformTrace"], path: "Fuzz/WireTarget"),
+        .executableTarget(name: "cvconform-fuzz-log", dependencies: ["FuzzSupport", "CVConformHarness", "CVConformModel"], path: "Fuzz/LogTarget"),
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),

@@ -38,6 +38,10 @@ final class XMLStreamReader {
     /// The node of the last event and what that event was, from which
     /// draining would go on.
     @exclusivity(unchecked) private var last: Delivered?
+    /// The document, once asked for by `xmlTextReaderCurrentDoc`: from
+    /// then on libxml2 leaves it to the caller to free ("preserve"), so
+    /// `deinit` does.
+    private var preservedDocument: xmlDocPtr?
 
     private enum Mode {
         /// Reading with libxml2.
@@ -101,6 +105,9 @@ final class XMLStreamReader {
 
     deinit {
         xmlFreeTextReader(reader)
+        // After the reader: the document holds its own reference to the
+        // parser's dictionary, which its names live in.
+        if let preservedDocument { xmlFreeDoc(preservedDocument) }
         memory?.deallocate()
         names.deinitialize(count: 1)
         names.deallocate()
@@ -236,16 +243,24 @@ final class XMLStreamReader {
     /// has not handed out yet; those are walked first, so that problems are
     /// reported in file order. A fatal error stops libxml2, so every node it
     /// built stands before the error.
+    ///
+    /// Walking starts where the reader stands, never behind it: as it moves
+    /// on, the reader frees the nodes it leaves (a previous sibling, an
+    /// element whose end it passed), and it may move and then fail in the
+    /// same call (it reads on to complete a text node). So the node of the
+    /// last event is used only while the reader still stands on it.
     private func startDraining(status: Int32, current: xmlNodePtr?, failure: XMLFailure) {
         var cursor: Cursor?
-        if status == 1, let current {
-            // The node just read stands before the failure: hand it out.
+        if let current, status == 1 || current != last?.node {
+            // The node just read, or the one the reader moved to before it
+            // failed: not handed out yet, and before the failure.
             let isEnd = xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
             cursor = Cursor(node: current, depth: Self.depth(of: current), step: isEnd ? .end : .node)
         } else if let last {
             cursor = Cursor(node: last.node, depth: Self.depth(of: last.node), step: last.entered ? .children : .after)
-        } else if let document = xmlTextReaderCurrentDoc(reader), let first = document.pointee.children {
-            cursor = Cursor(node: first, depth: 0, step: .node)
+        } else if let document = xmlTextReaderCurrentDoc(reader) {
+            preservedDocument = document
+            if let first = document.pointee.children { cursor = Cursor(node: first, depth: 0, step: .node) }
         }
         mode = .draining(cursor: cursor, failure: failure)
     }

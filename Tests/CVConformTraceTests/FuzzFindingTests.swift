@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import CVConformTrace
+
+/// Inputs on which `Scripts/fuzz` found the trace reader at fault, kept in
+/// `Tests/Fixtures/fuzz/trace` (each file's comment says what happened).
+/// `Scripts/fuzz --smoke` also runs them under AddressSanitizer, which is
+/// what saw the memory errors; these tests check what can be seen without.
+@Suite("Trace reader: inputs the fuzzer found")
+struct FuzzFindingTests {
+    private static let folder = repositoryRoot + "/Tests/Fixtures/fuzz/trace/"
+
+    @Test("libxml2 failing before its first node: the document is freed, the error is at 1:1")
+    func documentFreedAfterEarlyFailure() throws {
+        let path = Self.folder + "fails-before-any-node.xml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var errors: [TraceError] = []
+        let documents = LibXML2Documents.count {
+            do throws(TraceError) { _ = try Trace.read(file: path) } catch { errors.append(error) }
+            do throws(TraceError) { _ = try Trace.read(text: text, name: "t.xml") } catch { errors.append(error) }
+        }
+        #expect(documents.made == 2)
+        #expect(documents.freed == documents.made, "every document libxml2 made is freed")
+        #expect(errors.map(\.kind) == [.notWellFormed, .notWellFormed])
+        #expect(errors.map(\.location.line) == [1, 1] && errors.map(\.location.column) == [1, 1], "\(errors)")
+    }
+
+    @Test("Documents are freed after every kind of ending: well formed, malformed, cut short, DOCTYPE")
+    func documentsFreed() throws {
+        let texts = [
+            traceText("<msg from=\"browser\" to=\"icm\" type=\"logout\" agent=\"1001\"/>"),
+            traceText("<msg from=\"browser\" to=\"icm\" type=\"logout\"/>"),
+            String(traceText().prefix(150)),
+            "<!DOCTYPE trace [<!ENTITY x \"y\">]><trace/>",
+            "",
+        ]
+        for text in texts {
+            let documents = LibXML2Documents.count { _ = try? Trace.read(text: text) }
+            #expect(documents.freed == documents.made, "\(text.prefix(60))")
+        }
+    }
+
+    @Test("libxml2 moving on and then failing: problems come from what was read, in file order, once each")
+    func walkStartsWhereTheReaderStands() throws {
+        let error = try #require(throws: TraceError.self) { try Trace.read(file: Self.folder + "moves-then-fails.xml") }
+        // Walking from the element libxml2 had freed listed the stray '>'
+        // twice and text read from freed memory.
+        #expect(error.listing.map { $0.replacingOccurrences(of: Self.folder, with: "") } == [
+            "moves-then-fails.xml:2:1: <trace> lacks its 'id' attribute",
+            "moves-then-fails.xml:2:1: <trace> lacks its 'expect' attribute (pass, fail or incomplete)",
+            "moves-then-fails.xml:2:38: unexpected text '>' outside title, description, covers and tag",
+            "moves-then-fails.xml:3:28: XML: Extra content at the end of the document",
+        ])
+    }
+}
