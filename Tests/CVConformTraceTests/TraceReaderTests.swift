@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CVConformTrace
 
@@ -115,10 +116,6 @@ struct TraceReaderTests {
         #expect(throws: TraceError.self) { try TraceReader(file: "/tmp") }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension String {
     func write(toFile path: String) throws {
