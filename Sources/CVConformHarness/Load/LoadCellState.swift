@@ -11,6 +11,9 @@ struct LoadCellState {
     private var model: ModelRun
     private var random: SeededRandom
     private var coverage = ExplorationCoverage()
+    /// Which situations have led outside the profile: the others are
+    /// stepped without a copy of the model to fall back on.
+    private var risks = SituationRisks()
     /// The step in flight: one stimulus and everything it causes.
     private(set) var step: ReplayLedger? {
         didSet { updatePhase() }
@@ -73,7 +76,13 @@ struct LoadCellState {
                 checkpoint = model
                 sinceCheckpoint.removeAll(keepingCapacity: true)
             }
-            guard let propagation = model.step(stimulus) else { continue }
+            let (checkpoint, sinceCheckpoint) = (checkpoint, sinceCheckpoint)
+            let stepped = model.step(stimulus, situation: situation, risks: &risks) {
+                var before = checkpoint
+                for earlier in sinceCheckpoint { _ = before.step(earlier) }
+                return before
+            }
+            guard let propagation = stepped else { continue }
             stimulusInFlight = stimulus
             coverage.record(situation, propagation)
             var ledger = ReplayLedger(greeting: greeting)
@@ -105,7 +114,9 @@ struct LoadCellState {
     mutating func observe(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> Observed {
         var observed = Observed(stepStarted: stepStarted)
         guard !violated else { return observed }
-        guard var ledger = step else {
+        // Taken out, not copied: a copy left in `step` made every change
+        // to the ledger copy its arrays.
+        guard step != nil, var ledger = step.take() else {
             // Nothing was in flight: an extra output.
             remember([output], .unexpected)
             violated = true

@@ -55,24 +55,39 @@ public struct ModelRun: Sendable {
     /// is remembered as risky. Copying the system for every stimulus costs
     /// half of exploring against the built-in reference.
     public mutating func step(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks) -> Propagation? {
+        let propagation: Propagation?
+        do {
+            // Scoped: no second reference to `applied` outlives the step
+            // (appending would then copy it).
+            let administration = administration
+            let applied = applied
+            propagation = step(stimulus, situation: situation, risks: &risks) {
+                var rebuilt = ModelRun(administration: administration, profile: .core)
+                for earlier in applied { _ = rebuilt.stepOrBreak(earlier) }
+                rebuilt.applied = applied
+                return rebuilt
+            }
+        }
+        if propagation != nil { self.applied.append(stimulus) }
+        return propagation
+    }
+
+    /// `step(_:situation:risks:)` for a caller that keeps its own way back
+    /// to the run as it stands before this stimulus (`load` keeps a
+    /// checkpoint and the stimuli since, so that a run of hours does not
+    /// hold every stimulus): `restore` makes that run again, and is called
+    /// only when a stimulus taken as safe led outside the profile after all.
+    public mutating func step(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks,
+                              restore: () -> ModelRun) -> Propagation? {
         guard profile == .core, let situation, risks.isSafe(situation) else {
             let propagation = step(stimulus)
             if let situation, profile == .core { risks.record(situation, entersExtended: propagation == nil) }
-            if propagation != nil { applied.append(stimulus) }
             return propagation
         }
         if stimulus.type == .sessionRequest && requested.contains(stimulus["session"]) { return nil }
-        let propagation = system.propagate(stimulus)
-        guard propagation.entersExtended else {
-            if stimulus.type == .sessionRequest, requested.insert(stimulus["session"]).inserted {
-                requestedSessions.append(stimulus["session"])
-            }
-            applied.append(stimulus)
-            return propagation
-        }
+        if let propagation = stepOrBreak(stimulus) { return propagation }
         risks.record(situation, entersExtended: true)
-        system = ReferenceSystem(administration: administration)
-        for earlier in applied { _ = system.propagate(earlier) }
+        self = restore()
         return nil
     }
 

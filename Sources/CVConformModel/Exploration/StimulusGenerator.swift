@@ -19,6 +19,9 @@ public struct StimulusGenerator: Sendable {
     /// Put before every session id this generator makes: cells of `load`
     /// that share an implementation never share a session id.
     public var sessionPrefix = ""
+    /// The administration's ids, listed once (drawn from for every stimulus).
+    private let agentIDs: [String]
+    private let vdnNumbers: [String]
 
     public init(generated: GeneratedAdministration, profile: Profile, random: inout SeededRandom, swarm: Bool = true) {
         self.generated = generated
@@ -29,35 +32,31 @@ public struct StimulusGenerator: Sendable {
         }
         enabledKinds = kinds.sorted()
         sessionStyle = random.below(4)
+        agentIDs = generated.administration.agents.map(\.id)
+        vdnNumbers = generated.administration.vdns.map(\.number) + (profile == .extended ? generated.unknownVDNs : [])
     }
 
     /// The next stimulus for the run, or nil when none of those tried is
     /// allowed here (rare: the run then ends).
     public mutating func next(for run: ModelRun, coverage: ExplorationCoverage, random: inout SeededRandom) -> Message? {
-        // Candidates are drawn as plain values; only the chosen one becomes
-        // a message (this runs for every stimulus explore sends).
-        var candidates: [Candidate] = []
-        var weights: [Double] = []
-        var total = 0.0
-        for _ in 0..<3 {
-            let candidate = draw(random.pick(enabledKinds), run: run, random: &random)
-            // Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
-            let visits = Double(coverage.visits(of: candidate.situation(in: run.system)))
-            let weight = 1 / ((1 + visits) * (1 + visits))
-            candidates.append(candidate)
-            weights.append(weight)
-            total += weight
-        }
-        var target = Double(random.next() >> 11) / Double(1 << 53) * total
-        var chosen = candidates[candidates.count - 1]
-        for (index, weight) in weights.enumerated() {
-            target -= weight
-            if target <= 0 {
-                chosen = candidates[index]
-                break
-            }
-        }
+        // Candidates are drawn as plain values, three of them in local
+        // variables (no arrays); only the chosen one becomes a message (this
+        // runs for every stimulus explore and load send).
+        let first = draw(random.pick(enabledKinds), run: run, random: &random)
+        let firstWeight = weight(of: first, in: run, coverage: coverage)
+        let second = draw(random.pick(enabledKinds), run: run, random: &random)
+        let secondWeight = weight(of: second, in: run, coverage: coverage)
+        let third = draw(random.pick(enabledKinds), run: run, random: &random)
+        let thirdWeight = weight(of: third, in: run, coverage: coverage)
+        let target = Double(random.next() >> 11) / Double(1 << 53) * (firstWeight + secondWeight + thirdWeight)
+        let chosen = target - firstWeight <= 0 ? first : target - firstWeight - secondWeight <= 0 ? second : third
         return chosen.message(session: chosen.kind == .sessionRequest && chosen.session.isEmpty ? freshSession(run: run) : nil)
+    }
+
+    /// Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
+    private func weight(of candidate: Candidate, in run: ModelRun, coverage: ExplorationCoverage) -> Double {
+        let visits = Double(coverage.visits(of: candidate.situation(in: run.system)))
+        return 1 / ((1 + visits) * (1 + visits))
     }
 
     /// A stimulus of one kind with values in scope.
@@ -104,7 +103,6 @@ public struct StimulusGenerator: Sendable {
     }
 
     private mutating func draw(_ kind: StimulusKind, run: ModelRun, random: inout SeededRandom) -> Candidate {
-        let setup = generated.administration
         var candidate = Candidate(kind: kind)
         switch kind {
         case .login:
@@ -127,13 +125,11 @@ public struct StimulusGenerator: Sendable {
                 candidate.button = media == "realtime" ? "drop" : random.pick(["close", "suspend"])
             }
         case .sessionRequest:
-            var vdns = setup.vdns.map(\.number)
-            if profile == .extended { vdns += generated.unknownVDNs }
             if profile == .extended && !run.requestedSessions.isEmpty && random.chance(0.05) {
                 candidate.session = random.pick(run.requestedSessions)
             }
             candidate.media = random.pick(["realtime", "messaging"])
-            candidate.vdn = vdns.isEmpty ? "5000" : random.pick(vdns)
+            candidate.vdn = vdnNumbers.isEmpty ? "5000" : random.pick(vdnNumbers)
         case .answer, .hangup, .logoutFeature:
             candidate.extension = anyExtension(&random, decoys: 0.05)
         }
@@ -141,7 +137,7 @@ public struct StimulusGenerator: Sendable {
     }
 
     private func agent(_ random: inout SeededRandom) -> String {
-        let known = generated.administration.agents.map(\.id)
+        let known = agentIDs
         if known.isEmpty || (!generated.unknownAgents.isEmpty && random.chance(0.12)) {
             return random.pick(generated.unknownAgents.isEmpty ? ["1999"] : generated.unknownAgents)
         }
