@@ -109,6 +109,46 @@ struct StimulusGeneratorTests {
         }
     }
 
+    @Test("A stimulus taken as safe that leads outside the profile after all leaves the run as it was, both ways back")
+    func fastPathFallsBack() {
+        let setup = Administration(agents: [.init(id: "1001", skills: ["10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")])
+        var careful = ModelRun(administration: setup, profile: .core)
+        for stimulus in [m("browser>icm login agent=1001 extension=4001"), m("customer>icm session-request session=s1 media=realtime vdn=5000")] {
+            #expect(careful.step(stimulus) != nil)
+        }
+        // Logout while the phone rings: EXT-2, unspecified in core.
+        let logout = m("browser>icm logout agent=1001")
+        let found = Situation.of(logout, in: careful.system)
+        #expect(found != nil)
+        guard let situation = found else { return }
+        var risks = SituationRisks()
+        for _ in 0..<32 { risks.record(situation, entersExtended: false) }
+        #expect(risks.isSafe(situation))
+
+        var restored = careful
+        var restores = 0
+        #expect(restored.step(logout, situation: situation, risks: &risks) { restores += 1; return careful } == nil)
+        #expect(restores == 1)
+        #expect(!risks.isSafe(situation))
+        #expect(restored.system.state(of: .icm) == careful.system.state(of: .icm))
+        #expect(restored.system.state(of: .ecs) == careful.system.state(of: .ecs))
+
+        // The same through the run's own record of what it applied.
+        var fast = ModelRun(administration: setup, profile: .core)
+        var learnt = SituationRisks()
+        for stimulus in [m("browser>icm login agent=1001 extension=4001"), m("customer>icm session-request session=s1 media=realtime vdn=5000")] {
+            #expect(fast.step(stimulus, situation: Situation.of(stimulus, in: fast.system), risks: &learnt) != nil)
+        }
+        for _ in 0..<32 { learnt.record(situation, entersExtended: false) }
+        #expect(fast.step(logout, situation: situation, risks: &learnt) == nil)
+        #expect(fast.system.state(of: .icm) == careful.system.state(of: .icm))
+        #expect(fast.system.state(of: .ecs) == careful.system.state(of: .ecs))
+        #expect(fast.hasRequested("s1"))
+        // And it goes on from there as the careful run does.
+        let hangup = m("phone>ecs answer extension=4001")
+        #expect(fast.step(hangup, situation: Situation.of(hangup, in: fast.system), risks: &learnt) == careful.step(hangup))
+    }
+
     @Test("A scenario leaves out what its profile does not allow where it stands, and keeps the rest")
     func scenarioFiltersUnspecified() {
         let setup = Administration(agents: [.init(id: "1001", skills: ["10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")])
