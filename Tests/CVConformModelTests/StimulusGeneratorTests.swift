@@ -149,6 +149,30 @@ struct StimulusGeneratorTests {
         #expect(fast.step(hangup, situation: Situation.of(hangup, in: fast.system), risks: &learnt) == careful.step(hangup))
     }
 
+    @Test("Coverage's core denominator leaves out exactly the logouts of a busy agent, which core never allows")
+    func coreSituationsExcludeBusyLogouts() {
+        let setup = Administration(agents: [.init(id: "1001", skills: ["10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")])
+        var run = ModelRun(administration: setup, profile: .core)
+        let logout = m("browser>icm logout agent=1001"), feature = m("phone>ecs logout-feature extension=4001")
+        var busy: [Situation] = []
+        for stimulus in [m("browser>icm login agent=1001 extension=4001"), m("customer>icm session-request session=s1 media=realtime vdn=5000"),
+                         m("phone>ecs answer extension=4001")] {
+            #expect(run.step(stimulus) != nil)
+            guard run.system.icm.session(of: "1001") != nil || stimulus.type == .sessionRequest else { continue }
+            // Alerting, then connected: each logout is unspecified in core.
+            for unspecified in [logout, feature] {
+                var tried = run
+                #expect(tried.step(unspecified) == nil, "\(unspecified)")
+                if let situation = Situation.of(unspecified, in: run.system) { busy.append(situation) }
+            }
+        }
+        #expect(busy.count == 4)
+        #expect(Set(busy).isSubset(of: Set(Situation.all)))
+        #expect(Set(busy).isDisjoint(with: Set(Situation.all(in: .core))))
+        // And the two launches to a VDN not administered (EXT-1), one per media.
+        #expect(Situation.all.count - Situation.all(in: .core).count == busy.count + 2)
+    }
+
     @Test("A scenario leaves out what its profile does not allow where it stands, and keeps the rest")
     func scenarioFiltersUnspecified() {
         let setup = Administration(agents: [.init(id: "1001", skills: ["10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")])

@@ -119,10 +119,20 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// Every situation that can occur in a profile (the denominator of
-    /// coverage): in `core`, no session goes to a VDN that is not
-    /// administered.
+    /// coverage). In `core`, no session goes to a VDN that is not
+    /// administered (EXT-1), and no agent alerting or connected logs out,
+    /// from the browser (EXT-2, EXT-5) or the phone (EXT-4): each of these
+    /// is unspecified there.
     public static func all(in profile: Profile) -> [Situation] {
-        profile == .extended ? all : all.filter { !($0.kind == .sessionRequest && $0.facts.0 == 0) }
+        profile == .extended ? all : all.filter { !isUnspecifiedInCore($0) }
+    }
+
+    private static func isUnspecifiedInCore(_ situation: Situation) -> Bool {
+        switch situation.kind {
+        case .sessionRequest: return situation.facts.0 == 0
+        case .logout, .logoutFeature: return situation.facts.0 == 3 || situation.facts.0 == 4
+        case .login, .release, .answer, .hangup: return false
+        }
     }
 
     /// Every situation that can occur, kind by kind. Situations no run can
