@@ -19,7 +19,7 @@ extension CVConform {
         @Argument(help: "A JSON-Lines log.")
         var file: String
 
-        @Option(name: .long, help: "Repetitions; the best is printed.")
+        @Option(name: .long, parsing: .unconditional, help: "Repetitions; the best is printed.")
         var repeats = 5
 
         mutating func run() async throws {

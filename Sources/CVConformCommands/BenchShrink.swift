@@ -16,7 +16,7 @@ extension CVConform {
             shouldDisplay: false
         )
 
-        @Option(name: .long, help: "Stimuli before the failure.")
+        @Option(name: .long, parsing: .unconditional, help: "Stimuli before the failure.")
         var stimuli = 500
 
         mutating func run() async throws {

@@ -16,7 +16,7 @@ extension CVConform {
         @Argument(help: "A file of wire lines (JSON objects, one per line).")
         var file: String
 
-        @Option(name: .long, help: "Repetitions; the best is printed.")
+        @Option(name: .long, parsing: .unconditional, help: "Repetitions; the best is printed.")
         var repeats = 3
 
         mutating func run() async throws {

@@ -33,18 +33,18 @@ extension CVConform {
             valueName: "dir"))
         var traceOut: String?
 
-        @Option(name: .long, help: ArgumentHelp(
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
             "Write the whole segment whose reset is at this line as a trace (with --output, and --cell when it has cells).",
             valueName: "line"))
         var extract: Int?
 
-        @Option(name: .long, help: ArgumentHelp("With --extract: the cell (1-based, as reports number them).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --extract: the cell (1-based, as reports number them).", valueName: "n"))
         var cell: Int?
 
         @Option(name: .shortAndLong, help: ArgumentHelp("With --extract: the trace file to write.", valueName: "file"))
         var output: String?
 
-        @Option(name: .long, help: ArgumentHelp("Messages shown before a violation, per channel and per cell (0–64).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Messages shown before a violation, per channel and per cell (0–64).", valueName: "n"))
         var window = 8
 
         @Flag(name: .long, help: "Print only segments that are rejected or malformed, and the summary.")

@@ -26,13 +26,13 @@ extension CVConform {
 
         @OptionGroup var implementation: ImplementationOptions
 
-        @Option(name: .long, help: ArgumentHelp("Seed of the exploration (default: a new one, printed).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seed of the exploration (default: a new one, printed).", valueName: "n"))
         var seed: UInt64?
 
-        @Option(name: .long, help: ArgumentHelp("Stop exploring after this many seconds (default 30 when --steps is not given).", valueName: "seconds"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop exploring after this many seconds (default 30 when --steps is not given).", valueName: "seconds"))
         var time: Double?
 
-        @Option(name: .long, help: ArgumentHelp("Stop exploring after this many stimuli.", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop exploring after this many stimuli.", valueName: "n"))
         var steps: Int?
 
         @Option(name: .long, help: ArgumentHelp("Where a finding's trace is written.", valueName: "dir"))
@@ -44,10 +44,10 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Write the JSON report of contract section 7 to this file.", valueName: "file"))
         var json: String?
 
-        @Option(name: .long, help: ArgumentHelp("Replays of the final trace that confirm the failure.", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Replays of the final trace that confirm the failure.", valueName: "n"))
         var confirmations = 5
 
-        @Option(name: .customLong("shrink-time"), help: ArgumentHelp("Seconds shrinking may take before it settles for what it has.", valueName: "seconds"))
+        @Option(name: .customLong("shrink-time"), parsing: .unconditional, help: ArgumentHelp("Seconds shrinking may take before it settles for what it has.", valueName: "seconds"))
         var shrinkTime: Double = 300
 
         @Flag(name: .long, help: "Print only the result.")

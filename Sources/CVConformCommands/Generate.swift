@@ -22,13 +22,13 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("The folder to write the traces into.", valueName: "dir"))
         var output: String
 
-        @Option(name: .long, help: ArgumentHelp("Seed (default 1).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seed (default 1).", valueName: "n"))
         var seed: UInt64 = 1
 
         @Option(name: .long, help: ArgumentHelp("core (default) or extended.", valueName: "profile"))
         var profile: String = "core"
 
-        @Option(name: .long, help: ArgumentHelp("Depth of the bounded search, in stimuli (default 6).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Depth of the bounded search, in stimuli (default 6).", valueName: "n"))
         var depth = 6
 
         mutating func validate() throws {

@@ -15,14 +15,14 @@ struct ImplementationOptions: ParsableArguments {
         "Speak JSON Lines to a server at this address instead.", valueName: "host:port"))
     var connect: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds to wait for each expected output.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds to wait for each expected output.", valueName: "seconds"))
     var timeout: Double = 2
 
-    @Option(name: .customLong("quiet-period"), help: ArgumentHelp(
+    @Option(name: .customLong("quiet-period"), parsing: .unconditional, help: ArgumentHelp(
         "Seconds to listen for stray outputs after a trace's last message.", valueName: "seconds"))
     var quietPeriod: Double = 0.1
 
-    @Option(name: .customLong("startup-timeout"), help: ArgumentHelp(
+    @Option(name: .customLong("startup-timeout"), parsing: .unconditional, help: ArgumentHelp(
         "Seconds an implementation may take to answer hello.", valueName: "seconds"))
     var startupTimeout: Double = 10
 

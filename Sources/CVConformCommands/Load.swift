@@ -27,16 +27,16 @@ extension CVConform {
 
         @OptionGroup var implementation: ImplementationOptions
 
-        @Option(name: .long, help: ArgumentHelp("Independent cells driven at once.", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Independent cells driven at once.", valueName: "n"))
         var cells = 50
 
-        @Option(name: .long, help: ArgumentHelp("Stimuli per second over all cells (default: closed loop, as fast as answers come).", valueName: "r"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stimuli per second over all cells (default: closed loop, as fast as answers come).", valueName: "r"))
         var rate: Double?
 
-        @Option(name: .long, help: ArgumentHelp("Seconds to send stimuli; what is in flight then may finish.", valueName: "seconds"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds to send stimuli; what is in flight then may finish.", valueName: "seconds"))
         var duration: Double = 10
 
-        @Option(name: .long, help: ArgumentHelp("Seed of the cells and their walks (default: a new one, printed).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seed of the cells and their walks (default: a new one, printed).", valueName: "n"))
         var seed: UInt64?
 
         @Option(name: .long, help: ArgumentHelp("Write every message, in the order its receiver took it, as JSON Lines for check-log.", valueName: "file"))

@@ -31,7 +31,7 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Write a trace that kills each surviving, non-equivalent mutant into this folder.", valueName: "dir"))
         var augment: String?
 
-        @Option(name: .customLong("min-score"), help: ArgumentHelp("Exit 1 when the score is below this (0 to 1).", valueName: "score"))
+        @Option(name: .customLong("min-score"), parsing: .unconditional, help: ArgumentHelp("Exit 1 when the score is below this (0 to 1).", valueName: "score"))
         var minScore: Double?
 
         @Option(name: .long, help: ArgumentHelp("Write the JSON report of contract section 7 to this file.", valueName: "file"))
@@ -40,14 +40,14 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Write an HTML report (a clause × operator matrix) to this file.", valueName: "file"))
         var html: String?
 
-        @Option(name: .long, help: ArgumentHelp("Depth of the equivalence search, in stimuli (default 6).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Depth of the equivalence search, in stimuli (default 6).", valueName: "n"))
         var depth = 6
 
-        @Option(name: .customLong("explore-steps"), help: ArgumentHelp(
+        @Option(name: .customLong("explore-steps"), parsing: .unconditional, help: ArgumentHelp(
             "Stimuli explore sends against a survivor the search cannot tell from the reference (default 20000).", valueName: "n"))
         var exploreSteps = 20_000
 
-        @Option(name: .long, help: ArgumentHelp("Mutants analysed at once (default: the number of cores).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Mutants analysed at once (default: the number of cores).", valueName: "n"))
         var jobs = ProcessInfo.processInfo.activeProcessorCount
 
         @Flag(name: .long, help: "Print only the score and the survivors.")

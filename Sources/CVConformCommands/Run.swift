@@ -26,7 +26,7 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Which traces to replay: core, extended or all.", valueName: "profile"))
         var profile: ProfileChoice = .core
 
-        @Option(name: .long, help: ArgumentHelp("Replay this many traces at once, one implementation process each.", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Replay this many traces at once, one implementation process each.", valueName: "n"))
         var jobs = 1
 
         @Option(name: .long, help: ArgumentHelp("Known failures of this implementation (see README).", valueName: "file"))

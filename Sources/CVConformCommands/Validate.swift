@@ -21,7 +21,7 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Which traces to judge: core, extended or all.", valueName: "profile"))
         var profile: ProfileChoice = .all
 
-        @Option(name: .long, help: ArgumentHelp("Judge this many traces at once.", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Judge this many traces at once.", valueName: "n"))
         var jobs = 1
 
         @Option(name: .long, help: ArgumentHelp("Write the JSON report of contract section 6 to this file.", valueName: "file"))

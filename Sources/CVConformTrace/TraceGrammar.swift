@@ -467,8 +467,10 @@ struct TraceGrammar {
             return .proceed([Self.problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
         }
         // Large setups are the rule, large attribute lists a hostile exception.
+        let known = ["agent": ["id", "skills"], "station": ["extension"], "vdn": ["number", "skill"]][name] ?? []
         for extra in attributes {
-            problems.append(Self.problem(element, attribute: extra.name, "unexpected attribute '\(extra.name)' on <\(name)>"))
+            let hint = Spelling.suggestion(for: extra.name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+            problems.append(Self.problem(element, attribute: extra.name, "unexpected attribute '\(extra.name)' on <\(name)>\(hint)"))
         }
         if !element.isEmpty { setup.openEntry = name }
         state = .setup(header, setup)
