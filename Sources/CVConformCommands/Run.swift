@@ -143,7 +143,11 @@ extension CVConform {
             }
             output.line(counts)
             let failed = final.count(Status.fail) + final.count(Status.error) + final.count(Status.unexpectedPass)
-            output.line("\(final.count(Status.pass)) passed, \(failed) failed, \(final.count(Status.skip) + final.count(Status.expectedFail)) skipped")
+            // Known failures count as skipped (they neither pass nor fail the
+            // run), and the line says how many of the skipped they are.
+            let knownFailures = final.count(Status.expectedFail)
+            output.line("\(final.count(Status.pass)) passed, \(failed) failed, \(final.count(Status.skip) + knownFailures) skipped"
+                        + (knownFailures > 0 ? " (\(knownFailures) of them known failures)" : ""))
             output.flush()
             if let json { try AtomicFile.write(final.json().serialized(pretty: true) + "\n", to: json) }
             if let junit { try AtomicFile.write(final.junit(), to: junit) }
