@@ -39,8 +39,8 @@ struct RunCommandTests {
     @Test("The JUnit report validates against the XSD Jenkins publishes, failures included")
     func junitValidates() throws {
         let folder = try temporaryFolder()
-        let schema = repositoryRoot + "/../shared/data/junit-10.xsd"
-        try #require(FileManager.default.fileExists(atPath: schema), "the JUnit XSD is in ../shared/data")
+        let schema = repositoryRoot + "/Tests/Fixtures/junit-10.xsd"
+        try #require(FileManager.default.fileExists(atPath: schema), "the JUnit XSD is in Tests/Fixtures")
         // A failing run: an implementation that forgets acw-open (fail), a
         // malformed trace (error), and a log with characters XML escapes.
         let forgetful = #"sh -c "echo 'a <log> & line' >&2; \#(cvconformBinary) serve | grep --line-buffered -v acw-open""#

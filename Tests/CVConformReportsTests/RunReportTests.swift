@@ -49,7 +49,7 @@ struct RunReportTests {
 
     @Test("JUnit validates against Jenkins' junit-10.xsd (with xmllint, where present)")
     func junitSchema() throws {
-        let schema = repositoryRoot + "/../shared/data/junit-10.xsd"
+        let schema = repositoryRoot + "/Tests/Fixtures/junit-10.xsd"
         let xmllint = "/usr/bin/xmllint"
         guard FileManager.default.fileExists(atPath: schema), FileManager.default.isExecutableFile(atPath: xmllint) else { return }
         let folder = try temporaryFolder()

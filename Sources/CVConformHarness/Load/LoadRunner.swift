@@ -223,23 +223,17 @@ struct LoadDriver {
         result.messages += outputs.count
         second.messages += outputs.count
         for output in outputs {
-            let sessions = sessionCells
-            switch partition.place(output, sessionCell: { sessions[$0] }) {
-            case .unplaced(let violation):
-                record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
-                                     explanation: [violation.description], window: [], at: seconds(now)))
-            case .cell(let index):
-                do {
-                    let observed = try cells[index].observe(output, now: now)
-                    let micros = UInt64(max(0, (now - observed.stepStarted) / .microseconds(1)))
-                    _ = latency.record(micros)
-                    _ = secondLatency.record(micros)
-                    for message in observed.sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
-                    queue(observed.sending)
-                    if observed.settled { stepDone(index) }
-                } catch {
-                    violation(in: index, error, at: now)
-                }
+            guard let index = cell(of: output, at: now) else { continue }
+            do {
+                let observed = try cells[index].observe(output, now: now)
+                let micros = UInt64(max(0, (now - observed.stepStarted) / .microseconds(1)))
+                _ = latency.record(micros)
+                _ = secondLatency.record(micros)
+                for message in observed.sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
+                queue(observed.sending)
+                if observed.settled { stepDone(index) }
+            } catch {
+                violation(in: index, error, at: now)
             }
         }
         if sessionCells.count > forgetAbove { forgetEndedSessions() }
@@ -251,18 +245,26 @@ struct LoadDriver {
         log?.messages(outputs)
         let now = ContinuousClock.now
         for output in outputs {
-            let sessions = sessionCells
-            switch partition.place(output, sessionCell: { sessions[$0] }) {
-            case .unplaced(let violation):
-                record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
-                                     explanation: [violation.description], window: [], at: seconds(now)))
-            case .cell(let index):
-                do {
-                    _ = try cells[index].observe(output, now: now)
-                } catch {
-                    violation(in: index, error, at: now)
-                }
+            guard let index = cell(of: output, at: now) else { continue }
+            do {
+                _ = try cells[index].observe(output, now: now)
+            } catch {
+                violation(in: index, error, at: now)
             }
+        }
+    }
+
+    /// The cell (index) an output belongs to; nil, recorded as a violation,
+    /// when it names ids of two cells or of none.
+    private mutating func cell(of output: Message, at now: ContinuousClock.Instant) -> Int? {
+        let sessions = sessionCells
+        switch partition.place(output, sessionCell: { sessions[$0] }) {
+        case .unplaced(let violation):
+            record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
+                                 explanation: [violation.description], window: [], at: seconds(now)))
+            return nil
+        case .cell(let index):
+            return index
         }
     }
 
