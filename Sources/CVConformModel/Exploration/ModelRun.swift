@@ -55,21 +55,17 @@ public struct ModelRun: Sendable {
     /// is remembered as risky. Copying the system for every stimulus costs
     /// half of exploring against the built-in reference.
     public mutating func step(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks) -> Propagation? {
-        let propagation: Propagation?
-        do {
-            // Scoped: no second reference to `applied` outlives the step
-            // (appending would then copy it).
-            let administration = administration
-            let applied = applied
-            propagation = step(stimulus, situation: situation, risks: &risks) {
-                var rebuilt = ModelRun(administration: administration, profile: .core)
-                for earlier in applied { _ = rebuilt.stepOrBreak(earlier) }
-                rebuilt.applied = applied
-                return rebuilt
-            }
+        switch learntStep(stimulus, situation: situation, risks: &risks) {
+        case .applied(let propagation):
+            applied.append(stimulus)
+            return propagation
+        case .refused:
+            return nil
+        case .broken:
+            system = ReferenceSystem(administration: administration)
+            for earlier in applied { _ = system.propagate(earlier) }
+            return nil
         }
-        if propagation != nil { self.applied.append(stimulus) }
-        return propagation
     }
 
     /// `step(_:situation:risks:)` for a caller that keeps its own way back
@@ -79,16 +75,34 @@ public struct ModelRun: Sendable {
     /// only when a stimulus taken as safe led outside the profile after all.
     public mutating func step(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks,
                               restore: () -> ModelRun) -> Propagation? {
+        switch learntStep(stimulus, situation: situation, risks: &risks) {
+        case .applied(let propagation): return propagation
+        case .refused: return nil
+        case .broken:
+            self = restore()
+            return nil
+        }
+    }
+
+    private enum LearntStep {
+        case applied(Propagation)
+        /// Not allowed here; nothing changed.
+        case refused
+        /// Not allowed here, found out only after changing the system: it
+        /// must be rebuilt.
+        case broken
+    }
+
+    private mutating func learntStep(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks) -> LearntStep {
         guard profile == .core, let situation, risks.isSafe(situation) else {
             let propagation = step(stimulus)
             if let situation, profile == .core { risks.record(situation, entersExtended: propagation == nil) }
-            return propagation
+            return propagation.map(LearntStep.applied) ?? .refused
         }
-        if stimulus.type == .sessionRequest && requested.contains(stimulus["session"]) { return nil }
-        if let propagation = stepOrBreak(stimulus) { return propagation }
+        if stimulus.type == .sessionRequest && requested.contains(stimulus["session"]) { return .refused }
+        if let propagation = stepOrBreak(stimulus) { return .applied(propagation) }
         risks.record(situation, entersExtended: true)
-        self = restore()
-        return nil
+        return .broken
     }
 
     /// Whether a session id has been requested in this run.
