@@ -38,7 +38,8 @@ struct SelectionOptions: ParsableArguments {
         var filtered = 0
         for file in files {
             // A file whose header cannot be read stays in: the command reports it.
-            guard let header = try? TraceReader(file: file).readHeader() else {
+            // Labels only: the setup is read when the trace is judged.
+            guard let header = try? TraceReader(file: file).readLabels() else {
                 selection.beforeShard += 1
                 if shard?.admits(file) ?? true { selection.traces.append(SelectedTrace(file: file, header: nil)) }
                 continue

@@ -28,6 +28,10 @@ struct TraceGrammar {
     private(set) var rootExpectation: Expectation?
 
     private var state = State.beforeRoot
+    /// Hand the header out at `<setup>`'s start, its administration left
+    /// empty, and read no further: all a selection of traces needs, for
+    /// the cost of the few lines before the setup.
+    var stopsAtSetup = false
     /// What each interned attribute name of a `<msg>` means, by name id: a
     /// cache, so names are compared once per document.
     private var attributeKinds: [AttributeKind?] = []
@@ -365,6 +369,10 @@ struct TraceGrammar {
             return .proceed(problems)
         case "setup":
             Self.rejectAttributes(of: element, problems: &problems)
+            if stopsAtSetup {
+                state = .setup(header, SetupSoFar(line: element.line))
+                return .header(header.header, problems)
+            }
             guard !element.isEmpty else { return withProblems(problems, endOfSetup(header, SetupSoFar(line: element.line))) }
             state = .setup(header, SetupSoFar(line: element.line))
             return .proceed(problems)

@@ -72,6 +72,15 @@ public final class TraceReader {
         }
     }
 
+    /// The header's labels (id, profile, expect, title, description,
+    /// covers, tags) with `setup` left empty, read only as far as
+    /// `<setup>`: for choosing traces, where reading a large setup twice
+    /// would double its cost. Call it first and read nothing after it.
+    public func readLabels() throws(TraceError) -> TraceHeader {
+        grammar.stopsAtSetup = true
+        return try readHeader()
+    }
+
     /// The next message, or nil at the end of a well-formed trace. Throws
     /// every malformation of the file once it has read to its end.
     public func next() throws(TraceError) -> TraceEntry? {

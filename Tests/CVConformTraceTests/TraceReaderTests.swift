@@ -44,6 +44,22 @@ struct TraceReaderTests {
         #expect(trace.entries[1].location.line == 18)
     }
 
+    @Test("Labels are read up to <setup> and no further: a broken setup or message after it does not matter")
+    func labels() throws {
+        let text = #"""
+            <trace xmlns="urn:cvconform:trace:1" id="x" profile="extended" expect="fail">
+              <title>T</title><covers>ECS-IDLE-1</covers><tag>a</tag><tag>b</tag>
+              <setup><agent id="1001" skills="1x"/><station extension="4001"/></setup>
+              <msg from="nowhere"/>
+            </trace>
+            """#
+        let labels = try TraceReader(text: text).readLabels()
+        #expect(labels == TraceHeader(id: "x", profile: .extended, expect: .fail, title: "T", covers: ["ECS-IDLE-1"], tags: ["a", "b"]))
+        #expect(labels.setup == Administration())
+        // The whole header still reports the broken setup.
+        #expect(throws: TraceError.self) { try TraceReader(text: text).readHeader() }
+    }
+
     @Test("profile defaults to core; an empty trace with a setup reads")
     func defaults() throws {
         let trace = try Trace.read(text: #"<trace xmlns="urn:cvconform:trace:1" id="x" expect="pass"><setup/></trace>"#)
