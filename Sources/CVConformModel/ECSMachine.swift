@@ -45,11 +45,13 @@ public struct ECSMachine: RoleMachine, Equatable {
     var variation = ECSVariation()
 
     public init(administration: Administration) {
-        var skills: [String: Set<String>] = [:]
+        // Sized up front: a setup of many thousand entries would otherwise
+        // rehash its tables a dozen times.
+        var skills: [String: Set<String>] = Dictionary(minimumCapacity: administration.agents.count)
         for agent in administration.agents { skills[agent.id] = Set(agent.skills) }
         skillsByAgent = skills
         stations = Set(administration.stations)
-        var vdns: [String: String] = [:]
+        var vdns: [String: String] = Dictionary(minimumCapacity: administration.vdns.count)
         for vdn in administration.vdns { vdns[vdn.number] = vdn.skill }
         skillByVDN = vdns
     }

@@ -88,8 +88,10 @@ extension LoadReport {
     /// A line (or bar) plot of per-second values, in SVG.
     static func plot(title: String, x: [Double], series: [(String, String, [Double])], unit: String, bars: Bool = false) -> String {
         let width = 900.0, height = 220.0, left = 60.0, right = 20.0, top = 30.0, bottom = 30.0
-        // A bar covers its second, [s, s + 1): the axis reaches one past the last.
-        let maxX = max((x.max() ?? 0) + (bars ? 1 : 0), 1)
+        // Each value stands for its second, [s, s + 1): a bar covers it, a
+        // line passes through its middle, and every plot's axis reaches one
+        // past the last second, so the plots of one run line up.
+        let maxX = max((x.max() ?? 0) + 1, 1)
         let maxY = max(series.flatMap(\.2).max() ?? 1, 1e-9)
         func px(_ value: Double) -> Double { left + value / maxX * (width - left - right) }
         func py(_ value: Double) -> Double { height - bottom - value / maxY * (height - top - bottom) }
@@ -110,7 +112,7 @@ extension LoadReport {
                     svg += "<rect x=\"\(px(position) + 1)\" y=\"\(py(value))\" width=\"\(barWidth)\" height=\"\(height - bottom - py(value))\" fill=\"\(color)\"/>"
                 }
             } else if !values.isEmpty {
-                let points = zip(x, values).map { "\(px($0)),\(py($1))" }.joined(separator: " ")
+                let points = zip(x, values).map { "\(px($0 + 0.5)),\(py($1))" }.joined(separator: " ")
                 svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             }
             svg += "<text x=\"\(left + 10 + Double(index) * 90)\" y=\"\(top - 10)\" class=\"tick\" fill=\"\(color)\">■ \(name)</text>"

@@ -475,8 +475,8 @@ struct TraceGrammar {
             return .proceed([Self.problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
         }
         // Large setups are the rule, large attribute lists a hostile exception.
-        let known = ["agent": ["id", "skills"], "station": ["extension"], "vdn": ["number", "skill"]][name] ?? []
         for extra in attributes {
+            let known = name == "agent" ? ["id", "skills"] : name == "station" ? ["extension"] : ["number", "skill"]
             let hint = Spelling.suggestion(for: extra.name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
             problems.append(Self.problem(element, attribute: extra.name, "unexpected attribute '\(extra.name)' on <\(name)>\(hint)"))
         }
