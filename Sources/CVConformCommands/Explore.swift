@@ -121,23 +121,6 @@ extension CVConform {
     }
 }
 
-/// Checks before any work that a folder can be written, so a long run does
-/// not end in an error.
-func ensureWritable(folder: String) throws {
-    let probe = folder + "/.cvconform-write-check-\(getpid())"
-    do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
-            throw ValidationError("cannot write into \(folder)")
-        }
-        try? FileManager.default.removeItem(atPath: probe)
-    } catch let error as ValidationError {
-        throw error
-    } catch {
-        throw ValidationError("cannot create the folder \(folder): \(error.localizedDescription)")
-    }
-}
-
 /// The explorer's progress on a TTY's status line.
 final class ProgressLine: Sendable {
     private let terminal: Mutex<Terminal>
