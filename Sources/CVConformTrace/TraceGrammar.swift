@@ -32,6 +32,8 @@ struct TraceGrammar {
     /// empty, and read no further: all a selection of traces needs, for
     /// the cost of the few lines before the setup.
     var stopsAtSetup = false
+    /// Stray texts met so far (see `text(_:)`).
+    private var strayTexts = 0
     /// What each interned attribute name of a `<msg>` means, by name id: a
     /// cache, so names are compared once per document.
     private var attributeKinds: [AttributeKind?] = []
@@ -210,9 +212,15 @@ struct TraceGrammar {
         switch state {
         case .header, .setup, .messages:
             guard !text.content.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return .proceed([]) }
+            let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
+            strayTexts += 1
+            // A file's problems are listed earliest first, `ProblemList.limit`
+            // of them: with that many stray texts before it, this one is only
+            // counted, so its words are not made (a hostile file has
+            // hundreds of thousands).
+            guard strayTexts <= ProblemList.limit else { return .proceed([TraceProblem(at: place, order: text.order, "")]) }
             // Only the start is shown, so only the start is looked at.
             let shown = Values.splitList(String(text.content.prefix(200))).joined(separator: " ").prefix(40)
-            let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
             return .proceed([TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag")])
         case .beforeRoot, .skipping, .finished:
             return .proceed([])

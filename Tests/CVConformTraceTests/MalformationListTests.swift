@@ -83,6 +83,18 @@ struct MalformationListTests {
         #expect(error.further.isEmpty)
     }
 
+    @Test("Stray texts past the listed 100 are counted, and every listed one has its words")
+    func strayTextsCapped() throws {
+        let stray = (1...250).map { "<x/>word\($0)" }
+        let error = try #require(readError(traceText(stray.joined(separator: "\n"))))
+        #expect(error.all.count == 100)
+        #expect(error.unlisted == 400)
+        let texts = error.all.filter { $0.message.hasPrefix("unexpected text") }
+        #expect(texts.count == 50)
+        #expect(texts.allSatisfy { $0.message.contains("'word") })
+        #expect(texts.last?.message.contains("'word50'") == true)
+    }
+
     @Test("The list stops at 100, then says how many more; an XML error that ended the reading still comes last")
     func capped() throws {
         let bad = Array(repeating: #"<msg from="browser" to="icm" type="logout" agent="x"/>"#, count: 150)
