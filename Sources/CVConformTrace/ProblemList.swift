@@ -16,6 +16,11 @@ struct ProblemList: Sendable {
     /// The order of the earliest problem, fatal or not.
     var firstOrder: Int? { problems.first?.order ?? fatal?.order }
 
+    /// Whether a problem at `order` would be listed, not only counted.
+    func wouldList(_ order: Int) -> Bool {
+        problems.count < Self.limit || order < (problems.last?.order ?? .max)
+    }
+
     mutating func add(_ problem: TraceProblem) {
         count += 1
         if problems.count == Self.limit {

@@ -43,7 +43,7 @@ extension TraceReader {
         while let batch = queue.take() {
             firstReadingProblem = min(firstReadingProblem, batch.firstProblem ?? .max)
             for raw in batch.messages {
-                switch MessageConversion.entry(from: raw, file: source.name) {
+                switch MessageConversion.entry(from: raw, file: source.name, describing: checking.wouldList(raw.order)) {
                 case .success(let entry):
                     guard checking.isEmpty && raw.order < firstReadingProblem else { continue }
                     position = raw.position

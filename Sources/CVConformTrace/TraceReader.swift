@@ -88,7 +88,7 @@ public final class TraceReader {
         return try xml.withDiagnostics { () throws(TraceError) -> TraceEntry? in
             while problems.isEmpty && !reachedEnd {
                 guard case .message(let raw) = step() else { continue }
-                switch MessageConversion.entry(from: raw, file: name) {
+                switch MessageConversion.entry(from: raw, file: name, describing: problems.wouldList(raw.order)) {
                 case .success(let entry) where problems.isEmpty:
                     position = raw.position
                     return entry
@@ -192,7 +192,9 @@ public final class TraceReader {
         if case .reading = ending {
             while !reachedEnd {
                 guard case .message(let raw) = step() else { continue }
-                if case .failure(let problem) = MessageConversion.entry(from: raw, file: name) { problems.add(problem) }
+                if case .failure(let problem) = MessageConversion.entry(from: raw, file: name, describing: problems.wouldList(raw.order)) {
+                    problems.add(problem)
+                }
             }
             ending = problems.error(in: source).map { .malformed($0) } ?? .wellFormed
         }

@@ -184,6 +184,18 @@ struct TwoThreadReadingTests {
         #expect(error.message.hasPrefix("message 50001: parameter 'agent' is 'x'"))
     }
 
+    @Test("Past the listed 100, refused messages are counted; every listed one has its words")
+    func manyCheckingErrors() throws {
+        let bad = Array(repeating: #"<msg from="browser" to="icm" type="logout" agent="x"/>"#, count: 250)
+        let path = try file(insert: bad, at: 40_000)
+        defer { remove(path) }
+        let error = try #require(throws: TraceError.self) { try Trace.read(file: path) }
+        #expect(error.all.count == 100)
+        #expect(error.unlisted == 150)
+        #expect(error.all.allSatisfy { $0.message.contains("parameter 'agent' is 'x'") })
+        #expect(error.all.last?.message.hasPrefix("message 40100:") == true)
+    }
+
     @Test("A malformation the reading thread finds is reported at its line")
     func readingErrorFirst() throws {
         let path = try file(insert: [#"<msg from="browser" to="icm" agent="1"/>"#], at: 60_000)
