@@ -28,13 +28,7 @@ public struct CVConform: AsyncParsableCommand {
         do {
             command = try parseAsRoot(arguments)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || code == .failure || error is ExitCode {
-                self.exit(withError: error)
-            }
-            // ArgumentParser's usage problems: the message, a hint, exit 2.
-            printError(fullMessage(for: error))
-            Foundation.exit(2)
+            exit(dueTo: error)
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -52,13 +46,19 @@ public struct CVConform: AsyncParsableCommand {
             printError("See 'cvconform \(name) --help' for more information.")
             Foundation.exit(2)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || code == .failure || error is ExitCode {
-                self.exit(withError: error)
-            }
-            printError(fullMessage(for: error))
-            Foundation.exit(2)
+            exit(dueTo: error)
         }
+    }
+
+    /// Exit 0 or 1 as ArgumentParser decides (help, `ExitCode`); any other
+    /// error is one of its usage problems: the message, a hint, exit 2.
+    private static func exit(dueTo error: any Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success || code == .failure || error is ExitCode {
+            self.exit(withError: error)
+        }
+        printError(fullMessage(for: error))
+        Foundation.exit(2)
     }
 }
 

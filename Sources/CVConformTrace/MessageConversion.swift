@@ -1,9 +1,10 @@
 /// Checks a `<msg>` against the message table (contract section 2) and makes
 /// its entry. A pure function of its input: it may run on any thread.
 enum MessageConversion {
-    /// `describing: false` when the problem, if any, will only be counted
-    /// (the list is full of earlier ones): its words are then not made.
-    static func entry(from raw: RawMessage, file: String, describing: Bool = true) -> Result<TraceEntry, TraceProblem> {
+    /// `describing` is asked only for a refused message: false when its
+    /// problem will only be counted (the list is full of earlier ones), and
+    /// its words are then not made.
+    static func entry(from raw: RawMessage, file: String, describing: @autoclosure () -> Bool = true) -> Result<TraceEntry, TraceProblem> {
         var parameters = raw.parameters
         Parameters.sortByName(&parameters)
         let location = SourceLocation(file: file, line: raw.line, column: 0)
@@ -19,7 +20,7 @@ enum MessageConversion {
             return .success(TraceEntry(message: message, invalid: raw.invalid, location: location))
         case .failure(let problem):
             let place = TraceProblem.Place.element(ordinal: raw.ordinal, line: raw.line, attribute: problem.attribute)
-            return .failure(TraceProblem(at: place, order: raw.order, describing ? "message \(raw.position): \(problem)" : ""))
+            return .failure(TraceProblem(at: place, order: raw.order, describing() ? "message \(raw.position): \(problem)" : ""))
         }
     }
 }

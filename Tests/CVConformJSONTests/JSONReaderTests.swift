@@ -12,10 +12,16 @@ private func readError(_ text: String, maxDepth: Int = JSONReader.depthLimit) ->
 }
 
 /// All tokens of `text`, up to and including `.end`.
-private func tokens(_ text: String) throws -> [String] {
+/// Every token of `text`, one at a time; with `members`, string members
+/// are taken in one step where they can be (`m:name=value`).
+private func tokens(_ text: String, members: Bool = false) throws -> [String] {
     try JSONReader.withReader(text) { (reader: inout JSONReader) throws(JSONError) in
         var out: [String] = []
         while true {
+            if members, let (name, value) = reader.nextStringMember() {
+                out.append("m:" + reader.string(name) + "=" + reader.string(value))
+                continue
+            }
             let token = try reader.next()
             switch token {
             case .beginObject: out.append("{")
@@ -162,32 +168,7 @@ private func numberLiteral(_ text: String) throws -> JSONNumber? {
 
 /// Every token of `text`, string members taken in one step where they can
 /// be (`m:name=value`), the rest one at a time.
-private func members(_ text: String) throws -> [String] {
-    try JSONReader.withReader(text) { (reader: inout JSONReader) throws(JSONError) in
-        var out: [String] = []
-        while true {
-            if let (name, value) = reader.nextStringMember() {
-                out.append("m:" + reader.string(name) + "=" + reader.string(value))
-                continue
-            }
-            let token = try reader.next()
-            switch token {
-            case .beginObject: out.append("{")
-            case .endObject: out.append("}")
-            case .beginArray: out.append("[")
-            case .endArray: out.append("]")
-            case .key(let text): out.append("key:" + reader.string(text))
-            case .string(let text): out.append("s:" + reader.string(text))
-            case .number(let text): out.append("n:" + reader.string(text))
-            case .bool(let flag): out.append("\(flag)")
-            case .null: out.append("null")
-            case .end:
-                out.append("end")
-                return out
-            }
-        }
-    }
-}
+private func members(_ text: String) throws -> [String] { try tokens(text, members: true) }
 
 @Suite("JSONReader.nextStringMember: plain string members in one step, anything else left to next()")
 struct JSONStringMemberTests {

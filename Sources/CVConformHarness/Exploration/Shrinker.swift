@@ -136,22 +136,13 @@ struct Shrinker {
     /// Removes stimuli in chunks: half the run, then quarters, … then one
     /// at a time, from the end backwards.
     private mutating func removeChunks() async {
-        var chunk = max(1, best.stimuli.count / 2)
-        while chunk >= 1 && !timeIsUp {
-            var end = best.stimuli.count
-            while end > 0 && !timeIsUp {
-                let start = max(0, end - chunk)
-                var candidate = best
-                candidate.stimuli.removeSubrange(start..<end)
-                if await test(candidate) {
-                    report.steps.append(end - start == 1 ? "removed stimulus \(start + 1)" : "removed stimuli \(start + 1)-\(end)")
-                    end = min(start, best.stimuli.count)
-                } else {
-                    end = start
-                }
-            }
-            if chunk == 1 { break }
-            chunk /= 2
+        var removal = ChunkRemoval(best)
+        while !timeIsUp, let candidate = removal.next() {
+            guard await test(candidate) else { continue }
+            let removed = removal.removed
+            report.steps.append(removed.count == 1 ? "removed stimulus \(removed.lowerBound + 1)"
+                                : "removed stimuli \(removed.lowerBound + 1)-\(removed.upperBound)")
+            removal.accept(best)
         }
     }
 

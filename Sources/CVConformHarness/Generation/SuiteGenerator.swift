@@ -130,25 +130,12 @@ public enum SuiteGenerator {
                 && situations.isSubset(of: candidate.situations(profile: profile))
                 && mutants.allSatisfy { $0.distinguishes(candidate, profile: profile) != nil }
         }
-        var best = Scenario(administration: scenario.administration, stimuli: scenario.play(profile: profile).kept)
-        var chunk = max(1, best.stimuli.count / 2)
-        while true {
-            var end = best.stimuli.count
-            while end > 0 {
-                let start = max(0, end - chunk)
-                var candidate = best
-                candidate.stimuli.removeSubrange(start..<end)
-                candidate = Scenario(administration: candidate.administration, stimuli: candidate.play(profile: profile).kept)
-                if doesItsShare(candidate) {
-                    best = candidate
-                    end = min(start, best.stimuli.count)
-                } else {
-                    end = start
-                }
-            }
-            if chunk == 1 { return best }
-            chunk /= 2
+        var removal = ChunkRemoval(Scenario(administration: scenario.administration, stimuli: scenario.play(profile: profile).kept))
+        while let removed = removal.next() {
+            let candidate = Scenario(administration: removed.administration, stimuli: removed.play(profile: profile).kept)
+            if doesItsShare(candidate) { removal.accept(candidate) }
         }
+        return removal.best
     }
 
     private static func trace(_ scenario: Scenario, number: Int, seed: UInt64, profile: Profile, mutants: [Mutant], clauses: Set<Clause>,

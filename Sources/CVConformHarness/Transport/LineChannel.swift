@@ -19,6 +19,17 @@ final class LineReadingHandler: ChannelInboundHandler {
         self.ended = ended
     }
 
+    /// Lines into `inbox`, which closes with the reason the output ended:
+    /// an overlong line, or `closing` (e.g. "the implementation closed its
+    /// output").
+    convenience init(feeding inbox: Inbox, closing: String) {
+        self.init(line: { inbox.push($0) }, bytes: { inbox.noteBytes($0) }, ended: { overlong in
+            inbox.close(overlong
+                ? HarnessFailure(.protocolViolation, "the implementation wrote a line longer than 1 MiB")
+                : HarnessFailure(.exited, closing))
+        })
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !overlong else { return }
         let buffer = unwrapInboundIn(data)

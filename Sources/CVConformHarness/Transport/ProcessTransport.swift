@@ -74,13 +74,8 @@ final class ProcessTransport: LineTransport {
             output = try await NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(LineReadingHandler(
-                            line: { inbox.push($0) }, bytes: { inbox.noteBytes($0) },
-                            ended: { overlong in
-                                inbox.close(overlong
-                                    ? HarnessFailure(.protocolViolation, "the implementation wrote a line longer than 1 MiB")
-                                    : HarnessFailure(.exited, "the implementation closed its output"))
-                            }))
+                        try channel.pipeline.syncOperations.addHandler(
+                            LineReadingHandler(feeding: inbox, closing: "the implementation closed its output"))
                     }
                 }
                 .takingOwnershipOfDescriptors(input: stdout.readEnd.rawValue, output: stdin.writeEnd.rawValue).get()

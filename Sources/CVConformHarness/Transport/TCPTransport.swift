@@ -19,13 +19,8 @@ final class TCPTransport: LineTransport {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(LineReadingHandler(
-                            line: { inbox.push($0) }, bytes: { inbox.noteBytes($0) },
-                            ended: { overlong in
-                                inbox.close(overlong
-                                    ? HarnessFailure(.protocolViolation, "the implementation wrote a line longer than 1 MiB")
-                                    : HarnessFailure(.exited, "the implementation closed the connection"))
-                            }))
+                        try channel.pipeline.syncOperations.addHandler(
+                            LineReadingHandler(feeding: inbox, closing: "the implementation closed the connection"))
                     }
                 }
                 .connect(host: host, port: port).get()

@@ -30,25 +30,13 @@ extension Mutant {
     /// the reference.
     public func shorten(_ witness: Scenario, profile: Profile) -> Scenario {
         guard let first = distinguishes(witness, profile: profile) else { return witness }
-        var best = Scenario(administration: witness.administration, stimuli: Array(witness.play(profile: profile).kept.prefix(first + 1)))
-        var chunk = max(1, best.stimuli.count / 2)
-        while true {
-            var end = best.stimuli.count
-            while end > 0 {
-                let start = max(0, end - chunk)
-                var candidate = best
-                candidate.stimuli.removeSubrange(start..<end)
-                if let at = distinguishes(candidate, profile: profile) {
-                    best = Scenario(administration: candidate.administration,
-                                    stimuli: Array(candidate.play(profile: profile).kept.prefix(at + 1)))
-                    end = min(start, best.stimuli.count)
-                } else {
-                    end = start
-                }
-            }
-            if chunk == 1 { return best }
-            chunk /= 2
+        var removal = ChunkRemoval(Scenario(administration: witness.administration,
+                                            stimuli: Array(witness.play(profile: profile).kept.prefix(first + 1))))
+        while let candidate = removal.next() {
+            guard let at = distinguishes(candidate, profile: profile) else { continue }
+            removal.accept(Scenario(administration: candidate.administration, stimuli: Array(candidate.play(profile: profile).kept.prefix(at + 1))))
         }
+        return removal.best
     }
 }
 
