@@ -63,7 +63,7 @@ extension CVConform {
 
         mutating func run() async throws {
             InterruptHandling.install()
-            let chosen = try selection.select(profile: profile, passOnly: true)
+            let chosen = try selection.select(profile: profile, passOnly: true, needsCovers: true)
             try selection.checkNotEmpty(chosen, what: "pass traces to replay")
             var known: Expectations?
             if let expectations {

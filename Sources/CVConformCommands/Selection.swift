@@ -25,8 +25,11 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Take share I of N of the selected traces, by a hash of the trace id (e.g. 2/3).", valueName: "I/N"))
     var shard: Shard?
 
-    /// The files to work on, in path order, and what was left out.
-    func select(profile: ProfileChoice, passOnly: Bool) throws -> TraceSelection {
+    /// The files to work on, in path order, and what was left out. Each
+    /// header holds the root's labels, and its tags and covers too when
+    /// `needsCovers` or a filter asks for them (reading them costs the
+    /// lines before `<setup>`, read again when the trace is judged).
+    func select(profile: ProfileChoice, passOnly: Bool, needsCovers: Bool = false) throws -> TraceSelection {
         for clause in clauses where Clause(rawValue: clause) == nil {
             throw ValidationError("--clause \(clause): no such clause id (see spec/requirements.md, e.g. ECS-IDLE-1)")
         }
@@ -36,10 +39,12 @@ struct SelectionOptions: ParsableArguments {
         var notPass = 0
         var otherProfile = 0
         var filtered = 0
+        let readsEveryLabel = needsCovers || !tags.isEmpty || !excludedTags.isEmpty || !clauses.isEmpty
         for file in files {
             // A file whose header cannot be read stays in: the command reports it.
             // Labels only: the setup is read when the trace is judged.
-            guard let header = try? TraceReader(file: file).readLabels() else {
+            let reader = try? TraceReader(file: file)
+            guard let header = try? (readsEveryLabel ? reader?.readLabels() : reader?.readRootLabels()) else {
                 selection.beforeShard += 1
                 if shard?.admits(file) ?? true { selection.traces.append(SelectedTrace(file: file, header: nil)) }
                 continue

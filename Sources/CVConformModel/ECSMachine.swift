@@ -26,7 +26,9 @@ public struct ECSMachine: RoleMachine, Equatable {
         var launchedAt: UInt64
     }
 
-    let skillsByAgent: [String: Set<String>]
+    /// Each agent's skills in the order administered, each once: only ever
+    /// walked, so a list (a set per agent made large setups slow to build).
+    let skillsByAgent: [String: [String]]
     let stations: Set<String>
     let skillByVDN: [String: String]
 
@@ -47,13 +49,25 @@ public struct ECSMachine: RoleMachine, Equatable {
     public init(administration: Administration) {
         // Sized up front: a setup of many thousand entries would otherwise
         // rehash its tables a dozen times.
-        var skills: [String: Set<String>] = Dictionary(minimumCapacity: administration.agents.count)
-        for agent in administration.agents { skills[agent.id] = Set(agent.skills) }
+        var skills: [String: [String]] = Dictionary(minimumCapacity: administration.agents.count)
+        for agent in administration.agents { skills[agent.id] = Self.eachOnce(agent.skills) }
         skillsByAgent = skills
         stations = Set(administration.stations)
         var vdns: [String: String] = Dictionary(minimumCapacity: administration.vdns.count)
         for vdn in administration.vdns { vdns[vdn.number] = vdn.skill }
         skillByVDN = vdns
+    }
+
+    /// `skills` without repeats, in their order; the list itself (no copy)
+    /// when it has none, as administered lists have.
+    static func eachOnce(_ skills: [String]) -> [String] {
+        // A few skills are compared pairwise, without building a set.
+        if skills.count <= 8 && !skills.indices.contains(where: { index in skills[..<index].contains(skills[index]) }) {
+            return skills
+        }
+        var seen: Set<String> = []
+        let unique = skills.filter { seen.insert($0).inserted }
+        return unique.count == skills.count ? skills : unique
     }
 
     public mutating func receive(_ message: Message) -> Reaction {

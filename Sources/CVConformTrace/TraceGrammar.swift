@@ -9,6 +9,17 @@
 /// mistake is reported once. Only a root that is not a trace ends the
 /// reading.
 struct TraceGrammar {
+    /// How far a reading for labels goes: all a selection of traces needs,
+    /// for the cost of the few lines it reads.
+    enum LabelStop {
+        /// The whole trace is read.
+        case never
+        /// At `<setup>`'s start, its administration left empty: every label.
+        case atSetup
+        /// Right after the root's start tag: id, profile and expect only.
+        case afterRoot
+    }
+
     enum Action {
         /// Nothing to hand out; the problems found, if any.
         case proceed([TraceProblem])
@@ -28,10 +39,8 @@ struct TraceGrammar {
     private(set) var rootExpectation: Expectation?
 
     private var state = State.beforeRoot
-    /// Hand the header out at `<setup>`'s start, its administration left
-    /// empty, and read no further: all a selection of traces needs, for
-    /// the cost of the few lines before the setup.
-    var stopsAtSetup = false
+    /// Where to hand out a header that is only labels, and read no further.
+    var stop = LabelStop.never
     /// Stray texts met so far (see `text(_:)`).
     private var strayTexts = 0
     /// What each interned attribute name of a `<msg>` means, by name id: a
@@ -53,12 +62,6 @@ struct TraceGrammar {
         indirect case skipping(depth: Int, resume: State)
         /// The root has ended (or the reading was stopped).
         case finished(messageCount: Int)
-        /// Only while a payload is changed in place, so that its storage is
-        /// not shared and no change copies it. The payload is taken out with
-        /// `if case`/`guard case`: a `switch` on the state keeps a second
-        /// reference for the whole switch, and then every change copies
-        /// (40,000 setup entries took 15 s that way).
-        case modifying
     }
 
     /// Where the root stands, for the problems only the whole trace shows.
@@ -68,28 +71,45 @@ struct TraceGrammar {
         var order: Int
     }
 
-    private struct HeaderSoFar {
-        var root: Root
-        var header: TraceHeader
+    /// The header and setup payloads are boxes, changed in place: as
+    /// values, every event copied them in and out of the state (a third of
+    /// the time of a long header or setup), and a change made while a
+    /// `switch` held the state copied their arrays. A grammar lives in its
+    /// reader and is never copied, so no box is shared.
+    private final class HeaderSoFar {
+        let root: Root
+        // Touched for every element and text, by the grammar's one thread:
+        // the runtime's exclusivity checks are left out.
+        @exclusivity(unchecked) var header: TraceHeader
         /// As written; nil when missing or not a word of the contract (then
         /// `invalid` is not judged).
-        var expect: Expectation?
+        let expect: Expectation?
         var coversSeen = false
         /// The metadata element whose text is being collected, and the text.
-        var open: (element: String, text: String)?
+        @exclusivity(unchecked) var open: (element: String, text: String)?
         /// `<msg>` elements before `<setup>`: counted, reported once.
         var messagesBefore = 0
+
+        init(root: Root, header: TraceHeader, expect: Expectation?) {
+            self.root = root
+            self.header = header
+            self.expect = expect
+        }
     }
 
-    private struct SetupSoFar {
+    private final class SetupSoFar {
         /// The line of `<setup>`, for a hint.
-        var line: Int
-        var administration = Administration()
-        var agentIDs = DigitSet()
-        var extensions = DigitSet()
-        var vdnNumbers = DigitSet()
+        let line: Int
+        // Touched for every entry, by the grammar's one thread: the
+        // runtime's exclusivity checks are left out.
+        @exclusivity(unchecked) var administration = Administration()
+        @exclusivity(unchecked) var agentIDs = DigitSet()
+        @exclusivity(unchecked) var extensions = DigitSet()
+        @exclusivity(unchecked) var vdnNumbers = DigitSet()
         /// The entry whose content is being read (`<agent ...></agent>`).
-        var openEntry: String?
+        @exclusivity(unchecked) var openEntry: String?
+
+        init(line: Int) { self.line = line }
     }
 
     private struct MessagesSoFar {
@@ -114,7 +134,7 @@ struct TraceGrammar {
 
     private static func messageCount(in state: State) -> Int {
         switch state {
-        case .beforeRoot, .modifying: return 0
+        case .beforeRoot: return 0
         case .header(let header), .setup(let header, _): return header.messagesBefore
         case .messages(let messages): return messages.position
         case .skipping(_, let resume): return messageCount(in: resume)
@@ -130,25 +150,16 @@ struct TraceGrammar {
             return root(element)
         case .skipping, .finished:
             return .proceed([])
-        case .modifying:
-            preconditionFailure("TraceGrammar: an element while a state was being changed")
         case .messages(var messages):
-            // Plain numbers: no storage to keep unshared.
             guard element.isInNamespace else { return foreign(element) }
             return startInMessages(element, &messages)
-        case .header, .setup:
-            break
+        case .header(let header):
+            guard element.isInNamespace else { return foreign(element) }
+            return startInHeader(element, header)
+        case .setup(let header, let setup):
+            guard element.isInNamespace else { return foreign(element) }
+            return startInSetup(element, header, setup)
         }
-        guard element.isInNamespace else { return foreign(element) }
-        if case .header(var header) = state {
-            state = .modifying
-            return startInHeader(element, &header)
-        }
-        if case .setup(let header, var setup) = state {
-            state = .modifying
-            return startInSetup(element, header, &setup)
-        }
-        preconditionFailure("TraceGrammar: unreachable state \(state)")
     }
 
     private mutating func foreign(_ element: some StartTag) -> Action {
@@ -167,10 +178,16 @@ struct TraceGrammar {
             return endElement(depth: depth)
         case .header(let header):
             if depth == 0 { return endOfRoot() }
-            guard depth == 1, header.open != nil else { return .proceed([]) }
-        case .setup(_, let setup):
-            if depth == 2 && setup.openEntry == nil { return .proceed([]) }
-            guard depth <= 2 else { return .proceed([]) }
+            // The end of a metadata element.
+            guard depth == 1, let open = header.open else { return .proceed([]) }
+            Self.finishText(open, into: header)
+            header.open = nil
+            return .proceed([])
+        case .setup(let header, let setup):
+            if depth <= 1 { return endOfSetup(header, setup) }
+            // The end of a setup entry.
+            if depth == 2 { setup.openEntry = nil }
+            return .proceed([])
         case .messages(var messages):
             if depth == 0 { return endOfRoot() }
             if depth == 1 && messages.openMessageLine != nil {
@@ -180,36 +197,14 @@ struct TraceGrammar {
             return .proceed([])
         case .beforeRoot, .finished:
             return .proceed([])
-        case .modifying:
-            preconditionFailure("TraceGrammar: an end tag while a state was being changed")
         }
-        // The end of a metadata element, a setup entry or <setup> itself.
-        if case .header(var header) = state {
-            state = .modifying
-            if let open = header.open { Self.finishText(open, into: &header) }
-            header.open = nil
-            state = .header(header)
-            return .proceed([])
-        }
-        if case .setup(let header, var setup) = state {
-            guard depth <= 1 else {
-                state = .modifying
-                setup.openEntry = nil
-                state = .setup(header, setup)
-                return .proceed([])
-            }
-            return endOfSetup(header, setup)
-        }
-        preconditionFailure("TraceGrammar: unreachable state \(state)")
     }
 
     mutating func text(_ text: XMLText) -> Action {
-        // No binding of the header may be alive while the text is appended:
-        // it would hold a second reference and every piece would copy.
-        if isCollectingText {
-            return appendText(text.content)
-        }
         switch state {
+        case .header(let header) where header.open != nil:
+            header.open?.text += text.content
+            return .proceed([])
         case .header, .setup, .messages:
             guard !text.content.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return .proceed([]) }
             let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
@@ -224,25 +219,7 @@ struct TraceGrammar {
             return .proceed([TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag")])
         case .beforeRoot, .skipping, .finished:
             return .proceed([])
-        case .modifying:
-            preconditionFailure("TraceGrammar: text while a state was being changed")
         }
-    }
-
-    private var isCollectingText: Bool {
-        guard case .header(let header) = state else { return false }
-        return header.open != nil
-    }
-
-    /// Changes the payload in place: `if case` lets go of the state's copy,
-    /// where a `switch` on the state would hold it (and every change would
-    /// copy the text).
-    private mutating func appendText(_ content: String) -> Action {
-        guard case .header(var header) = state else { preconditionFailure("TraceGrammar: text without a header") }
-        state = .modifying
-        header.open?.text += content
-        state = .header(header)
-        return .proceed([])
     }
 
     /// libxml2 ends a document only after its root, so anything but
@@ -313,6 +290,10 @@ struct TraceGrammar {
             header: TraceHeader(id: id ?? "", profile: profile, expect: expect ?? .pass), expect: expect
         )
         state = .header(header)
+        if stop == .afterRoot {
+            state = .finished(messageCount: 0)
+            return .header(header.header, problems)
+        }
         if element.isEmpty {
             guard case .proceed(let more) = endOfRoot() else { return .proceed(problems) }
             problems += more
@@ -344,11 +325,10 @@ struct TraceGrammar {
 
     // MARK: - The header
 
-    private mutating func startInHeader<Tag: StartTag>(_ element: Tag, _ header: inout HeaderSoFar) -> Action {
+    private mutating func startInHeader<Tag: StartTag>(_ element: Tag, _ header: HeaderSoFar) -> Action {
         let name = element.localName
         if element.depth >= 2 {
             let parent = header.open?.element ?? "trace"
-            state = .header(header)
             skip(element)
             return .proceed([Self.problem(element, "unexpected element <\(name)> inside <\(parent)>")])
         }
@@ -363,21 +343,19 @@ struct TraceGrammar {
             default: seen = false
             }
             if seen {
-                state = .header(header)
                 skip(element)
                 return .proceed([Self.problem(element, "<\(name)> appears twice")])
             }
             Self.rejectAttributes(of: element, problems: &problems)
             if element.isEmpty {
-                Self.finishText((name, ""), into: &header)
+                Self.finishText((name, ""), into: header)
             } else {
                 header.open = (name, "")
             }
-            state = .header(header)
             return .proceed(problems)
         case "setup":
             Self.rejectAttributes(of: element, problems: &problems)
-            if stopsAtSetup {
+            if stop == .atSetup {
                 state = .setup(header, SetupSoFar(line: element.line))
                 return .header(header.header, problems)
             }
@@ -389,18 +367,16 @@ struct TraceGrammar {
             if header.messagesBefore == 1 {
                 problems.append(Self.problem(element, "<msg> before <setup>: every trace starts from its administration"))
             }
-            state = .header(header)
             skip(element)
             return .proceed(problems)
         default:
-            state = .header(header)
             skip(element)
             return .proceed([Self.problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)")])
         }
     }
 
-    private static func finishText(_ open: (element: String, text: String), into header: inout HeaderSoFar) {
-        let collapsed = Values.splitList(open.text).joined(separator: " ")
+    private static func finishText(_ open: (element: String, text: String), into header: HeaderSoFar) {
+        let collapsed = Values.collapsingWhiteSpace(open.text)
         switch open.element {
         case "title": header.header.title = collapsed
         case "description": header.header.description = collapsed
@@ -414,7 +390,7 @@ struct TraceGrammar {
 
     // MARK: - The administration
 
-    private mutating func startInSetup<Tag: StartTag>(_ element: Tag, _ header: HeaderSoFar, _ setup: inout SetupSoFar) -> Action {
+    private mutating func startInSetup<Tag: StartTag>(_ element: Tag, _ header: HeaderSoFar, _ setup: SetupSoFar) -> Action {
         let name = element.localName
         if element.depth >= 3 {
             // Nothing belongs inside an entry: skip the rest of it.
@@ -422,31 +398,71 @@ struct TraceGrammar {
             state = .skipping(depth: element.depth - 1, resume: .setup(header, setup))
             return .proceed([Self.problem(element, "unexpected element <\(name)> inside <\(parent)>")])
         }
-        var problems: [TraceProblem] = []
-        var attributes: [(name: String, value: String)] = []
-        for attribute in element.attributes where Self.isPlain(attribute, of: element, problems: &problems) {
-            attributes.append((attribute.name, attribute.value))
+        // What each entry takes; `<msg>` and strangers are refused whole.
+        let takes: (first: String, second: String?)
+        switch name {
+        case "agent": takes = ("id", "skills")
+        case "station": takes = ("extension", nil)
+        case "vdn": takes = ("number", "skill")
+        case "msg":
+            // The usual cause is a <setup> without its end tag, and then
+            // every message would say so again: skip the rest of it.
+            state = .skipping(depth: 1, resume: .setup(header, setup))
+            return .proceed([Self.problem(element, "unexpected element <msg> in <setup> (does the <setup> on line \(setup.line) lack its </setup>?)")])
+        default:
+            skip(element)
+            return .proceed([Self.problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
         }
-        /// The items of a required attribute (one, or a list), checked to be
-        /// digits; nil when missing or wrong.
-        func take(_ attribute: String, list: Bool = false) -> [String]? {
-            guard let index = attributes.firstIndex(where: { $0.name == attribute }) else {
+        // One pass, no list of the attributes: a setup may hold tens of
+        // thousands of entries.
+        var problems: [TraceProblem] = []
+        var first: String?
+        var second: String?
+        var extras: [String] = []
+        for attribute in element.attributes where Self.isPlain(attribute, of: element, problems: &problems) {
+            let attributeName = attribute.name
+            if attributeName == takes.first {
+                first = attribute.value
+            } else if attributeName == takes.second {
+                second = attribute.value
+            } else {
+                extras.append(attributeName)
+            }
+        }
+        /// A required attribute's value, checked to be digits; nil when
+        /// missing or wrong.
+        func required(_ attribute: String, _ value: String?) -> String? {
+            guard let value else {
                 problems.append(Self.problem(element, "<\(name)> lacks its '\(attribute)' attribute"))
                 return nil
             }
-            let value = attributes.remove(at: index).value
-            let items = list ? Values.splitList(value) : [value]
-            for item in items where !Values.isDigits(item) {
-                problems.append(Self.problem(element, attribute: attribute,
-                                             "'\(attribute)' of <\(name)> has \(MessageFormatError.quoted(item)), but must be a non-empty string of digits"))
+            guard Values.isDigits(value) else {
+                problems.append(notDigits(attribute, value))
+                return nil
+            }
+            return value
+        }
+        /// A required list of digit strings; nil when missing or wrong.
+        func requiredList(_ attribute: String, _ value: String?) -> [String]? {
+            guard let value else {
+                problems.append(Self.problem(element, "<\(name)> lacks its '\(attribute)' attribute"))
+                return nil
+            }
+            let items = Values.splitList(value)
+            if let wrong = items.first(where: { !Values.isDigits($0) }) {
+                problems.append(notDigits(attribute, wrong))
                 return nil
             }
             return items
         }
+        func notDigits(_ attribute: String, _ item: String) -> TraceProblem {
+            Self.problem(element, attribute: attribute,
+                         "'\(attribute)' of <\(name)> has \(MessageFormatError.quoted(item)), but must be a non-empty string of digits")
+        }
         switch name {
         case "agent":
-            let id = take("id")?[0]
-            let skills = take("skills", list: true)
+            let id = required("id", first)
+            let skills = requiredList("skills", second)
             if let id {
                 if setup.agentIDs.insert(id) {
                     if let skills { setup.administration.agents.append(.init(id: id, skills: skills)) }
@@ -455,16 +471,16 @@ struct TraceGrammar {
                 }
             }
         case "station":
-            if let station = take("extension")?[0] {
+            if let station = required("extension", first) {
                 if setup.extensions.insert(station) {
                     setup.administration.stations.append(station)
                 } else {
                     problems.append(Self.problem(element, attribute: "extension", "station \(station) is administered twice"))
                 }
             }
-        case "vdn":
-            let number = take("number")?[0]
-            let skill = take("skill")?[0]
+        default:
+            let number = required("number", first)
+            let skill = required("skill", second)
             if let number {
                 if setup.vdnNumbers.insert(number) {
                     if let skill { setup.administration.vdns.append(.init(number: number, skill: skill)) }
@@ -472,24 +488,14 @@ struct TraceGrammar {
                     problems.append(Self.problem(element, attribute: "number", "VDN \(number) is administered twice"))
                 }
             }
-        case "msg":
-            // The usual cause is a <setup> without its end tag, and then
-            // every message would say so again: skip the rest of it.
-            state = .skipping(depth: 1, resume: .setup(header, setup))
-            return .proceed([Self.problem(element, "unexpected element <msg> in <setup> (does the <setup> on line \(setup.line) lack its </setup>?)")])
-        default:
-            state = .setup(header, setup)
-            skip(element)
-            return .proceed([Self.problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
         }
         // Large setups are the rule, large attribute lists a hostile exception.
-        for extra in attributes {
-            let known = name == "agent" ? ["id", "skills"] : name == "station" ? ["extension"] : ["number", "skill"]
-            let hint = Spelling.suggestion(for: extra.name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-            problems.append(Self.problem(element, attribute: extra.name, "unexpected attribute '\(extra.name)' on <\(name)>\(hint)"))
+        for extra in extras {
+            let known = [takes.first] + (takes.second.map { [$0] } ?? [])
+            let hint = Spelling.suggestion(for: extra, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+            problems.append(Self.problem(element, attribute: extra, "unexpected attribute '\(extra)' on <\(name)>\(hint)"))
         }
         if !element.isEmpty { setup.openEntry = name }
-        state = .setup(header, setup)
         return .proceed(problems)
     }
 

@@ -77,7 +77,16 @@ public final class TraceReader {
     /// `<setup>`: for choosing traces, where reading a large setup twice
     /// would double its cost. Call it first and read nothing after it.
     public func readLabels() throws(TraceError) -> TraceHeader {
-        grammar.stopsAtSetup = true
+        grammar.stop = .atSetup
+        return try readHeader()
+    }
+
+    /// The root's labels (id, profile, expect), everything else left empty,
+    /// read only as far as the root's start tag: for choosing traces when
+    /// neither tags nor covers matter, so that a long header is not read
+    /// twice either. Call it first and read nothing after it.
+    public func readRootLabels() throws(TraceError) -> TraceHeader {
+        grammar.stop = .afterRoot
         return try readHeader()
     }
 

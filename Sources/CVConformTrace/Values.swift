@@ -18,6 +18,20 @@ public enum Values {
         return ascii || !value.unicodeScalars.contains { $0.properties.isWhitespace }
     }
 
+    /// The words of a text joined by single spaces (a title, a tag): the
+    /// text itself when it has no white space to collapse, as most have.
+    public static func collapsingWhiteSpace(_ text: String) -> String {
+        var previousWasSpace = true
+        var needsWork = false
+        for byte in text.utf8 {
+            let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+            if isSpace && (previousWasSpace || byte != 0x20) { needsWork = true; break }
+            previousWasSpace = isSpace
+        }
+        if !needsWork && !previousWasSpace { return text }
+        return splitList(text).joined(separator: " ")
+    }
+
     /// Splits an XML list value (such as `skills="10 20"`) on white space.
     /// Works on the UTF-8 bytes: XML white space is ASCII, and a setup may
     /// hold tens of thousands of lists.

@@ -92,6 +92,22 @@ struct ECSMachineTests {
         #expect(ecs.feed("icm>ecs launch session=s3 vdn=5000 media=realtime").clauses == [.ecsLaunchQueued])
     }
 
+    @Test("A skill listed twice for an agent counts once: the agent is offered one session, not two")
+    func repeatedSkillCountsOnce() {
+        var ecs = ECSMachine(administration: Administration(
+            agents: [.init(id: "1001", skills: ["10", "10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")]
+        ))
+        #expect(ecs.skillsByAgent["1001"] == ["10"])
+        ecs.feed("cvct>ecs asai-login agent=1001 extension=4001")
+        #expect(ecs.availableBySkill["10"]?.count == 1)
+        #expect(ecs.feed("icm>ecs launch session=s1 vdn=5000 media=realtime").clauses.contains(.ecsDeliver))
+        #expect(ecs.feed("icm>ecs launch session=s2 vdn=5000 media=realtime").clauses == [.ecsLaunchQueued])
+        #expect(ECSMachine.eachOnce(["10", "20", "10"]) == ["10", "20"])
+        let many = (0..<20).map(String.init)
+        #expect(ECSMachine.eachOnce(many + ["3"]) == many)
+        #expect(ECSMachine.eachOnce(many) == many)
+    }
+
     @Test("Most idle: the agent that logged in first")
     func mostIdleByLogin() {
         var ecs = ECSMachine.with("1002@4002", "1001@4001")

@@ -60,6 +60,35 @@ struct TraceReaderTests {
         #expect(throws: TraceError.self) { try TraceReader(text: text).readHeader() }
     }
 
+    @Test("Root labels are read from the root's start tag alone: a broken header after it does not matter")
+    func rootLabels() throws {
+        let text = #"""
+            <trace xmlns="urn:cvconform:trace:1" id="x" profile="extended" expect="fail">
+              <title>T</title><tag>a</tag><covers>ECS-IDLE-1</covers><covers>twice</covers>
+              <setup><agent id="1001" skills="1x"/></setup>
+            </trace>
+            """#
+        #expect(try TraceReader(text: text).readRootLabels() == TraceHeader(id: "x", profile: .extended, expect: .fail))
+        #expect(throws: TraceError.self) { try TraceReader(text: text).readLabels() }
+        // A root that is itself wrong is still reported.
+        #expect(throws: TraceError.self) {
+            try TraceReader(text: #"<trace xmlns="urn:cvconform:trace:1" expect="pass"><setup/></trace>"#).readRootLabels()
+        }
+    }
+
+    @Test("Titles and tags are collapsed to single spaces, however their white space is written")
+    func collapsedText() throws {
+        let text = #"""
+            <trace xmlns="urn:cvconform:trace:1" id="x" expect="pass">
+              <title>  two\#twords </title><tag>plain</tag><tag>a  b</tag><tag>a\#nb</tag><tag> </tag><tag/>
+              <setup/>
+            </trace>
+            """#
+        let header = try TraceReader(text: text).readHeader()
+        #expect(header.title == "two words")
+        #expect(header.tags == ["plain", "a b", "a b", "", ""])
+    }
+
     @Test("profile defaults to core; an empty trace with a setup reads")
     func defaults() throws {
         let trace = try Trace.read(text: #"<trace xmlns="urn:cvconform:trace:1" id="x" expect="pass"><setup/></trace>"#)
