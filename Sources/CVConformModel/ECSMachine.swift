@@ -26,9 +26,12 @@ public struct ECSMachine: RoleMachine, Equatable {
         var launchedAt: UInt64
     }
 
-    /// Each agent's skills in the order administered, each once: only ever
-    /// walked, so a list (a set per agent made large setups slow to build).
-    let skillsByAgent: [String: [String]]
+    /// The administered agents: their skill lists are read where they are.
+    private let administeredAgents: [Administration.Agent]
+    /// Each agent's place in `administeredAgents`. A table of the lists
+    /// themselves touched every list, and cost a third of reading a setup
+    /// of many thousand agents.
+    private let agentIndex: [String: Int]
     let stations: Set<String>
     let skillByVDN: [String: String]
 
@@ -49,9 +52,10 @@ public struct ECSMachine: RoleMachine, Equatable {
     public init(administration: Administration) {
         // Sized up front: a setup of many thousand entries would otherwise
         // rehash its tables a dozen times.
-        var skills: [String: [String]] = Dictionary(minimumCapacity: administration.agents.count)
-        for agent in administration.agents { skills[agent.id] = Self.eachOnce(agent.skills) }
-        skillsByAgent = skills
+        administeredAgents = administration.agents
+        var index: [String: Int] = Dictionary(minimumCapacity: administration.agents.count)
+        for place in administration.agents.indices { index[administration.agents[place].id] = place }
+        agentIndex = index
         stations = Set(administration.stations)
         var vdns: [String: String] = Dictionary(minimumCapacity: administration.vdns.count)
         for vdn in administration.vdns { vdns[vdn.number] = vdn.skill }
@@ -59,7 +63,8 @@ public struct ECSMachine: RoleMachine, Equatable {
     }
 
     /// `skills` without repeats, in their order; the list itself (no copy)
-    /// when it has none, as administered lists have.
+    /// when it has none, as administered lists have. Asked at each use:
+    /// walking the list costs as much as this.
     static func eachOnce(_ skills: [String]) -> [String] {
         // A few skills are compared pairwise, without building a set.
         if skills.count <= 8 && !skills.indices.contains(where: { index in skills[..<index].contains(skills[index]) }) {
@@ -68,6 +73,15 @@ public struct ECSMachine: RoleMachine, Equatable {
         var seen: Set<String> = []
         let unique = skills.filter { seen.insert($0).inserted }
         return unique.count == skills.count ? skills : unique
+    }
+
+    func isAdministered(_ agent: String) -> Bool { agentIndex[agent] != nil }
+
+    /// The agent's skills in the order administered, each once; nil when
+    /// the agent is not administered.
+    func skills(of agent: String) -> [String]? {
+        guard let place = agentIndex[agent] else { return nil }
+        return Self.eachOnce(administeredAgents[place].skills)
     }
 
     public mutating func receive(_ message: Message) -> Reaction {
@@ -92,7 +106,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         var cause: (Clause, String)?
         for check in variation.causeOrder where cause == nil {
             switch check {
-            case .unknownAgent where skillsByAgent[agent] == nil: cause = (.ecsLoginUnknownAgent, "unknown-agent")
+            case .unknownAgent where agentIndex[agent] == nil: cause = (.ecsLoginUnknownAgent, "unknown-agent")
             case .unknownExtension where !stations.contains(x): cause = (.ecsLoginUnknownExtension, "unknown-extension")
             case .agentLoggedIn where agents[agent] != nil: cause = (.ecsLoginAgentLoggedIn, "agent-logged-in")
             case .extensionInUse where agentAtExtension[x].map({ $0 != agent }) ?? false: cause = (.ecsLoginExtensionInUse, "extension-in-use")
@@ -261,7 +275,7 @@ public struct ECSMachine: RoleMachine, Equatable {
     private mutating func becomeAvailable(_ agent: String, at x: String, dispatching: Bool = true, _ reaction: inout Reaction) {
         clock += 1
         agents[agent] = .available(extension: x, since: clock)
-        let skills = skillsByAgent[agent] ?? []
+        let skills = skills(of: agent) ?? []
         do {
             // A snapshot for the sweep, released before `agents` changes again
             // (holding it would make that change copy the whole dictionary).
@@ -291,7 +305,7 @@ public struct ECSMachine: RoleMachine, Equatable {
     /// entries in the availability queues become stale.
     private mutating func leaveAvailability(_ agent: String) {
         guard case .available = agents[agent] else { return }
-        for skill in skillsByAgent[agent] ?? [] { availableBySkill[skill]?.leave() }
+        for skill in skills(of: agent) ?? [] { availableBySkill[skill]?.leave() }
     }
 
     private mutating func logOut(_ agent: String, at x: String) {

@@ -339,6 +339,6 @@ public enum MessageFormatError: Error, Hashable, Sendable, CustomStringConvertib
     static func quoted(_ value: String) -> String {
         let limit = 60
         guard value.utf8.count > limit else { return "'\(value)'" }
-        return "'\(value.prefix(limit))…' (\(value.count) characters)"
+        return "'\(value.prefix(limit))…' (\(Values.characterCount(value)) characters)"
     }
 }

@@ -24,13 +24,7 @@ enum SourceText {
     func locate(_ places: [TraceProblem.Place]) -> [SourceLocation] {
         var locator = Locator(places)
         if !locator.isDone {
-            forEachChunk { bytes in
-                for byte in bytes {
-                    locator.feed(byte)
-                    if locator.isDone { return false }
-                }
-                return true
-            }
+            forEachChunk { bytes in locator.feed(contentsOf: bytes) }
         }
         return places.indices.map { index in
             let found = locator.found[index]
@@ -184,7 +178,38 @@ private struct Locator {
 
     private static let cdataOpening = Array("[CDATA[".utf8)
 
-    mutating func feed(_ byte: UInt8) {
+    /// Reads on through `bytes`; false once every place is found.
+    mutating func feed(contentsOf bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < buffer.count {
+                // Runs where only the position moves, in a tight loop: a
+                // quoted value, and text when no stray text is looked for
+                // (a hostile file holds megabytes of either).
+                switch state {
+                case .inTag(let quote?):
+                    while index < buffer.count && buffer[index] != quote {
+                        position.advance(over: buffer[index])
+                        index += 1
+                    }
+                case .text where nextText == texts.count:
+                    while index < buffer.count && buffer[index] != UInt8(ascii: "<") {
+                        position.advance(over: buffer[index])
+                        index += 1
+                    }
+                default:
+                    break
+                }
+                guard index < buffer.count else { return true }
+                feed(buffer[index])
+                index += 1
+                if isDone { return false }
+            }
+            return true
+        }
+    }
+
+    private mutating func feed(_ byte: UInt8) {
         position.advance(over: byte)
         switch state {
         case .text:

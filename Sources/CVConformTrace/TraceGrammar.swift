@@ -41,8 +41,9 @@ struct TraceGrammar {
     private var state = State.beforeRoot
     /// Where to hand out a header that is only labels, and read no further.
     var stop = LabelStop.never
-    /// Stray texts met so far (see `text(_:)`).
-    private var strayTexts = 0
+    /// Problems made so far: past `ProblemList.limit` they are only counted
+    /// (see `problem(_:attribute:_:)`).
+    private var problemsMade = 0
     /// What each interned attribute name of a `<msg>` means, by name id: a
     /// cache, so names are compared once per document.
     private var attributeKinds: [AttributeKind?] = []
@@ -163,11 +164,11 @@ struct TraceGrammar {
     }
 
     private mutating func foreign(_ element: some StartTag) -> Action {
-        let problem = Self.problem(
+        let refusal = problem(
             element, "unexpected element <\(element.localName)> in namespace '\(element.namespace ?? "")'; trace elements are in \(traceNamespace)"
         )
         skip(element)
-        return .proceed([problem])
+        return .proceed([refusal])
     }
 
     mutating func endElement(depth: Int) -> Action {
@@ -208,12 +209,9 @@ struct TraceGrammar {
         case .header, .setup, .messages:
             guard !text.content.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return .proceed([]) }
             let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
-            strayTexts += 1
-            // A file's problems are listed earliest first, `ProblemList.limit`
-            // of them: with that many stray texts before it, this one is only
-            // counted, so its words are not made (a hostile file has
-            // hundreds of thousands).
-            guard strayTexts <= ProblemList.limit else { return .proceed([TraceProblem(at: place, order: text.order, "")]) }
+            problemsMade += 1
+            // Past the listed problems it is only counted: no words.
+            guard problemsMade <= ProblemList.limit else { return .proceed([TraceProblem(at: place, order: text.order, "")]) }
             // Only the start is shown, so only the start is looked at.
             let shown = Values.splitList(String(text.content.prefix(200))).joined(separator: " ").prefix(40)
             return .proceed([TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag")])
@@ -245,7 +243,7 @@ struct TraceGrammar {
             let shown = element.namespace.map { "{\($0)}\(element.localName)" }
                 ?? (element.isInNamespace ? "{\(traceNamespace)}\(element.localName)" : element.localName)
             state = .finished(messageCount: 0)
-            return .fatal(Self.problem(element, "the root element is <\(shown)>; a trace's root is <trace xmlns=\"\(traceNamespace)\">"))
+            return .fatal(problem(element, "the root element is <\(shown)>; a trace's root is <trace xmlns=\"\(traceNamespace)\">"))
         }
         var problems: [TraceProblem] = []
         var id: String?
@@ -254,7 +252,7 @@ struct TraceGrammar {
         var expect: Expectation?
         var expectSeen = false
         for attribute in element.attributes {
-            guard Self.isPlain(attribute, of: element, problems: &problems) else { continue }
+            guard isPlain(attribute, of: element, problems: &problems) else { continue }
             let name = attribute.name
             let value = attribute.value
             switch name {
@@ -263,26 +261,26 @@ struct TraceGrammar {
                 if Values.isToken(value) {
                     id = value
                 } else {
-                    problems.append(Self.problem(element, attribute: name, "the trace id must be a non-empty string without white space"))
+                    problems.append(problem(element, attribute: name, "the trace id must be a non-empty string without white space"))
                 }
             case "profile":
                 if let parsed = Profile(rawValue: value) {
                     profile = parsed
                 } else {
-                    problems.append(Self.problem(element, attribute: name, "profile is \(MessageFormatError.quoted(value)); it must be 'core' or 'extended'"))
+                    problems.append(problem(element, attribute: name, "profile is \(MessageFormatError.quoted(value)); it must be 'core' or 'extended'"))
                 }
             case "expect":
                 expectSeen = true
                 expect = Expectation(rawValue: value)
                 if expect == nil {
-                    problems.append(Self.problem(element, attribute: name, "expect is \(MessageFormatError.quoted(value)); it must be 'pass', 'fail' or 'incomplete'"))
+                    problems.append(problem(element, attribute: name, "expect is \(MessageFormatError.quoted(value)); it must be 'pass', 'fail' or 'incomplete'"))
                 }
             default:
-                problems.append(Self.problem(element, attribute: name, "unexpected attribute '\(name)' on <trace> (it takes id, profile and expect)"))
+                problems.append(problem(element, attribute: name, "unexpected attribute '\(name)' on <trace> (it takes id, profile and expect)"))
             }
         }
-        if !idSeen { problems.append(Self.problem(element, "<trace> lacks its 'id' attribute")) }
-        if !expectSeen { problems.append(Self.problem(element, "<trace> lacks its 'expect' attribute (pass, fail or incomplete)")) }
+        if !idSeen { problems.append(problem(element, "<trace> lacks its 'id' attribute")) }
+        if !expectSeen { problems.append(problem(element, "<trace> lacks its 'expect' attribute (pass, fail or incomplete)")) }
         rootID = id
         rootExpectation = expect
         let header = HeaderSoFar(
@@ -330,7 +328,7 @@ struct TraceGrammar {
         if element.depth >= 2 {
             let parent = header.open?.element ?? "trace"
             skip(element)
-            return .proceed([Self.problem(element, "unexpected element <\(name)> inside <\(parent)>")])
+            return .proceed([problem(element, "unexpected element <\(name)> inside <\(parent)>")])
         }
         var problems: [TraceProblem] = []
         switch name {
@@ -344,9 +342,9 @@ struct TraceGrammar {
             }
             if seen {
                 skip(element)
-                return .proceed([Self.problem(element, "<\(name)> appears twice")])
+                return .proceed([problem(element, "<\(name)> appears twice")])
             }
-            Self.rejectAttributes(of: element, problems: &problems)
+            rejectAttributes(of: element, problems: &problems)
             if element.isEmpty {
                 Self.finishText((name, ""), into: header)
             } else {
@@ -354,7 +352,7 @@ struct TraceGrammar {
             }
             return .proceed(problems)
         case "setup":
-            Self.rejectAttributes(of: element, problems: &problems)
+            rejectAttributes(of: element, problems: &problems)
             if stop == .atSetup {
                 state = .setup(header, SetupSoFar(line: element.line))
                 return .header(header.header, problems)
@@ -365,13 +363,13 @@ struct TraceGrammar {
         case "msg":
             header.messagesBefore += 1
             if header.messagesBefore == 1 {
-                problems.append(Self.problem(element, "<msg> before <setup>: every trace starts from its administration"))
+                problems.append(problem(element, "<msg> before <setup>: every trace starts from its administration"))
             }
             skip(element)
             return .proceed(problems)
         default:
             skip(element)
-            return .proceed([Self.problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)")])
+            return .proceed([problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)")])
         }
     }
 
@@ -396,7 +394,7 @@ struct TraceGrammar {
             // Nothing belongs inside an entry: skip the rest of it.
             let parent = setup.openEntry ?? "setup"
             state = .skipping(depth: element.depth - 1, resume: .setup(header, setup))
-            return .proceed([Self.problem(element, "unexpected element <\(name)> inside <\(parent)>")])
+            return .proceed([problem(element, "unexpected element <\(name)> inside <\(parent)>")])
         }
         // What each entry takes; `<msg>` and strangers are refused whole.
         let takes: (first: String, second: String?)
@@ -408,10 +406,10 @@ struct TraceGrammar {
             // The usual cause is a <setup> without its end tag, and then
             // every message would say so again: skip the rest of it.
             state = .skipping(depth: 1, resume: .setup(header, setup))
-            return .proceed([Self.problem(element, "unexpected element <msg> in <setup> (does the <setup> on line \(setup.line) lack its </setup>?)")])
+            return .proceed([problem(element, "unexpected element <msg> in <setup> (does the <setup> on line \(setup.line) lack its </setup>?)")])
         default:
             skip(element)
-            return .proceed([Self.problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
+            return .proceed([problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
         }
         // One pass, no list of the attributes: a setup may hold tens of
         // thousands of entries.
@@ -419,7 +417,7 @@ struct TraceGrammar {
         var first: String?
         var second: String?
         var extras: [String] = []
-        for attribute in element.attributes where Self.isPlain(attribute, of: element, problems: &problems) {
+        for attribute in element.attributes where isPlain(attribute, of: element, problems: &problems) {
             let attributeName = attribute.name
             if attributeName == takes.first {
                 first = attribute.value
@@ -433,7 +431,7 @@ struct TraceGrammar {
         /// missing or wrong.
         func required(_ attribute: String, _ value: String?) -> String? {
             guard let value else {
-                problems.append(Self.problem(element, "<\(name)> lacks its '\(attribute)' attribute"))
+                problems.append(problem(element, "<\(name)> lacks its '\(attribute)' attribute"))
                 return nil
             }
             guard Values.isDigits(value) else {
@@ -445,7 +443,7 @@ struct TraceGrammar {
         /// A required list of digit strings; nil when missing or wrong.
         func requiredList(_ attribute: String, _ value: String?) -> [String]? {
             guard let value else {
-                problems.append(Self.problem(element, "<\(name)> lacks its '\(attribute)' attribute"))
+                problems.append(problem(element, "<\(name)> lacks its '\(attribute)' attribute"))
                 return nil
             }
             let items = Values.splitList(value)
@@ -456,7 +454,7 @@ struct TraceGrammar {
             return items
         }
         func notDigits(_ attribute: String, _ item: String) -> TraceProblem {
-            Self.problem(element, attribute: attribute,
+            problem(element, attribute: attribute,
                          "'\(attribute)' of <\(name)> has \(MessageFormatError.quoted(item)), but must be a non-empty string of digits")
         }
         switch name {
@@ -467,7 +465,7 @@ struct TraceGrammar {
                 if setup.agentIDs.insert(id) {
                     if let skills { setup.administration.agents.append(.init(id: id, skills: skills)) }
                 } else {
-                    problems.append(Self.problem(element, attribute: "id", "agent \(id) is administered twice"))
+                    problems.append(problem(element, attribute: "id", "agent \(id) is administered twice"))
                 }
             }
         case "station":
@@ -475,7 +473,7 @@ struct TraceGrammar {
                 if setup.extensions.insert(station) {
                     setup.administration.stations.append(station)
                 } else {
-                    problems.append(Self.problem(element, attribute: "extension", "station \(station) is administered twice"))
+                    problems.append(problem(element, attribute: "extension", "station \(station) is administered twice"))
                 }
             }
         default:
@@ -485,7 +483,7 @@ struct TraceGrammar {
                 if setup.vdnNumbers.insert(number) {
                     if let skill { setup.administration.vdns.append(.init(number: number, skill: skill)) }
                 } else {
-                    problems.append(Self.problem(element, attribute: "number", "VDN \(number) is administered twice"))
+                    problems.append(problem(element, attribute: "number", "VDN \(number) is administered twice"))
                 }
             }
         }
@@ -493,7 +491,7 @@ struct TraceGrammar {
         for extra in extras {
             let known = [takes.first] + (takes.second.map { [$0] } ?? [])
             let hint = Spelling.suggestion(for: extra, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-            problems.append(Self.problem(element, attribute: extra, "unexpected attribute '\(extra)' on <\(name)>\(hint)"))
+            problems.append(problem(element, attribute: extra, "unexpected attribute '\(extra)' on <\(name)>\(hint)"))
         }
         if !element.isEmpty { setup.openEntry = name }
         return .proceed(problems)
@@ -517,23 +515,23 @@ struct TraceGrammar {
             return action
         }
         let name = element.localName
-        let problem: TraceProblem
+        let refusal: TraceProblem
         if element.depth >= 2 {
             // Nothing belongs inside a message: skip the rest of it. The
             // usual cause is a <msg ...> written without its "/>".
             let hint = name == "msg" ? messages.openMessageLine.map { " (does the <msg> on line \($0) lack its closing \"/>\"?)" } ?? "" : ""
             let parent = messages.openMessageLine == nil ? "trace" : "msg"
             state = .skipping(depth: element.depth - 1, resume: .messages(messages))
-            return .proceed([Self.problem(element, "unexpected element <\(name)> inside <\(parent)>\(hint)")])
+            return .proceed([problem(element, "unexpected element <\(name)> inside <\(parent)>\(hint)")])
         }
         switch name {
-        case "title", "description", "covers", "tag": problem = Self.problem(element, "<\(name)> must come before <setup>")
-        case "setup": problem = Self.problem(element, "<setup> appears twice")
-        default: problem = Self.problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)")
+        case "title", "description", "covers", "tag": refusal = problem(element, "<\(name)> must come before <setup>")
+        case "setup": refusal = problem(element, "<setup> appears twice")
+        default: refusal = problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)")
         }
         state = .messages(messages)
         skip(element)
-        return .proceed([problem])
+        return .proceed([refusal])
     }
 
     private mutating func isMessage(_ element: some StartTag) -> Bool {
@@ -582,7 +580,7 @@ struct TraceGrammar {
         parameters.reserveCapacity(5)
         for attribute in element.attributes {
             guard case .none = attribute.namespace else {
-                _ = Self.isPlain(attribute, of: element, problems: &problems)
+                _ = isPlain(attribute, of: element, problems: &problems)
                 continue
             }
             switch kind(of: attribute) {
@@ -604,7 +602,7 @@ struct TraceGrammar {
         if let invalid { checkInvalid(invalid, element, &messages, &problems) }
         guard let from = routing.from, let to = routing.to, let type = routing.type else {
             for (attribute, value) in [("from", routing.from), ("to", routing.to), ("type", routing.type)] where value == nil {
-                problems.append(Self.problem(element, "<msg> lacks its '\(attribute)' attribute"))
+                problems.append(problem(element, "<msg> lacks its '\(attribute)' attribute"))
             }
             return .proceed(problems)
         }
@@ -620,19 +618,19 @@ struct TraceGrammar {
     }
 
     /// `invalid` is judged only when `expect` was readable.
-    private func checkInvalid(_ invalid: String, _ element: some StartTag, _ messages: inout MessagesSoFar, _ problems: inout [TraceProblem]) {
+    private mutating func checkInvalid(_ invalid: String, _ element: some StartTag, _ messages: inout MessagesSoFar, _ problems: inout [TraceProblem]) {
         guard let expect = messages.expect else { return }
         messages.invalidWritten = true
         guard expect == .fail else {
-            problems.append(Self.problem(element, attribute: "invalid", "'invalid' may appear only in an expect=\"fail\" trace"))
+            problems.append(problem(element, attribute: "invalid", "'invalid' may appear only in an expect=\"fail\" trace"))
             return
         }
         guard invalid == "true" else {
-            problems.append(Self.problem(element, attribute: "invalid", "'invalid' must be \"true\" (it is \(MessageFormatError.quoted(invalid)))"))
+            problems.append(problem(element, attribute: "invalid", "'invalid' must be \"true\" (it is \(MessageFormatError.quoted(invalid)))"))
             return
         }
         if let first = messages.invalidPosition {
-            problems.append(Self.problem(element, attribute: "invalid",
+            problems.append(problem(element, attribute: "invalid",
                                          "a second <msg> is marked invalid (message \(messages.position); message \(first) already is)"))
         } else {
             messages.invalidPosition = messages.position
@@ -660,7 +658,7 @@ struct TraceGrammar {
     /// Whether an attribute is in no namespace. Attributes in foreign
     /// namespaces (such as xsi:schemaLocation, which editors use) are
     /// skipped; the trace namespace itself is refused.
-    private static func isPlain(_ attribute: some TagAttribute, of element: some StartTag, problems: inout [TraceProblem]) -> Bool {
+    private mutating func isPlain(_ attribute: some TagAttribute, of element: some StartTag, problems: inout [TraceProblem]) -> Bool {
         switch attribute.namespace {
         case .none:
             return true
@@ -674,14 +672,19 @@ struct TraceGrammar {
         }
     }
 
-    private static func rejectAttributes(of element: some StartTag, problems: inout [TraceProblem]) {
+    private mutating func rejectAttributes(of element: some StartTag, problems: inout [TraceProblem]) {
         for attribute in element.attributes where isPlain(attribute, of: element, problems: &problems) {
             let name = attribute.name
             problems.append(problem(element, attribute: name, "unexpected attribute '\(name)' on <\(element.localName)>"))
         }
     }
 
-    private static func problem(_ element: some StartTag, attribute: String? = nil, _ message: String) -> TraceProblem {
-        TraceProblem(at: .element(ordinal: element.ordinal, line: element.line, attribute: attribute), order: element.order, message)
+    /// A problem at `element`. Past `ProblemList.limit` of them its words
+    /// are not made: problems come in file order, so it would only be
+    /// counted (a hostile file has hundreds of thousands).
+    private mutating func problem(_ element: some StartTag, attribute: String? = nil, _ message: @autoclosure () -> String) -> TraceProblem {
+        problemsMade += 1
+        return TraceProblem(at: .element(ordinal: element.ordinal, line: element.line, attribute: attribute), order: element.order,
+                            problemsMade <= ProblemList.limit ? message() : "")
     }
 }

@@ -97,7 +97,7 @@ struct ECSMachineTests {
         var ecs = ECSMachine(administration: Administration(
             agents: [.init(id: "1001", skills: ["10", "10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")]
         ))
-        #expect(ecs.skillsByAgent["1001"] == ["10"])
+        #expect(ecs.skills(of: "1001") == ["10"])
         ecs.feed("cvct>ecs asai-login agent=1001 extension=4001")
         #expect(ecs.availableBySkill["10"]?.count == 1)
         #expect(ecs.feed("icm>ecs launch session=s1 vdn=5000 media=realtime").clauses.contains(.ecsDeliver))

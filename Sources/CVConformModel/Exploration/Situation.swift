@@ -162,7 +162,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
 extension ECSMachine {
     /// not administered, logged out, available, alerting, connected.
     func agentPhaseCode(_ agent: String) -> UInt8 {
-        guard skillsByAgent[agent] != nil else { return 0 }
+        guard isAdministered(agent) else { return 0 }
         switch agents[agent] {
         case nil: return 1
         case .available: return 2
