@@ -23,6 +23,9 @@ struct TraceGrammar {
     enum Action {
         /// Nothing to hand out; the problems found, if any.
         case proceed([TraceProblem])
+        /// Nothing to hand out; one problem found: the usual refusal, made
+        /// without a list (a hostile file has hundreds of thousands).
+        case refuse(TraceProblem)
         /// `<setup>` is complete: the header can be handed out.
         case header(TraceHeader, [TraceProblem])
         /// A `<msg>`, still to be checked against the message table.
@@ -168,7 +171,7 @@ struct TraceGrammar {
             element, "unexpected element <\(element.localName)> in namespace '\(element.namespace ?? "")'; trace elements are in \(traceNamespace)"
         )
         skip(element)
-        return .proceed([refusal])
+        return .refuse(refusal)
     }
 
     mutating func endElement(depth: Int) -> Action {
@@ -211,10 +214,10 @@ struct TraceGrammar {
             let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
             problemsMade += 1
             // Past the listed problems it is only counted: no words.
-            guard problemsMade <= ProblemList.limit else { return .proceed([TraceProblem(at: place, order: text.order, "")]) }
+            guard problemsMade <= ProblemList.limit else { return .refuse(TraceProblem(at: place, order: text.order, "")) }
             // Only the start is shown, so only the start is looked at.
             let shown = Values.splitList(String(text.content.prefix(200))).joined(separator: " ").prefix(40)
-            return .proceed([TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag")])
+            return .refuse(TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag"))
         case .beforeRoot, .skipping, .finished:
             return .proceed([])
         }
@@ -328,7 +331,7 @@ struct TraceGrammar {
         if element.depth >= 2 {
             let parent = header.open?.element ?? "trace"
             skip(element)
-            return .proceed([problem(element, "unexpected element <\(name)> inside <\(parent)>")])
+            return .refuse(problem(element, "unexpected element <\(name)> inside <\(parent)>"))
         }
         var problems: [TraceProblem] = []
         switch name {
@@ -342,7 +345,7 @@ struct TraceGrammar {
             }
             if seen {
                 skip(element)
-                return .proceed([problem(element, "<\(name)> appears twice")])
+                return .refuse(problem(element, "<\(name)> appears twice"))
             }
             rejectAttributes(of: element, problems: &problems)
             if element.isEmpty {
@@ -369,7 +372,7 @@ struct TraceGrammar {
             return .proceed(problems)
         default:
             skip(element)
-            return .proceed([problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)")])
+            return .refuse(problem(element, "unexpected element <\(name)> (a trace holds title, description, covers, tag, setup and msg)"))
         }
     }
 
@@ -394,7 +397,7 @@ struct TraceGrammar {
             // Nothing belongs inside an entry: skip the rest of it.
             let parent = setup.openEntry ?? "setup"
             state = .skipping(depth: element.depth - 1, resume: .setup(header, setup))
-            return .proceed([problem(element, "unexpected element <\(name)> inside <\(parent)>")])
+            return .refuse(problem(element, "unexpected element <\(name)> inside <\(parent)>"))
         }
         // What each entry takes; `<msg>` and strangers are refused whole.
         let takes: (first: String, second: String?)
@@ -406,10 +409,10 @@ struct TraceGrammar {
             // The usual cause is a <setup> without its end tag, and then
             // every message would say so again: skip the rest of it.
             state = .skipping(depth: 1, resume: .setup(header, setup))
-            return .proceed([problem(element, "unexpected element <msg> in <setup> (does the <setup> on line \(setup.line) lack its </setup>?)")])
+            return .refuse(problem(element, "unexpected element <msg> in <setup> (does the <setup> on line \(setup.line) lack its </setup>?)"))
         default:
             skip(element)
-            return .proceed([problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)")])
+            return .refuse(problem(element, "unexpected element <\(name)> in <setup> (it holds agent, station and vdn)"))
         }
         // One pass, no list of the attributes: a setup may hold tens of
         // thousands of entries.
@@ -522,7 +525,7 @@ struct TraceGrammar {
             let hint = name == "msg" ? messages.openMessageLine.map { " (does the <msg> on line \($0) lack its closing \"/>\"?)" } ?? "" : ""
             let parent = messages.openMessageLine == nil ? "trace" : "msg"
             state = .skipping(depth: element.depth - 1, resume: .messages(messages))
-            return .proceed([problem(element, "unexpected element <\(name)> inside <\(parent)>\(hint)")])
+            return .refuse(problem(element, "unexpected element <\(name)> inside <\(parent)>\(hint)"))
         }
         switch name {
         case "title", "description", "covers", "tag": refusal = problem(element, "<\(name)> must come before <setup>")
@@ -531,7 +534,7 @@ struct TraceGrammar {
         }
         state = .messages(messages)
         skip(element)
-        return .proceed([refusal])
+        return .refuse(refusal)
     }
 
     private mutating func isMessage(_ element: some StartTag) -> Bool {
@@ -649,6 +652,7 @@ struct TraceGrammar {
         guard !problems.isEmpty else { return action }
         switch action {
         case .proceed(let more): return .proceed(problems + more)
+        case .refuse(let more): return .proceed(problems + [more])
         case .header(let header, let more): return .header(header, problems + more)
         case .message(let raw, let more): return .message(raw, problems + more)
         case .finished, .fatal: return action

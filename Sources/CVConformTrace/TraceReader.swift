@@ -159,6 +159,8 @@ public final class TraceReader {
             switch action {
             case .proceed(let found):
                 if !found.isEmpty { problems.add(contentsOf: found) }
+            case .refuse(let problem):
+                problems.add(problem)
             case .header(let header, let found):
                 if !found.isEmpty { problems.add(contentsOf: found) }
                 return .header(header)

@@ -67,7 +67,7 @@ extension TraceGrammar.Action {
     var problems: [String] {
         switch self {
         case .proceed(let found), .header(_, let found), .message(_, let found): return found.map(\.message)
-        case .fatal(let problem): return [problem.message]
+        case .fatal(let problem), .refuse(let problem): return [problem.message]
         case .finished: return []
         }
     }
@@ -90,7 +90,7 @@ extension TraceGrammar.Action {
     var places: [TraceProblem.Place] {
         switch self {
         case .proceed(let found), .header(_, let found), .message(_, let found): return found.map(\.place)
-        case .fatal(let problem): return [problem.place]
+        case .fatal(let problem), .refuse(let problem): return [problem.place]
         case .finished: return []
         }
     }
