@@ -492,12 +492,17 @@ struct TraceGrammar {
         }
         // Large setups are the rule, large attribute lists a hostile exception.
         for extra in extras {
-            let known = [takes.first] + (takes.second.map { [$0] } ?? [])
-            let hint = Spelling.suggestion(for: extra, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-            problems.append(problem(element, attribute: extra, "unexpected attribute '\(extra)' on <\(name)>\(hint)"))
+            // The hint is looked for only when the problem is listed.
+            problems.append(problem(element, attribute: extra, Self.unexpected(extra, on: name, takes: [takes.first] + (takes.second.map { [$0] } ?? []))))
         }
         if !element.isEmpty { setup.openEntry = name }
         return .proceed(problems)
+    }
+
+    /// `unexpected attribute 'nmber' on <vdn> (did you mean 'number'?)`
+    private static func unexpected(_ attribute: String, on element: String, takes known: [String]) -> String {
+        let hint = Spelling.suggestion(for: attribute, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+        return "unexpected attribute '\(attribute)' on <\(element)>\(hint)"
     }
 
     private mutating func endOfSetup(_ header: HeaderSoFar, _ setup: SetupSoFar) -> Action {

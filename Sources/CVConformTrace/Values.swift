@@ -28,16 +28,32 @@ public enum Values {
 
     /// The words of a text joined by single spaces (a title, a tag): the
     /// text itself when it has no white space to collapse, as most have.
+    /// One pass over the bytes otherwise: a long description has hundreds
+    /// of thousands of words, and splitting them into strings cost 4× what
+    /// libxml2 spends reading them.
     public static func collapsingWhiteSpace(_ text: String) -> String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var previousWasSpace = true
         var needsWork = false
         for byte in text.utf8 {
-            let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
-            if isSpace && (previousWasSpace || byte != 0x20) { needsWork = true; break }
-            previousWasSpace = isSpace
+            let space = isSpace(byte)
+            if space && (previousWasSpace || byte != 0x20) { needsWork = true; break }
+            previousWasSpace = space
         }
         if !needsWork && !previousWasSpace { return text }
-        return splitList(text).joined(separator: " ")
+        var collapsed: [UInt8] = []
+        collapsed.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if isSpace(byte) {
+                pendingSpace = !collapsed.isEmpty
+            } else {
+                if pendingSpace { collapsed.append(0x20) }
+                pendingSpace = false
+                collapsed.append(byte)
+            }
+        }
+        return String(decoding: collapsed, as: UTF8.self)
     }
 
     /// How many characters `value` has, without walking its grapheme
