@@ -177,15 +177,19 @@ struct LoadDriver {
 
     private mutating func queue(_ messages: [Message]) {
         outgoing += messages
-        result.messages += messages.count
-        second.messages += messages.count
     }
 
+    /// Sends what is queued. Messages are counted here, where they are
+    /// logged, not when queued: a message queued as time ran out and never
+    /// sent was counted but not in the log, and check-log's count of the
+    /// log then differed from the run's.
     private mutating func flush(_ implementation: ImplementationUnderTest) async throws(HarnessFailure) {
         guard !outgoing.isEmpty else { return }
         let batch = outgoing
         outgoing.removeAll(keepingCapacity: true)
         log?.messages(batch)
+        result.messages += batch.count
+        second.messages += batch.count
         try await implementation.send(batch)
     }
 
@@ -243,6 +247,7 @@ struct LoadDriver {
     private mutating func takeLate(_ outputs: [Message]) {
         guard !outputs.isEmpty else { return }
         log?.messages(outputs)
+        result.messages += outputs.count
         let now = ContinuousClock.now
         for output in outputs {
             guard let index = cell(of: output, at: now) else { continue }
