@@ -66,9 +66,17 @@ public struct ECSMachine: RoleMachine, Equatable {
     /// when it has none, as administered lists have. Asked at each use:
     /// walking the list costs as much as this.
     static func eachOnce(_ skills: [String]) -> [String] {
-        // A few skills are compared pairwise, without building a set.
-        if skills.count <= 8 && !skills.indices.contains(where: { index in skills[..<index].contains(skills[index]) }) {
-            return skills
+        // A few skills are compared pairwise, without building a set: this
+        // runs each time an agent becomes available or stops being so.
+        if skills.count <= 8 {
+            var repeats = false
+            for later in skills.indices.dropFirst() where !repeats {
+                for earlier in 0..<later where skills[earlier] == skills[later] {
+                    repeats = true
+                    break
+                }
+            }
+            if !repeats { return skills }
         }
         var seen: Set<String> = []
         let unique = skills.filter { seen.insert($0).inserted }
