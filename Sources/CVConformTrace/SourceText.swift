@@ -215,7 +215,7 @@ private struct Locator {
         case .text:
             if byte == UInt8(ascii: "<") {
                 state = .open
-            } else if !Self.isSpace(byte) {
+            } else if !Values.isXMLSpace(byte) {
                 visibleText()
             }
         case .open:
@@ -252,7 +252,7 @@ private struct Locator {
             if byte == UInt8(ascii: ">") && brackets >= 2 {
                 state = .text
             } else {
-                if byte != UInt8(ascii: "]") && !Self.isSpace(byte) { visibleText() }
+                if byte != UInt8(ascii: "]") && !Values.isXMLSpace(byte) { visibleText() }
                 state = .cdata(brackets: byte == UInt8(ascii: "]") ? brackets + 1 : 0)
             }
         case .declaration(let quote, let brackets):
@@ -266,7 +266,7 @@ private struct Locator {
         case .endTag:
             if byte == UInt8(ascii: ">") { state = .text }
         case .tagName:
-            if Self.isSpace(byte) {
+            if Values.isXMLSpace(byte) {
                 state = .inTag(quote: nil)
             } else if byte == UInt8(ascii: ">") {
                 endOfTag()
@@ -278,14 +278,14 @@ private struct Locator {
                 state = .inTag(quote: byte)
             } else if byte == UInt8(ascii: ">") {
                 endOfTag()
-            } else if !Self.isSpace(byte) && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "=") {
+            } else if !Values.isXMLSpace(byte) && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "=") {
                 name.removeAll(keepingCapacity: true)
                 name.append(byte)
                 nameStart = (position.line, position.column)
                 state = .attributeName
             }
         case .attributeName:
-            if Self.isSpace(byte) || byte == UInt8(ascii: "=") {
+            if Values.isXMLSpace(byte) || byte == UInt8(ascii: "=") {
                 attributeNameRead()
                 state = .inTag(quote: nil)
             } else if byte == UInt8(ascii: ">") {
@@ -309,10 +309,6 @@ private struct Locator {
         } else if byte == UInt8(ascii: ">") && brackets == 0 {
             state = .text
         }
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// A visible character of character data: the place of stray text.

@@ -210,13 +210,13 @@ struct TraceGrammar {
             header.open?.text += text.content
             return .proceed([])
         case .header, .setup, .messages:
-            guard !text.content.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return .proceed([]) }
+            guard !text.content.utf8.allSatisfy(Values.isXMLSpace) else { return .proceed([]) }
             let place = TraceProblem.Place.text(afterStartTags: text.startTags, endTags: text.endTags, line: text.line)
             problemsMade += 1
             // Past the listed problems it is only counted: no words.
             guard problemsMade <= ProblemList.limit else { return .refuse(TraceProblem(at: place, order: text.order, "")) }
             // Only the start is shown, so only the start is looked at.
-            let shown = Values.splitList(String(text.content.prefix(200))).joined(separator: " ").prefix(40)
+            let shown = Values.collapsingWhiteSpace(String(text.content.prefix(200))).prefix(40)
             return .refuse(TraceProblem(at: place, order: text.order, "unexpected text '\(shown)' outside title, description, covers and tag"))
         case .beforeRoot, .skipping, .finished:
             return .proceed([])

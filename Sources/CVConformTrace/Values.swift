@@ -26,17 +26,21 @@ public enum Values {
         return verdict ?? !value.unicodeScalars.contains { $0.properties.isWhitespace }
     }
 
+    /// XML's white space: space, tab, line feed, carriage return.
+    static func isXMLSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     /// The words of a text joined by single spaces (a title, a tag): the
     /// text itself when it has no white space to collapse, as most have.
     /// One pass over the bytes otherwise: a long description has hundreds
     /// of thousands of words, and splitting them into strings cost 4× what
     /// libxml2 spends reading them.
     public static func collapsingWhiteSpace(_ text: String) -> String {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var previousWasSpace = true
         var needsWork = false
         for byte in text.utf8 {
-            let space = isSpace(byte)
+            let space = isXMLSpace(byte)
             if space && (previousWasSpace || byte != 0x20) { needsWork = true; break }
             previousWasSpace = space
         }
@@ -45,7 +49,7 @@ public enum Values {
         collapsed.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for byte in text.utf8 {
-            if isSpace(byte) {
+            if isXMLSpace(byte) {
                 pendingSpace = !collapsed.isEmpty
             } else {
                 if pendingSpace { collapsed.append(0x20) }
@@ -75,22 +79,21 @@ public enum Values {
     }
 
     private static func splitList(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         // Counted first, so the list is allocated once at its size.
         var count = 0
         var inWord = false
         for byte in bytes {
-            if !isSpace(byte) && !inWord { count += 1 }
-            inWord = !isSpace(byte)
+            if !isXMLSpace(byte) && !inWord { count += 1 }
+            inWord = !isXMLSpace(byte)
         }
         var items: [String] = []
         guard count > 0 else { return items }
         items.reserveCapacity(count)
         var index = 0
         while index < bytes.count {
-            while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+            while index < bytes.count && isXMLSpace(bytes[index]) { index += 1 }
             let start = index
-            while index < bytes.count && !isSpace(bytes[index]) { index += 1 }
+            while index < bytes.count && !isXMLSpace(bytes[index]) { index += 1 }
             if index > start { items.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
         }
         return items
