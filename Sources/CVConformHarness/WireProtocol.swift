@@ -105,10 +105,12 @@ public enum WireProtocol {
         return try outcome.get()
     }
 
-    /// Reads one line of UTF-8. A `msg` line (nearly every line) is decoded
-    /// in one pass straight into its fields, without building a tree; the
-    /// few other lines are read whole.
+    /// Reads one line of UTF-8. A `msg` line of the usual shape (nearly
+    /// every line) is read in one pass (`PlainMessageLine`); another `msg`
+    /// line is decoded straight into its fields, without building a tree;
+    /// the few other lines are read whole.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
+        if let message = PlainMessageLine.message(bytes) { return .message(message) }
         let fields: MessageFields
         do {
             fields = try MessageFields(bytes)

@@ -25,14 +25,16 @@ package enum LogItem: Sendable {
 
     /// Decodes one line; nil for a blank line.
     ///
-    /// A msg line (nearly every line) is decoded in one pass straight into
-    /// its fields (`WireProtocol.MessageFields`) and checked against the
-    /// table's fast path; every other line is read whole.
+    /// A msg line of the usual shape (nearly every line) is read in one
+    /// pass (`PlainMessageLine`); any other msg line is decoded into its
+    /// fields (`WireProtocol.MessageFields`) and checked against the table;
+    /// every other line is read whole.
     static func decode(_ line: LogLineReader.Line) -> LogItem? {
         if line.tooLong {
             return .skipped(line: line.number, reason: "longer than \(LogLineReader.maximumLineLength >> 20) MB")
         }
         let bytes = line.bytes
+        if let message = PlainMessageLine.message(bytes) { return .message(message, at: LogLinePosition(line)) }
         if isBlank(bytes) { return nil }
         var fields: WireProtocol.MessageFields
         do {
