@@ -22,10 +22,14 @@ extension CVConform {
         @Option(name: .long, parsing: .unconditional, help: "Repetitions; the best is printed.")
         var repeats = 5
 
+        @Flag(name: .long, help: "Time decoding and judging only (each apart), not the whole check.")
+        var halves = false
+
         mutating func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let bytes = [UInt8](data)
             let repeats = max(1, self.repeats)
+            let whole = !halves
             let source = LogSource.file(file)
             let report = await onDedicatedThread("cvconform-bench-log") { () -> [String] in
                 let clock = ContinuousClock()
@@ -46,14 +50,14 @@ extension CVConform {
                     judging = min(judging, clock.measure { summary = checker.judge(items, source: source, observer: &observer) })
                 }
                 var inline = Duration.seconds(3600)
-                for _ in 0..<repeats {
+                for _ in 0..<(whole ? repeats : 0) {
                     var observer = Silent()
                     inline = min(inline, clock.measure { _ = try? checker.check(.bytes(bytes, name: ""), observer: &observer) })
                 }
-                var whole = Duration.seconds(3600)
-                for _ in 0..<repeats {
+                var twoThreads = Duration.seconds(3600)
+                for _ in 0..<(whole ? repeats : 0) {
                     var observer = Silent()
-                    whole = min(whole, clock.measure { _ = try? checker.check(source, observer: &observer) })
+                    twoThreads = min(twoThreads, clock.measure { _ = try? checker.check(source, observer: &observer) })
                 }
                 let lines = Double(max(1, summary.lines))
                 func row(_ name: String, _ duration: Duration) -> String {
@@ -64,9 +68,10 @@ extension CVConform {
                     "\(summary.lines) lines, \(summary.messages) messages, \(summary.segments) segments (best of \(repeats))",
                     row("decode (one thread)", decoding),
                     row("judge (one thread)", judging),
+                ] + (whole ? [
                     row("check-log (one thread, memory)", inline),
-                    row("check-log (two threads, file)", whole),
-                ]
+                    row("check-log (two threads, file)", twoThreads),
+                ] : [])
             }
             for line in report { print(line) }
         }

@@ -179,7 +179,7 @@ public struct LogChecker: Sendable {
         }
 
         private mutating func finishSegment(_ observer: inout some LogCheckObserver) {
-            guard var ending = segment else { return }
+            guard let ending = segment else { return }
             segment = nil
             let result = ending.finish()
             summary.count(result.outcome)

@@ -3,7 +3,10 @@ import CVConformTrace
 
 /// Judges one segment of a log as it streams by: its cells' monitors, the
 /// windows for explanations, and bounded lists of what went wrong.
-struct LogSegmentJudging {
+///
+/// A class, changed in place: as a struct kept in an optional, its half a
+/// kilobyte was copied for every message judged.
+final class LogSegmentJudging {
     let start: LogSegmentStart
     let options: LogCheckOptions
     private(set) var result: LogSegmentResult
@@ -15,6 +18,7 @@ struct LogSegmentJudging {
 
     init(reset: LogReset, line: Int, options: LogCheckOptions, keepsMessages: Bool) {
         self.options = options
+        var result: LogSegmentResult
         switch reset.partition {
         case .success(let partition):
             start = LogSegmentStart(trace: reset.trace, line: line, cellCount: partition.isDivided ? partition.cells.count : nil)
@@ -30,6 +34,7 @@ struct LogSegmentJudging {
             result.detail = "line \(line): \(problem)"
         }
         result.cellCount = start.cellCount
+        self.result = result
         windows = LogWindows(cells: judge.partition.cells.count, size: options.windowSize, keepsMessages: keepsMessages)
         cellMessages = Array(repeating: 0, count: judge.partition.cells.count)
     }
@@ -38,7 +43,7 @@ struct LogSegmentJudging {
 
     /// Judges a message; returns the violation it is, if any. `lines`
     /// reads the lines of the windows again when a violation is explained.
-    mutating func observe(
+    func observe(
         _ message: Message, at position: LogLinePosition, lines: LogLineFetcher, observer: inout some LogCheckObserver
     ) -> LogViolation? {
         let line = position.line
@@ -84,7 +89,7 @@ struct LogSegmentJudging {
 
     /// A msg line that breaks the message table: the segment is malformed
     /// from here on (as a trace is when any message is, FMT-8).
-    mutating func malformed(line: Int, reason: String) {
+    func malformed(line: Int, reason: String) {
         result.messages += 1
         result.lastLine = line
         guard result.malformedAt == nil else { return }
@@ -93,17 +98,17 @@ struct LogSegmentJudging {
         result.detail = "line \(line): \(reason)"
     }
 
-    mutating func skipped(line: Int) {
+    func skipped(line: Int) {
         result.skippedLines += 1
         result.lastLine = line
     }
 
-    mutating func passed(line: Int) {
+    func passed(line: Int) {
         result.lastLine = line
     }
 
     /// The segment's outcome, once it has ended.
-    mutating func finish() -> LogSegmentResult {
+    func finish() -> LogSegmentResult {
         var final = result
         if final.malformedAt != nil {
             final.outcome = .malformed

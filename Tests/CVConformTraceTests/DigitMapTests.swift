@@ -32,3 +32,41 @@ struct DigitSetTests {
         #expect(inserting(["0" + strings[0]], into: &set) == [true])
     }
 }
+
+@Suite("DigitMap: digit strings to integers, compared as strings")
+struct DigitMapTests {
+    @Test("Values are found by the same string only: not with other zeros, not for what is no digit string")
+    func lookups() {
+        var map = DigitMap()
+        map.updateValue(1, forKey: "101")
+        map.updateValue(2, forKey: "0101")
+        map.updateValue(3, forKey: "1" + String(repeating: "0", count: 30))
+        #expect(map["101"] == 1)
+        #expect(map["0101"] == 2)
+        #expect(map["00101"] == nil)
+        #expect(map["1" + String(repeating: "0", count: 30)] == 3)
+        #expect(map["10a"] == nil)
+        #expect(map[""] == nil)
+        #expect(map["１０１"] == nil) // full-width digits are not ASCII digits
+        #expect(map.count == 3)
+    }
+
+    @Test("A key set again keeps one entry, with its new value; across growth every key keeps its value")
+    func updatesAndGrowth() {
+        var map = DigitMap()
+        #expect(map.updateValue(1, forKey: "7") == nil)
+        #expect(map.updateValue(2, forKey: "7") == 1)
+        #expect(map["7"] == 2)
+        for index in 0..<50_000 { map.updateValue(index, forKey: String(index * 13)) }
+        #expect((0..<50_000).allSatisfy { map[String($0 * 13)] == $0 })
+        #expect(map.count == 50_001)
+    }
+
+    @Test("Words that are not digits still work as keys, apart from the digit ones")
+    func otherKeys() {
+        var map = DigitMap()
+        map.updateValue(5, forKey: "x1")
+        #expect(map["x1"] == 5)
+        #expect(map["1"] == nil)
+    }
+}
