@@ -22,16 +22,16 @@ public struct CVCTMachine: RoleMachine, Equatable {
         case (.ecs, .progress):
             switch (message["state"], message["by"]) {
             case ("answered", _):
-                relay(.cvctAnswered, to: .icm, .answered, ["session": message["session"], "extension": message["extension"]])
+                relay(.cvctAnswered, to: .icm, .answered, Parameters("extension", message["extension"], "session", message["session"]))
             case ("dropped", "phone"):
-                relay(.cvctDroppedByPhone, to: .icm, .dropped, ["session": message["session"]])
+                relay(.cvctDroppedByPhone, to: .icm, .dropped, Parameters("session", message["session"]))
             default:
                 reaction.apply(.cvctOtherProgress)
             }
         case (.ecs, .loggedOut):
             if message["by"] == "phone" {
                 relay(.cvctLoggedOutByPhone, to: .icm, .agentLoggedOut,
-                      ["agent": message["agent"], "extension": message["extension"]])
+                      Parameters("agent", message["agent"], "extension", message["extension"]))
             } else {
                 reaction.apply(.cvctLoggedOutByRequest)
             }

@@ -31,18 +31,18 @@ public struct ECSMachine: RoleMachine, Equatable {
     /// Each agent's place in `administeredAgents`. A table of the lists
     /// themselves touched every list, and cost a third of reading a setup
     /// of many thousand agents.
-    private let agentIndex: [String: Int]
+    private let agentIndex: IDMap<Int>
     let stations: Set<String>
-    let skillByVDN: [String: String]
+    let skillByVDN: IDMap<String>
 
-    var agents: [String: AgentState] = [:]
-    private(set) var agentAtExtension: [String: String] = [:]
-    private(set) var sessions: [String: ActiveSession] = [:]
+    var agents = IDMap<AgentState>()
+    private(set) var agentAtExtension = IDMap<String>()
+    private(set) var sessions = IDMap<ActiveSession>()
     /// Queued sessions, per skill, in launch order.
-    private(set) var queues: [String: LaunchOrderQueue] = [:]
+    private(set) var queues = IDMap<LaunchOrderQueue>()
     /// Available agents, per skill, in the order they became available:
     /// the first live entry is the most idle agent with the skill.
-    private(set) var availableBySkill: [String: AvailabilityQueue] = [:]
+    private(set) var availableBySkill = IDMap<AvailabilityQueue>()
     /// A logical clock: availability and launch order, never wall time.
     private var clock: UInt64 = 0
     /// The choices a mutant may change (see `Mutation`); the reference
@@ -53,11 +53,11 @@ public struct ECSMachine: RoleMachine, Equatable {
         // Sized up front: a setup of many thousand entries would otherwise
         // rehash its tables a dozen times.
         administeredAgents = administration.agents
-        var index: [String: Int] = Dictionary(minimumCapacity: administration.agents.count)
+        var index = IDMap<Int>(minimumCapacity: administration.agents.count)
         for place in administration.agents.indices { index[administration.agents[place].id] = place }
         agentIndex = index
         stations = Set(administration.stations)
-        var vdns: [String: String] = Dictionary(minimumCapacity: administration.vdns.count)
+        var vdns = IDMap<String>(minimumCapacity: administration.vdns.count)
         for vdn in administration.vdns { vdns[vdn.number] = vdn.skill }
         skillByVDN = vdns
     }
@@ -123,12 +123,12 @@ public struct ECSMachine: RoleMachine, Equatable {
         }
         if let (clause, word) = cause {
             reaction.apply(clause)
-            reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, ["agent": agent, "extension": x, "cause": word])
+            reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, Parameters("agent", agent, "cause", word, "extension", x))
             return reaction
         }
         reaction.apply(.ecsLoginAccepted)
         agentAtExtension[x] = agent
-        reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, ["agent": agent, "extension": x])
+        reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, Parameters("agent", agent, "extension", x))
         becomeAvailable(agent, at: x, dispatching: variation.dispatchOnLogin, &reaction)
         return reaction
     }
@@ -149,7 +149,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         sessions[session] = ActiveSession(skill: skill, launchedAt: clock)
         let offeredClause: Clause = mostIdleAgent(with: skill) == nil ? .ecsLaunchQueued : .ecsLaunchDelivered
         reaction.apply(offeredClause)
-        reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, ["session": session, "state": "offered", "vdn": vdn])
+        reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "state", "offered", "vdn", vdn))
         route(session, skill: skill, clause: offeredClause, &reaction)
         return reaction
     }
@@ -164,7 +164,7 @@ public struct ECSMachine: RoleMachine, Equatable {
             deliver(session, to: agent, at: x, citing: candidates > 1 ? .ecsMostIdle : .ecsDeliver, &reaction)
         } else {
             queues[skill, default: LaunchOrderQueue()].insert(session, launchedAt: sessions[session]?.launchedAt ?? 0)
-            reaction.send(clause, to: .cvct, from: .ecs, .progress, ["session": session, "state": "queued", "skill": skill])
+            reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "skill", skill, "state", "queued"))
         }
     }
 
@@ -190,7 +190,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         }
         reaction.apply(.ecsAnswer)
         agents[agent] = .connected(extension: x, session: session)
-        reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress, ["session": session, "state": "answered", "extension": x])
+        reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", "answered"))
         return reaction
     }
 
@@ -203,7 +203,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         reaction.apply(.ecsHangup)
         sessions[session] = nil
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
-                      ["session": session, "state": "dropped", "extension": x, "by": "phone"])
+                      Parameters("by", "phone", "extension", x, "session", session, "state", "dropped"))
         becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterHangup, &reaction)
         return reaction
     }
@@ -216,9 +216,9 @@ public struct ECSMachine: RoleMachine, Equatable {
         }
         reaction.apply(.ecsDrop)
         sessions[session] = nil
-        reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, ["session": session, "extension": x])
+        reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, Parameters("extension", x, "session", session))
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
-                      ["session": session, "state": "dropped", "extension": x, "by": "request"])
+                      Parameters("by", "request", "extension", x, "session", session, "state", "dropped"))
         becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterDrop, &reaction)
         return reaction
     }
@@ -231,16 +231,16 @@ public struct ECSMachine: RoleMachine, Equatable {
         case .available(let at, _) where at == x:
             reaction.apply(.ecsLogout)
             logOut(agent, at: x)
-            reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, ["agent": agent, "extension": x, "by": "request"])
+            reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", "request", "extension", x))
         case .alerting(let at, let session) where at == x:
             // Extended: the browser logged out an agent whose phone is still
             // ringing (the ICM cannot know). Ring-no-answer: clear the phone,
             // log out, and give the session to someone else.
             reaction.apply(.extLogoutWhileAlerting)
             logOut(agent, at: x)
-            reaction.send(.extLogoutWhileAlerting, to: .phone, from: .ecs, .clear, ["session": session, "extension": x])
+            reaction.send(.extLogoutWhileAlerting, to: .phone, from: .ecs, .clear, Parameters("extension", x, "session", session))
             reaction.send(.extLogoutWhileAlerting, to: .cvct, from: .ecs, .loggedOut,
-                          ["agent": agent, "extension": x, "by": "request"])
+                          Parameters("agent", agent, "by", "request", "extension", x))
             let skill = sessions[session]?.skill ?? ""
             route(session, skill: skill, clause: .extLogoutWhileAlerting, &reaction)
         case .connected(let at, _) where at == x:
@@ -263,7 +263,7 @@ public struct ECSMachine: RoleMachine, Equatable {
         }
         reaction.apply(.ecsLogoutFeature)
         logOut(agent, at: x)
-        reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut, ["agent": agent, "extension": x, "by": "phone"])
+        reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", "phone", "extension", x))
         return reaction
     }
 
@@ -275,8 +275,8 @@ public struct ECSMachine: RoleMachine, Equatable {
         reaction.apply(.ecsDeliver)
         leaveAvailability(agent)
         agents[agent] = .alerting(extension: x, session: session)
-        reaction.send(clause, to: .phone, from: .ecs, .alert, ["session": session, "extension": x])
-        reaction.send(clause, to: .cvct, from: .ecs, .progress, ["session": session, "state": "alerting", "extension": x])
+        reaction.send(clause, to: .phone, from: .ecs, .alert, Parameters("extension", x, "session", session))
+        reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", "alerting"))
     }
 
     /// The agent becomes available now, then dispatch (E9).

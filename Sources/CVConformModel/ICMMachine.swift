@@ -18,12 +18,12 @@ public struct ICMMachine: RoleMachine, Equatable {
         }
     }
 
-    var agents: [String: AgentState] = [:]
-    private(set) var agentAtExtension: [String: String] = [:]
+    var agents = IDMap<AgentState>()
+    private(set) var agentAtExtension = IDMap<String>()
     /// The media of each session requested and not yet ended at the ICM.
-    private(set) var mediaBySession: [String: String] = [:]
+    private(set) var mediaBySession = IDMap<String>()
     /// Which agent has a session, for `dropped`.
-    private(set) var agentBySession: [String: String] = [:]
+    private(set) var agentBySession = IDMap<String>()
 
     public init(administration: Administration) {}
 
@@ -48,7 +48,7 @@ public struct ICMMachine: RoleMachine, Equatable {
     mutating func login(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
         reaction.apply(.icmLogin)
-        reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, ["agent": agent, "extension": x])
+        reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, Parameters("agent", agent, "extension", x))
         return reaction
     }
 
@@ -62,14 +62,14 @@ public struct ICMMachine: RoleMachine, Equatable {
         reaction.apply(.icmLoginConfirmed)
         agents[agent] = .loggedIn(extension: x)
         agentAtExtension[x] = agent
-        reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, ["agent": agent])
+        reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters("agent", agent))
         return reaction
     }
 
     mutating func loginDenied(agent: String, cause: String) -> Reaction {
         var reaction = Reaction()
         reaction.apply(.icmLoginDenied)
-        reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, ["agent": agent, "cause": cause])
+        reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, Parameters("agent", agent, "cause", cause))
         return reaction
     }
 
@@ -79,7 +79,7 @@ public struct ICMMachine: RoleMachine, Equatable {
         var reaction = Reaction()
         reaction.apply(.icmSessionRequest)
         if agentBySession[session] == nil { mediaBySession[session] = media }
-        reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, ["session": session, "vdn": vdn, "media": media])
+        reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, Parameters("media", media, "session", session, "vdn", vdn))
         return reaction
     }
 
@@ -92,7 +92,7 @@ public struct ICMMachine: RoleMachine, Equatable {
         reaction.apply(.icmAnswered)
         agents[agent] = .inSession(extension: x, session: session)
         agentBySession[session] = agent
-        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, ["agent": agent, "session": session])
+        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters("agent", agent, "session", session))
         return reaction
     }
 
@@ -111,8 +111,8 @@ public struct ICMMachine: RoleMachine, Equatable {
         }
         reaction.apply(clause)
         endSession(session, of: agent, at: x)
-        reaction.send(clause, to: .cvct, from: .icm, .dropRequest, ["session": session, "extension": x])
-        reaction.send(clause, to: .browser, from: .icm, .disconnect, ["agent": agent, "session": session, "reason": reason])
+        reaction.send(clause, to: .cvct, from: .icm, .dropRequest, Parameters("extension", x, "session", session))
+        reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters("agent", agent, "reason", reason, "session", session))
         return reaction
     }
 
@@ -124,7 +124,7 @@ public struct ICMMachine: RoleMachine, Equatable {
         }
         reaction.apply(.icmDropped)
         endSession(session, of: agent, at: x)
-        reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect, ["agent": agent, "session": session, "reason": "hangup"])
+        reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect, Parameters("agent", agent, "reason", "hangup", "session", session))
         return reaction
     }
 
@@ -136,8 +136,8 @@ public struct ICMMachine: RoleMachine, Equatable {
         case .loggedIn(let x):
             reaction.apply(.icmLogout)
             forget(agent)
-            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, ["agent": agent, "extension": x])
-            reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, ["agent": agent])
+            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, Parameters("agent", agent, "extension", x))
+            reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, Parameters("agent", agent))
         case .inSession:
             reaction.apply(.extBrowserLogoutWithSession)
         case nil:
@@ -150,7 +150,7 @@ public struct ICMMachine: RoleMachine, Equatable {
         var reaction = Reaction()
         reaction.apply(.icmAgentLoggedOut)
         forget(agent)
-        reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, ["agent": agent])
+        reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, Parameters("agent", agent))
         return reaction
     }
 

@@ -28,15 +28,22 @@ package struct DigitMap: Sendable {
     /// not a non-empty string of at most 17 ASCII digits.
     @inline(__always)
     private static func shortKey(_ text: String) -> Int? {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= 17 else { return nil }
+        // Over the bytes in place (native strings, small ones too, hold
+        // them so): walking the UTF-8 view cost as much as the look-up.
+        text.utf8.withContiguousStorageIfAvailable(shortKey) ?? shortKey(text.utf8)
+    }
+
+    @inline(__always)
+    private static func shortKey(_ bytes: some Collection<UInt8>) -> Int? {
+        let count = bytes.count
+        guard count > 0, count <= 17 else { return nil }
         var value = 0
         for byte in bytes {
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             value = value &* 10 &+ Int(digit)
         }
-        return value &* 32 &+ bytes.count
+        return value &* 32 &+ count
     }
 
     package subscript(_ digits: String) -> Int? {

@@ -52,6 +52,37 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         self.items = items
     }
 
+    /// The model's own messages, their names given in sorted order: no
+    /// array of pairs to build and take apart, nothing to sort (the
+    /// dictionary literal cost a tenth of judging a log). Debug builds
+    /// check the order.
+    package init(_ name: String, _ value: String) {
+        items = [Parameter(name: name, value: value)]
+    }
+
+    package init(_ name1: String, _ value1: String, _ name2: String, _ value2: String) {
+        items = [Parameter(name: name1, value: value1), Parameter(name: name2, value: value2)]
+        assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
+    }
+
+    package init(_ name1: String, _ value1: String, _ name2: String, _ value2: String, _ name3: String, _ value3: String) {
+        items = [Parameter(name: name1, value: value1), Parameter(name: name2, value: value2), Parameter(name: name3, value: value3)]
+        assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
+    }
+
+    package init(
+        _ name1: String, _ value1: String, _ name2: String, _ value2: String,
+        _ name3: String, _ value3: String, _ name4: String, _ value4: String
+    ) {
+        items = [Parameter(name: name1, value: value1), Parameter(name: name2, value: value2),
+                 Parameter(name: name3, value: value3), Parameter(name: name4, value: value4)]
+        assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
+    }
+
+    private static func isSorted(_ items: [Parameter]) -> Bool {
+        zip(items, items.dropFirst()).allSatisfy { $0.name < $1.name }
+    }
+
     public init(_ dictionary: [String: String]) {
         self.init(dictionary.map { ($0.key, $0.value) })
     }

@@ -9,12 +9,14 @@ import CVConformTrace
 final class LogSegmentJudging {
     let start: LogSegmentStart
     let options: LogCheckOptions
-    private(set) var result: LogSegmentResult
-    private var judge: CellJudge
-    private var windows: LogWindows
-    private var cellMessages: [Int]
+    // Unchecked: only this object's methods touch these, on one thread, and
+    // checking each access dynamically cost a few percent of judging.
+    @exclusivity(unchecked) private(set) var result: LogSegmentResult
+    @exclusivity(unchecked) private var judge: CellJudge
+    @exclusivity(unchecked) private var windows: LogWindows
+    @exclusivity(unchecked) private var cellMessages: [Int]
     /// Malformed: nothing more is judged.
-    private var stopped = false
+    @exclusivity(unchecked) private var stopped = false
 
     init(reset: LogReset, line: Int, options: LogCheckOptions, keepsMessages: Bool) {
         self.options = options

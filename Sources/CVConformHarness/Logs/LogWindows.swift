@@ -35,6 +35,9 @@ struct LogWindows {
     private var messages: [Message?]
     /// How many messages each ring has taken.
     private var taken: [Int]
+    /// Where each ring writes next: `taken % size`, kept so that recording
+    /// divides nothing.
+    private var cursor: [Int]
     private let channelIndex = Self.channelIndex
     private let channelCount = Self.channelCount
 
@@ -59,6 +62,7 @@ struct LogWindows {
         positions = Array(repeating: LogLinePosition(line: 0, offset: 0, length: 0), count: rings * size)
         messages = keepsMessages ? Array(repeating: nil, count: rings * size) : []
         taken = Array(repeating: 0, count: rings)
+        cursor = taken
     }
 
     private func ring(_ channel: Channel, cell: Int) -> Int {
@@ -69,10 +73,12 @@ struct LogWindows {
     mutating func record(_ position: LogLinePosition, _ message: Message, cell: Int) {
         guard size > 0 else { return }
         let ring = ring(message.channel, cell: cell)
-        let index = ring * size + taken[ring] % size
+        let next = cursor[ring]
+        let index = ring * size + next
         positions[index] = position
         if !messages.isEmpty { messages[index] = message }
         taken[ring] += 1
+        cursor[ring] = next + 1 == size ? 0 : next + 1
     }
 
     /// The cell's last messages on one channel, oldest first.

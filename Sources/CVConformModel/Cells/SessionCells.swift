@@ -9,7 +9,7 @@
 /// the sessions the models hold, and sweeping costs O(1) per session learnt.
 /// The moment of a sweep depends only on the messages seen, never on time.
 public struct SessionCells: Sendable {
-    private var cellBySession: [String: Int] = [:]
+    private var cellBySession = IDMap<Int>()
     /// Sweep when the map grows past this.
     private var sweepAt: Int
     private let minimumSweep: Int
@@ -37,7 +37,7 @@ public struct SessionCells: Sendable {
 
     /// Drops every session whose cell no longer holds it.
     public mutating func sweep(holds: (String, Int) -> Bool) {
-        cellBySession = cellBySession.filter { holds($0.key, $0.value) }
+        cellBySession = cellBySession.filter(holds)
         sweepAt = max(minimumSweep, 2 * cellBySession.count)
     }
 
