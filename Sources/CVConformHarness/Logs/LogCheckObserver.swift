@@ -44,7 +44,7 @@ public struct LogCheckOptions: Hashable, Sendable {
     /// Owed messages kept per segment for an incomplete one's detail.
     public var owedKept = 5
     /// Lines per batch from the reading thread to the judging one.
-    public var batchSize = 4096
+    public var batchSize = 1024
 
     public init() {}
 }

@@ -123,6 +123,17 @@ public struct LogChecker: Sendable {
         return items
     }
 
+    /// For `cvconform bench-log`: decodes every line of a log in memory and
+    /// keeps none, as the reading thread does; returns how many were
+    /// messages.
+    package static func decodeDropping(_ bytes: [UInt8]) -> Int {
+        var messages = 0
+        _ = try? LogLineReader.read(.bytes(bytes, name: "")) { line in
+            if case .message? = LogItem.decode(line) { messages += 1 }
+        }
+        return messages
+    }
+
     /// For `cvconform bench-log`: judges decoded lines on this thread alone.
     package func judge(_ items: [LogItem], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
         var state = State(options: options, lines: LogLineFetcher(source: source))

@@ -8,7 +8,7 @@ struct LogLineReader {
     /// A line longer than this is reported as too long and skipped; its
     /// bytes are never held.
     static let maximumLineLength = 16 << 20
-    static let chunkSize = 1 << 20
+    static let chunkSize = 1 << 16
 
     /// One line: its bytes (valid only during the call), its number, the
     /// offset of its first byte in the source, and whether it was cut off
