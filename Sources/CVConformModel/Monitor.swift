@@ -8,15 +8,21 @@ import CVConformTrace
 /// when it is the oldest message owed on its channel.
 public struct Monitor: Sendable {
     public private(set) var system: ReferenceSystem
-    /// Owed messages per channel, oldest first, indexed by `slot(of:)`:
-    /// an array, not a dictionary, since this runs for every message.
-    private var owed: [[Emission]] = Array(repeating: [], count: Role.allCases.count * Role.allCases.count)
-    private var owedCount = 0
-    /// The clause that decided each role's last reaction, for diagnostics.
-    private var lastDecision: [Clause?] = Array(repeating: nil, count: Role.allCases.count)
+    /// Everything owed, oldest first, each with its channel's `slot(of:)`.
+    /// One array for all channels, and the rest of the monitor's state kept
+    /// in the monitor itself: a log of many cells keeps hundreds of
+    /// monitors, and each separate array a message touched (one per
+    /// channel, one of clauses seen, one of last decisions) was a cache
+    /// miss. A few messages are owed at a time, so a scan is cheap.
+    private var owed: [(slot: Int, emission: Emission)] = []
+    /// The clause that decided each role's last reaction, for diagnostics:
+    /// a byte per role (its order), the clause's ordinal, 0xFF for none.
+    private var lastDecisions: UInt64 = .max
     /// Every clause applied so far, in first-applied order.
     public private(set) var clausesApplied: [Clause] = []
-    private var clauseSeen = Array(repeating: false, count: Clause.allCases.count)
+    /// A bit per clause (its ordinal): applied so far.
+    private var clauseSeen: UInt64 = 0
+    private static let clauses = Clause.allCases
     /// 1-based position of the last message observed.
     public private(set) var position = 0
 
@@ -31,13 +37,25 @@ public struct Monitor: Sendable {
     }
 
     /// True when nothing is owed.
-    public var isQuiescent: Bool { owedCount == 0 }
+    public var isQuiescent: Bool { owed.isEmpty }
 
     /// Everything owed, channel by channel in a stable order, oldest first.
-    public var owedEmissions: [Emission] { owed.flatMap { $0 } }
+    public var owedEmissions: [Emission] {
+        let slots = Set(owed.map(\.slot)).sorted()
+        return slots.flatMap { slot in owed.filter { $0.slot == slot }.map(\.emission) }
+    }
 
     /// What is owed on one channel, oldest first.
-    public func owed(on channel: Channel) -> [Emission] { owed[Self.slot(of: channel)] }
+    public func owed(on channel: Channel) -> [Emission] {
+        let slot = Self.slot(of: channel)
+        return owed.filter { $0.slot == slot }.map(\.emission)
+    }
+
+    /// The clause that decided a role's last reaction.
+    private func lastDecision(of role: Role) -> Clause? {
+        let ordinal = Int((lastDecisions >> UInt64(role.order * 8)) & 0xFF)
+        return ordinal < Self.clauses.count ? Self.clauses[ordinal] : nil
+    }
 
     private static func slot(of channel: Channel) -> Int {
         channel.from.order * Role.allCases.count + channel.to.order
@@ -53,21 +71,21 @@ public struct Monitor: Sendable {
         position += 1
         if message.from.isSystem {
             let slot = Self.slot(of: message.channel)
-            guard let oldest = owed[slot].first, oldest.message == message else {
+            guard let oldest = owed.firstIndex(where: { $0.slot == slot }), owed[oldest].emission.message == message else {
                 return .rejected(rejection(of: message))
             }
-            owed[slot].removeFirst()
-            owedCount -= 1
+            owed.remove(at: oldest)
         }
         guard let reaction = system.deliver(message) else { return .allowed(nil) }
-        lastDecision[message.to.order] = reaction.decidingClause
-        for clause in reaction.clauses where !clauseSeen[clause.ordinal] {
-            clauseSeen[clause.ordinal] = true
+        let shift = UInt64(message.to.order * 8)
+        let decided = UInt64(reaction.decidingClause?.ordinal ?? 0xFF)
+        lastDecisions = lastDecisions & ~(0xFF << shift) | decided << shift
+        for clause in reaction.clauses where clauseSeen & (1 << UInt64(clause.ordinal)) == 0 {
+            clauseSeen |= 1 << UInt64(clause.ordinal)
             clausesApplied.append(clause)
         }
         for emission in reaction.emissions {
-            owed[Self.slot(of: emission.message.channel)].append(emission)
-            owedCount += 1
+            owed.append((Self.slot(of: emission.message.channel), emission))
         }
         return .allowed(reaction)
     }
@@ -77,11 +95,7 @@ public struct Monitor: Sendable {
     /// names it. Cells forget a session's cell once this turns false.
     func holds(session: String) -> Bool {
         if system.holds(session: session) { return true }
-        guard owedCount > 0 else { return false }
-        for queue in owed where !queue.isEmpty {
-            for emission in queue where emission.message.parameters["session"] == session { return true }
-        }
-        return false
+        return owed.contains { $0.emission.message.parameters["session"] == session }
     }
 
     private func rejection(of message: Message) -> Rejection {
@@ -89,12 +103,12 @@ public struct Monitor: Sendable {
         let owedHere = owed(on: channel)
         // What was owed says which rule this message should have followed;
         // with nothing owed, the rule that sends such a message says when.
-        let clause = owedHere.first?.clause ?? Clause.sending(message).first ?? lastDecision[message.from.order]
+        let clause = owedHere.first?.clause ?? Clause.sending(message).first ?? lastDecision(of: message.from)
         var rejection = Rejection(
             position: position, message: message, owedOnChannel: owedHere.map(\.message),
             clause: clause, roleState: system.state(of: message.from)
         )
-        rejection.lastClause = lastDecision[message.from.order]
+        rejection.lastClause = lastDecision(of: message.from)
         return rejection
     }
 }

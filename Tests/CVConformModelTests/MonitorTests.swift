@@ -20,6 +20,27 @@ struct MonitorTests {
         return nil
     }
 
+    @Test("The monitor's bit sets have room: a bit for every clause, a byte for every role's last decision")
+    func bitSetsHaveRoom() {
+        // Monitor keeps clauses seen in one UInt64 and each role's last
+        // deciding clause in a byte of another (0xFF for none).
+        #expect(Clause.allCases.count <= 64)
+        #expect(Role.allCases.count * 8 <= 64)
+        #expect(Role.allCases.map(\.order).sorted() == Array(0..<Role.allCases.count))
+    }
+
+    @Test("Owed messages of several channels are kept apart, each channel oldest first")
+    func owedPerChannel() {
+        var monitor = monitor("browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",
+                              "cvct>ecs asai-login agent=1001 extension=4001", "ecs>cvct logged-in agent=1001 extension=4001",
+                              "cvct>icm login-confirmed agent=1001 extension=4001")
+        // The ICM owes acw-open to the browser; nothing else is owed.
+        #expect(monitor.owedEmissions.map(\.message) == [m("icm>browser acw-open agent=1001")])
+        #expect(rejection(&monitor, "icm>browser acw-close agent=1001")?.owedOnChannel == [m("icm>browser acw-open agent=1001")])
+        #expect(monitor.owed(on: Channel(from: .icm, to: .browser)).count == 1)
+        #expect(monitor.owed(on: Channel(from: .icm, to: .cvct)).isEmpty)
+    }
+
     @Test("A message from an environment role is always allowed, even when ignored")
     func environmentAlwaysAllowed() {
         var monitor = monitor()
