@@ -1,0 +1,59 @@
+import Testing
+@testable import CVConformModel
+
+@Suite("IDMap: a dictionary of ids with a hash of its own")
+struct IDMapTests {
+    @Test("Random sets, changes in place, removals and look-ups give what a [String: Int] gives")
+    func behavesAsADictionary() {
+        var random = SeededRandom(seed: 7)
+        var map = IDMap<Int>()
+        var reference: [String: Int] = [:]
+        // Short ids, ids past the 15 bytes a string holds inline, ids that
+        // differ only by a leading zero or their last byte.
+        let ids = (0..<400).map { index -> String in
+            switch index % 4 {
+            case 0: return String(index)
+            case 1: return "0" + String(index)
+            case 2: return "session-with-a-long-name-\(index)"
+            default: return "s\(index)é"
+            }
+        }
+        for _ in 0..<20_000 {
+            let id = ids[Int.random(in: 0..<ids.count, using: &random)]
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0:
+                map[id] = 1
+                reference[id] = 1
+            case 1:
+                map[id, default: 0] += 5
+                reference[id, default: 0] += 5
+            case 2:
+                #expect(map.removeValue(forKey: id) == reference.removeValue(forKey: id))
+            default:
+                #expect(map[id] == reference[id])
+            }
+        }
+        #expect(map.count == reference.count)
+        #expect(Dictionary(uniqueKeysWithValues: map.map { ($0.key, $0.value) }) == reference)
+        #expect(Set(map.keys) == Set(reference.keys))
+        let even = map.filter { _, value in value % 2 == 0 }
+        #expect(Set(even.keys) == Set(reference.filter { $0.value % 2 == 0 }.keys))
+    }
+
+    @Test("Equal ids hash alike however their strings were made; maps are equal by content")
+    func equalIDsHashAlike() {
+        let built = String(decoding: Array("a-session-id-longer-than-fifteen".utf8), as: UTF8.self)
+        let joined = ["a-session-id", "-longer-than-fifteen"].joined()
+        #expect(IDKey(built) == IDKey(joined))
+        #expect(IDKey(built)._rawHashValue(seed: 42) == IDKey(joined)._rawHashValue(seed: 42))
+        #expect(IDKey(built).hashValue == IDKey(joined).hashValue)
+        var first = IDMap<String>(), second = IDMap<String>(minimumCapacity: 64)
+        first[built] = "x"
+        first["1001"] = "y"
+        second["1001"] = "y"
+        second[joined] = "x"
+        #expect(first == second)
+        second["1001"] = "z"
+        #expect(first != second)
+    }
+}
