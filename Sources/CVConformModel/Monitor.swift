@@ -8,15 +8,18 @@ import CVConformTrace
 /// when it is the oldest message owed on its channel.
 public struct Monitor: Sendable {
     public private(set) var system: ReferenceSystem
-    /// Everything owed, oldest first, each with its channel's `slot(of:)`.
-    /// One array for all channels, and the rest of the monitor's state kept
-    /// in the monitor itself: a log of many cells keeps hundreds of
-    /// monitors, and each separate array a message touched (one per
-    /// channel, one of clauses seen, one of last decisions) was a cache
-    /// miss. A few messages are owed at a time, so a scan is cheap.
-    private var owed: [(slot: Int, emission: Emission)] = []
+    /// Owed messages per channel, oldest first, indexed by `slot(of:)`:
+    /// an array, not a dictionary, since this runs for every message. (One
+    /// list for all channels touched less memory, but a system that never
+    /// sends what one channel owes would make every other channel's message
+    /// scan past all of it.)
+    private var owed: [[Emission]] = Array(repeating: [], count: Role.allCases.count * Role.allCases.count)
+    private var owedCount = 0
     /// The clause that decided each role's last reaction, for diagnostics:
     /// a byte per role (its order), the clause's ordinal, 0xFF for none.
+    /// Bit sets kept in the monitor itself: a log of many cells keeps
+    /// hundreds of monitors, and each separate array a message touched was
+    /// a cache miss.
     private var lastDecisions: UInt64 = .max
     /// Every clause applied so far, in first-applied order.
     public private(set) var clausesApplied: [Clause] = []
@@ -37,19 +40,13 @@ public struct Monitor: Sendable {
     }
 
     /// True when nothing is owed.
-    public var isQuiescent: Bool { owed.isEmpty }
+    public var isQuiescent: Bool { owedCount == 0 }
 
     /// Everything owed, channel by channel in a stable order, oldest first.
-    public var owedEmissions: [Emission] {
-        let slots = Set(owed.map(\.slot)).sorted()
-        return slots.flatMap { slot in owed.filter { $0.slot == slot }.map(\.emission) }
-    }
+    public var owedEmissions: [Emission] { owed.flatMap { $0 } }
 
     /// What is owed on one channel, oldest first.
-    public func owed(on channel: Channel) -> [Emission] {
-        let slot = Self.slot(of: channel)
-        return owed.filter { $0.slot == slot }.map(\.emission)
-    }
+    public func owed(on channel: Channel) -> [Emission] { owed[Self.slot(of: channel)] }
 
     /// The clause that decided a role's last reaction.
     private func lastDecision(of role: Role) -> Clause? {
@@ -71,10 +68,11 @@ public struct Monitor: Sendable {
         position += 1
         if message.from.isSystem {
             let slot = Self.slot(of: message.channel)
-            guard let oldest = owed.firstIndex(where: { $0.slot == slot }), owed[oldest].emission.message == message else {
+            guard let oldest = owed[slot].first, oldest.message == message else {
                 return .rejected(rejection(of: message))
             }
-            owed.remove(at: oldest)
+            owed[slot].removeFirst()
+            owedCount -= 1
         }
         guard let reaction = system.deliver(message) else { return .allowed(nil) }
         let shift = UInt64(message.to.order * 8)
@@ -85,7 +83,8 @@ public struct Monitor: Sendable {
             clausesApplied.append(clause)
         }
         for emission in reaction.emissions {
-            owed.append((Self.slot(of: emission.message.channel), emission))
+            owed[Self.slot(of: emission.message.channel)].append(emission)
+            owedCount += 1
         }
         return .allowed(reaction)
     }
@@ -95,7 +94,11 @@ public struct Monitor: Sendable {
     /// names it. Cells forget a session's cell once this turns false.
     func holds(session: String) -> Bool {
         if system.holds(session: session) { return true }
-        return owed.contains { $0.emission.message.parameters["session"] == session }
+        guard owedCount > 0 else { return false }
+        for queue in owed where !queue.isEmpty {
+            for emission in queue where emission.message.parameters["session"] == session { return true }
+        }
+        return false
     }
 
     private func rejection(of message: Message) -> Rejection {
