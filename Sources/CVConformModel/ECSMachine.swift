@@ -147,17 +147,26 @@ public struct ECSMachine: RoleMachine, Equatable {
         }
         clock += 1
         sessions[session] = ActiveSession(skill: skill, launchedAt: clock)
-        let offeredClause: Clause = mostIdleAgent(with: skill) == nil ? .ecsLaunchQueued : .ecsLaunchDelivered
+        let candidate = mostIdleAgent(with: skill)
+        let offeredClause: Clause = candidate == nil ? .ecsLaunchQueued : .ecsLaunchDelivered
         reaction.apply(offeredClause)
         reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "state", "offered", "vdn", vdn))
-        route(session, skill: skill, clause: offeredClause, &reaction)
+        route(session, skill: skill, clause: offeredClause, to: candidate, &reaction)
         return reaction
     }
 
     /// Delivers a session to the most idle available agent with its skill, or
     /// queues it in launch order.
     private mutating func route(_ session: String, skill: String, clause: Clause, _ reaction: inout Reaction) {
-        if let (agent, x, candidates) = mostIdleAgent(with: skill) {
+        route(session, skill: skill, clause: clause, to: mostIdleAgent(with: skill), &reaction)
+    }
+
+    /// The same, with the most idle agent already looked up (launch needs
+    /// it first, to say whether the session is delivered or queued).
+    private mutating func route(
+        _ session: String, skill: String, clause: Clause, to candidate: (String, String, Int)?, _ reaction: inout Reaction
+    ) {
+        if let (agent, x, candidates) = candidate {
             // Among several candidates the choice is the most-idle rule's, and
             // its messages cite it, so a wrong choice is reported under it.
             if candidates > 1 { reaction.apply(.ecsMostIdle) }

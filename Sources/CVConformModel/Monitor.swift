@@ -71,7 +71,9 @@ public struct Monitor: Sendable {
             guard let oldest = owed[slot].first, oldest.message == message else {
                 return .rejected(rejection(of: message))
             }
-            owed[slot].removeFirst()
+            // remove(at:) shifts the few left in place; removeFirst() went
+            // through the generic replaceSubrange, 5% of judging a log.
+            owed[slot].remove(at: 0)
             owedCount -= 1
         }
         guard let reaction = system.deliver(message) else { return .allowed(nil) }
