@@ -92,7 +92,10 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
 
     public subscript(_ name: String) -> String? {
         guard items.count > Self.smallCount else {
-            for item in items where item.name == name { return item.value }
+            // Lengths first: comparing two different strings is a call into
+            // the runtime, and most names differ in length.
+            let length = name.utf8.count
+            for item in items where item.name.utf8.count == length && item.name == name { return item.value }
             return nil
         }
         // Sorted by name: search by halves.

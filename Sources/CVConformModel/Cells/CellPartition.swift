@@ -94,10 +94,14 @@ public struct CellPartition: Sendable {
         cellByID[id]
     }
 
-    /// The parameters that name an agent, station, VDN or skill.
+    /// The parameters that name an agent, station, VDN or skill. (By
+    /// length first: every message is placed, and comparing different
+    /// strings is a call into the runtime.)
     static func namesID(_ parameter: String) -> Bool {
-        switch parameter {
-        case "agent", "extension", "vdn", "skill": return true
+        switch parameter.utf8.count {
+        case 5: return parameter == "agent" || parameter == "skill"
+        case 9: return parameter == "extension"
+        case 3: return parameter == "vdn"
         default: return false
         }
     }
@@ -121,7 +125,7 @@ public struct CellPartition: Sendable {
         var otherID = false
         for parameter in message.parameters {
             let index: Int?
-            let isSession = parameter.name == "session"
+            let isSession = parameter.name.utf8.count == 7 && parameter.name == "session"
             if isSession {
                 index = sessionCell(parameter.value)
             } else if Self.namesID(parameter.name) {
