@@ -70,22 +70,14 @@ extension MessageCatalog {
         var domains: [RawDomain]
     }
 
-    private static let rawShapesByType: [[RawShape]] = {
-        var shapes = Array(repeating: [RawShape](), count: MessageType.allCases.count)
-        for definition in definitions {
-            let states: [String?] = definition.type == .progress ? progressStates : [nil]
-            for state in states {
-                guard let required = requiredParameters(of: definition, state: state) else { continue }
-                let names = required.sorted()
-                shapes[definition.type.ordinal].append(RawShape(
-                    from: definition.channel.from, to: definition.channel.to, type: definition.type,
-                    names: names.map { allParameterNames.firstIndex(of: $0) ?? -1 },
-                    domains: names.map { RawDomain($0 == "state" ? .oneOf([state ?? ""]) : domain(of: $0)) }
-                ))
-            }
+    /// `shapesByType`, by name places.
+    private static let rawShapesByType: [[RawShape]] = shapesByType.map { shapes in
+        shapes.map { shape in
+            RawShape(from: shape.from, to: shape.to, type: shape.type,
+                     names: shape.names.map { allParameterNames.firstIndex(of: $0) ?? -1 },
+                     domains: shape.domains.map(RawDomain.init))
         }
-        return shapes
-    }()
+    }
 
     /// The message, when the parameters fit a row of the table; nil when
     /// anything does not. Sorts `parameters` by name, in place.

@@ -187,7 +187,7 @@ public enum MessageCatalog {
     /// One row of the table (one state for `progress`), with its parameter
     /// names sorted and their domains, so a well-formed message is checked in
     /// one pass. Anything that does not fit goes to the explaining path.
-    private struct Shape: Sendable {
+    struct Shape: Sendable {
         var from: Role
         var to: Role
         var type: MessageType
@@ -197,7 +197,7 @@ public enum MessageCatalog {
     }
 
     /// Shapes by message type (indexed by the type's place in allCases).
-    private static let shapesByType: [[Shape]] = {
+    static let shapesByType: [[Shape]] = {
         var shapes = Array(repeating: [Shape](), count: MessageType.allCases.count)
         for definition in definitions {
             let states: [String?] = definition.type == .progress ? progressStates : [nil]
