@@ -60,7 +60,8 @@ public struct Monitor: Sendable {
 
     public enum Judgement: Hashable, Sendable {
         case allowed(Reaction?)
-        case rejected(Rejection)
+        /// Boxed: rare and large, it made every judgement as large to copy.
+        indirect case rejected(Rejection)
     }
 
     /// Observes the next message. A rejected message changes nothing.

@@ -161,10 +161,7 @@ public struct LogChecker: Sendable {
                     summary.skipped.add(position.line, "msg before any reset")
                     return
                 }
-                if let violation = segment?.observe(message, at: position, lines: lines, observer: &observer),
-                   let start = segment?.start {
-                    observer.found(violation, in: start)
-                }
+                segment?.observe(message, at: position, lines: lines, observer: &observer)
             case .badMessage(let line, let reason):
                 summary.messages += 1
                 guard segment != nil else {

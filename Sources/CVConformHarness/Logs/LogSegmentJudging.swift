@@ -43,15 +43,17 @@ final class LogSegmentJudging {
 
     var isDivided: Bool { judge.partition.isDivided }
 
-    /// Judges a message; returns the violation it is, if any. `lines`
-    /// reads the lines of the windows again when a violation is explained.
+    /// Judges a message, telling `observer` of the violation it is, if any
+    /// (nothing is returned: an optional violation, most often nil, was
+    /// copied out for every message). `lines` reads the lines of the
+    /// windows again when a violation is explained.
     func observe(
         _ message: Message, at position: LogLinePosition, lines: LogLineFetcher, observer: inout some LogCheckObserver
-    ) -> LogViolation? {
+    ) {
         let line = position.line
         result.messages += 1
         result.lastLine = line
-        guard !stopped else { return nil }
+        guard !stopped else { return }
         let judgement = judge.observe(message, at: line)
         if observer.followsMessages { observer.judged(LogEntry(line: line, message: message), judgement, in: start) }
         let violation: LogViolation
@@ -59,10 +61,10 @@ final class LogSegmentJudging {
         case .allowed(let cell, _):
             cellMessages[cell] += 1
             windows.record(position, message, cell: cell)
-            return nil
+            return
         case .afterRejection(let cell):
             cellMessages[cell] += 1
-            return nil
+            return
         case .rejected(let cell, let rejection):
             cellMessages[cell] += 1
             violation = LogViolation(
@@ -86,7 +88,7 @@ final class LogSegmentJudging {
         }
         result.violationCount += 1
         if result.violations.count < options.violationsKept { result.violations.append(violation) }
-        return violation
+        observer.found(violation, in: start)
     }
 
     /// A msg line that breaks the message table: the segment is malformed

@@ -110,12 +110,13 @@ public struct CellJudge: Sendable {
 public enum CellJudgement: Hashable, Sendable {
     /// Allowed in its cell (index), with what its receiver did.
     case allowed(cell: Int, Reaction?)
-    /// Not allowed in its cell: the cell's first rejection.
-    case rejected(cell: Int, Rejection)
+    /// Not allowed in its cell: the cell's first rejection. (Boxed: rare
+    /// and large, it made every judgement as large to copy.)
+    indirect case rejected(cell: Int, Rejection)
     /// Its cell rejected an earlier message and judges no more.
     case afterRejection(cell: Int)
     /// It names ids of two cells, or of none.
-    case unplaced(CellViolation)
+    indirect case unplaced(CellViolation)
 
     /// The cell (index) it was judged in, if any.
     public var cell: Int? {
