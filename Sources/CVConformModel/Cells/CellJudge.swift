@@ -63,14 +63,13 @@ public struct CellJudge: Sendable {
     /// session no longer held is forgotten there and then.
     public mutating func place(_ message: Message) -> CellPlacement {
         guard partition.isDivided else { return .cell(0) }
-        // Neither the closure nor the check below may touch `self` or an
-        // element of `monitors` as a whole: each made a copy of the
-        // partition or of a monitor per message (retaining every array in
-        // it), a twentieth of judging a log.
+        // The closure captures the sessions, not `self`: capturing `self`
+        // copied the whole partition for every message (retaining each of
+        // its arrays), a twentieth of judging a log.
         let remembered = sessions
         let (placement, restsOnSession) = partition.locate(message) { remembered.rememberedCell(of: $0) }
         guard restsOnSession, let session = message.parameters["session"],
-              let cell = remembered.rememberedCell(of: session), !Self.holds(monitors, cell, session)
+              let cell = remembered.rememberedCell(of: session), !monitors[cell].holds(session: session)
         else { return placement }
         sessions.forget(session)
         return partition.locate(message) { _ in nil }.placement
@@ -82,13 +81,7 @@ public struct CellJudge: Sendable {
         sessions.learn(session, cell: cell)
         guard sessions.needsSweep else { return }
         let monitors = self.monitors
-        sessions.sweep { session, cell in Self.holds(monitors, cell, session) }
-    }
-
-    /// Whether a cell's monitor holds a session, the monitor borrowed where
-    /// it lies (an array's subscript would copy it).
-    private static func holds(_ monitors: [Monitor], _ cell: Int, _ session: String) -> Bool {
-        monitors.withUnsafeBufferPointer { $0[cell].holds(session: session) }
+        sessions.sweep { session, cell in monitors[cell].holds(session: session) }
     }
 
     /// True when no cell owes anything.
