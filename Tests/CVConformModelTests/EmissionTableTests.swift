@@ -6,6 +6,18 @@ import Testing
 struct EmissionTableTests {
     let table = EmissionTable.reference
 
+    @Test("Every message the machines send keeps its parameters sorted by name, as any Parameters does")
+    func machinesSendSortedParameters() {
+        // The machines give names in sorted order and nothing sorts them
+        // (Parameters' positional initialisers); a wrong order would make
+        // an owed message unequal to the same message read from a trace.
+        #expect(!table.exampleMessages.isEmpty)
+        for message in table.exampleMessages {
+            let resorted = Parameters(message.parameters.map { ($0.name, $0.value) })
+            #expect(message.parameters == resorted, "\(message)")
+        }
+    }
+
     @Test("Every message the machines send, in walks the table was not derived from, is in it under its clause")
     func tableMatchesMachines() {
         let other = EmissionTable.derive(steps: 20_000, seed: 99)
