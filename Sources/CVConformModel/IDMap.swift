@@ -1,5 +1,6 @@
 /// A dictionary keyed by the ids messages carry (agents, extensions,
-/// sessions, skills, VDNs), as the role machines keep their state.
+/// sessions, skills, VDNs), as the role machines keep their state and the
+/// cells find where a message belongs.
 ///
 /// Why not `[String: Value]`: judging a log of a million messages looks ids
 /// up about ten times a message, and String's SipHash (a hasher seeded,
@@ -43,7 +44,6 @@ struct IDMap<Value> {
     }
 
     var count: Int { storage.count }
-    var isEmpty: Bool { storage.isEmpty }
     var keys: [String] { storage.keys.map(\.text) }
 
     func filter(_ isIncluded: (String, Value) throws -> Bool) rethrows -> IDMap {

@@ -5,10 +5,9 @@
 /// length (17 digits times 32 still fits in 63 bits), in an open-addressing
 /// table of our own; longer ones (only hostile input has them) go in a
 /// dictionary. Why not `[String: Int]`: hashing each id with SipHash was a
-/// tenth of reading a setup of 80,000 agents, and of judging a log cell by
-/// cell. The integers are mixed with a seed drawn once per process, so
+/// tenth of reading a setup of 80,000 agents. The integers are mixed with a seed drawn once per process, so
 /// input cannot aim its ids at one bucket.
-package struct DigitMap: Sendable {
+struct DigitMap: Sendable {
     /// Keys, 0 for an empty slot (no key is 0: a length is at least 1);
     /// the count is a power of two, at most three quarters full.
     private var keys: [Int] = []
@@ -19,10 +18,10 @@ package struct DigitMap: Sendable {
 
     private static let processSeed = UInt64.random(in: 1...UInt64.max)
 
-    package init() {}
+    init() {}
 
     /// How many keys there are.
-    package var count: Int { shortCount + long.count }
+    var count: Int { shortCount + long.count }
 
     /// A short key: the digits' value and their count; nil when `text` is
     /// not a non-empty string of at most 17 ASCII digits.
@@ -46,14 +45,14 @@ package struct DigitMap: Sendable {
         return value &* 32 &+ count
     }
 
-    package subscript(_ digits: String) -> Int? {
+    subscript(_ digits: String) -> Int? {
         if let key = Self.shortKey(digits) { return find(key) }
         return long.isEmpty ? nil : long[digits]
     }
 
     /// Sets a key's value; returns the value it had.
     @discardableResult
-    package mutating func updateValue(_ value: Int, forKey digits: String) -> Int? {
+    mutating func updateValue(_ value: Int, forKey digits: String) -> Int? {
         guard let key = Self.shortKey(digits) else { return long.updateValue(value, forKey: digits) }
         if (shortCount + 1) * 4 > keys.count * 3 { grow() }
         let old = store(key, value)

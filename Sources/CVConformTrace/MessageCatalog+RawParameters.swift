@@ -48,8 +48,7 @@ extension MessageCatalog {
             guard !value.isEmpty else { return false }
             switch self {
             case .digits:
-                for byte in value where byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") { return false }
-                return true
+                return Values.allDigits(value)
             case .token:
                 // Printable ASCII: a space is its only white space.
                 for byte in value where byte == 0x20 { return false }

@@ -3,12 +3,14 @@
 public enum Values {
     /// A non-empty string of ASCII digits.
     public static func isDigits(_ value: String) -> Bool {
-        func digits(_ bytes: some Sequence<UInt8>) -> Bool {
-            bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        }
         // Over the bytes in place where the string holds them so (native
         // strings do): several times faster on a hostile megabyte value.
-        return !value.isEmpty && (value.utf8.withContiguousStorageIfAvailable(digits) ?? digits(value.utf8))
+        !value.isEmpty && (value.utf8.withContiguousStorageIfAvailable(allDigits) ?? allDigits(value.utf8))
+    }
+
+    /// Whether every byte is an ASCII digit (true for none).
+    package static func allDigits(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// A non-empty string without white space (XML's white space and Unicode's).

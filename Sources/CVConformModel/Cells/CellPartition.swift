@@ -28,15 +28,15 @@ public struct CellPartition: Sendable {
     /// False when no cells were given: one cell holds the whole
     /// administration, and every message belongs to it.
     public let isDivided: Bool
-    /// Cell index by id (ids are digits: no string hashing per message).
-    private let cellByID: DigitMap
+    /// Cell index by id (the model's id map: no SipHash per message).
+    private let cellByID: IDMap<Int>
 
     /// One cell holding the whole administration (a reset without `cells`).
     public init(whole administration: Administration) {
         self.administration = administration
         cells = [Cell(number: 1, ids: [], administration: administration)]
         isDivided = false
-        cellByID = DigitMap()
+        cellByID = IDMap()
     }
 
     /// Splits an administration by the reset's cell lists. Fails when an id
@@ -44,11 +44,12 @@ public struct CellPartition: Sendable {
     /// administered id is in no cell or apart from what it belongs with (an
     /// agent's skills are in the agent's cell, a VDN's skill in the VDN's).
     public init(administration: Administration, cells lists: [[String]]) throws(CellPartitionError) {
-        var cellByID = DigitMap()
+        var cellByID = IDMap<Int>()
         for (index, ids) in lists.enumerated() {
             for id in ids {
                 guard Values.isDigits(id) else { throw .notAnID(id, cell: index + 1) }
-                if let other = cellByID.updateValue(index, forKey: id), other != index { throw .inTwoCells(id, other + 1, index + 1) }
+                if let other = cellByID[id], other != index { throw .inTwoCells(id, other + 1, index + 1) }
+                cellByID[id] = index
             }
         }
         func cell(of id: String, _ what: String) throws(CellPartitionError) -> Int {
