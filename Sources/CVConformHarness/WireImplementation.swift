@@ -217,10 +217,15 @@ public actor WireImplementation: ImplementationUnderTest {
         }
     }
 
-    /// A failure with how the process ended, when it has.
+    /// A failure with how the process ended, when it has. A process whose
+    /// output closed is nearly always exiting; on a loaded machine its exit
+    /// status took more than 300 ms to arrive (a full test run said "closed
+    /// its output" where it should say "exited with status 0"), so it gets
+    /// two seconds. Only this error path waits, and only until the status
+    /// is known.
     private func explained(_ failure: HarnessFailure) async -> HarnessFailure {
         guard failure.kind == .exited, case .command = endpoint, let transport,
-              let how = await transport.ending(grace: .milliseconds(300)) else { return failure }
+              let how = await transport.ending(grace: .seconds(2)) else { return failure }
         return HarnessFailure(.exited, "the implementation \(how)")
     }
 
