@@ -56,4 +56,20 @@ struct IDMapTests {
         second["1001"] = "z"
         #expect(first != second)
     }
+
+    @Test("Every byte of an id counts in its hash, whatever its length (the last bytes are read in overlapping loads)")
+    func everyByteCounts() {
+        for length in 1...24 {
+            let id = Array(repeating: UInt8(ascii: "7"), count: length)
+            let hash = id.withUnsafeBufferPointer { IDKey.mix($0, seed: 99) }
+            for position in 0..<length {
+                var changed = id
+                changed[position] = UInt8(ascii: "8")
+                let other = changed.withUnsafeBufferPointer { IDKey.mix($0, seed: 99) }
+                #expect(other != hash, "length \(length), byte \(position)")
+            }
+        }
+        // The length is mixed in: ids that the overlapping loads read alike.
+        #expect(IDKey("12345")._rawHashValue(seed: 1) != IDKey("123445")._rawHashValue(seed: 1))
+    }
 }

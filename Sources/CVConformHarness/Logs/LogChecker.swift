@@ -24,6 +24,9 @@ public struct LogChecker: Sendable {
         self.options = options
     }
 
+    /// How many messages ahead the judging thread asks for parameters.
+    static let prefetchDistance = 4
+
     /// Judges a whole log, telling `observer` as it goes. Blocks the calling
     /// thread until the log ends: call it from a thread of its own, or use
     /// the async form.
@@ -83,7 +86,16 @@ public struct LogChecker: Sendable {
         thread.start()
         while let batch = queue.take() {
             batch.withUnsafeBufferPointer { items in
-                for index in items.indices { state.handle(items[index], &observer) }
+                for index in items.indices {
+                    // The reading thread wrote each message's parameters on
+                    // the other core: ask for those a few messages ahead,
+                    // so that they arrive while this one is judged.
+                    if index + Self.prefetchDistance < items.count,
+                       case .message(let ahead, _) = items[index + Self.prefetchDistance] {
+                        ahead.parameters.prefetch()
+                    }
+                    state.handle(items[index], &observer)
+                }
             }
             returned.put(batch)
         }

@@ -120,33 +120,54 @@ public struct CellPartition: Sendable {
     /// the session when no other id names a cell, or unplaced because the
     /// session's cell differs from another id's. Only then does it matter
     /// whether the session's cell still holds it.
+    ///
+    /// Every message of a log passes here, so the usual case keeps no
+    /// mention (their strings); a violation walks the parameters again to
+    /// say which ids.
     func locate(_ message: Message, sessionCell: (String) -> Int?) -> (placement: CellPlacement, restsOnSession: Bool) {
         guard isDivided else { return (.cell(0), false) }
-        var found: CellMention?
+        var found = -1
+        var foundBySession = false
         var otherID = false
         for parameter in message.parameters {
-            let index: Int?
-            let isSession = parameter.name.utf8.count == 7 && parameter.name == "session"
-            if isSession {
-                index = sessionCell(parameter.value)
-            } else if Self.namesID(parameter.name) {
-                index = cellByID[parameter.value]
-            } else {
-                continue
-            }
-            guard let index else { continue }
-            let mention = CellMention(parameter: parameter.name, value: parameter.value, cell: index)
-            if let first = found {
-                if first.cell != index {
-                    let involvesSession = isSession || first.parameter == "session"
-                    return (.unplaced(CellViolation(message: message, kind: .twoCells(first, mention))), involvesSession)
-                }
-            } else {
-                found = mention
+            guard let (cell, isSession) = cell(namedBy: parameter, sessionCell: sessionCell) else { continue }
+            if found < 0 {
+                found = cell
+                foundBySession = isSession
+            } else if found != cell {
+                let violation = CellViolation(message: message, kind: twoCells(in: message, sessionCell: sessionCell))
+                return (.unplaced(violation), isSession || foundBySession)
             }
             if !isSession { otherID = true }
         }
-        guard let found else { return (.unplaced(CellViolation(message: message, kind: .noCell)), false) }
-        return (.cell(found.cell), !otherID)
+        guard found >= 0 else { return (.unplaced(CellViolation(message: message, kind: .noCell)), false) }
+        return (.cell(found), !otherID)
+    }
+
+    /// The cell a parameter names, and whether it names it as a session;
+    /// nil when it names none.
+    @inline(__always)
+    private func cell(namedBy parameter: Parameters.Parameter, sessionCell: (String) -> Int?) -> (Int, Bool)? {
+        if parameter.name.utf8.count == 7 && parameter.name == "session" {
+            return sessionCell(parameter.value).map { ($0, true) }
+        }
+        guard Self.namesID(parameter.name) else { return nil }
+        return cellByID[parameter.value].map { ($0, false) }
+    }
+
+    /// The first two ids of a message that name different cells (it has
+    /// them: `locate` found them).
+    private func twoCells(in message: Message, sessionCell: (String) -> Int?) -> CellViolation.Kind {
+        var first: CellMention?
+        for parameter in message.parameters {
+            guard let (cell, _) = cell(namedBy: parameter, sessionCell: sessionCell) else { continue }
+            let mention = CellMention(parameter: parameter.name, value: parameter.value, cell: cell)
+            guard let earlier = first else {
+                first = mention
+                continue
+            }
+            if earlier.cell != cell { return .twoCells(earlier, mention) }
+        }
+        return .noCell
     }
 }

@@ -1,0 +1,3 @@
+// The header's one inline function is all there is; a C target needs a
+// source file to build.
+#include "CPrefetch.h"
