@@ -69,7 +69,7 @@ public struct CellJudge: Sendable {
         let remembered = sessions
         let (placement, restsOnSession) = partition.locate(message) { remembered.rememberedCell(of: $0) }
         guard restsOnSession, let session = message.parameters["session"],
-              let cell = remembered.rememberedCell(of: session), !Self.monitor(cell, of: monitors, holds: session)
+              let cell = remembered.rememberedCell(of: session), !monitors[cell].holds(session: session)
         else { return placement }
         sessions.forget(session)
         return partition.locate(message) { _ in nil }.placement
@@ -81,14 +81,7 @@ public struct CellJudge: Sendable {
         sessions.learn(session, cell: cell)
         guard sessions.needsSweep else { return }
         let monitors = self.monitors
-        sessions.sweep { session, cell in Self.monitor(cell, of: monitors, holds: session) }
-    }
-
-    /// Whether a cell's model still holds a session, asked of the monitor
-    /// where it lies: `monitors[cell].holds(…)` copied the whole monitor
-    /// (retaining each of its tables) for every question.
-    private static func monitor(_ cell: Int, of monitors: [Monitor], holds session: String) -> Bool {
-        monitors.withUnsafeBufferPointer { $0[cell].holds(session: session) }
+        sessions.sweep { session, cell in monitors[cell].holds(session: session) }
     }
 
     /// True when no cell owes anything.
