@@ -6,8 +6,10 @@
 /// The words lie end to end in one array, found through a table by length
 /// and first byte (a chain for the rare words that share both): reading a
 /// log looks up four or five words a line, and a list of word arrays
-/// retained and released each inner array it compared.
-struct WordIndex: Sendable {
+/// retained and released each inner array it compared. A class: a struct
+/// of five arrays, read from a static, was retained array by array at
+/// every look-up.
+final class WordIndex: Sendable {
     private let bytes: [UInt8]
     private let starts: [Int]
     private let lengths: [Int]

@@ -49,35 +49,19 @@ public struct LogChecker: Sendable {
         let failure = Mutex<LogReadError?>(nil)
         let batchSize = options.batchSize
         let thread = Thread {
-            var batch: [LogItem] = []
-            batch.reserveCapacity(batchSize)
-            var open = true
-            func handOn() {
-                guard open, !batch.isEmpty else { return }
-                open = queue.put(batch)
-                // Reuse a judged batch's storage (its items are freed
-                // here), or start a new one.
-                if var old = returned.poll() {
-                    old.removeAll(keepingCapacity: true)
-                    batch = old
-                } else {
-                    batch = []
-                    batch.reserveCapacity(batchSize)
-                }
-            }
+            var batches = BatchFilling(queue: queue, returned: returned, size: batchSize)
             do throws(LogReadError) {
                 let lines = try LogLineReader.read(source, line: { line in
-                    guard open, let item = LogItem.decode(line) else { return }
-                    batch.append(item)
-                    if batch.count >= batchSize { handOn() }
+                    guard batches.isOpen, let item = LogItem.decode(line) else { return }
+                    batches.add(item)
                 }, afterRead: {
-                    if source.isLive { handOn() }
+                    if source.isLive { batches.handOn() }
                 })
-                batch.append(.end(lines: lines))
+                batches.add(.end(lines: lines))
             } catch {
                 failure.withLock { $0 = error }
             }
-            handOn()
+            batches.handOn()
             queue.finish()
             while returned.poll() != nil {}
             stopped.signal()
@@ -123,6 +107,45 @@ public struct LogChecker: Sendable {
             thread.start()
         }
         return try outcome.get()
+    }
+
+    /// The reading thread's side: fills batches and hands them on. (A
+    /// struct changed in place: the same state as local variables that a
+    /// nested function captured was checked for exclusive access at every
+    /// line, a twentieth of reading.)
+    private struct BatchFilling {
+        let queue: HandOffQueue<[LogItem]>
+        let returned: HandOffQueue<[LogItem]>
+        let size: Int
+        private var batch: [LogItem] = []
+        /// False once the judging side has stopped taking batches.
+        private(set) var isOpen = true
+
+        init(queue: HandOffQueue<[LogItem]>, returned: HandOffQueue<[LogItem]>, size: Int) {
+            self.queue = queue
+            self.returned = returned
+            self.size = size
+            batch.reserveCapacity(size)
+        }
+
+        mutating func add(_ item: consuming LogItem) {
+            batch.append(item)
+            if batch.count >= size { handOn() }
+        }
+
+        mutating func handOn() {
+            guard isOpen, !batch.isEmpty else { return }
+            isOpen = queue.put(batch)
+            // Reuse a judged batch's storage (its items are freed here), or
+            // start a new one.
+            if var old = returned.poll() {
+                old.removeAll(keepingCapacity: true)
+                batch = old
+            } else {
+                batch = []
+                batch.reserveCapacity(size)
+            }
+        }
     }
 
     /// For `cvconform bench-log`: every line of a log in memory, decoded.
