@@ -28,6 +28,9 @@ public struct Reaction: Hashable, Sendable {
     mutating func apply(_ clause: Clause) { clauses.append(clause) }
 
     mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ parameters: Parameters) {
+        // Room for four at once: grown one by one, a reaction that sends
+        // two or three messages (many do) was allocated again for each.
+        if emissions.isEmpty { emissions.reserveCapacity(4) }
         emissions.append(Emission(Message(from: from, to: to, type: type, parameters: parameters), clause))
     }
 
