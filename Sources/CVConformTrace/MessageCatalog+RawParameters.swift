@@ -24,29 +24,77 @@ extension MessageCatalog {
         WordIndex.parameterNames.index(of: text)
     }
 
-    /// Each name's rank in the names sorted as strings, so that sorting
-    /// ranks orders parameters as `Parameters` keeps them.
-    private static let nameRank: [Int] = {
-        let sorted = allParameterNames.sorted()
-        return allParameterNames.map { name in sorted.firstIndex(of: name) ?? 0 }
-    }()
-
-    /// A value's domain, over bytes of printable ASCII.
-    private enum RawDomain {
-        case digits, token
-        case oneOf([[UInt8]])
-
-        init(_ domain: ParameterDomain) {
-            switch domain {
-            case .digits: self = .digits
-            case .token: self = .token
-            case .oneOf(let words): self = .oneOf(words.map { Array($0.utf8) })
-            }
+    /// The table by name places, flat, made once. Rows as arrays of
+    /// arrays (names, domains, the words of a domain) were retained and
+    /// released row by row at every line: a tenth of reading a log. Here a
+    /// row, a name place and a domain are plain values.
+    private final class RawTable: Sendable {
+        /// One row of the table (one state for `progress`): its roles and
+        /// type, and where its parameters lie in `names` and `domains`,
+        /// sorted by rank.
+        struct Row: Sendable {
+            let from: Role, to: Role, type: MessageType
+            let first: Int, count: Int
         }
 
-        func admits(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        /// A value's domain over bytes of printable ASCII; the words of
+        /// `oneOf` lie end to end in `wordBytes`.
+        enum Domain: Sendable {
+            case digits, token
+            case oneOf(words: Range<Int>)
+        }
+
+        let rows: [Row]
+        /// The rows of each type, by the type's ordinal.
+        let rowsByType: [Range<Int>]
+        let names: [Int]
+        let domains: [Domain]
+        let wordBytes: [UInt8]
+        /// Each word's bytes in `wordBytes`.
+        let wordRanges: [Range<Int>]
+        /// Each name's rank in the names sorted as strings, so that sorting
+        /// ranks orders parameters as `Parameters` keeps them.
+        let nameRank: [Int]
+        /// `allParameterNames`, by name place.
+        let nameStrings = allParameterNames
+
+        init() {
+            var rows: [Row] = [], rowsByType: [Range<Int>] = [], names: [Int] = [], domains: [Domain] = []
+            var wordBytes: [UInt8] = [], wordRanges: [Range<Int>] = []
+            for shapes in shapesByType {
+                let firstRow = rows.count
+                for shape in shapes {
+                    rows.append(Row(from: shape.from, to: shape.to, type: shape.type, first: names.count, count: shape.names.count))
+                    names += shape.names.map { allParameterNames.firstIndex(of: $0) ?? -1 }
+                    for domain in shape.domains {
+                        switch domain {
+                        case .digits: domains.append(.digits)
+                        case .token: domains.append(.token)
+                        case .oneOf(let words):
+                            let firstWord = wordRanges.count
+                            for word in words {
+                                wordRanges.append(wordBytes.count..<wordBytes.count + word.utf8.count)
+                                wordBytes += word.utf8
+                            }
+                            domains.append(.oneOf(words: firstWord..<wordRanges.count))
+                        }
+                    }
+                }
+                rowsByType.append(firstRow..<rows.count)
+            }
+            self.rows = rows
+            self.rowsByType = rowsByType
+            self.names = names
+            self.domains = domains
+            self.wordBytes = wordBytes
+            self.wordRanges = wordRanges
+            let sorted = allParameterNames.sorted()
+            nameRank = allParameterNames.map { name in sorted.firstIndex(of: name) ?? 0 }
+        }
+
+        func admits(_ domain: Domain, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
             guard !value.isEmpty else { return false }
-            switch self {
+            switch domain {
             case .digits:
                 return Values.allDigits(value)
             case .token:
@@ -54,28 +102,16 @@ extension MessageCatalog {
                 for byte in value where byte == 0x20 { return false }
                 return true
             case .oneOf(let words):
-                return words.contains { $0.elementsEqual(value) }
+                return wordBytes.withUnsafeBufferPointer { bytes in
+                    words.contains { word in
+                        let range = wordRanges[word]
+                        return range.count == value.count && UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(value)
+                    }
+                }
             }
         }
-    }
 
-    /// One row of the table (one state for `progress`) by name places,
-    /// sorted by rank.
-    private struct RawShape {
-        var from: Role
-        var to: Role
-        var type: MessageType
-        var names: [Int]
-        var domains: [RawDomain]
-    }
-
-    /// `shapesByType`, by name places.
-    private static let rawShapesByType: [[RawShape]] = shapesByType.map { shapes in
-        shapes.map { shape in
-            RawShape(from: shape.from, to: shape.to, type: shape.type,
-                     names: shape.names.map { allParameterNames.firstIndex(of: $0) ?? -1 },
-                     domains: shape.domains.map(RawDomain.init))
-        }
+        static let shared = RawTable()
     }
 
     /// The message, when the parameters fit a row of the table; nil when
@@ -83,31 +119,33 @@ extension MessageCatalog {
     package static func fastCheck(
         from: Role, to: Role, type: MessageType, raw parameters: UnsafeMutableBufferPointer<RawParameter>
     ) -> Message? {
-        let rank = nameRank
+        let table = RawTable.shared
         // A handful at most: insertion sort.
         if parameters.count > 1 {
             for index in 1..<parameters.count {
                 var position = index
-                while position > 0 && rank[parameters[position].name] < rank[parameters[position - 1].name] {
+                while position > 0 && table.nameRank[parameters[position].name] < table.nameRank[parameters[position - 1].name] {
                     parameters.swapAt(position, position - 1)
                     position -= 1
                 }
             }
         }
-        shapes: for shape in rawShapesByType[type.ordinal] where shape.from == from && shape.to == to {
-            guard parameters.count == shape.names.count else { continue }
+        rows: for rowIndex in table.rowsByType[type.ordinal] {
+            let row = table.rows[rowIndex]
+            guard row.from == from, row.to == to, parameters.count == row.count else { continue }
             for index in parameters.indices
-            where parameters[index].name != shape.names[index] || !shape.domains[index].admits(parameters[index].value) {
-                continue shapes
+            where parameters[index].name != table.names[row.first + index]
+                || !table.admits(table.domains[row.first + index], parameters[index].value) {
+                continue rows
             }
             var items: [Parameters.Parameter] = []
             items.reserveCapacity(parameters.count)
             for parameter in parameters {
                 items.append(Parameters.Parameter(
-                    name: allParameterNames[parameter.name], value: String(decoding: parameter.value, as: UTF8.self)
+                    name: table.nameStrings[parameter.name], value: String(decoding: parameter.value, as: UTF8.self)
                 ))
             }
-            return Message(from: shape.from, to: shape.to, type: shape.type, parameters: Parameters(sorted: items))
+            return Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(sorted: items))
         }
         return nil
     }
