@@ -5,8 +5,9 @@
 /// length (17 digits times 32 still fits in 63 bits), in an open-addressing
 /// table of our own; longer ones (only hostile input has them) go in a
 /// dictionary. Why not `[String: Int]`: hashing each id with SipHash was a
-/// tenth of reading a setup of 80,000 agents. The integers are mixed with a seed drawn once per process, so
-/// input cannot aim its ids at one bucket.
+/// tenth of reading a setup of 80,000 agents. The integers are mixed with
+/// a seed drawn once per process, so input cannot aim its ids at one
+/// bucket.
 struct DigitMap: Sendable {
     /// Keys, 0 for an empty slot (no key is 0: a length is at least 1);
     /// the count is a power of two, at most three quarters full.
