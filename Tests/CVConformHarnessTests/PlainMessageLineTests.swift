@@ -79,6 +79,10 @@ struct PlainMessageLineTests {
         "   ",
         "{}",
         #"{"op":"msg","from":"ecs","to":"cvct","type":"progress","params":{"session":"s","state":"queued","skill":"1","extension":"2","by":"phone"}}"#,
+        // A word of the table, but of another parameter's list, or of another progress state's row.
+        #"{"op":"msg","from":"customer","to":"icm","type":"session-request","params":{"session":"s1","media":"drop","vdn":"5"}}"#,
+        #"{"op":"msg","from":"browser","to":"icm","type":"release","params":{"agent":"1","session":"s1","button":"realtime"}}"#,
+        #"{"op":"msg","from":"ecs","to":"cvct","type":"progress","params":{"session":"s1","state":"dropped","vdn":"5"}}"#,
     ])
     func otherShapesDeclined(line: String) {
         #expect(Self.plain(line) == nil)
