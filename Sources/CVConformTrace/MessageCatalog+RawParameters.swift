@@ -38,7 +38,7 @@ extension MessageCatalog {
         }
 
         /// A value's domain over bytes of printable ASCII; the words of
-        /// `oneOf` lie end to end in `wordBytes`.
+        /// `oneOf` are places in `domainWords`.
         enum Domain: Sendable {
             case digits, token
             case oneOf(words: Range<Int>)
@@ -49,9 +49,10 @@ extension MessageCatalog {
         let rowsByType: [Range<Int>]
         let names: [Int]
         let domains: [Domain]
-        let wordBytes: [UInt8]
-        /// Each word's bytes in `wordBytes`.
-        let wordRanges: [Range<Int>]
+        /// Every word of a `oneOf` domain, each once, found by its bytes.
+        let words: WordIndex
+        /// Each `oneOf` domain's words, as their places in `words`.
+        let domainWords: [Int]
         /// Each name's rank in the names sorted as strings, so that sorting
         /// ranks orders parameters as `Parameters` keeps them.
         let nameRank: [Int]
@@ -60,7 +61,7 @@ extension MessageCatalog {
 
         init() {
             var rows: [Row] = [], rowsByType: [Range<Int>] = [], names: [Int] = [], domains: [Domain] = []
-            var wordBytes: [UInt8] = [], wordRanges: [Range<Int>] = []
+            var uniqueWords: [String] = [], domainWords: [Int] = []
             for shapes in shapesByType {
                 let firstRow = rows.count
                 for shape in shapes {
@@ -71,12 +72,16 @@ extension MessageCatalog {
                         case .digits: domains.append(.digits)
                         case .token: domains.append(.token)
                         case .oneOf(let words):
-                            let firstWord = wordRanges.count
+                            let firstWord = domainWords.count
                             for word in words {
-                                wordRanges.append(wordBytes.count..<wordBytes.count + word.utf8.count)
-                                wordBytes += word.utf8
+                                if let place = uniqueWords.firstIndex(of: word) {
+                                    domainWords.append(place)
+                                } else {
+                                    domainWords.append(uniqueWords.count)
+                                    uniqueWords.append(word)
+                                }
                             }
-                            domains.append(.oneOf(words: firstWord..<wordRanges.count))
+                            domains.append(.oneOf(words: firstWord..<domainWords.count))
                         }
                     }
                 }
@@ -86,8 +91,8 @@ extension MessageCatalog {
             self.rowsByType = rowsByType
             self.names = names
             self.domains = domains
-            self.wordBytes = wordBytes
-            self.wordRanges = wordRanges
+            self.words = WordIndex(uniqueWords)
+            self.domainWords = domainWords
             let sorted = allParameterNames.sorted()
             nameRank = allParameterNames.map { name in sorted.firstIndex(of: name) ?? 0 }
         }
@@ -101,13 +106,9 @@ extension MessageCatalog {
                 // Printable ASCII: a space is its only white space.
                 for byte in value where byte == 0x20 { return false }
                 return true
-            case .oneOf(let words):
-                return wordBytes.withUnsafeBufferPointer { bytes in
-                    words.contains { word in
-                        let range = wordRanges[word]
-                        return range.count == value.count && UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(value)
-                    }
-                }
+            case .oneOf(let places):
+                guard let word = words.index(of: value) else { return false }
+                return domainWords[places].contains(word)
             }
         }
 
