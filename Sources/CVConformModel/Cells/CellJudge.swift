@@ -19,7 +19,7 @@ public struct CellJudge: Sendable {
     /// Messages observed, for positions when the caller gives none.
     public private(set) var observed = 0
 
-    public init(partition: CellPartition, minimumSessionSweep: Int = 16384) {
+    public init(partition: CellPartition, minimumSessionSweep: Int = 2048) {
         self.partition = partition
         monitors = partition.cells.map { Monitor(administration: $0.administration) }
         rejections = Array(repeating: nil, count: partition.cells.count)
