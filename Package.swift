@@ -31,14 +31,11 @@ let package = Package(
         ),
         // The C library of this platform (Glibc, Musl or Darwin), in one place.
         .target(name: "CVConformPlatform"),
-        // A prefetch hint, which Swift cannot say (check-log's judging
-        // thread asks for messages the reading thread wrote, ahead of use).
-        .target(name: "CPrefetch"),
         // JSON: one pull reader over UTF-8 bytes and one ordered value type
         // (wire lines, reports written and read). No dependencies.
         .target(name: "CVConformJSON"),
         // The trace format: messages, administration, the XML reader and writer.
-        .target(name: "CVConformTrace", dependencies: ["CLibXML2", "CVConformPlatform", "CPrefetch"]),
+        .target(name: "CVConformTrace", dependencies: ["CLibXML2", "CVConformPlatform"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
         // The harness: implementations under test (reference, subprocess,

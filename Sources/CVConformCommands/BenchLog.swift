@@ -42,13 +42,13 @@ extension CVConform {
                 for _ in 0..<repeats {
                     decoding = min(decoding, clock.measure { _ = LogChecker.decodeDropping(bytes) })
                 }
-                let items = LogChecker.decodeAll(bytes)
+                let batches = LogChecker.decodeAll(bytes)
                 let checker = LogChecker()
                 var judging = Duration.seconds(3600)
                 var summary = LogCheckSummary()
                 for _ in 0..<repeats {
                     var observer = Silent()
-                    judging = min(judging, clock.measure { summary = checker.judge(items, source: source, observer: &observer) })
+                    judging = min(judging, clock.measure { summary = checker.judge(batches, source: source, observer: &observer) })
                 }
                 var inline = Duration.seconds(3600)
                 for _ in 0..<(whole ? repeats : 0) {

@@ -21,9 +21,22 @@ enum PlainMessageLine {
 
     /// The message the line is, or nil when the line is not of this shape.
     static func message(_ bytes: UnsafeBufferPointer<UInt8>) -> Message? {
+        withRow(bytes) { row, parameters in
+            MessageCatalog.message(row: row) { String(decoding: parameters[$0].value, as: UTF8.self) }
+        }
+    }
+
+    /// Reads the line and gives `body` the row of the table its message
+    /// fits (see `MessageCatalog.fastRow`) and its parameters in the row's
+    /// order, their values as bytes of the line; nil when the line is not
+    /// of this shape.
+    static func withRow<Result>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<MessageCatalog.RawParameter>) -> Result
+    ) -> Result? {
         withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: maximumParameters) { storage in
             var scanner = Scanner(bytes: bytes)
-            return scanner.message(storage)
+            guard let (row, count) = scanner.row(storage) else { return nil }
+            return body(row, UnsafeBufferPointer(rebasing: storage[..<count]))
         }
     }
 
@@ -38,7 +51,9 @@ enum PlainMessageLine {
         /// The members this shape knows, one bit each.
         private static let op: UInt8 = 1, from: UInt8 = 2, to: UInt8 = 4, type: UInt8 = 8, params: UInt8 = 16
 
-        mutating func message(_ storage: UnsafeMutableBufferPointer<MessageCatalog.RawParameter>) -> Message? {
+        /// The row the line's message fits, and how many parameters it
+        /// put in `storage`, sorted.
+        mutating func row(_ storage: UnsafeMutableBufferPointer<MessageCatalog.RawParameter>) -> (row: Int, count: Int)? {
             var seen: UInt8 = 0
             var fromRole: Role?, toRole: Role?, messageType: MessageType?
             var count = 0
@@ -84,9 +99,10 @@ enum PlainMessageLine {
             guard take(UInt8(ascii: "}")) else { return nil }
             skipSpace()
             guard offset == bytes.count, seen == 31, let fromRole, let toRole, let messageType else { return nil }
-            return MessageCatalog.fastCheck(
+            let row = MessageCatalog.fastRow(
                 from: fromRole, to: toRole, type: messageType, raw: UnsafeMutableBufferPointer(rebasing: storage[..<count])
             )
+            return row.map { ($0, count) }
         }
 
         private static func bit(of key: UnsafeBufferPointer<UInt8>) -> UInt8 {

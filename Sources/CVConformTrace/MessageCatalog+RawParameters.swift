@@ -1,9 +1,12 @@
 /// The table's fast path for a wire line read straight from its bytes:
 /// parameter names as their place in `allParameterNames`, values as bytes,
 /// so that nothing but the values becomes a string, and no string is
-/// compared or sorted. Judges exactly as `fastCheck(from:to:type:parameters:)`
-/// does; anything that does not fit returns nil, and the caller takes the
-/// general path, which says what is wrong.
+/// compared or sorted. `fastRow` finds the row the parameters fit and
+/// `message(row:value:)` builds the message, possibly later and on another
+/// thread (check-log packs a line's row and values' bytes). Together they
+/// judge exactly as `fastCheck(from:to:type:parameters:)` does; anything
+/// that does not fit returns nil, and the caller takes the general path,
+/// which says what is wrong.
 extension MessageCatalog {
     /// One parameter as a reader finds it in a line.
     package struct RawParameter {
@@ -115,11 +118,13 @@ extension MessageCatalog {
         static let shared = RawTable()
     }
 
-    /// The message, when the parameters fit a row of the table; nil when
-    /// anything does not. Sorts `parameters` by name, in place.
-    package static func fastCheck(
+    /// The row of the table the parameters fit (an opaque number for
+    /// `message(row:value:)`), or nil when they fit none. Sorts
+    /// `parameters` by name, in place: the row's parameters are in that
+    /// order.
+    package static func fastRow(
         from: Role, to: Role, type: MessageType, raw parameters: UnsafeMutableBufferPointer<RawParameter>
-    ) -> Message? {
+    ) -> Int? {
         let table = RawTable.shared
         // A handful at most: insertion sort.
         if parameters.count > 1 {
@@ -139,15 +144,21 @@ extension MessageCatalog {
                 || !table.admits(table.domains[row.first + index], parameters[index].value) {
                 continue rows
             }
-            var items: [Parameters.Parameter] = []
-            items.reserveCapacity(parameters.count)
-            for parameter in parameters {
-                items.append(Parameters.Parameter(
-                    name: table.nameStrings[parameter.name], value: String(decoding: parameter.value, as: UTF8.self)
-                ))
-            }
-            return Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(sorted: items))
+            return rowIndex
         }
         return nil
+    }
+
+    /// The message of a row `fastRow` found, its parameters' values given
+    /// by their place in the row (the sorted order).
+    package static func message(row rowIndex: Int, value: (Int) -> String) -> Message {
+        let table = RawTable.shared
+        let row = table.rows[rowIndex]
+        var items: [Parameters.Parameter] = []
+        items.reserveCapacity(row.count)
+        for index in 0..<row.count {
+            items.append(Parameters.Parameter(name: table.nameStrings[table.names[row.first + index]], value: value(index)))
+        }
+        return Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(sorted: items))
     }
 }

@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// A message's parameters: a handful of name-value pairs kept sorted by
 /// name. Small arrays beat dictionaries here: no hashing on the hot path of
 /// reading and judging millions of messages.
@@ -15,18 +13,6 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     private var items: [Parameter]
-
-    /// Starts loading the parameters' storage into this core's cache,
-    /// without waiting: for a thread about to read parameters another
-    /// thread wrote (check-log hands decoded messages between threads).
-    package func prefetch() {
-        // An array is one reference to its storage: the address is all a
-        // prefetch needs, and reading the storage to find its elements
-        // would wait for the very load asked for.
-        let storage = unsafeBitCast(items, to: UnsafeRawPointer.self)
-        cvconform_prefetch(storage)
-        cvconform_prefetch(storage + 64)
-    }
 
     public init(_ pairs: some Sequence<(String, String)>) {
         items = pairs.map { Parameter(name: $0.0, value: $0.1) }

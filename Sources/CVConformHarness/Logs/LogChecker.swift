@@ -24,9 +24,6 @@ public struct LogChecker: Sendable {
         self.options = options
     }
 
-    /// How many messages ahead the judging thread asks for parameters.
-    static let prefetchDistance = 4
-
     /// Judges a whole log, telling `observer` as it goes. Blocks the calling
     /// thread until the log ends: call it from a thread of its own, or use
     /// the async form.
@@ -39,12 +36,12 @@ public struct LogChecker: Sendable {
             state.handle(.end(lines: lines), &observer)
             return state.summary
         }
-        let queue = HandOffQueue<[LogItem]>(capacity: 4)
-        // Judged batches go back to the reading thread to be freed there:
-        // memory is given back to the allocator of the thread that took
-        // it, not across threads. Never full: at most the forward queue's
-        // batches and two more exist at any time.
-        let returned = HandOffQueue<[LogItem]>(capacity: 8)
+        let queue = HandOffQueue<LogBatch>(capacity: 4)
+        // Judged batches go back to the reading thread to be filled again,
+        // so their buffers are reused, and the items they hold aside are
+        // freed by the thread that made them. Never full: at most the
+        // forward queue's batches and two more exist at any time.
+        let returned = HandOffQueue<LogBatch>(capacity: 8)
         let stopped = DispatchSemaphore(value: 0)
         let failure = Mutex<LogReadError?>(nil)
         let batchSize = options.batchSize
@@ -52,8 +49,7 @@ public struct LogChecker: Sendable {
             var batches = BatchFilling(queue: queue, returned: returned, size: batchSize)
             do throws(LogReadError) {
                 let lines = try LogLineReader.read(source, line: { line in
-                    guard batches.isOpen, let item = LogItem.decode(line) else { return }
-                    batches.add(item)
+                    batches.add(line)
                 }, afterRead: {
                     if source.isLive { batches.handOn() }
                 })
@@ -69,18 +65,7 @@ public struct LogChecker: Sendable {
         thread.name = "cvconform-log-reader"
         thread.start()
         while let batch = queue.take() {
-            batch.withUnsafeBufferPointer { items in
-                for index in items.indices {
-                    // The reading thread wrote each message's parameters on
-                    // the other core: ask for those a few messages ahead,
-                    // so that they arrive while this one is judged.
-                    if index + Self.prefetchDistance < items.count,
-                       case .message(let ahead, _) = items[index + Self.prefetchDistance] {
-                        ahead.parameters.prefetch()
-                    }
-                    state.handle(items[index], &observer)
-                }
-            }
+            batch.forEach { state.handle($0, &observer) }
             returned.put(batch)
         }
         stopped.wait()
@@ -114,65 +99,78 @@ public struct LogChecker: Sendable {
     /// nested function captured was checked for exclusive access at every
     /// line, a twentieth of reading.)
     private struct BatchFilling {
-        let queue: HandOffQueue<[LogItem]>
-        let returned: HandOffQueue<[LogItem]>
+        let queue: HandOffQueue<LogBatch>
+        let returned: HandOffQueue<LogBatch>
         let size: Int
-        private var batch: [LogItem] = []
+        private var batch: LogBatch
         /// False once the judging side has stopped taking batches.
         private(set) var isOpen = true
 
-        init(queue: HandOffQueue<[LogItem]>, returned: HandOffQueue<[LogItem]>, size: Int) {
+        init(queue: HandOffQueue<LogBatch>, returned: HandOffQueue<LogBatch>, size: Int) {
             self.queue = queue
             self.returned = returned
             self.size = size
-            batch.reserveCapacity(size)
+            batch = LogBatch(capacity: size)
+        }
+
+        mutating func add(_ line: LogLineReader.Line) {
+            guard isOpen else { return }
+            batch.add(line)
+            if batch.count >= size || batch.isFull { handOn() }
         }
 
         mutating func add(_ item: consuming LogItem) {
-            batch.append(item)
-            if batch.count >= size { handOn() }
+            guard isOpen else { return }
+            batch.add(item)
         }
 
         mutating func handOn() {
-            guard isOpen, !batch.isEmpty else { return }
+            guard isOpen, batch.count > 0 else { return }
             isOpen = queue.put(batch)
-            // Reuse a judged batch's storage (its items are freed here), or
-            // start a new one.
+            // Refill a judged batch (its items are freed here), or start a
+            // new one.
             if var old = returned.poll() {
-                old.removeAll(keepingCapacity: true)
+                old.removeAll()
                 batch = old
             } else {
-                batch = []
-                batch.reserveCapacity(size)
+                batch = LogBatch(capacity: size)
             }
         }
     }
 
-    /// For `cvconform bench-log`: every line of a log in memory, decoded.
-    package static func decodeAll(_ bytes: [UInt8]) -> [LogItem] {
-        var items: [LogItem] = []
+    /// For `cvconform bench-log`: every line of a log in memory, decoded
+    /// into batches as the reading thread fills them.
+    package static func decodeAll(_ bytes: [UInt8], batchSize: Int = LogCheckOptions().batchSize) -> [LogBatch] {
+        var batches: [LogBatch] = []
+        var batch = LogBatch(capacity: batchSize)
         let lines = (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
-            if let item = LogItem.decode(line) { items.append(item) }
+            batch.add(line)
+            if batch.count >= batchSize || batch.isFull {
+                batches.append(batch)
+                batch = LogBatch(capacity: batchSize)
+            }
         }) ?? 0
-        items.append(.end(lines: lines))
-        return items
+        batch.add(.end(lines: lines))
+        batches.append(batch)
+        return batches
     }
 
-    /// For `cvconform bench-log`: decodes every line of a log in memory and
-    /// keeps none, as the reading thread does; returns how many were
-    /// messages.
-    package static func decodeDropping(_ bytes: [UInt8]) -> Int {
-        var messages = 0
-        _ = try? LogLineReader.read(.bytes(bytes, name: "")) { line in
-            if case .message? = LogItem.decode(line) { messages += 1 }
-        }
-        return messages
+    /// For `cvconform bench-log`: decodes every line of a log in memory as
+    /// the reading thread does, reusing one batch and keeping nothing;
+    /// returns how many lines there were.
+    package static func decodeDropping(_ bytes: [UInt8], batchSize: Int = LogCheckOptions().batchSize) -> Int {
+        var batch = LogBatch(capacity: batchSize)
+        return (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
+            batch.add(line)
+            if batch.count >= batchSize || batch.isFull { batch.removeAll() }
+        }) ?? 0
     }
 
-    /// For `cvconform bench-log`: judges decoded lines on this thread alone.
-    package func judge(_ items: [LogItem], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
+    /// For `cvconform bench-log`: judges decoded batches on this thread
+    /// alone, building each message as the judging thread does.
+    package func judge(_ batches: [LogBatch], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
         var state = State(options: options, lines: LogLineFetcher(source: source))
-        for item in items { state.handle(item, &observer) }
+        for batch in batches { batch.forEach { state.handle($0, &observer) } }
         return state.summary
     }
 

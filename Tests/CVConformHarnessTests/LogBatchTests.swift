@@ -1,0 +1,99 @@
+import CVConformModel
+import CVConformTrace
+import Testing
+@testable import CVConformHarness
+
+@Suite("A batch packs decoded lines and gives back what decoding each line gives")
+struct LogBatchTests {
+    /// Reads `text` line by line into a batch, and decodes each line on its
+    /// own too; both as descriptions that include the line's place.
+    static func packedAndDecoded(_ text: String) -> (packed: [String], decoded: [String]) {
+        var batch = LogBatch(capacity: 16)
+        var decoded: [String] = []
+        _ = try? LogLineReader.read(.bytes(Array(text.utf8), name: "")) { line in
+            batch.add(line)
+            if let item = LogItem.decode(line) { decoded.append(describe(item)) }
+        }
+        var packed: [String] = []
+        batch.forEach { packed.append(describe($0)) }
+        return (packed, decoded)
+    }
+
+    static func describe(_ item: LogItem) -> String {
+        switch item {
+        case .message(let message, let position):
+            return "message \(position.line) \(position.offset) \(position.length): \(message.from) \(message.to) \(message.type) \(message.parameters)"
+        default:
+            return "\(item)"
+        }
+    }
+
+    /// Every row of the table with values of different lengths, so that a
+    /// value cut at the wrong place shows.
+    static let everyRowUneven: [Message] = PlainMessageLineTests.everyRow.map { message in
+        var pairs: [(String, String)] = []
+        for (index, parameter) in message.parameters.enumerated() {
+            switch MessageCatalog.domain(of: parameter.name) {
+            case .digits: pairs.append((parameter.name, String(repeating: "7", count: index + 1)))
+            case .token: pairs.append((parameter.name, "s" + String(repeating: "-", count: 2 * index + 1)))
+            case .oneOf: pairs.append((parameter.name, parameter.value))
+            }
+        }
+        return Message(from: message.from, to: message.to, type: message.type, parameters: Parameters(pairs))
+    }
+
+    @Test("Every row of the table, between lines of other kinds, comes back as decoded")
+    func everyRowAmongOthers() {
+        var lines: [String] = []
+        for (index, message) in Self.everyRowUneven.enumerated() {
+            lines.append(WireProtocol.message(message))
+            switch index % 5 {
+            case 0: lines.append(#"{"op":"reset","trace":"t","setup":{"agents":[],"stations":[],"vdns":[]}}"#)
+            case 1: lines.append("not json")
+            case 2: lines.append("")
+            case 3: lines.append(#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"10\u0030"}}"#)
+            default: lines.append(#"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{}}"#)
+            }
+        }
+        let (packed, decoded) = Self.packedAndDecoded(lines.joined(separator: "\n"))
+        #expect(packed.count == decoded.count)
+        #expect(packed == decoded)
+        #expect(packed.filter { $0.hasPrefix("message") }.count > Self.everyRowUneven.count)
+    }
+
+    @Test("A batch is full once its values pass a megabyte, and long values come back whole")
+    func fullByBytes() {
+        let long = String(repeating: "x", count: 300_000)
+        let message = Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": long])
+        let line = WireProtocol.message(message)
+        var batch = LogBatch(capacity: 1024)
+        var lines = 0
+        _ = try? LogLineReader.read(.bytes(Array(Array(repeating: line, count: 5).joined(separator: "\n").utf8), name: "")) { each in
+            if !batch.isFull {
+                batch.add(each)
+                lines += 1
+            }
+        }
+        #expect(lines == 4) // 1.2 MB of values after the fourth
+        #expect(batch.isFull)
+        var messages: [Message] = []
+        batch.forEach { if case .message(let each, _) = $0 { messages.append(each) } }
+        #expect(messages == Array(repeating: message, count: 4))
+    }
+
+    @Test("An emptied batch gives only what was added after")
+    func reuse() {
+        var batch = LogBatch(capacity: 4)
+        let first = Message(from: .browser, to: .icm, type: .login, parameters: ["agent": "1001", "extension": "4001"])
+        let second = Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": "1002"])
+        for message in [first, second] {
+            _ = try? LogLineReader.read(.bytes(Array(WireProtocol.message(message).utf8), name: "")) { batch.add($0) }
+            if message == first { batch.removeAll() }
+        }
+        batch.add(.end(lines: 1))
+        var seen: [String] = []
+        batch.forEach { seen.append(Self.describe($0)) }
+        #expect(seen == [Self.describe(.message(second, at: LogLinePosition(line: 1, offset: 0, length: WireProtocol.message(second).utf8.count))),
+                         Self.describe(.end(lines: 1))])
+    }
+}
