@@ -81,6 +81,18 @@ struct LogBatchTests {
         #expect(messages == Array(repeating: message, count: 4))
     }
 
+    @Test("A batch is full once it holds its capacity of lines")
+    func fullByLines() {
+        var batch = LogBatch(capacity: 3)
+        let line = WireProtocol.message(Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": "1002"]))
+        var fullAfter: [Bool] = []
+        _ = try? LogLineReader.read(.bytes(Array([line, "garbage", line].joined(separator: "\n").utf8), name: "")) { each in
+            batch.add(each)
+            fullAfter.append(batch.isFull)
+        }
+        #expect(fullAfter == [false, false, true])
+    }
+
     @Test("An emptied batch gives only what was added after")
     func reuse() {
         var batch = LogBatch(capacity: 4)

@@ -37,13 +37,18 @@ package struct LogBatch: Sendable {
     /// this plus one line of `LogLineReader.maximumLineLength`).
     static let byteLimit = 1 << 20
 
+    /// Lines it takes before it is handed on.
+    let capacity: Int
+
     init(capacity: Int) {
+        self.capacity = capacity
         records.reserveCapacity(capacity)
         bytes.reserveCapacity(capacity * 32)
     }
 
     var count: Int { records.count }
-    var isFull: Bool { bytes.count >= Self.byteLimit }
+    /// Holds its capacity of lines, or its limit of bytes: time to hand it on.
+    var isFull: Bool { records.count >= capacity || bytes.count >= Self.byteLimit }
 
     /// Empties the batch, keeping its buffers.
     mutating func removeAll() {

@@ -116,7 +116,7 @@ public struct LogChecker: Sendable {
         mutating func add(_ line: LogLineReader.Line) {
             guard isOpen else { return }
             batch.add(line)
-            if batch.count >= size || batch.isFull { handOn() }
+            if batch.isFull { handOn() }
         }
 
         mutating func add(_ item: consuming LogItem) {
@@ -145,7 +145,7 @@ public struct LogChecker: Sendable {
         var batch = LogBatch(capacity: batchSize)
         let lines = (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
             batch.add(line)
-            if batch.count >= batchSize || batch.isFull {
+            if batch.isFull {
                 batches.append(batch)
                 batch = LogBatch(capacity: batchSize)
             }
@@ -162,7 +162,7 @@ public struct LogChecker: Sendable {
         var batch = LogBatch(capacity: batchSize)
         return (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
             batch.add(line)
-            if batch.count >= batchSize || batch.isFull { batch.removeAll() }
+            if batch.isFull { batch.removeAll() }
         }) ?? 0
     }
 
