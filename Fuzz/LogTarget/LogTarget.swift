@@ -6,7 +6,9 @@ import CVConformModel
 /// decoding (`LogItem.decode`: the wire reader, resets, cells), segments
 /// judged cell by cell, and the explanations with their windows. The
 /// summary and the segments must agree with each other and with the
-/// input's lines.
+/// input's lines. The same bytes are also packed into small batches, as
+/// check-log's reading thread packs them (`LogBatch`), and judged from
+/// there: that must come out the same.
 ///
 /// Rejecting lines or segments is fine; crashing, hanging, leaking, or
 /// breaking one of these checks is a finding.
@@ -49,6 +51,22 @@ enum LogTarget {
                 "every segment has one outcome")
         // A msg before any reset counts as a message and as skipped.
         require(summary.ignored + summary.messages <= lines && summary.skipped.count <= lines, "no line is counted twice")
+        // Batches of three lines, so that even short inputs cross batches.
+        var packedRecorder = Recorder()
+        let packed = LogChecker().judge(
+            LogChecker.decodeAll(Array(bytes), batchSize: 3), source: .bytes(Array(bytes), name: "fuzz.jsonl"), observer: &packedRecorder
+        )
+        require(packed == summary, "judged from packed batches: \(packed)")
+        require(packedRecorder.judged == recorder.judged && packedRecorder.violations == recorder.violations,
+                "packed batches judge as many messages and find as many violations")
+        for (direct, fromBatches) in zip(recorder.finished, packedRecorder.finished) {
+            require(direct.outcome == fromBatches.outcome && direct.at == fromBatches.at && direct.cell == fromBatches.cell
+                        && direct.malformedAt == fromBatches.malformedAt && direct.detail == fromBatches.detail
+                        && direct.lastLine == fromBatches.lastLine && direct.violationCount == fromBatches.violationCount
+                        && direct.messages == fromBatches.messages && direct.skippedLines == fromBatches.skippedLines
+                        && direct.owedCount == fromBatches.owedCount,
+                    "a segment judged from packed batches: \(fromBatches.outcome) at \(fromBatches.at ?? 0), not \(direct.outcome) at \(direct.at ?? 0)")
+        }
         var previousEnd = 0
         for (start, result) in zip(recorder.started, recorder.finished) {
             require(start.line == result.line, "a segment finishes where it started")
