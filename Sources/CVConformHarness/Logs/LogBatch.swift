@@ -1,4 +1,3 @@
-import CVConformModel
 import CVConformTrace
 
 /// Decoded lines handed from check-log's reading thread to its judging
@@ -24,9 +23,13 @@ package struct LogBatch: Sendable {
         var row: Int16
         /// Where the values start in `bytes`, or the place in `others`.
         var start: UInt32
-        /// Where each value ends in `bytes` (up to `PlainMessageLine.maximumParameters`).
+        /// Where each value ends in `bytes`.
         var ends: (UInt32, UInt32, UInt32, UInt32)
     }
+
+    /// Values a record holds (`Record.ends`); a message with more is kept
+    /// aside as a `LogItem`.
+    static let valuesHeld = 4
 
     private(set) var records: [Record] = []
     private var bytes: [UInt8] = []
@@ -72,6 +75,7 @@ package struct LogBatch: Sendable {
     /// Packs a message of the usual shape; false for any other line.
     private mutating func pack(_ line: LogLineReader.Line) -> Bool {
         let packed: Bool? = PlainMessageLine.withRow(line.bytes) { row, parameters in
+            guard parameters.count <= Self.valuesHeld else { return false }
             var ends: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
             let start = UInt32(bytes.count)
             withUnsafeMutableBytes(of: &ends) { ends in
