@@ -31,7 +31,7 @@ package struct LogBatch: Sendable {
     /// aside as a `LogItem`.
     static let valuesHeld = 4
 
-    private(set) var records: [Record] = []
+    private var records: [Record] = []
     private var bytes: [UInt8] = []
     private var others: [LogItem] = []
 
