@@ -214,6 +214,19 @@ struct LogCheckerTests {
         #expect(rejection.clause == .icmLoginConfirmed)
     }
 
+    @Test("A window keeps a line's place in 16 bytes: up to a terabyte in, up to the longest line long")
+    func windowPlaces() {
+        let longest = LogLineReader.maximumLineLength
+        for (offset, length) in [(0, 1), (12_345, 678), ((1 << 40) - 1, longest), (1 << 33, 1)] {
+            let position = LogLinePosition(line: 1 << 35, offset: offset, length: length)
+            #expect(LogWindows.Place(position).position == position)
+        }
+        #expect(MemoryLayout<LogWindows.Place>.size == 16)
+        for (offset, length) in [(1 << 40, 10), (5, longest + 1), (5, 0), (-1, 3)] {
+            #expect(LogWindows.Place(LogLinePosition(line: 9, offset: offset, length: length)).position == nil)
+        }
+    }
+
     @Test("Violations kept per segment are bounded; the rest are counted")
     func violationsBounded() throws {
         var options = LogCheckOptions()

@@ -21,8 +21,8 @@ final class LogLineFetcher {
     /// A window's message at its line: the one kept, or its line read and
     /// decoded again.
     func entry(_ slot: LogWindows.Slot) -> LogEntry? {
-        if let message = slot.message { return LogEntry(line: slot.position.line, message: message) }
-        let position = slot.position
+        if let message = slot.message { return LogEntry(line: slot.line, message: message) }
+        guard let position = slot.position else { return nil }
         let decoded: LogItem? = withLine(at: position) { bytes in
             LogItem.decode(LogLineReader.Line(bytes: bytes, number: position.line, offset: position.offset, tooLong: false))
         }
