@@ -67,6 +67,10 @@ public enum Clause: String, CaseIterable, Hashable, Sendable, Comparable {
     /// string: a case-only enum is stored as its declaration index.
     public var ordinal: Int { Int(withUnsafeBytes(of: self) { $0[0] }) }
 
+    /// Every clause at its ordinal. (`allCases` builds its array anew at
+    /// each use.)
+    public static let byOrdinal: [Clause] = allCases
+
     /// The role whose behaviour the clause decides.
     public var role: Role {
         switch self {

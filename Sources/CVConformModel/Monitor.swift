@@ -79,11 +79,12 @@ public struct Monitor: Sendable {
         }
         guard let reaction = system.deliver(message) else { return .allowed(nil) }
         let shift = UInt64(message.to.order * 8)
-        let decided = UInt64(reaction.decidingClause?.ordinal ?? 0xFF)
+        let decided = UInt64(reaction.decidingOrdinal ?? 0xFF)
         lastDecisions = lastDecisions & ~(0xFF << shift) | decided << shift
-        for clause in reaction.clauses where clauseSeen & (1 << UInt64(clause.ordinal)) == 0 {
-            clauseSeen |= 1 << UInt64(clause.ordinal)
-            clausesApplied.append(clause)
+        reaction.forEachClauseOrdinal { ordinal in
+            guard clauseSeen & (1 << UInt64(ordinal)) == 0 else { return }
+            clauseSeen |= 1 << UInt64(ordinal)
+            clausesApplied.append(Clause.byOrdinal[ordinal])
         }
         for emission in reaction.emissions {
             owed[Self.slot(of: emission.message.channel)].append(emission)

@@ -17,15 +17,52 @@ public struct Emission: Hashable, Sendable, CustomStringConvertible {
 /// the order they applied, and the messages it sends (possibly none: an
 /// ignored message changes nothing and sends nothing).
 public struct Reaction: Hashable, Sendable {
-    public var clauses: [Clause] = []
+    /// The first eight clauses, a byte each (ordinal plus one, the first in
+    /// the lowest byte; zero: none), and any more in `moreClauses`. Every
+    /// message judged makes a reaction, and an array of clauses was an
+    /// allocation and a free for each.
+    private var firstClauses: UInt64 = 0
+    private var moreClauses: [Clause] = []
     public var emissions: [Emission] = []
 
     public init(clauses: [Clause] = [], emissions: [Emission] = []) {
-        self.clauses = clauses
         self.emissions = emissions
+        for clause in clauses { apply(clause) }
     }
 
-    mutating func apply(_ clause: Clause) { clauses.append(clause) }
+    /// The clauses that decided the reaction, in the order they applied.
+    public var clauses: [Clause] {
+        get {
+            var all: [Clause] = []
+            forEachClauseOrdinal { all.append(Clause.byOrdinal[$0]) }
+            return all
+        }
+        set {
+            firstClauses = 0
+            moreClauses = []
+            for clause in newValue { apply(clause) }
+        }
+    }
+
+    mutating func apply(_ clause: Clause) {
+        let used = (UInt64.bitWidth - firstClauses.leadingZeroBitCount + 7) / 8
+        if used < 8 {
+            firstClauses |= UInt64(clause.ordinal + 1) << UInt64(used * 8)
+        } else {
+            moreClauses.append(clause)
+        }
+    }
+
+    /// The clauses' ordinals, in the order they applied, without building
+    /// an array.
+    func forEachClauseOrdinal(_ body: (Int) -> Void) {
+        var word = firstClauses
+        while word != 0 {
+            body(Int(word & 0xFF) - 1)
+            word >>= 8
+        }
+        for clause in moreClauses { body(clause.ordinal) }
+    }
 
     mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ parameters: Parameters) {
         // Room for four at once: grown one by one, a reaction that sends
@@ -34,8 +71,12 @@ public struct Reaction: Hashable, Sendable {
         emissions.append(Emission(Message(from: from, to: to, type: type, parameters: parameters), clause))
     }
 
+    /// The ordinal of the clause that decided the reaction (the first one
+    /// applied).
+    var decidingOrdinal: Int? { firstClauses == 0 ? nil : Int(firstClauses & 0xFF) - 1 }
+
     /// The clause that decided the reaction (the first one applied).
-    public var decidingClause: Clause? { clauses.first }
+    public var decidingClause: Clause? { decidingOrdinal.map { Clause.byOrdinal[$0] } }
 }
 
 /// A system role's state machine: one message in, a reaction out, no side

@@ -128,6 +128,23 @@ struct ClauseTests {
     @Test("A clause's ordinal is its place in allCases")
     func ordinals() {
         for (index, clause) in Clause.allCases.enumerated() { #expect(clause.ordinal == index) }
+        #expect(Clause.byOrdinal == Clause.allCases)
+    }
+
+    @Test("A reaction keeps its clauses in order, past the eight held in one word")
+    func reactionClauses() {
+        for count in [0, 1, 7, 8, 9, 20] {
+            let clauses = (0..<count).map { Clause.allCases[($0 * 7) % Clause.allCases.count] }
+            var reaction = Reaction(clauses: clauses)
+            #expect(reaction.clauses == clauses)
+            #expect(reaction.decidingClause == clauses.first)
+            #expect(reaction == Reaction(clauses: clauses))
+            reaction.clauses = [Clause.allCases.last].compactMap { $0 }
+            #expect(reaction.clauses == [Clause.allCases.last].compactMap { $0 })
+            #expect(reaction == Reaction(clauses: reaction.clauses))
+        }
+        // The last clause's ordinal plus one still fits a byte.
+        #expect(Clause.allCases.count < 255)
     }
 
     @Test("Ids are unique and every role has its clauses")
