@@ -25,7 +25,6 @@ public struct Monitor: Sendable {
     public private(set) var clausesApplied: [Clause] = []
     /// A bit per clause (its ordinal): applied so far.
     private var clauseSeen: UInt64 = 0
-    private static let clauses = Clause.allCases
     /// 1-based position of the last message observed.
     public private(set) var position = 0
 
@@ -51,7 +50,7 @@ public struct Monitor: Sendable {
     /// The clause that decided a role's last reaction.
     private func lastDecision(of role: Role) -> Clause? {
         let ordinal = Int((lastDecisions >> UInt64(role.order * 8)) & 0xFF)
-        return ordinal < Self.clauses.count ? Self.clauses[ordinal] : nil
+        return ordinal < Clause.byOrdinal.count ? Clause.byOrdinal[ordinal] : nil
     }
 
     private static func slot(of channel: Channel) -> Int {
