@@ -64,11 +64,17 @@ public struct Monitor: Sendable {
     }
 
     /// Observes the next message. A rejected message changes nothing.
-    public mutating func observe(_ message: Message) -> Judgement {
+    ///
+    /// Without `keepingReaction` an allowed message's reaction is not
+    /// returned (`.allowed(nil)`), and its emissions are moved into what is
+    /// owed rather than copied: a copy retained each emission's message,
+    /// and dropping the reaction released it again, a few percent of
+    /// judging a log.
+    public mutating func observe(_ message: Message, keepingReaction: Bool = true) -> Judgement {
         position += 1
         if message.from.isSystem {
             let slot = Self.slot(of: message.channel)
-            guard let oldest = owed[slot].first, oldest.message == message else {
+            guard !owed[slot].isEmpty, owed[slot][0].message == message else {
                 return .rejected(rejection(of: message))
             }
             // remove(at:) shifts the few left in place; removeFirst() went
@@ -76,7 +82,7 @@ public struct Monitor: Sendable {
             owed[slot].remove(at: 0)
             owedCount -= 1
         }
-        guard let reaction = system.deliver(message) else { return .allowed(nil) }
+        guard var reaction = system.deliver(message) else { return .allowed(nil) }
         let shift = UInt64(message.to.order * 8)
         let decided = UInt64(reaction.decidingOrdinal ?? 0xFF)
         lastDecisions = lastDecisions & ~(0xFF << shift) | decided << shift
@@ -84,6 +90,17 @@ public struct Monitor: Sendable {
             guard clauseSeen & (1 << UInt64(ordinal)) == 0 else { return }
             clauseSeen |= 1 << UInt64(ordinal)
             clausesApplied.append(Clause.byOrdinal[ordinal])
+        }
+        guard keepingReaction else {
+            var emissions: [Emission] = []
+            swap(&emissions, &reaction.emissions)
+            // popLast moves each out; reversed first, to keep their order.
+            emissions.reverse()
+            while let emission = emissions.popLast() {
+                owed[Self.slot(of: emission.message.channel)].append(emission)
+                owedCount += 1
+            }
+            return .allowed(nil)
         }
         for emission in reaction.emissions {
             owed[Self.slot(of: emission.message.channel)].append(emission)

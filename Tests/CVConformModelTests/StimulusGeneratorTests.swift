@@ -194,3 +194,37 @@ struct StimulusGeneratorTests {
         #expect(extended.clauses.contains(.extLogoutWhileAlerting))
     }
 }
+
+@Suite("Monitor without keeping reactions")
+struct MonitorWithoutReactionsTests {
+    @Test("Moving emissions into what is owed judges exactly as copying them does, rejections and what is owed included",
+          arguments: 0..<12)
+    func sameJudgements(seed: UInt64) {
+        let (scenario, _) = generatedScenario(seed: seed, steps: 200)
+        let trace = scenario.trace(header: TraceHeader(id: "generated-\(seed)"), profile: .core)
+        // The run as it was, then with its second half reversed, so that
+        // system messages come out of order and are rejected.
+        var messages = trace.messages
+        let half = messages.count / 2
+        messages += messages[half...].reversed()
+        var keeping = Monitor(administration: trace.header.setup)
+        var moving = Monitor(administration: trace.header.setup)
+        var rejected = 0
+        for message in messages {
+            let kept = keeping.observe(message)
+            let moved = moving.observe(message, keepingReaction: false)
+            switch (kept, moved) {
+            case (.allowed, .allowed(let reaction)):
+                #expect(reaction == nil)
+            case (.rejected(let one), .rejected(let other)):
+                #expect(one == other)
+                rejected += 1
+            default:
+                Issue.record("\(message): \(kept) against \(moved)")
+            }
+            #expect(keeping.owedEmissions == moving.owedEmissions)
+            #expect(keeping.clausesApplied == moving.clausesApplied)
+        }
+        #expect(rejected > 0)
+    }
+}

@@ -54,7 +54,8 @@ final class LogSegmentJudging {
         result.messages += 1
         result.lastLine = line
         guard !stopped else { return }
-        let judgement = judge.observe(message, at: line)
+        // The reaction only goes to an observer that follows each message.
+        let judgement = judge.observe(message, at: line, keepingReaction: observer.followsMessages)
         if observer.followsMessages { observer.judged(LogEntry(line: line, message: message), judgement, in: start) }
         let violation: LogViolation
         switch judgement {

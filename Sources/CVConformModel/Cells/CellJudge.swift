@@ -33,8 +33,9 @@ public struct CellJudge: Sendable {
 
     /// Observes the next message. `position` is what a rejection reports as
     /// the message's place (a log's line number); by default the count of
-    /// messages observed, 1-based.
-    public mutating func observe(_ message: Message, at position: Int? = nil) -> CellJudgement {
+    /// messages observed, 1-based. Without `keepingReaction` an allowed
+    /// message comes back without its reaction (see `Monitor.observe`).
+    public mutating func observe(_ message: Message, at position: Int? = nil, keepingReaction: Bool = true) -> CellJudgement {
         observed += 1
         let cell: Int
         switch place(message) {
@@ -42,7 +43,7 @@ public struct CellJudge: Sendable {
         case .cell(let index): cell = index
         }
         guard rejections[cell] == nil else { return .afterRejection(cell: cell) }
-        switch monitors[cell].observe(message) {
+        switch monitors[cell].observe(message, keepingReaction: keepingReaction) {
         case .rejected(var rejection):
             rejection.position = position ?? observed
             rejections[cell] = rejection
@@ -113,7 +114,8 @@ public struct CellJudge: Sendable {
 
 /// How a `CellJudge` judged one message.
 public enum CellJudgement: Hashable, Sendable {
-    /// Allowed in its cell (index), with what its receiver did.
+    /// Allowed in its cell (index), with what its receiver did (nil when
+    /// the receiver is no system role, or the reaction was not kept).
     case allowed(cell: Int, Reaction?)
     /// Not allowed in its cell: the cell's first rejection. (Boxed: rare
     /// and large, it made every judgement as large to copy.)
