@@ -161,4 +161,14 @@ extension MessageCatalog {
         }
         return Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(sorted: items))
     }
+
+    /// The names of a row's parameters, in the row's (sorted) order.
+    package static func parameterNames(row rowIndex: Int) -> [String] {
+        let table = RawTable.shared
+        let row = table.rows[rowIndex]
+        return (0..<row.count).map { table.nameStrings[table.names[row.first + $0]] }
+    }
+
+    /// How many rows the table has (`fastRow` answers below this).
+    package static var rowCount: Int { RawTable.shared.rows.count }
 }

@@ -21,7 +21,7 @@ struct LogBatchTests {
 
     static func describe(_ item: LogItem) -> String {
         switch item {
-        case .message(let message, let position):
+        case .message(let message, let position, _):
             return "message \(position.line) \(position.offset) \(position.length): \(message.from) \(message.to) \(message.type) \(message.parameters)"
         default:
             return "\(item)"
@@ -61,6 +61,36 @@ struct LogBatchTests {
         #expect(packed.filter { $0.hasPrefix("message") }.count > Self.everyRowUneven.count)
     }
 
+    @Test("After a reset with cells each packed message carries the cell its other ids name, into the next batches too")
+    func namedCells() {
+        let messages = [
+            "browser>icm login agent=1001 extension=4001", "browser>icm login agent=2001 extension=4002",
+            "browser>icm login agent=1001 extension=4002", "cvct>icm dropped session=s1",
+            "icm>browser connect agent=2001 session=s1", "browser>icm login agent=9999 extension=9998",
+        ]
+        let expected: [NamedCell] = [.cell(0), .cell(1), .several, .none, .cell(1), .none]
+        let lines = [twoCellReset] + messages.map(wire) + [oneAgentReset] + messages.map(wire)
+        let text = lines.joined(separator: "\n")
+        for batchSize in [1, 2, 64] {
+            var named: [NamedCell?] = []
+            for batch in LogChecker.decodeAll(Array(text.utf8), batchSize: batchSize) {
+                batch.forEach { if case .message(_, _, let cell) = $0 { named.append(cell) } }
+            }
+            // Without cells (the second reset) nothing is found ahead.
+            #expect(named == expected + Array(repeating: nil, count: messages.count), "batches of \(batchSize)")
+        }
+        // Decoded line by line, nothing is found ahead.
+        var foundAhead = 0
+        for line in lines {
+            let item = Array(line.utf8).withUnsafeBufferPointer { bytes in
+                LogItem.decode(LogLineReader.Line(bytes: bytes, number: 1, offset: 0, tooLong: false))
+            }
+            if case .message(_, _, let cell?)? = item { _ = cell
+                foundAhead += 1 }
+        }
+        #expect(foundAhead == 0)
+    }
+
     @Test("A batch is full once its values pass a megabyte, and long values come back whole")
     func fullByBytes() {
         let long = String(repeating: "x", count: 300_000)
@@ -77,7 +107,7 @@ struct LogBatchTests {
         #expect(lines == 4) // 1.2 MB of values after the fourth
         #expect(batch.isFull)
         var messages: [Message] = []
-        batch.forEach { if case .message(let each, _) = $0 { messages.append(each) } }
+        batch.forEach { if case .message(let each, _, _) = $0 { messages.append(each) } }
         #expect(messages == Array(repeating: message, count: 4))
     }
 

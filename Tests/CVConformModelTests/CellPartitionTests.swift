@@ -72,6 +72,41 @@ struct CellPartitionTests {
         #expect(place("icm>browser connect agent=1001 session=s1", sessions: ["s1": 0]) == .cell(0))
     }
 
+    @Test("Given the cell its other ids name, only the session is looked up, and the placement is the same")
+    func placementByNamedCell() throws {
+        let partition = try twoCells()
+        let texts = [
+            "browser>icm login agent=1001 extension=4001", "browser>icm login agent=1001 extension=4002",
+            "browser>icm login agent=9999 extension=9998", "browser>icm login agent=1009 extension=4001",
+            "ecs>cvct progress session=s1 state=queued skill=20", "ecs>cvct progress session=s1 state=queued skill=10",
+            "cvct>icm dropped session=s1", "cvct>icm dropped session=s9",
+            "icm>browser connect agent=1001 session=s1", "icm>browser connect agent=2001 session=s1",
+            "icm>browser connect agent=9999 session=s1", "ecs>phone alert extension=4002 session=s1",
+        ]
+        for sessions in [[:], ["s1": 0], ["s1": 1]] as [[String: Int]] {
+            for text in texts {
+                let message = m(text)
+                var named = NamedCell.none
+                for parameter in message.parameters where CellPartition.namesID(parameter.name) {
+                    named.add(partition.cellIndex(ofID: parameter.value))
+                }
+                let walked = partition.locate(message) { sessions[$0] }
+                let given = partition.locate(message, named: named) { sessions[$0] }
+                #expect(given.placement == walked.placement, "\(text) with \(sessions)")
+                #expect(given.restsOnSession == walked.restsOnSession, "\(text) with \(sessions)")
+            }
+        }
+        var named = NamedCell.none
+        named.add(nil)
+        #expect(named == .none)
+        named.add(1)
+        named.add(1)
+        #expect(named == .cell(1))
+        named.add(0)
+        named.add(1)
+        #expect(named == .several)
+    }
+
     @Test("A message naming ids of two cells, or of none, is a violation that says which ids")
     func violations() throws {
         let partition = try twoCells()

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Decoded lines handed from check-log's reading thread to its judging
@@ -25,11 +26,43 @@ package struct LogBatch: Sendable {
         var start: UInt32
         /// Where each value ends in `bytes`.
         var ends: (UInt32, UInt32, UInt32, UInt32)
+        /// The cell the message's ids other than its session name
+        /// (`NamedCell`): a cell's index, or `Record.namesNone`,
+        /// `namesSeveral`, `unknown`.
+        var named: Int32 = Record.unknown
+
+        static let namesNone: Int32 = -1, namesSeveral: Int32 = -2, unknown: Int32 = -3
+
+        var namedCell: NamedCell? {
+            switch named {
+            case Record.unknown: return nil
+            case Record.namesNone: return NamedCell.none
+            case Record.namesSeveral: return .several
+            default: return .cell(Int(named))
+            }
+        }
     }
 
     /// Values a record holds (`Record.ends`); a message with more is kept
     /// aside as a `LogItem`.
     static let valuesHeld = 4
+
+    /// The cells of the segment being read (its reset's, when it names
+    /// cells), by which the reading thread finds each message's named
+    /// cell: the judging thread then looks up only its session. Reading
+    /// state, not content: kept when the batch is emptied, and handed to
+    /// the next batch (`init(capacity:following:)`).
+    private var cells: CellPartition?
+
+    /// For each row of the table, a bit per parameter that names an id
+    /// (`CellPartition.namesID`), in the row's order.
+    private static let idParameters: [UInt8] = (0..<MessageCatalog.rowCount).map { row in
+        var mask: UInt8 = 0
+        for (index, name) in MessageCatalog.parameterNames(row: row).enumerated() where CellPartition.namesID(name) {
+            mask |= 1 << UInt8(index)
+        }
+        return mask
+    }
 
     private var records: [Record] = []
     private var bytes: [UInt8] = []
@@ -43,8 +76,11 @@ package struct LogBatch: Sendable {
     /// Lines it takes before it is handed on.
     let capacity: Int
 
-    init(capacity: Int) {
+    /// An empty batch; following `previous`, it reads on in the same
+    /// segment's cells.
+    init(capacity: Int, following previous: LogBatch? = nil) {
         self.capacity = capacity
+        cells = previous?.cells
         records.reserveCapacity(capacity)
         bytes.reserveCapacity(capacity * 32)
     }
@@ -53,7 +89,13 @@ package struct LogBatch: Sendable {
     /// Holds its capacity of lines, or its limit of bytes: time to hand it on.
     var isFull: Bool { records.count >= capacity || bytes.count >= Self.byteLimit }
 
-    /// Empties the batch, keeping its buffers.
+    /// Reads on in the segment `previous` was reading (its cells), as a
+    /// batch made `following` it does.
+    mutating func readOn(after previous: LogBatch) {
+        cells = previous.cells
+    }
+
+    /// Empties the batch, keeping its buffers (and its segment's cells).
     mutating func removeAll() {
         records.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
@@ -68,6 +110,9 @@ package struct LogBatch: Sendable {
 
     /// Adds a decoded line.
     mutating func add(_ item: consuming LogItem) {
+        if case .reset(let reset, _) = item {
+            cells = if case .success(let partition) = reset.partition, partition.isDivided { partition } else { nil }
+        }
         records.append(Record(line: 0, offset: 0, length: 0, row: -1, start: UInt32(others.count), ends: (0, 0, 0, 0)))
         others.append(item)
     }
@@ -84,12 +129,29 @@ package struct LogBatch: Sendable {
                     ends.storeBytes(of: UInt32(bytes.count), toByteOffset: index * 4, as: UInt32.self)
                 }
             }
-            records.append(Record(
+            var record = Record(
                 line: line.number, offset: line.offset, length: Int32(line.bytes.count), row: Int16(row), start: start, ends: ends
-            ))
+            )
+            if let cells { record.named = Self.namedCell(of: parameters, mask: Self.idParameters[row], in: cells) }
+            records.append(record)
             return true
         }
         return packed ?? false
+    }
+
+    /// The cell the ids of a packed message name, as a record keeps it.
+    private static func namedCell(
+        of parameters: UnsafeBufferPointer<MessageCatalog.RawParameter>, mask: UInt8, in cells: CellPartition
+    ) -> Int32 {
+        var named = NamedCell.none
+        for index in parameters.indices where mask & (1 << UInt8(index)) != 0 {
+            named.add(cells.cellIndex(ofID: String(decoding: parameters[index].value, as: UTF8.self)))
+        }
+        switch named {
+        case .none: return Record.namesNone
+        case .several: return Record.namesSeveral
+        case .cell(let cell): return Int32(clamping: cell)
+        }
     }
 
     /// Each line as a `LogItem`, in order; messages are built here, on the
@@ -108,7 +170,10 @@ package struct LogBatch: Sendable {
                         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
                     }
                 }
-                body(.message(message, at: LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length))))
+                body(.message(
+                    message, at: LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)),
+                    named: record.namedCell
+                ))
             }
         }
     }

@@ -131,9 +131,10 @@ public struct LogChecker: Sendable {
             // new one.
             if var old = returned.poll() {
                 old.removeAll()
+                old.readOn(after: batch)
                 batch = old
             } else {
-                batch = LogBatch(capacity: size)
+                batch = LogBatch(capacity: size, following: batch)
             }
         }
     }
@@ -147,7 +148,7 @@ public struct LogChecker: Sendable {
             batch.add(line)
             if batch.isFull {
                 batches.append(batch)
-                batch = LogBatch(capacity: batchSize)
+                batch = LogBatch(capacity: batchSize, following: batch)
             }
         }) ?? 0
         batch.add(.end(lines: lines))
@@ -188,13 +189,13 @@ public struct LogChecker: Sendable {
 
         mutating func handle(_ item: LogItem, _ observer: inout some LogCheckObserver) {
             switch item {
-            case .message(let message, let position):
+            case .message(let message, let position, let named):
                 summary.messages += 1
                 guard segment != nil else {
                     summary.skipped.add(position.line, "msg before any reset")
                     return
                 }
-                segment?.observe(message, at: position, lines: lines, observer: &observer)
+                segment?.observe(message, at: position, named: named, lines: lines, observer: &observer)
             case .badMessage(let line, let reason):
                 summary.messages += 1
                 guard segment != nil else {

@@ -1,11 +1,13 @@
 import CVConformJSON
+import CVConformModel
 import CVConformTrace
 
 /// What one line of a log is, once decoded: the unit handed from the
 /// reading thread to the judging thread.
 package enum LogItem: Sendable {
-    /// A `msg` line that fits the message table.
-    case message(Message, at: LogLinePosition)
+    /// A `msg` line that fits the message table; with the cell its ids
+    /// other than the session name, when the reading thread found it.
+    case message(Message, at: LogLinePosition, named: NamedCell? = nil)
     /// A `msg` line that breaks the message table (contract sections 2, 4).
     case badMessage(line: Int, reason: String)
     /// A `reset` line: a new segment starts.

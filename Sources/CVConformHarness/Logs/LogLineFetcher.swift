@@ -26,7 +26,7 @@ final class LogLineFetcher {
         let decoded: LogItem? = withLine(at: position) { bytes in
             LogItem.decode(LogLineReader.Line(bytes: bytes, number: position.line, offset: position.offset, tooLong: false))
         }
-        guard case .message(let message, _)? = decoded else { return nil }
+        guard case .message(let message, _, _)? = decoded else { return nil }
         return LogEntry(line: position.line, message: message)
     }
 

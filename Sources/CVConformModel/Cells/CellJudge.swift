@@ -35,10 +35,14 @@ public struct CellJudge: Sendable {
     /// the message's place (a log's line number); by default the count of
     /// messages observed, 1-based. Without `keepingReaction` an allowed
     /// message comes back without its reaction (see `Monitor.observe`).
-    public mutating func observe(_ message: Message, at position: Int? = nil, keepingReaction: Bool = true) -> CellJudgement {
+    /// `named`, when given, is the cell its ids other than the session
+    /// name (see `NamedCell`); it places the message as the ids would.
+    public mutating func observe(
+        _ message: Message, at position: Int? = nil, keepingReaction: Bool = true, named: NamedCell? = nil
+    ) -> CellJudgement {
         observed += 1
         let cell: Int
-        switch place(message) {
+        switch place(message, named: named) {
         case .unplaced(let violation): return .unplaced(violation)
         case .cell(let index): cell = index
         }
@@ -62,13 +66,17 @@ public struct CellJudge: Sendable {
     /// session; that is checked only when the placement rests on the session
     /// (no other id names a cell, or another names a different one), and a
     /// session no longer held is forgotten there and then.
-    public mutating func place(_ message: Message) -> CellPlacement {
+    public mutating func place(_ message: Message, named: NamedCell? = nil) -> CellPlacement {
         guard partition.isDivided else { return .cell(0) }
         // The closure captures the sessions, not `self`: capturing `self`
         // copied the whole partition for every message (retaining each of
         // its arrays), a twentieth of judging a log.
         let remembered = sessions
-        let (placement, restsOnSession) = partition.locate(message) { remembered.rememberedCell(of: $0) }
+        let (placement, restsOnSession) = if let named {
+            partition.locate(message, named: named) { remembered.rememberedCell(of: $0) }
+        } else {
+            partition.locate(message) { remembered.rememberedCell(of: $0) }
+        }
         guard restsOnSession, let session = message.parameters["session"],
               let cell = remembered.rememberedCell(of: session), !Self.holds(&monitors[cell], session: session)
         else { return placement }

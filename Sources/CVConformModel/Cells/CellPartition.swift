@@ -98,7 +98,7 @@ public struct CellPartition: Sendable {
     /// The parameters that name an agent, station, VDN or skill. (By
     /// length first: every message is placed, and comparing different
     /// strings is a call into the runtime.)
-    static func namesID(_ parameter: String) -> Bool {
+    public static func namesID(_ parameter: String) -> Bool {
         switch parameter.utf8.count {
         case 5: return parameter == "agent" || parameter == "skill"
         case 9: return parameter == "extension"
@@ -142,6 +142,23 @@ public struct CellPartition: Sendable {
         }
         guard found >= 0 else { return (.unplaced(CellViolation(message: message, kind: .noCell)), false) }
         return (.cell(found), !otherID)
+    }
+
+    /// `locate`, given the cell the message's other ids name: only the
+    /// session is looked up. Where the two disagree, or the ids name
+    /// several cells, `locate` walks the parameters itself to say which.
+    func locate(
+        _ message: Message, named: NamedCell, sessionCell: (String) -> Int?
+    ) -> (placement: CellPlacement, restsOnSession: Bool) {
+        guard isDivided else { return (.cell(0), false) }
+        let session = message.parameters["session"].flatMap(sessionCell)
+        switch (named, session) {
+        case (.none, nil): return (.unplaced(CellViolation(message: message, kind: .noCell)), false)
+        case (.none, let cell?): return (.cell(cell), true)
+        case (.cell(let cell), nil): return (.cell(cell), false)
+        case (.cell(let cell), let other?) where other == cell: return (.cell(cell), false)
+        case (.cell, _?), (.several, _): return locate(message, sessionCell: sessionCell)
+        }
     }
 
     /// The cell a parameter names, and whether it names it as a session;
