@@ -107,6 +107,27 @@ struct CellPartitionTests {
         #expect(named == .several)
     }
 
+    @Test("Looked up by their bytes, ids name the cells the partition gives them; others, prefixes and longer ids none")
+    func idBytes() throws {
+        func bytesLookUp(_ table: CellIDBytes, _ id: String) -> Int? {
+            Array(id.utf8).withUnsafeBufferPointer { table.cellIndex(ofID: $0) }
+        }
+        let partition = try twoCells()
+        let table = CellIDBytes(partition)
+        for id in twoCellLists.joined() + ["", "1", "100", "10011", "4003", "0010", "5001 ", "99999999999999999999"] {
+            #expect(bytesLookUp(table, id) == partition.cellIndex(ofID: id), "\(id)")
+        }
+        // Many cells, so that ids share slots and probe on.
+        let lists = (0..<500).map { cell in (0..<7).map { String(100_000 + cell * 10 + $0) } }
+        let many = CellIDBytes(cells: lists)
+        for (cell, ids) in lists.enumerated() {
+            for id in ids { #expect(bytesLookUp(many, id) == cell) }
+        }
+        for id in ["100008", "105009", "99999", "1000001", "x"] { #expect(bytesLookUp(many, id) == nil) }
+        #expect(bytesLookUp(CellIDBytes(cells: []), "1001") == nil)
+        #expect(bytesLookUp(CellIDBytes(cells: [["7"], ["7", "8"]]), "7") == 0, "the first listing wins")
+    }
+
     @Test("A message naming ids of two cells, or of none, is a violation that says which ids")
     func violations() throws {
         let partition = try twoCells()

@@ -52,7 +52,7 @@ package struct LogBatch: Sendable {
     /// cell: the judging thread then looks up only its session. Reading
     /// state, not content: kept when the batch is emptied, and handed to
     /// the next batch (`init(capacity:following:)`).
-    private var cells: CellPartition?
+    private var cells: CellIDBytes?
 
     /// For each row of the table, a bit per parameter that names an id
     /// (`CellPartition.namesID`), in the row's order.
@@ -111,7 +111,7 @@ package struct LogBatch: Sendable {
     /// Adds a decoded line.
     mutating func add(_ item: consuming LogItem) {
         if case .reset(let reset, _) = item {
-            cells = if case .success(let partition) = reset.partition, partition.isDivided { partition } else { nil }
+            cells = if case .success(let partition) = reset.partition, partition.isDivided { CellIDBytes(partition) } else { nil }
         }
         records.append(Record(line: 0, offset: 0, length: 0, row: -1, start: UInt32(others.count), ends: (0, 0, 0, 0)))
         others.append(item)
@@ -141,11 +141,11 @@ package struct LogBatch: Sendable {
 
     /// The cell the ids of a packed message name, as a record keeps it.
     private static func namedCell(
-        of parameters: UnsafeBufferPointer<MessageCatalog.RawParameter>, mask: UInt8, in cells: CellPartition
+        of parameters: UnsafeBufferPointer<MessageCatalog.RawParameter>, mask: UInt8, in cells: CellIDBytes
     ) -> Int32 {
         var named = NamedCell.none
         for index in parameters.indices where mask & (1 << UInt8(index)) != 0 {
-            named.add(cells.cellIndex(ofID: String(decoding: parameters[index].value, as: UTF8.self)))
+            named.add(cells.cellIndex(ofID: parameters[index].value))
         }
         switch named {
         case .none: return Record.namesNone

@@ -1,0 +1,91 @@
+/// The cell each id of a partition names, looked up by the id's UTF-8
+/// bytes. check-log's reading thread finds each message's `NamedCell` with
+/// it: through `CellPartition.cellIndex(ofID:)` every id became a string
+/// and went through a dictionary, a fifth of reading a log of many cells.
+///
+/// Open addressing over the ids laid end to end in one array, hashed as
+/// `IDMap` hashes them (`IDKey.mix`, under a seed drawn once per process,
+/// so input cannot aim ids at one slot); at most half the slots are full.
+public struct CellIDBytes: Sendable {
+    private let bytes: [UInt8]
+    /// Each id's start in `bytes`, its length, and its cell.
+    private let entries: [Entry]
+    /// An index into `entries`, or -1 for an empty slot; a power of two long.
+    private let slots: [Int32]
+    private let mask: Int
+
+    private struct Entry: Sendable {
+        var start: Int32
+        var length: Int32
+        var cell: Int32
+    }
+
+    private static let seed = UInt64.random(in: 1...UInt64.max)
+
+    /// The ids of each cell, by cell index. An id listed twice keeps its
+    /// first cell (a partition lists none twice).
+    public init(cells: [[String]]) {
+        let count = cells.reduce(0) { $0 + $1.count }
+        var size = 8
+        while size < 2 * count { size <<= 1 }
+        var bytes: [UInt8] = []
+        var entries: [Entry] = []
+        var slots = [Int32](repeating: -1, count: size)
+        for (cell, ids) in cells.enumerated() {
+            for id in ids {
+                let utf8 = Array(id.utf8)
+                let found = utf8.withUnsafeBufferPointer { key in
+                    Self.probe(key, bytes: bytes, entries: entries, slots: slots, mask: size - 1)
+                }
+                guard case .empty(let slot) = found else { continue }
+                slots[slot] = Int32(entries.count)
+                entries.append(Entry(start: Int32(bytes.count), length: Int32(utf8.count), cell: Int32(cell)))
+                bytes.append(contentsOf: utf8)
+            }
+        }
+        self.bytes = bytes
+        self.entries = entries
+        self.slots = slots
+        mask = size - 1
+    }
+
+    /// The partition's cells and ids.
+    public init(_ partition: CellPartition) {
+        self.init(cells: partition.cells.map(\.ids))
+    }
+
+    /// The index of the cell that lists the id these bytes are; nil when
+    /// none does.
+    public func cellIndex(ofID id: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard case .found(let entry) = Self.probe(id, bytes: bytes, entries: entries, slots: slots, mask: mask) else {
+            return nil
+        }
+        return Int(entries[entry].cell)
+    }
+
+    private enum Probe {
+        case found(Int)
+        case empty(Int)
+    }
+
+    private static func probe(
+        _ key: UnsafeBufferPointer<UInt8>, bytes: [UInt8], entries: [Entry], slots: [Int32], mask: Int
+    ) -> Probe {
+        var slot = Int(truncatingIfNeeded: IDKey.mix(key, seed: seed)) & mask
+        return bytes.withUnsafeBufferPointer { bytes in
+            while true {
+                let entry = Int(slots[slot])
+                guard entry >= 0 else { return .empty(slot) }
+                let start = Int(entries[entry].start), length = Int(entries[entry].length)
+                if length == key.count, equal(key, bytes, from: start) { return .found(entry) }
+                slot = (slot &+ 1) & mask
+            }
+        }
+    }
+
+    /// Compared byte by byte: ids are a few bytes long.
+    private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        for index in key.indices where bytes[start &+ index] != key[index] { return false }
+        return true
+    }
+}
