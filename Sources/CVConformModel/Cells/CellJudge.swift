@@ -15,6 +15,9 @@ public struct CellJudge: Sendable {
     public private(set) var monitors: [Monitor]
     /// Each cell's first rejection (nil while it has rejected nothing).
     public private(set) var rejections: [Rejection?]
+    /// Whether each cell has rejected a message: asked for every message,
+    /// and `rejections[cell] == nil` copied the optional rejection out.
+    private var hasRejected: [Bool]
     private var sessions: SessionCells
     /// Messages observed, for positions when the caller gives none.
     public private(set) var observed = 0
@@ -23,6 +26,7 @@ public struct CellJudge: Sendable {
         self.partition = partition
         monitors = partition.cells.map { Monitor(administration: $0.administration) }
         rejections = Array(repeating: nil, count: partition.cells.count)
+        hasRejected = Array(repeating: false, count: partition.cells.count)
         sessions = SessionCells(minimumSweep: minimumSessionSweep)
     }
 
@@ -46,11 +50,12 @@ public struct CellJudge: Sendable {
         case .unplaced(let violation): return .unplaced(violation)
         case .cell(let index): cell = index
         }
-        guard rejections[cell] == nil else { return .afterRejection(cell: cell) }
+        guard !hasRejected[cell] else { return .afterRejection(cell: cell) }
         switch monitors[cell].observe(message, keepingReaction: keepingReaction) {
         case .rejected(var rejection):
             rejection.position = position ?? observed
             rejections[cell] = rejection
+            hasRejected[cell] = true
             return .rejected(cell: cell, rejection)
         case .allowed(let reaction):
             if partition.isDivided, message.type == .sessionRequest || message.type == .launch {
