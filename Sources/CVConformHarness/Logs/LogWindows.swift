@@ -66,11 +66,14 @@ struct LogWindows {
     private var places: [Place]
     /// Empty unless messages are kept (their lines cannot be read again).
     private var messages: [Message?]
-    /// How many messages each ring has taken.
-    private var taken: [Int]
-    /// Where each ring writes next: `taken % size`, kept so that recording
-    /// divides nothing.
-    private var cursor: [Int]
+    /// How many messages each ring has taken, and where it writes next
+    /// (`taken % size`, kept so that recording divides nothing): side by
+    /// side, so that recording touches one cache line for both.
+    private struct Ring {
+        var taken = 0
+        var cursor = 0
+    }
+    private var rings: [Ring]
     private let channelIndex = Self.channelIndex
     private let channelCount = Self.channelCount
 
@@ -91,11 +94,10 @@ struct LogWindows {
 
     init(cells: Int, size: Int, keepsMessages: Bool) {
         self.size = size
-        let rings = size > 0 ? cells * Self.channelCount : 0
-        places = Array(repeating: .none, count: rings * size)
-        messages = keepsMessages ? Array(repeating: nil, count: rings * size) : []
-        taken = Array(repeating: 0, count: rings)
-        cursor = taken
+        let ringCount = size > 0 ? cells * Self.channelCount : 0
+        places = Array(repeating: .none, count: ringCount * size)
+        messages = keepsMessages ? Array(repeating: nil, count: ringCount * size) : []
+        rings = Array(repeating: Ring(), count: ringCount)
     }
 
     private func ring(_ channel: Channel, cell: Int) -> Int {
@@ -106,7 +108,7 @@ struct LogWindows {
     mutating func record(_ position: LogLinePosition, _ message: Message, cell: Int) {
         guard size > 0 else { return }
         let ring = ring(message.channel, cell: cell)
-        let next = cursor[ring]
+        let next = rings[ring].cursor
         let index = ring * size + next
         if messages.isEmpty {
             places[index] = Place(position)
@@ -114,8 +116,8 @@ struct LogWindows {
             places[index] = Place(line: position.line, offsetAndLength: 0)
             messages[index] = message
         }
-        taken[ring] += 1
-        cursor[ring] = next + 1 == size ? 0 : next + 1
+        rings[ring].taken += 1
+        rings[ring].cursor = next + 1 == size ? 0 : next + 1
     }
 
     /// The cell's last messages on one channel, oldest first.
@@ -127,15 +129,15 @@ struct LogWindows {
     /// The cell's last messages on any channel, oldest first.
     func cell(_ cell: Int) -> [Slot] {
         guard size > 0 else { return [] }
-        let rings = cell * channelCount..<(cell + 1) * channelCount
-        let all = rings.flatMap(contents(of:))
+        let cellRings = cell * channelCount..<(cell + 1) * channelCount
+        let all = cellRings.flatMap(contents(of:))
         return Array(all.sorted { $0.line < $1.line }.suffix(size))
     }
 
     private func contents(of ring: Int) -> [Slot] {
-        let count = min(taken[ring], size)
-        let first = taken[ring] - count
-        return (first..<taken[ring]).map { number in
+        let taken = rings[ring].taken
+        let count = min(taken, size)
+        return (taken - count..<taken).map { number in
             let index = ring * size + number % size
             return Slot(line: places[index].line, position: places[index].position, message: messages.isEmpty ? nil : messages[index])
         }
