@@ -91,7 +91,12 @@ struct CellPartitionTests {
                     named.add(partition.cellIndex(ofID: parameter.value))
                 }
                 let walked = partition.locate(message) { sessions[$0] }
-                let given = partition.locate(message, named: named) { sessions[$0] }
+                let sessionCell = message.parameters["session"].flatMap { sessions[$0] }
+                guard let given = partition.locate(message, named: named, sessionCell: sessionCell) else {
+                    // Left to the walk only where ids name several cells or disagree with the session.
+                    #expect(named == .several || (named != .none && sessionCell != nil), "\(text) with \(sessions)")
+                    continue
+                }
                 #expect(given.placement == walked.placement, "\(text) with \(sessions)")
                 #expect(given.restsOnSession == walked.restsOnSession, "\(text) with \(sessions)")
             }

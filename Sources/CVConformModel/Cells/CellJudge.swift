@@ -73,18 +73,21 @@ public struct CellJudge: Sendable {
     /// session no longer held is forgotten there and then.
     public mutating func place(_ message: Message, named: NamedCell? = nil) -> CellPlacement {
         guard partition.isDivided else { return .cell(0) }
-        // The closure captures the sessions, not `self`: capturing `self`
-        // copied the whole partition for every message (retaining each of
-        // its arrays), a twentieth of judging a log.
-        let remembered = sessions
-        let (placement, restsOnSession) = if let named {
-            partition.locate(message, named: named) { remembered.rememberedCell(of: $0) }
+        let session = message.parameters["session"]
+        var sessionCell: Int?
+        if let session { sessionCell = sessions.rememberedCell(of: session) }
+        let located: (placement: CellPlacement, restsOnSession: Bool)
+        if let named, let found = partition.locate(message, named: named, sessionCell: sessionCell) {
+            located = found
         } else {
-            partition.locate(message) { remembered.rememberedCell(of: $0) }
+            // The closure captures the sessions, not `self`: capturing
+            // `self` copied the whole partition for every message
+            // (retaining each of its arrays), a twentieth of judging a log.
+            let remembered = sessions
+            located = partition.locate(message) { remembered.rememberedCell(of: $0) }
         }
-        guard restsOnSession, let session = message.parameters["session"],
-              let cell = remembered.rememberedCell(of: session), !Self.holds(&monitors[cell], session: session)
-        else { return placement }
+        guard located.restsOnSession, let session, let cell = sessionCell, !Self.holds(&monitors[cell], session: session)
+        else { return located.placement }
         sessions.forget(session)
         return partition.locate(message) { _ in nil }.placement
     }

@@ -144,20 +144,20 @@ public struct CellPartition: Sendable {
         return (.cell(found), !otherID)
     }
 
-    /// `locate`, given the cell the message's other ids name: only the
-    /// session is looked up. Where the two disagree, or the ids name
-    /// several cells, `locate` walks the parameters itself to say which.
+    /// `locate`, given the cell the message's other ids name and the cell
+    /// its session is remembered in (nil: no session, or none remembered):
+    /// nothing is looked up. Nil where the two disagree, or the ids name
+    /// several cells: then `locate` walks the parameters to say which.
     func locate(
-        _ message: Message, named: NamedCell, sessionCell: (String) -> Int?
-    ) -> (placement: CellPlacement, restsOnSession: Bool) {
+        _ message: Message, named: NamedCell, sessionCell: Int?
+    ) -> (placement: CellPlacement, restsOnSession: Bool)? {
         guard isDivided else { return (.cell(0), false) }
-        let session = message.parameters["session"].flatMap(sessionCell)
-        switch (named, session) {
+        switch (named, sessionCell) {
         case (.none, nil): return (.unplaced(CellViolation(message: message, kind: .noCell)), false)
         case (.none, let cell?): return (.cell(cell), true)
         case (.cell(let cell), nil): return (.cell(cell), false)
         case (.cell(let cell), let other?) where other == cell: return (.cell(cell), false)
-        case (.cell, _?), (.several, _): return locate(message, sessionCell: sessionCell)
+        case (.cell, _?), (.several, _): return nil
         }
     }
 
