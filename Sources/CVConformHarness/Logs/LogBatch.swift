@@ -28,7 +28,8 @@ package struct LogBatch: Sendable {
         var ends: (UInt32, UInt32, UInt32, UInt32)
         /// The cell the message's ids other than its session name
         /// (`NamedCell`): a cell's index, or `Record.namesNone`,
-        /// `namesSeveral`, `unknown`.
+        /// `namesSeveral`, `unknown`. (An Int32, not a `NamedCell?`: that
+        /// would make each record 64 bytes, not 48.)
         var named: Int32 = Record.unknown
 
         static let namesNone: Int32 = -1, namesSeveral: Int32 = -2, unknown: Int32 = -3
@@ -51,7 +52,7 @@ package struct LogBatch: Sendable {
     /// cells), by which the reading thread finds each message's named
     /// cell: the judging thread then looks up only its session. Reading
     /// state, not content: kept when the batch is emptied, and handed to
-    /// the next batch (`init(capacity:following:)`).
+    /// the next batch (`readOn(after:)`).
     private var cells: CellIDBytes?
 
     /// For each row of the table, a bit per parameter that names an id
@@ -76,11 +77,8 @@ package struct LogBatch: Sendable {
     /// Lines it takes before it is handed on.
     let capacity: Int
 
-    /// An empty batch; following `previous`, it reads on in the same
-    /// segment's cells.
-    init(capacity: Int, following previous: LogBatch? = nil) {
+    init(capacity: Int) {
         self.capacity = capacity
-        cells = previous?.cells
         records.reserveCapacity(capacity)
         bytes.reserveCapacity(capacity * 32)
     }
@@ -89,8 +87,8 @@ package struct LogBatch: Sendable {
     /// Holds its capacity of lines, or its limit of bytes: time to hand it on.
     var isFull: Bool { records.count >= capacity || bytes.count >= Self.byteLimit }
 
-    /// Reads on in the segment `previous` was reading (its cells), as a
-    /// batch made `following` it does.
+    /// Reads on in the segment `previous` was reading (its cells): the
+    /// next batch filled after it.
     mutating func readOn(after previous: LogBatch) {
         cells = previous.cells
     }

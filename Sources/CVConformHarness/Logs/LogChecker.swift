@@ -134,7 +134,9 @@ public struct LogChecker: Sendable {
                 old.readOn(after: batch)
                 batch = old
             } else {
-                batch = LogBatch(capacity: size, following: batch)
+                var fresh = LogBatch(capacity: size)
+                fresh.readOn(after: batch)
+                batch = fresh
             }
         }
     }
@@ -148,7 +150,9 @@ public struct LogChecker: Sendable {
             batch.add(line)
             if batch.isFull {
                 batches.append(batch)
-                batch = LogBatch(capacity: batchSize, following: batch)
+                var next = LogBatch(capacity: batchSize)
+                next.readOn(after: batch)
+                batch = next
             }
         }) ?? 0
         batch.add(.end(lines: lines))
