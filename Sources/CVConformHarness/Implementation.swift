@@ -34,6 +34,9 @@ public struct HarnessFailure: Error, Hashable, Sendable, CustomStringConvertible
         case protocolViolation
         /// It wrote more than the harness will buffer.
         case flood
+        /// The race judge outgrew its bound (`--max-states`): the run
+        /// could not be judged, which is never a pass.
+        case inconclusive
     }
 
     public var kind: Kind

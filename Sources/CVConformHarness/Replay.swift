@@ -18,9 +18,13 @@ public struct ReplayOptions: Hashable, Sendable {
     /// How long to listen for stray outputs after the last message.
     public var quietPeriod: Duration
 
-    public init(timeout: Duration = .seconds(2), quietPeriod: Duration = .milliseconds(100)) {
+    /// The bound on the states a racy trace's judge keeps (section 8).
+    public var maxStates: Int
+
+    public init(timeout: Duration = .seconds(2), quietPeriod: Duration = .milliseconds(100), maxStates: Int = RaceJudge.defaultMaxStates) {
         self.timeout = timeout
         self.quietPeriod = quietPeriod
+        self.maxStates = maxStates
     }
 }
 
@@ -83,6 +87,10 @@ public struct Divergence: Hashable, Sendable {
     /// A missing output was judged missing because the implementation said
     /// it was idle (capability "sync"), not after a timeout.
     public var idleConfirmed = false
+    /// For a racy trace: the judge's own explanation (every interleaving
+    /// the model allows, not the trace's literal order), which replaces
+    /// the serial one.
+    public var race: RaceDivergence?
 
     public init(kind: Kind, expectedIndex: Int? = nil, expected: Message? = nil,
                 lastStimulusIndex: Int? = nil, lastStimulus: Message? = nil,
@@ -101,6 +109,7 @@ public struct Divergence: Hashable, Sendable {
 
     /// One paragraph for a person: what was sent, what was expected, what came.
     public var explanation: [String] {
+        if let race { return race.lines }
         var lines: [String] = []
         if let lastStimulus, let index = lastStimulusIndex {
             lines.append("after the stimulus at message \(index + 1): \(lastStimulus)")
@@ -138,6 +147,7 @@ public struct Divergence: Hashable, Sendable {
 
     /// The one-line form for JSON and JUnit.
     public var summary: String {
+        if let race { return race.summary }
         switch kind {
         case .unexpected(let message):
             if let expected, let index = expectedIndex {
@@ -183,6 +193,10 @@ public struct ReplayResult: Hashable, Sendable {
     /// The clauses the trace exercises, as the reference model judges it
     /// (`Validator.judge`): for coverage, computed once per trace.
     public var clauses: [Clause] = []
+    /// Whether the trace places a stimulus while messages are still owed
+    /// (contract section 8): replayed without waiting, judged by every
+    /// interleaving the model allows.
+    public var racy = false
     /// How long the trace took, from the start of its replay to its verdict
     /// (a fresh process started for it included).
     public var duration: Duration = .zero
@@ -220,6 +234,9 @@ public enum Replayer {
         engine.append(trace.entries)
         var result = ReplayResult(id: trace.header.id, file: trace.file ?? "", verdict: .pass, detail: "", trace: trace)
         result.roles = ReplayRoles(played: greeting.roles, reportsInternal: greeting.reportsInternal)
+        let racingPlaces = trace.racingStimuli
+        result.racy = !racingPlaces.isEmpty
+        var racing = RacyReplayEngine(trace: trace, racingPlaces: racingPlaces, greeting: greeting, options: options)
         guard engine.involvesImplementation else {
             result.verdict = .skip
             let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
@@ -232,12 +249,20 @@ public enum Replayer {
             } catch {
                 throw ReplayStop.failed(error, atReset: true)
             }
-            try await engine.drive(implementation)
-            try await engine.finish(implementation)
+            if result.racy {
+                try await racing.drive(implementation)
+            } else {
+                try await engine.drive(implementation)
+                try await engine.finish(implementation)
+            }
         } catch {
-            engine.record(error, into: &result, setup: trace.header.setup)
+            if result.racy {
+                racing.record(error, into: &result)
+            } else {
+                engine.record(error, into: &result, setup: trace.header.setup)
+            }
         }
-        result.events = engine.events
+        result.events = result.racy ? racing.events : engine.events
         result.log = await implementation.logTail()
         return result
     }

@@ -112,6 +112,11 @@ struct ReplayLedger: Sendable {
     /// channel internal to it when it said it would not report those: the
     /// protocol is broken.
     private func check(_ message: Message) throws(ReplayStop) {
+        try Self.check(message, greeting: greeting)
+    }
+
+    /// The same check for any replay of this implementation.
+    static func check(_ message: Message, greeting: Greeting) throws(ReplayStop) {
         guard greeting.roles.contains(message.from) else {
             let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
             throw .failed(HarnessFailure(.protocolViolation,

@@ -2,7 +2,7 @@ import CVConformTrace
 
 /// The CentreVu Computer-Telephony server: a stateless relay between the ICM
 /// and the ECS's ASAI link. It forwards only what the ICM needs to hear.
-public struct CVCTMachine: RoleMachine, Equatable {
+public struct CVCTMachine: RoleMachine, Hashable {
     public static let role = Role.cvct
 
     public init(administration: Administration) {}

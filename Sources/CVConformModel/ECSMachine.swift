@@ -2,7 +2,7 @@ import CVConformTrace
 
 /// The DEFINITY ECS: it alone judges administration, logs agents in and out,
 /// routes sessions through vectoring and EAS skills, and reports progress.
-public struct ECSMachine: RoleMachine, Equatable {
+public struct ECSMachine: RoleMachine, Hashable {
     public static let role = Role.ecs
 
     /// An agent's state at the switch; an agent with no entry is logged out.
@@ -48,6 +48,14 @@ public struct ECSMachine: RoleMachine, Equatable {
     /// The choices a mutant may change (see `Mutation`); the reference
     /// leaves it as it is. Read only where a choice is made.
     var variation = ECSVariation()
+
+    /// Hashes what changes as the switch runs (the states a race judge
+    /// keeps share one administration); equality still compares everything.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(agents)
+        hasher.combine(sessions)
+        hasher.combine(clock)
+    }
 
     public init(administration: Administration) {
         // Sized up front: a setup of many thousand entries would otherwise

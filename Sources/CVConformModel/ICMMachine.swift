@@ -3,7 +3,7 @@ import CVConformTrace
 /// The Internet Call Manager: serves the agents' browsers, launches Internet
 /// sessions to the ECS and connects answered sessions to the Agent Control
 /// Window (ACW: always the window, never after-call work).
-public struct ICMMachine: RoleMachine, Equatable {
+public struct ICMMachine: RoleMachine, Hashable {
     public static let role = Role.icm
 
     /// An agent's state at the ICM; an agent with no entry is logged out.

@@ -3,7 +3,7 @@ import CVConformTrace
 /// The three system roles together, each a machine of its own. It routes a
 /// message to the role it is addressed to; messages to the environment
 /// (browser, phone) reach no machine.
-public struct ReferenceSystem: Sendable {
+public struct ReferenceSystem: Hashable, Sendable {
     public private(set) var icm: ICMMachine
     public private(set) var cvct: CVCTMachine
     public private(set) var ecs: ECSMachine

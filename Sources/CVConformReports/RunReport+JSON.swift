@@ -7,7 +7,8 @@ extension RunReport {
     /// expectations file the summary and verdicts add `expected-fail` and
     /// `unexpected-pass` (RUN-24). Added (RUN-26, RUN-27): `shard` ("I/N",
     /// absent when the run was not sharded) and, per trace, `clause` (the
-    /// clause of its divergence, null without one) and `duration` (seconds).
+    /// clause of its divergence, null without one) and `duration` (seconds);
+    /// section 8 adds `racy` per trace.
     public func json() -> JSONValue {
         var root: [(String, JSONValue)] = [("implementation", .string(implementation))]
         if let shard { root.append(("shard", .string(shard.description))) }
@@ -28,6 +29,7 @@ extension RunReport {
             ("detail", .string(detail)),
             ("clause", .optional(result.divergence?.clause?.id)),
             ("duration", .number(JSONNumber(seconds: result.duration))),
+            ("racy", .bool(result.racy)),
         ])
     }
 }

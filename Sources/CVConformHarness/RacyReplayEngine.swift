@@ -1,0 +1,163 @@
+import CVConformModel
+import CVConformTrace
+
+/// How a racy replay parted ways with the model, in the race judge's terms:
+/// what every surviving interleaving allowed, not the trace's literal order.
+public struct RaceDivergence: Hashable, Sendable {
+    public var summary: String
+    public var lines: [String]
+}
+
+/// Replays a racy `pass` trace (contract section 8). Each stimulus is sent
+/// at its place: one the trace places while messages are still owed goes
+/// out at once; any other waits until some interleaving consistent with
+/// what was observed owes nothing more. Every output is judged by the race
+/// judge, so any order the asynchronous semantics allows passes, and the
+/// trace's own order is just one of them (RACE-4).
+struct RacyReplayEngine {
+    let entries: [TraceEntry]
+    let racing: Set<Int>
+    let greeting: Greeting
+    let options: ReplayOptions
+    private(set) var judge: RaceJudge
+    private(set) var events: [ReplayEvent] = []
+    private(set) var lastStimulus: Int?
+    /// Trace outputs already matched by an observed output (for charts).
+    private var matched: [Bool]
+
+    init(trace: Trace, racingPlaces: [Int], greeting: Greeting, options: ReplayOptions) {
+        entries = trace.entries
+        racing = Set(racingPlaces)
+        self.greeting = greeting
+        self.options = options
+        judge = RaceJudge(
+            administration: trace.header.setup,
+            semantics: AsyncSemantics(played: greeting.roles, reportsInternal: greeting.reportsInternal),
+            maxStates: options.maxStates
+        )
+        matched = Array(repeating: false, count: trace.entries.count)
+    }
+
+    /// Sends the stimuli at their places, then waits until the run can end
+    /// well and the implementation stays quiet.
+    mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+        for (index, entry) in entries.enumerated() where judge.semantics.isStimulus(entry.message) {
+            if !racing.contains(index) { try await settle(implementation) }
+            do {
+                try await implementation.send(entry.message)
+            } catch {
+                throw .failed(error)
+            }
+            judge.send(entry.message)
+            try checkBound()
+            lastStimulus = index
+            events.append(.sent(index))
+        }
+        try await settle(implementation)
+        // Other interleavings may still owe outputs: each one that comes is
+        // judged, and silence for the quiet period ends the run.
+        if let late = try await confirmIdle(implementation) {
+            for message in late { try observe(message) }
+            if !judge.canEndWell { throw missing(idleConfirmed: true) }
+            return
+        }
+        while true {
+            let message: Message?
+            do {
+                message = try await implementation.receive(timeout: judge.canEndWell ? options.quietPeriod : options.timeout)
+            } catch {
+                throw .failed(error)
+            }
+            guard let message else {
+                if judge.canEndWell { return }
+                throw missing(idleConfirmed: false)
+            }
+            try observe(message)
+        }
+    }
+
+    /// Judges outputs until some interleaving owes nothing more.
+    private mutating func settle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+        while !judge.canEndWell {
+            let message: Message?
+            do {
+                message = try await implementation.receive(timeout: options.timeout)
+            } catch {
+                throw .failed(error)
+            }
+            guard let message else { throw missing(idleConfirmed: false) }
+            try observe(message)
+        }
+    }
+
+    private func confirmIdle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) -> [Message]? {
+        guard greeting.capabilities.contains("sync") else { return nil }
+        do {
+            return try await implementation.confirmIdle(timeout: options.timeout)
+        } catch {
+            throw .failed(error)
+        }
+    }
+
+    private mutating func observe(_ message: Message) throws(ReplayStop) {
+        try ReplayLedger.check(message, greeting: greeting)
+        switch judge.observe(message) {
+        case .allowed:
+            if let index = entries.indices.first(where: { !matched[$0] && entries[$0].message == message }) {
+                matched[index] = true
+                events.append(.observed(index))
+            }
+        case .rejected(let rejection):
+            events.append(.unexpected(message))
+            var divergence = Divergence(kind: .unexpected(message), clause: rejection.clause)
+            divergence.race = RaceDivergence(summary: rejection.summary, lines: afterLastStimulus + rejection.lines(at: "output"))
+            throw .diverged(divergence)
+        case .inconclusive:
+            try checkBound()
+        }
+    }
+
+    private func checkBound() throws(ReplayStop) {
+        if let reason = judge.inconclusiveReason {
+            throw .failed(HarnessFailure(.inconclusive, "inconclusive: " + reason))
+        }
+    }
+
+    private var afterLastStimulus: [String] {
+        guard let index = lastStimulus else { return ["before any stimulus was sent"] }
+        return ["after the stimulus at message \(index + 1): \(entries[index].message)"]
+    }
+
+    private func missing(idleConfirmed: Bool) -> ReplayStop {
+        let shortfall = judge.shortfall
+        var divergence = Divergence(kind: .missing, clause: shortfall.groups.first?.owed.first?.clause,
+                                    waited: options.timeout, idleConfirmed: idleConfirmed)
+        let silence = divergence.silence
+        divergence.race = RaceDivergence(
+            summary: "no interleaving of the model ends here: \(shortfall.summary), observed nothing \(silence)",
+            lines: afterLastStimulus + ["observed: nothing \(silence)"] + shortfall.lines
+        )
+        return .diverged(divergence)
+    }
+
+    /// Fills a result with what stopped the replay.
+    func record(_ stop: ReplayStop, into result: inout ReplayResult) {
+        switch stop {
+        case .diverged(let divergence):
+            result.verdict = .fail
+            result.divergence = divergence
+            result.detail = divergence.summary
+        case .failed(let failure, let atReset):
+            result.verdict = .error
+            result.failure = failure
+            result.failedAtReset = atReset
+            if atReset {
+                result.detail = "at the reset before the trace: " + failure.message
+            } else if let index = lastStimulus {
+                result.detail = failure.message + " (while handling the stimulus at message \(index + 1): \(entries[index].message))"
+            } else {
+                result.detail = failure.message
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import CVConformTrace
+
+/// A global state of the asynchronous semantics (contract section 8): the
+/// three role machines, the messages sent to a played role and not yet
+/// taken by it, and the messages sent on an observed channel and not yet
+/// observed there. Reports of one channel come in send order, but a report
+/// may lead or lag its delivery, so the two are separate queues.
+public struct AsyncState: Hashable, Sendable {
+    public internal(set) var system: ReferenceSystem
+    /// Sent to a played role, not yet taken: each channel FIFO.
+    var inFlight = ChannelQueues<Message>()
+    /// Sent on an observed channel, not yet observed: each channel FIFO,
+    /// with the clause that sent each (for diagnoses).
+    var unobserved = ChannelQueues<Emission>()
+
+    public init(system: ReferenceSystem) {
+        self.system = system
+    }
+
+    /// Nothing is in flight and nothing is owed to the observer: the run
+    /// could end here.
+    public var isQuiescent: Bool { inFlight.isEmpty && unobserved.isEmpty }
+
+    /// What is still owed to the observer, channel by channel, oldest first.
+    public var owed: [Emission] { unobserved.elements }
+
+    /// Messages taken by no role yet.
+    public var pending: [Message] { inFlight.elements }
+
+    /// Whether a role or a message in flight or owed still names a session.
+    func holds(session: String) -> Bool {
+        if system.holds(session: session) { return true }
+        return inFlight.items.contains { $0.element.parameters["session"] == session }
+            || unobserved.items.contains { $0.element.message.parameters["session"] == session }
+    }
+}
+
+/// The successor function of the asynchronous semantics: which roles the
+/// model plays (the others are the environment, whose messages are
+/// stimuli) and which channels an observer sees. Each channel is FIFO; a
+/// played role takes the head of any of its incoming channels, in any
+/// order across channels, and reacts to it before taking the next.
+///
+/// The serial propagation (`MessageDelivering.propagate`) is one schedule of
+/// this: it always takes the oldest message sent.
+public struct AsyncSemantics: Hashable, Sendable {
+    private let played: UInt8
+    public let reportsInternal: Bool
+
+    /// `played`: the roles the model runs (the system roles by default);
+    /// `reportsInternal`: whether messages between two played roles are
+    /// observed too (the implementation's `internal`).
+    public init(played: Set<Role> = ReferenceSystem.allSystemRoles, reportsInternal: Bool) {
+        var mask: UInt8 = 0
+        for role in played where role.isSystem { mask |= 1 << UInt8(role.order) }
+        self.played = mask
+        self.reportsInternal = reportsInternal
+    }
+
+    public func plays(_ role: Role) -> Bool { played & (1 << UInt8(role.order)) != 0 }
+
+    /// Whether an observer sees the messages of a channel: every output of a
+    /// played role to one it does not play, and internal messages when they
+    /// are reported.
+    public func observes(_ channel: Channel) -> Bool {
+        plays(channel.from) && (!plays(channel.to) || reportsInternal)
+    }
+
+    /// Whether a message is a stimulus: from a role not played to one played.
+    public func isStimulus(_ message: Message) -> Bool {
+        !plays(message.from) && plays(message.to)
+    }
+
+    /// The environment sends a stimulus: it is in flight on its channel.
+    public func send(_ stimulus: Message, in state: inout AsyncState) {
+        guard plays(stimulus.to) else { return }
+        state.inFlight.append(stimulus, on: stimulus.channel.slot)
+    }
+
+    /// The channels whose head a played role could take now.
+    func deliverable(in state: AsyncState) -> [UInt8] { state.inFlight.slots }
+
+    /// A played role takes the head of a channel and reacts: what it sends
+    /// goes in flight (to a played role) and is owed to the observer (on an
+    /// observed channel). Returns the reaction, nil when nothing was there.
+    @discardableResult
+    public func deliverHead(of channel: Channel, in state: inout AsyncState) -> Reaction? {
+        deliverHead(slot: channel.slot, in: &state)
+    }
+
+    @discardableResult
+    func deliverHead(slot: UInt8, in state: inout AsyncState) -> Reaction? {
+        guard let message = state.inFlight.removeHead(on: slot),
+              let reaction = state.system.deliver(message) else { return nil }
+        for emission in reaction.emissions {
+            let channel = emission.message.channel
+            if plays(channel.to) { state.inFlight.append(emission.message, on: channel.slot) }
+            if observes(channel) { state.unobserved.append(emission, on: channel.slot) }
+        }
+        return reaction
+    }
+
+    /// Every state one delivery leads to, with the clauses it applied (a bit
+    /// per clause ordinal).
+    public func successors(of state: AsyncState) -> [(state: AsyncState, clauses: UInt64)] {
+        deliverable(in: state).compactMap { slot in
+            var next = state
+            guard let reaction = deliverHead(slot: slot, in: &next) else { return nil }
+            var mask: UInt64 = 0
+            reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
+            return (next, mask)
+        }
+    }
+
+    /// The observer sees a message: allowed when it is the oldest owed on
+    /// its channel; the state without it, or nil.
+    public func observe(_ message: Message, in state: AsyncState) -> AsyncState? {
+        let slot = message.channel.slot
+        guard state.unobserved.head(on: slot)?.message == message else { return nil }
+        var next = state
+        next.unobserved.removeHead(on: slot)
+        return next
+    }
+}

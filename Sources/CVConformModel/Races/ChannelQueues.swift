@@ -1,0 +1,62 @@
+import CVConformTrace
+
+/// FIFO queues, one per channel, held in one small array: each channel's
+/// items keep their order, and the channels follow each other in a fixed
+/// order, so two states with the same queues are equal and hash alike
+/// however their messages were sent.
+struct ChannelQueues<Element: Hashable & Sendable>: Hashable, Sendable {
+    struct Item: Hashable, Sendable {
+        var slot: UInt8
+        var element: Element
+    }
+
+    private(set) var items: [Item] = []
+
+    var isEmpty: Bool { items.isEmpty }
+    var count: Int { items.count }
+
+    /// Adds an element at the end of its channel's queue.
+    mutating func append(_ element: Element, on slot: UInt8) {
+        var index = items.count
+        while index > 0 && items[index - 1].slot > slot { index -= 1 }
+        items.insert(Item(slot: slot, element: element), at: index)
+    }
+
+    /// The oldest element on a channel.
+    func head(on slot: UInt8) -> Element? {
+        items.first { $0.slot == slot }?.element
+    }
+
+    /// Takes the oldest element off a channel.
+    @discardableResult
+    mutating func removeHead(on slot: UInt8) -> Element? {
+        guard let index = items.firstIndex(where: { $0.slot == slot }) else { return nil }
+        return items.remove(at: index).element
+    }
+
+    /// The channels that hold something, each once, in order.
+    var slots: [UInt8] {
+        var result: [UInt8] = []
+        for item in items where result.last != item.slot { result.append(item.slot) }
+        return result
+    }
+
+    /// The oldest element of each channel that holds something.
+    var heads: [Element] {
+        var result: [Element] = []
+        var last: UInt8?
+        for item in items where item.slot != last {
+            result.append(item.element)
+            last = item.slot
+        }
+        return result
+    }
+
+    /// Every element, channel by channel.
+    var elements: [Element] { items.map(\.element) }
+}
+
+extension Channel {
+    /// A small number for each of the 36 role pairs, for `ChannelQueues`.
+    var slot: UInt8 { UInt8(from.order * Role.allCases.count + to.order) }
+}

@@ -1,0 +1,242 @@
+import CVConformTrace
+
+/// Judges an observed run of an asynchronous system (contract section 8):
+/// it keeps every state of the model consistent with what it has seen,
+/// deduplicated, closed under the hidden steps (deliveries). A stimulus
+/// goes in flight in every state; an output keeps the states that owed it
+/// next on its channel. The run can end well when some state has nothing
+/// more to send.
+///
+/// The same judge serves `run` of racy traces, `explore --races`,
+/// `load --races` and `check-log` of black-box segments.
+public struct RaceJudge: Sendable {
+    public enum Judgement: Hashable, Sendable {
+        case allowed
+        indirect case rejected(RaceRejection)
+        /// The set of states outgrew its bound; nothing more is judged.
+        case inconclusive
+    }
+
+    public let semantics: AsyncSemantics
+    public let maxStates: Int
+    /// Each state consistent with what was observed, with the clauses some
+    /// interleaving reaching it applied (a bit per clause ordinal).
+    private var states: [AsyncState: UInt64]
+    /// Outputs observed and allowed so far.
+    public private(set) var observedCount = 0
+    /// Stimuli sent so far.
+    public private(set) var stimulusCount = 0
+    /// Set when the states outgrew `maxStates`: why, in words.
+    public private(set) var inconclusiveReason: String?
+    /// The largest number of states held at once.
+    public private(set) var peakStates = 1
+
+    public static let defaultMaxStates = 100_000
+
+    public init(start system: ReferenceSystem, semantics: AsyncSemantics, maxStates: Int = RaceJudge.defaultMaxStates) {
+        self.semantics = semantics
+        self.maxStates = max(1, maxStates)
+        states = [AsyncState(system: system): 0]
+    }
+
+    public init(administration: Administration, semantics: AsyncSemantics, maxStates: Int = RaceJudge.defaultMaxStates) {
+        self.init(start: ReferenceSystem(administration: administration), semantics: semantics, maxStates: maxStates)
+    }
+
+    public var isInconclusive: Bool { inconclusiveReason != nil }
+    public var stateCount: Int { states.count }
+
+    /// Some state consistent with everything observed owes nothing more.
+    public var canEndWell: Bool { isInconclusive || states.keys.contains { $0.isQuiescent } }
+
+    /// The environment sends a stimulus (or a message from a role the model
+    /// does not play): it goes in flight in every state, and the states are
+    /// closed again under deliveries.
+    public mutating func send(_ stimulus: Message) {
+        guard !isInconclusive else { return }
+        stimulusCount += 1
+        var sent: [AsyncState: UInt64] = [:]
+        sent.reserveCapacity(states.count)
+        for (state, clauses) in states {
+            var next = state
+            semantics.send(stimulus, in: &next)
+            sent[next, default: 0] |= clauses
+        }
+        states = sent
+        close()
+    }
+
+    /// The observer sees a message on an observed channel. A rejected
+    /// message changes nothing.
+    public mutating func observe(_ message: Message) -> Judgement {
+        guard !isInconclusive else { return .inconclusive }
+        var kept: [AsyncState: UInt64] = [:]
+        for (state, clauses) in states {
+            if let next = semantics.observe(message, in: state) { kept[next, default: 0] |= clauses }
+        }
+        guard !kept.isEmpty else { return .rejected(rejection(of: message)) }
+        // Closed already: a delivery possible after the observation was
+        // possible before it, and its state kept the same head.
+        states = kept
+        observedCount += 1
+        return .allowed
+    }
+
+    /// Adds every state the hidden steps lead to. A state reached again
+    /// with more clauses is walked again, so each state carries every
+    /// clause of every interleaving that reaches it.
+    private mutating func close() {
+        var work = Array(states.keys)
+        while let state = work.popLast() {
+            guard let clauses = states[state] else { continue }
+            for (next, applied) in semantics.successors(of: state) {
+                let merged = clauses | applied
+                if let known = states[next] {
+                    guard known | merged != known else { continue }
+                    states[next] = known | merged
+                } else {
+                    states[next] = merged
+                    if states.count > maxStates {
+                        giveUp()
+                        return
+                    }
+                }
+                work.append(next)
+            }
+        }
+        peakStates = max(peakStates, states.count)
+    }
+
+    private mutating func giveUp() {
+        inconclusiveReason = "the messages in flight allow more than \(maxStates) states of the model "
+            + "(--max-states \(maxStates)) after \(stimulusCount) stimuli and \(observedCount) outputs; "
+            + "nothing after that was judged"
+        peakStates = max(peakStates, states.count)
+        states = [:]
+    }
+
+    /// The clauses that some interleaving consistent with everything
+    /// observed applied, in the model's clause order.
+    public var clausesApplied: [Clause] {
+        let mask = states.values.reduce(0, |)
+        return Clause.byOrdinal.filter { mask & (1 << UInt64($0.ordinal)) != 0 }
+    }
+
+    /// The same, counting only interleavings that end well here.
+    public var clausesOfEndingRuns: [Clause] {
+        let mask = states.filter { $0.key.isQuiescent }.values.reduce(0, |)
+        return Clause.byOrdinal.filter { mask & (1 << UInt64($0.ordinal)) != 0 }
+    }
+
+    /// Whether any state still has something to do with a session.
+    public func holds(session: String) -> Bool {
+        states.keys.contains { $0.holds(session: session) }
+    }
+
+    /// The states themselves (for tests and the model checker).
+    public var currentStates: [AsyncState] { Array(states.keys) }
+
+    /// What the run still owes when no state can end well: for each group
+    /// of states that agree, the oldest owed message of each channel.
+    public var shortfall: RaceShortfall {
+        var groups: [[Emission]: Int] = [:]
+        for state in states.keys {
+            groups[state.unobserved.heads, default: 0] += 1
+        }
+        let ordered = groups.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.count < $1.key.count }
+        return RaceShortfall(stateCount: states.count, groups: ordered.map { RaceShortfall.Group(owed: $0.key, states: $0.value) })
+    }
+
+    /// The owed messages of the state closest to ending (fewest owed).
+    public var leastOwed: [Emission] {
+        states.keys.min { $0.unobserved.count < $1.unobserved.count }?.owed ?? []
+    }
+
+    private func rejection(of message: Message) -> RaceRejection {
+        let slot = message.channel.slot
+        var groups: [Emission?: Int] = [:]
+        for state in states.keys { groups[state.unobserved.head(on: slot), default: 0] += 1 }
+        let ordered = groups.sorted { lhs, rhs in
+            lhs.value != rhs.value ? lhs.value > rhs.value : (lhs.key?.description ?? "") < (rhs.key?.description ?? "")
+        }
+        let clause = ordered.lazy.compactMap(\.key?.clause).first ?? Clause.sending(message).first
+        return RaceRejection(
+            message: message, observedBefore: observedCount, stimuliBefore: stimulusCount, stateCount: states.count,
+            allowed: ordered.map { RaceRejection.Expectation(message: $0.key?.message, clause: $0.key?.clause, states: $0.value) },
+            clause: clause
+        )
+    }
+}
+
+/// Why an output is allowed by no interleaving: what each group of
+/// surviving states would have allowed on its channel instead.
+public struct RaceRejection: Hashable, Sendable {
+    public struct Expectation: Hashable, Sendable {
+        /// The message those states owe next on the channel (nil: nothing).
+        public var message: Message?
+        public var clause: Clause?
+        /// How many states agree on it.
+        public var states: Int
+    }
+
+    public var message: Message
+    /// Outputs allowed before it: the longest allowed prefix.
+    public var observedBefore: Int
+    public var stimuliBefore: Int
+    public var stateCount: Int
+    public var allowed: [Expectation]
+    /// The clause that decided: the one owing the most common expectation,
+    /// or the rule that sends such a message.
+    public var clause: Clause?
+
+    /// The explanation, line by line, its first naming the message's place.
+    public func lines(at place: String) -> [String] {
+        var lines = ["\(place) \(message) is allowed by no interleaving of the model"]
+        let channel = message.channel
+        let plural = stateCount == 1 ? "the one state" : "each of the \(stateCount) states"
+        lines.append("consistent with what came before (\(plural) after \(stimuliBefore) stimuli and \(observedBefore) outputs), \(channel) allows:")
+        for expectation in allowed.prefix(6) {
+            let who = expectation.states == stateCount ? "every state" : "\(expectation.states) of \(stateCount) states"
+            if let expected = expectation.message {
+                lines.append("  \(who): \(expected)" + (expectation.clause.map { " [\($0.id)]" } ?? ""))
+            } else {
+                lines.append("  \(who): nothing on \(channel)")
+            }
+        }
+        if allowed.count > 6 { lines.append("  and \(allowed.count - 6) more") }
+        lines.append("longest allowed prefix: the first \(observedBefore) outputs")
+        if let clause { lines.append("clause \(clause.id): \(clause.summary)") }
+        return lines
+    }
+
+    /// One line for JSON and JUnit.
+    public var summary: String {
+        let expected = allowed.first?.message.map { "expected \($0)" } ?? "nothing is owed on \(message.channel)"
+        return "\(message) is allowed by no interleaving (\(expected)\(allowed.count > 1 ? ", or \(allowed.count - 1) other" : ""))"
+    }
+}
+
+/// What a run still owes when no state consistent with it can end well.
+public struct RaceShortfall: Hashable, Sendable {
+    public struct Group: Hashable, Sendable {
+        /// The oldest owed message on each channel.
+        public var owed: [Emission]
+        public var states: Int
+    }
+
+    public var stateCount: Int
+    public var groups: [Group]
+
+    public var lines: [String] {
+        groups.prefix(4).map { group in
+            let who = group.states == stateCount ? "every interleaving" : "\(group.states) of \(stateCount) interleavings"
+            return "\(who) still owes: " + group.owed.map { "\($0.message) [\($0.clause.id)]" }.joined(separator: "; ")
+        } + (groups.count > 4 ? ["and \(groups.count - 4) more groups"] : [])
+    }
+
+    /// One line: the most common expectation.
+    public var summary: String {
+        guard let first = groups.first?.owed.first else { return "nothing is owed" }
+        return "expected \(first.message)" + (groups.count > 1 ? " (or as \(groups.count - 1) other interleavings owe)" : "")
+    }
+}
