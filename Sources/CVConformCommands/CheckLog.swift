@@ -1,3 +1,4 @@
+import CVConformModel
 import ArgumentParser
 import CVConformHarness
 import CVConformReports
@@ -47,6 +48,11 @@ extension CVConform {
         @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Messages shown before a violation, per channel and per cell (0–64).", valueName: "n"))
         var window = 8
 
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "The most model states kept per cell for an \"observed\":\"external\" segment (contract section 8); past it the segment is inconclusive.",
+            valueName: "n"))
+        var maxStates = RaceJudge.defaultMaxStates
+
         @Flag(name: .long, help: "Print only segments that are rejected or malformed, and the summary.")
         var quiet = false
 
@@ -61,6 +67,7 @@ extension CVConform {
             if let extract, extract < 1 { throw ValidationError("--extract takes the line (1-based) of a reset") }
             if let cell, cell < 1 { throw ValidationError("--cell takes a cell number, from 1") }
             guard (0...64).contains(window) else { throw ValidationError("--window takes a number from 0 to 64") }
+            guard maxStates >= 1 else { throw ValidationError("--max-states takes a number of states, at least 1") }
         }
 
         mutating func run() async throws {
@@ -77,6 +84,7 @@ extension CVConform {
             }
             var options = LogCheckOptions()
             options.windowSize = window
+            options.maxStates = maxStates
             let checker = LogChecker(options: options)
             let live = file == "-" || isatty(STDOUT_FILENO) == 1
             let (quiet, traceOut, jsonPath) = (self.quiet, self.traceOut, self.json)

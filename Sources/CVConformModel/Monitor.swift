@@ -149,6 +149,9 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     public var roleState: String
     /// The rule that decided the sender's last reaction.
     public var lastClause: Clause?
+    /// Judged by the race judge (contract section 8): what every
+    /// surviving interleaving allowed, which replaces the serial lines.
+    public var race: RaceRejection?
 
     public var description: String {
         lines(at: "message \(position)").joined(separator: "\n")
@@ -157,6 +160,7 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     /// The explanation, line by line, its first line naming the message's
     /// place as `place` says it (`message 22`, `line 57`).
     public func lines(at place: String) -> [String] {
+        if let race { return race.lines(at: place) }
         var lines = ["\(place) \(message) is not allowed"]
         if let expected = owedOnChannel.first {
             lines.append("expected instead: \(expected)")

@@ -3,6 +3,9 @@ import CVConformTrace
 /// How the reference model judged one trace file (contract section 6).
 public enum Outcome: String, Hashable, Sendable {
     case accepted, rejected, incomplete, malformed
+    /// Only `check-log` and racy runs: the set of states outgrew its bound
+    /// (contract section 8), so nothing was decided. Never a pass.
+    case inconclusive
 }
 
 /// The judgement of one trace file, with what a person needs to act on it.

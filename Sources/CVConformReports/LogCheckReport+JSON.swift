@@ -42,6 +42,7 @@ extension LogCheckReport {
                 ("incomplete", .integer(summary.incomplete)),
                 ("rejected", .integer(summary.rejected)),
                 ("malformed", .integer(summary.malformed)),
+                ("inconclusive", .integer(summary.inconclusive)),
             ])),
             ("skipped", .object([
                 ("count", .integer(summary.skipped.count)),

@@ -32,7 +32,7 @@ public enum LogCheckReport {
                 let more = segment.violationCount - segment.violations.count
                 if more > 0 { lines.append("… and \(count(more, "more violation")) (only the first \(segment.violations.count) are explained)") }
             }
-        case .incomplete:
+        case .incomplete, .inconclusive:
             lines.append(segment.detail)
         case .accepted:
             break
@@ -95,8 +95,9 @@ public enum LogCheckReport {
             lines.append("no reset line in \(count(summary.lines, "line")): nothing was judged")
         } else {
             let ok = summary.accepted + summary.incomplete
-            lines.append("\(ok) ok, \(summary.rejected + summary.malformed) failed (\(count(summary.segments, "segment")): "
-                + "\(summary.accepted) accepted, \(summary.incomplete) incomplete, \(summary.rejected) rejected, \(summary.malformed) malformed; "
+            let inconclusive = summary.inconclusive > 0 ? ", \(summary.inconclusive) inconclusive" : ""
+            lines.append("\(ok) ok, \(summary.rejected + summary.malformed + summary.inconclusive) failed (\(count(summary.segments, "segment")): "
+                + "\(summary.accepted) accepted, \(summary.incomplete) incomplete, \(summary.rejected) rejected, \(summary.malformed) malformed\(inconclusive); "
                 + "\(summary.messages) messages on \(count(summary.lines, "line")))")
         }
         if summary.skipped.count > 0 { lines.append(summary.skipped.summary) }

@@ -45,6 +45,9 @@ public struct LogCheckOptions: Hashable, Sendable {
     public var owedKept = 5
     /// Lines per batch from the reading thread to the judging one.
     public var batchSize = 1024
+    /// The bound on each cell's set of states in an `"observed":"external"`
+    /// segment (`--max-states`); past it the segment is inconclusive.
+    public var maxStates = RaceJudge.defaultMaxStates
 
     public init() {}
 }

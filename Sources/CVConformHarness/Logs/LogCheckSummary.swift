@@ -9,6 +9,8 @@ public struct LogCheckSummary: Hashable, Sendable {
     public var rejected = 0
     public var incomplete = 0
     public var malformed = 0
+    /// Segments whose race judge outgrew `--max-states` (never a pass).
+    public var inconclusive = 0
     /// `msg` lines, in segments or not.
     public var messages = 0
     public var skipped = SkippedLines()
@@ -19,7 +21,7 @@ public struct LogCheckSummary: Hashable, Sendable {
     public init() {}
 
     /// Whether a segment was rejected or malformed.
-    public var failed: Bool { rejected + malformed > 0 }
+    public var failed: Bool { rejected + malformed + inconclusive > 0 }
 
     mutating func count(_ outcome: Outcome) {
         segments += 1
@@ -28,6 +30,7 @@ public struct LogCheckSummary: Hashable, Sendable {
         case .rejected: rejected += 1
         case .incomplete: incomplete += 1
         case .malformed: malformed += 1
+        case .inconclusive: inconclusive += 1
         }
     }
 }

@@ -12,6 +12,10 @@ package struct LogReset: Sendable {
     /// The cells to judge (one holding everything when the reset names
     /// none), or why the segment is malformed.
     var partition: Result<CellPartition, LogResetError>
+    /// `"observed":"external"` (contract section 8): the segment holds only
+    /// the messages between the environment and the system, and is judged
+    /// by every interleaving the model allows.
+    var observesExternalOnly = false
 
     /// Reads a reset line already parsed as JSON.
     init(_ object: JSONValue) {
@@ -19,6 +23,14 @@ package struct LogReset: Sendable {
         do throws(LogResetError) {
             if let value = object["trace"], value != .null, value.stringValue == nil {
                 throw LogResetError("the reset's trace must be a string")
+            }
+            switch object["observed"] {
+            case nil, .null?: break
+            case .string("external")?: observesExternalOnly = true
+            case .string(let other)?:
+                throw LogResetError("observed is '\(other)', but the only value a reset may give is 'external' (contract section 8)")
+            default:
+                throw LogResetError("observed must be the string 'external'")
             }
             let setup = try Self.administration(object["setup"])
             switch object["cells"] {

@@ -24,7 +24,9 @@ final class LogSegmentJudging {
         switch reset.partition {
         case .success(let partition):
             start = LogSegmentStart(trace: reset.trace, line: line, cellCount: partition.isDivided ? partition.cells.count : nil)
-            judge = CellJudge(partition: partition)
+            judge = reset.observesExternalOnly
+                ? CellJudge(partition: partition, races: AsyncSemantics(reportsInternal: false), maxStates: options.maxStates)
+                : CellJudge(partition: partition)
             result = LogSegmentResult(trace: reset.trace, line: line, outcome: .accepted)
             result.partition = partition
         case .failure(let problem):
@@ -73,7 +75,7 @@ final class LogSegmentJudging {
                 line: line, message: message, cell: isDivided ? cell + 1 : nil, kind: .rejected(rejection),
                 channelWindow: lines.entries(windows.channel(message.channel, cell: cell)),
                 cellWindow: lines.entries(windows.cell(cell)),
-                entersExtended: judge.monitors[cell].clausesApplied.contains { $0.profile == .extended }
+                entersExtended: judge.clausesApplied(cell: cell).contains { $0.profile == .extended }
             )
         case .unplaced(let unplaced):
             let cells = unplaced.cells
@@ -121,6 +123,9 @@ final class LogSegmentJudging {
         } else if let first = final.violations.first {
             final.outcome = .rejected
             final.detail = first.summary
+        } else if let (cell, reason) = judge.inconclusive {
+            final.outcome = .inconclusive
+            final.detail = (isDivided ? "cell \(cell + 1): " : "") + "inconclusive: " + reason
         } else if judge.isQuiescent {
             final.outcome = .accepted
         } else {
@@ -135,13 +140,13 @@ final class LogSegmentJudging {
         }
         if !stopped {
             final.cells = judge.monitors.indices.map { index in
-                let monitor = judge.monitors[index]
                 let rejection = judge.rejections[index]
+                let inconclusive = judge.judgesRaces && judge.raceJudges[index].isInconclusive
                 return LogCellResult(
                     number: index + 1,
-                    outcome: rejection != nil ? .rejected : monitor.isQuiescent ? .accepted : .incomplete,
+                    outcome: rejection != nil ? .rejected : inconclusive ? .inconclusive : judge.isQuiescent(cell: index) ? .accepted : .incomplete,
                     at: rejection?.position, messages: cellMessages[index],
-                    entersExtended: monitor.clausesApplied.contains { $0.profile == .extended }
+                    entersExtended: judge.clausesApplied(cell: index).contains { $0.profile == .extended }
                 )
             }
         }

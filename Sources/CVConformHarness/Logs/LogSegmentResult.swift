@@ -47,7 +47,7 @@ public struct LogSegmentResult: Sendable {
     }
 
     /// Rejected and malformed segments fail `check-log`.
-    public var failed: Bool { outcome == .rejected || outcome == .malformed }
+    public var failed: Bool { outcome == .rejected || outcome == .malformed || outcome == .inconclusive }
 }
 
 /// A message owed at the end of a segment, and its cell.

@@ -21,6 +21,9 @@ public struct CellJudge: Sendable {
     private var sessions: SessionCells
     /// Messages observed, for positions when the caller gives none.
     public private(set) var observed = 0
+    /// With races (contract section 8): one race judge per cell, in place
+    /// of the monitors' literal order; empty otherwise.
+    public private(set) var raceJudges: [RaceJudge] = []
 
     public init(partition: CellPartition, minimumSessionSweep: Int = 2048) {
         self.partition = partition
@@ -28,6 +31,25 @@ public struct CellJudge: Sendable {
         rejections = Array(repeating: nil, count: partition.cells.count)
         hasRejected = Array(repeating: false, count: partition.cells.count)
         sessions = SessionCells(minimumSweep: minimumSessionSweep)
+    }
+
+    /// Judges each cell by the asynchronous semantics: stimuli are sent
+    /// when their line comes, outputs are judged by every interleaving the
+    /// model allows (`check-log` of `"observed":"external"` segments). The
+    /// set of states stays per cell, never a product of cells.
+    public init(partition: CellPartition, races semantics: AsyncSemantics, maxStates: Int = RaceJudge.defaultMaxStates) {
+        self.init(partition: partition)
+        raceJudges = partition.cells.map { RaceJudge(administration: $0.administration, semantics: semantics, maxStates: maxStates) }
+    }
+
+    public var judgesRaces: Bool { !raceJudges.isEmpty }
+
+    /// Why a cell's judge gave up (`--max-states`), the first such cell.
+    public var inconclusive: (cell: Int, reason: String)? {
+        for (index, judge) in raceJudges.enumerated() {
+            if let reason = judge.inconclusiveReason { return (index, reason) }
+        }
+        return nil
     }
 
     /// Judges the whole administration as one cell.
@@ -51,6 +73,7 @@ public struct CellJudge: Sendable {
         case .cell(let index): cell = index
         }
         guard !hasRejected[cell] else { return .afterRejection(cell: cell) }
+        if judgesRaces { return observeRacing(message, cell: cell, position: position ?? observed) }
         switch monitors[cell].observe(message, keepingReaction: keepingReaction) {
         case .rejected(var rejection):
             rejection.position = position ?? observed
@@ -63,6 +86,27 @@ public struct CellJudge: Sendable {
             }
             return .allowed(cell: cell, reaction)
         }
+    }
+
+    private mutating func observeRacing(_ message: Message, cell: Int, position: Int) -> CellJudgement {
+        let semantics = raceJudges[cell].semantics
+        if !semantics.observes(message.channel) {
+            // A stimulus (or a message no role here takes): it is sent now.
+            raceJudges[cell].send(message)
+        } else if case .rejected(let race) = raceJudges[cell].observe(message) {
+            var rejection = Rejection(
+                position: position, message: message, owedOnChannel: race.allowed.compactMap(\.message),
+                clause: race.clause, roleState: "\(race.stateCount) states consistent with the lines before"
+            )
+            rejection.race = race
+            rejections[cell] = rejection
+            hasRejected[cell] = true
+            return .rejected(cell: cell, rejection)
+        }
+        if partition.isDivided, message.type == .sessionRequest || message.type == .launch {
+            learn(message["session"], cell: cell)
+        }
+        return .allowed(cell: cell, nil)
     }
 
     /// The cell a message belongs to, without observing it.
@@ -86,7 +130,7 @@ public struct CellJudge: Sendable {
             let remembered = sessions
             located = partition.locate(message) { remembered.rememberedCell(of: $0) }
         }
-        guard located.restsOnSession, let session, let cell = sessionCell, !Self.holds(&monitors[cell], session: session)
+        guard located.restsOnSession, let session, let cell = sessionCell, !(judgesRaces ? raceJudges[cell].holds(session: session) : Self.holds(&monitors[cell], session: session))
         else { return located.placement }
         sessions.forget(session)
         return partition.locate(message) { _ in nil }.placement
@@ -101,7 +145,12 @@ public struct CellJudge: Sendable {
         // place (see `holds`).
         var sweeping = sessions
         sessions = SessionCells()
-        sweeping.sweep { session, cell in Self.holds(&monitors[cell], session: session) }
+        if judgesRaces {
+            let judges = raceJudges
+            sweeping.sweep { session, cell in judges[cell].holds(session: session) }
+        } else {
+            sweeping.sweep { session, cell in Self.holds(&monitors[cell], session: session) }
+        }
         sessions = sweeping
     }
 
@@ -114,13 +163,28 @@ public struct CellJudge: Sendable {
     }
 
     /// True when no cell owes anything.
-    public var isQuiescent: Bool { monitors.allSatisfy(\.isQuiescent) }
+    public var isQuiescent: Bool {
+        judgesRaces ? raceJudges.allSatisfy(\.canEndWell) : monitors.allSatisfy(\.isQuiescent)
+    }
+
+    /// Whether one cell owes nothing (with races: some interleaving of it
+    /// owes nothing).
+    public func isQuiescent(cell: Int) -> Bool {
+        judgesRaces ? raceJudges[cell].canEndWell : monitors[cell].isQuiescent
+    }
+
+    /// The clauses a cell applied (with races: some interleaving
+    /// consistent with its lines applied).
+    public func clausesApplied(cell: Int) -> [Clause] {
+        judgesRaces ? raceJudges[cell].clausesApplied : monitors[cell].clausesApplied
+    }
 
     /// What each cell still owes (cells owing nothing left out), oldest
     /// first per channel.
     public var owedByCell: [(cell: Int, owed: [Emission])] {
         monitors.indices.compactMap { index in
-            monitors[index].isQuiescent ? nil : (index, monitors[index].owedEmissions)
+            if judgesRaces { return raceJudges[index].canEndWell ? nil : (index, raceJudges[index].leastOwed) }
+            return monitors[index].isQuiescent ? nil : (index, monitors[index].owedEmissions)
         }
     }
 
