@@ -265,3 +265,87 @@ struct LogCheckerTests {
         #expect(recorder.judged == lines.count - 1)
     }
 }
+
+/// A one-agent reset whose segment holds only the boundary messages
+/// (contract section 8).
+let externalReset = #"{"op":"reset","trace":"ext","observed":"external","setup":{"agents":[{"id":"1001","skills":["10"]}],"stations":["4001"],"vdns":[{"number":"5000","skill":"10"}]}}"#
+let twoCellExternalReset = #"{"op":"reset","trace":"ext-cells","observed":"external","setup":{"agents":[{"id":"1001","skills":["10"]},{"id":"2001","skills":["20"]}],"stations":["4001","4002"],"vdns":[{"number":"5001","skill":"10"},{"number":"5002","skill":"20"}]},"cells":[["1001","4001","5001","10"],["2001","4002","5002","20"]]}"#
+
+/// Boundary lines up to a connected session, stimuli sent back to back.
+func connectedBoundary(_ agent: String = "1001", _ station: String = "4001", vdn: String = "5000", session: String = "s1") -> [String] {
+    ["browser>icm login agent=\(agent) extension=\(station)",
+     "customer>icm session-request session=\(session) media=realtime vdn=\(vdn)",
+     "icm>browser acw-open agent=\(agent)",
+     "ecs>phone alert session=\(session) extension=\(station)",
+     "phone>ecs answer extension=\(station)",
+     "icm>browser connect agent=\(agent) session=\(session)"].map(wire)
+}
+
+@Suite("check-log of black-box segments: \"observed\":\"external\" (contract section 8)")
+struct ExternalLogTests {
+    let race = ["browser>icm release agent=1001 session=s1 button=drop", "phone>ecs hangup extension=4001"].map(wire)
+
+    @Test("A hang-up crossing a Drop: either disconnect is accepted, a second one is rejected at its line with every interleaving's view")
+    func hangupCrossesDrop() throws {
+        let dropped = wire("icm>browser disconnect agent=1001 session=s1 reason=dropped")
+        let hungUp = wire("icm>browser disconnect agent=1001 session=s1 reason=hangup")
+        let lines = [externalReset] + connectedBoundary() + race + [dropped]
+            + [externalReset] + connectedBoundary() + race + [hungUp]
+            + [externalReset] + connectedBoundary() + race + [dropped, hungUp]
+        let (summary, recorder) = try check(lines)
+        #expect(recorder.segments.map(\.outcome) == [.accepted, .accepted, .rejected])
+        #expect(recorder.segments[2].at == 31)
+        #expect(recorder.segments[2].detail.contains("is allowed by no interleaving"))
+        let explanation = recorder.found.first?.rejection?.lines(at: "line 31") ?? []
+        #expect(explanation.contains { $0.contains("nothing on icm→browser") })
+        #expect(summary.failed)
+    }
+
+    @Test("The same lines without \"observed\" are judged in their literal order, and a black box's log fails")
+    func literalOrderWithoutObserved() throws {
+        let lines = [oneAgentReset] + connectedBoundary() + race + [wire("icm>browser disconnect agent=1001 session=s1 reason=dropped")]
+        let (_, recorder) = try check(lines)
+        #expect(recorder.segments.map(\.outcome) == [.rejected])
+    }
+
+    @Test("Outputs only missing: incomplete, with what the closest interleaving owes")
+    func missingOutputs() throws {
+        let lines = [externalReset] + Array(connectedBoundary().prefix(2))
+        let (summary, recorder) = try check(lines)
+        #expect(recorder.segments.map(\.outcome) == [.incomplete])
+        #expect(recorder.segments[0].detail.contains("acw-open(agent=1001)"))
+        #expect(!summary.failed)
+    }
+
+    @Test("Past --max-states: inconclusive, said plainly, and a failure")
+    func boundedStates() throws {
+        var options = LogCheckOptions()
+        options.maxStates = 2
+        let (summary, recorder) = try check([externalReset] + connectedBoundary() + race, options: options)
+        #expect(recorder.segments.map(\.outcome) == [.inconclusive])
+        #expect(recorder.segments[0].detail.contains("--max-states 2"))
+        #expect(summary.inconclusive == 1 && summary.failed)
+    }
+
+    @Test("Cells keep their own sets of states: a race in one cell does not touch the other")
+    func racesPerCell() throws {
+        let lines = [twoCellExternalReset]
+            + connectedBoundary("1001", "4001", vdn: "5001", session: "a1")
+            + connectedBoundary("2001", "4002", vdn: "5002", session: "b1")
+            + ["browser>icm release agent=1001 session=a1 button=drop", "phone>ecs hangup extension=4001",
+               "icm>browser disconnect agent=1001 session=a1 reason=hangup",
+               "icm>browser disconnect agent=2001 session=b1 reason=hangup"].map(wire)
+        let (_, recorder) = try check(lines)
+        #expect(recorder.segments.map(\.outcome) == [.rejected])
+        #expect(recorder.segments[0].cell == 2, "cell 2 never hung up")
+        #expect(recorder.segments[0].cells.map(\.outcome) == [.accepted, .rejected])
+    }
+
+    @Test("An unknown \"observed\" value makes the segment malformed, naming the one value allowed")
+    func unknownObserved() throws {
+        let reset = externalReset.replacingOccurrences(of: #""external""#, with: #""internal""#)
+        let (_, recorder) = try check([reset] + connectedBoundary())
+        #expect(recorder.segments.map(\.outcome) == [.malformed])
+        #expect(recorder.segments[0].detail.contains("'external'"))
+    }
+}

@@ -42,6 +42,10 @@ public struct LogViolation: Hashable, Sendable {
     public var summary: String {
         let place = cell.map { " in cell \($0)" } ?? ""
         switch kind {
+        case .rejected(let rejection) where rejection.race != nil:
+            let instead = rejection.owedOnChannel.first.map { "expected instead \($0)" + (rejection.owedOnChannel.count > 1 ? " (or as \(rejection.owedOnChannel.count - 1) other interleavings allow)" : "") }
+                ?? "no interleaving owes anything on \(message.channel)"
+            return "line \(line) \(message) is allowed by no interleaving\(place): \(instead)"
         case .rejected(let rejection):
             let instead = rejection.owedOnChannel.first.map { "expected instead \($0)" }
                 ?? "nothing is owed on \(message.channel)"

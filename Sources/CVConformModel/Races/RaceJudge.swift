@@ -139,17 +139,20 @@ public struct RaceJudge: Sendable {
     /// What the run still owes when no state can end well: for each group
     /// of states that agree, the oldest owed message of each channel.
     public var shortfall: RaceShortfall {
+        // The states where every message has been taken: what they owe is
+        // all that is left (the set is closed, so they are in it).
         var groups: [[Emission]: Int] = [:]
-        for state in states.keys {
+        for state in states.keys where state.inFlight.isEmpty {
             groups[state.unobserved.heads, default: 0] += 1
         }
         let ordered = groups.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.count < $1.key.count }
-        return RaceShortfall(stateCount: states.count, groups: ordered.map { RaceShortfall.Group(owed: $0.key, states: $0.value) })
+        return RaceShortfall(stateCount: groups.values.reduce(0, +), groups: ordered.map { RaceShortfall.Group(owed: $0.key, states: $0.value) })
     }
 
-    /// The owed messages of the state closest to ending (fewest owed).
+    /// The owed messages of the state closest to ending: of the states
+    /// where every message has been taken, one that owes the fewest.
     public var leastOwed: [Emission] {
-        states.keys.min { $0.unobserved.count < $1.unobserved.count }?.owed ?? []
+        states.keys.filter { $0.inFlight.isEmpty }.min { $0.unobserved.count < $1.unobserved.count }?.owed ?? []
     }
 
     private func rejection(of message: Message) -> RaceRejection {
