@@ -41,17 +41,30 @@ struct RacyReplayEngine {
     /// Sends the stimuli at their places, then waits until the run can end
     /// well and the implementation stays quiet.
     mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
-        for (index, entry) in entries.enumerated() where judge.semantics.isStimulus(entry.message) {
-            if !racing.contains(index) { try await settle(implementation) }
+        let stimuli = entries.indices.filter { judge.semantics.isStimulus(entries[$0].message) }
+        var next = 0
+        while next < stimuli.count {
+            try await settle(implementation)
+            // A stimulus and the racing ones after it go out in one write,
+            // so that they reach the implementation as close together as
+            // the trace places them.
+            var group = [stimuli[next]]
+            next += 1
+            while next < stimuli.count && racing.contains(stimuli[next]) {
+                group.append(stimuli[next])
+                next += 1
+            }
             do {
-                try await implementation.send(entry.message)
+                try await implementation.send(group.map { entries[$0].message })
             } catch {
                 throw .failed(error)
             }
-            judge.send(entry.message)
+            for index in group {
+                judge.send(entries[index].message)
+                lastStimulus = index
+                events.append(.sent(index))
+            }
             try checkBound()
-            lastStimulus = index
-            events.append(.sent(index))
         }
         try await settle(implementation)
         // Other interleavings may still owe outputs: each one that comes is

@@ -40,6 +40,9 @@ actor ECS: Server {
     /// What this reaction sends, in order.
     private var sent: [Message] = []
 
+    /// The `clear-ended-session` fault: sessions the agent hung up.
+    private var hungUp: Set<String> = []
+
     init(administration: Administration, fault: Fault?) {
         self.administration = administration
         self.fault = fault
@@ -172,6 +175,7 @@ actor ECS: Server {
         guard let agent = agent(at: station), case .connected(let session) = agents[agent]?.activity else { return }
         sessions[session] = nil
         if fault == .leakOnHangup { leaked += 1 }
+        if fault == .clearEndedSession { hungUp.insert(session) }
         progress(session, "dropped", ["extension": station, "by": "phone"])
         becomeAvailable(agent)
     }
@@ -179,7 +183,18 @@ actor ECS: Server {
     /// E5: the ICM drops a connected session (ACW Drop, Close or Suspend).
     /// If the agent hung up meanwhile, the session is already gone: ignore.
     private func drop(_ session: String, at station: String) {
-        guard let agent = agent(at: station), agents[agent]?.activity == .connected(session) else { return }
+        if fault == .dropNextSession, let agent = agent(at: station), case .connected(let current)? = agents[agent]?.activity,
+           current != session {
+            sessions[current] = nil
+            sendPhone("clear", session: current, station: station)
+            progress(current, "dropped", ["extension": station, "by": "request"])
+            becomeAvailable(agent)
+            return
+        }
+        guard let agent = agent(at: station), agents[agent]?.activity == .connected(session) else {
+            if fault == .clearEndedSession && hungUp.remove(session) != nil { sendPhone("clear", session: session, station: station) }
+            return
+        }
         sessions[session] = nil
         sendPhone("clear", session: session, station: station)
         progress(session, "dropped", ["extension": station, "by": "request"])

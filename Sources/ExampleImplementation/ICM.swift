@@ -23,6 +23,8 @@ actor ICM: Server {
     private var sent: [Message] = []
     /// The `shared-login-slot` fault: the agent of the login last forwarded.
     private var loginInProgress: String?
+    /// The `second-disconnect` fault: who had each session a release ended.
+    private var released: [String: String] = [:]
 
     init(fault: Fault?) {
         self.fault = fault
@@ -55,6 +57,7 @@ actor ICM: Server {
         case (.cvct, "agent-logged-out", let agent?, _, _):
             // I9: the agent logged out at the phone. Close the window whatever
             // we thought (the rule is unconditional).
+            if fault == .skipSecondAcwClose && agents[agent] == nil { break }
             agents[agent] = nil
             send(.browser, "acw-close", ["agent": agent])
         default:
@@ -108,6 +111,7 @@ actor ICM: Server {
               let reason = reason(for: button, on: media)
         else { return }
         endSession(of: agent)
+        if fault == .secondDisconnect { released[session] = agent }
         send(.cvct, "drop-request", ["session": session, "extension": record.station])
         disconnect(agent, session, reason: reason)
     }
@@ -125,7 +129,12 @@ actor ICM: Server {
     /// I7: the agent hung up at the phone. If we already ended the session
     /// (a release crossed the hang-up), there is nothing left to say.
     private func hungUp(_ session: String) {
-        guard let agent = agents.first(where: { $0.value.session == session })?.key else { return }
+        guard let agent = agents.first(where: { $0.value.session == session })?.key else {
+            if fault == .secondDisconnect, let agent = released.removeValue(forKey: session) {
+                disconnect(agent, session, reason: "hangup")
+            }
+            return
+        }
         endSession(of: agent)
         disconnect(agent, session, reason: "hangup")
     }

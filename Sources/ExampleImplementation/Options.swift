@@ -57,11 +57,30 @@ enum Fault: String, CaseIterable, Sendable {
     /// agents: a login-failed names the agent whose login came last.
     case sharedLoginSlot = "shared-login-slot"
 
+    // Race faults (with --concurrent): each shows only when messages cross,
+    // so every serial trace passes; `explore --races` has to find them.
+    /// The ICM tells the browser of a hang-up that crossed a Drop: a
+    /// second disconnect for a session the release already ended.
+    case secondDisconnect = "second-disconnect"
+    /// The ECS clears the phone for an ASAI drop of a session that the
+    /// agent already hung up.
+    case clearEndedSession = "clear-ended-session"
+    /// The ECS takes an ASAI drop for whatever session is connected at the
+    /// extension: a drop that crossed a hang-up ends the agent's next session.
+    case dropNextSession = "drop-next-session"
+    /// The ICM closes the window only for an agent it has logged in: when
+    /// the phone's logout crosses the browser's, the second acw-close is
+    /// skipped.
+    case skipSecondAcwClose = "skip-second-acw-close"
+
     /// Faults that are mistakes in the system's behaviour (the others break
     /// the protocol, or are no mistake at all).
     static let behavioural: [Fault] = [.echoDrop, .noMostIdle, .wrongCauseOrder, .noQuiet, .ignoreWrongButton, .extraOutput,
                                        .leakOnHangup, .laterSkills, .numericIDs, .prefixExtensions, .clockWrap, .shortQueue,
-                                       .sharedLoginSlot]
+                                       .sharedLoginSlot, .secondDisconnect, .clearEndedSession, .dropNextSession,
+                                       .skipSecondAcwClose]
+    /// Faults that show only when messages cross (contract section 8).
+    static let races: [Fault] = [.secondDisconnect, .clearEndedSession, .dropNextSession, .skipSecondAcwClose]
 }
 
 struct Options {
