@@ -50,6 +50,9 @@ extension CVConform {
         @Option(name: .customLong("shrink-time"), parsing: .unconditional, help: ArgumentHelp("Seconds shrinking may take before it settles for what it has.", valueName: "seconds"))
         var shrinkTime: Double = 300
 
+        @Flag(name: .long, help: "Also send racing stimuli: two or three for one agent's situation back to back, judged by every interleaving the model allows (contract section 8).")
+        var races = false
+
         @Flag(name: .long, help: "Print only the result.")
         var quiet = false
 
@@ -69,11 +72,12 @@ extension CVConform {
             try ensureWritable(folder: output)
             let seed = self.seed ?? UInt64.random(in: 0..<(1 << 31))
             let chosenProfile = Profile(rawValue: profile) ?? .core
-            let options = ExploreOptions(
+            var options = ExploreOptions(
                 seed: seed, timeLimit: time.map(Self.duration) ?? (steps == nil ? .seconds(30) : nil), stepLimit: steps,
                 profile: chosenProfile, replay: implementation.replayOptions, confirmations: confirmations,
                 shrinkTimeLimit: Self.duration(shrinkTime)
             )
+            options.races = races
             var output = StandardOutput()
             let reproduce = reproduceCommand(seed: seed)
             output.line("explore: seed \(seed) (\(reproduce)), profile \(chosenProfile.rawValue), implementation \(implementation.label)")
@@ -114,6 +118,7 @@ extension CVConform {
             if let time { parts.append("--time \(time)") }
             if let steps { parts.append("--steps \(steps)") }
             if profile != "core" { parts.append("--profile \(profile)") }
+            if races { parts.append("--races") }
             return parts.joined(separator: " ") + implementation.commandLineSuffix
         }
 

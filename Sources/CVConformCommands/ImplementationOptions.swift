@@ -1,10 +1,12 @@
 import ArgumentParser
 import CVConformHarness
+import CVConformModel
 import Foundation
 import Synchronization
 
 /// How to reach the implementation under test, and the replay timing:
-/// shared by `run` and `record`.
+/// shared by every command that talks to an implementation (run, record,
+/// explore, load).
 struct ImplementationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Run this command (through /bin/sh) and speak JSON Lines on its stdin/stdout (contract section 5).",
@@ -26,6 +28,11 @@ struct ImplementationOptions: ParsableArguments {
         "Seconds an implementation may take to answer hello.", valueName: "seconds"))
     var startupTimeout: Double = 10
 
+    @Option(name: .customLong("max-states"), parsing: .unconditional, help: ArgumentHelp(
+        "The most model states the race judge keeps for racing messages (contract section 8); past it the verdict is inconclusive.",
+        valueName: "n"))
+    var maxStates: Int = RaceJudge.defaultMaxStates
+
     func validate() throws {
         if exec != nil && connect != nil { throw ValidationError("give --exec or --connect, not both") }
         for (name, value) in [("--timeout", timeout), ("--quiet-period", quietPeriod), ("--startup-timeout", startupTimeout)]
@@ -33,10 +40,11 @@ struct ImplementationOptions: ParsableArguments {
             throw ValidationError("\(name) must be a number of seconds above 0 and at most 3600 (it is \(value))")
         }
         if let connect { _ = try endpoint(connect) }
+        guard maxStates >= 1 else { throw ValidationError("--max-states takes a number of states, at least 1 (it is \(maxStates))") }
     }
 
     var replayOptions: ReplayOptions {
-        ReplayOptions(timeout: .milliseconds(Int(timeout * 1000)), quietPeriod: .milliseconds(Int(quietPeriod * 1000)))
+        ReplayOptions(timeout: .milliseconds(Int(timeout * 1000)), quietPeriod: .milliseconds(Int(quietPeriod * 1000)), maxStates: maxStates)
     }
 
     /// A fresh implementation each time it is called.

@@ -15,7 +15,7 @@ public struct RaceDivergence: Hashable, Sendable {
 /// judge, so any order the asynchronous semantics allows passes, and the
 /// trace's own order is just one of them (RACE-4).
 struct RacyReplayEngine {
-    let entries: [TraceEntry]
+    private(set) var entries: [TraceEntry]
     let racing: Set<Int>
     let greeting: Greeting
     let options: ReplayOptions
@@ -36,6 +36,62 @@ struct RacyReplayEngine {
             maxStates: options.maxStates
         )
         matched = Array(repeating: false, count: trace.entries.count)
+    }
+
+    /// An engine for a run that grows as it goes (`explore --races`): no
+    /// trace yet, stimuli appended as they are sent.
+    init(administration: Administration, greeting: Greeting, options: ReplayOptions) {
+        self.init(trace: Trace(header: TraceHeader(id: "explore"), entries: []), racingPlaces: [], greeting: greeting, options: options)
+        judge = RaceJudge(
+            administration: administration,
+            semantics: AsyncSemantics(played: greeting.roles, reportsInternal: greeting.reportsInternal),
+            maxStates: options.maxStates
+        )
+    }
+
+    /// Sends stimuli in one write, back to back (the later ones race the
+    /// earlier), recording them as sent.
+    mutating func send(_ group: [Message], to implementation: ImplementationUnderTest) async throws(ReplayStop) {
+        do {
+            try await implementation.send(group)
+        } catch {
+            throw .failed(error)
+        }
+        for message in group {
+            let index = entries.count
+            entries.append(TraceEntry(message: message))
+            matched.append(true)
+            judge.send(message)
+            lastStimulus = index
+            events.append(.sent(index))
+        }
+        try checkBound()
+    }
+
+    /// Waits until every interleaving consistent with the outputs is done:
+    /// first until one is, then, while others still owe, until the
+    /// implementation stays quiet (or says it is idle); then only the
+    /// states that owe nothing are kept.
+    mutating func quiesce(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+        try await settle(implementation)
+        guard !judge.isSettled else { return }
+        if let late = try await confirmIdle(implementation) {
+            for message in late { try observe(message) }
+        } else {
+            while true {
+                let message: Message?
+                do {
+                    message = try await implementation.receive(timeout: options.quietPeriod)
+                } catch {
+                    throw .failed(error)
+                }
+                guard let message else { break }
+                try observe(message)
+                try await settle(implementation)
+            }
+        }
+        if !judge.canEndWell { throw missing(idleConfirmed: true) }
+        judge.keepQuiescent()
     }
 
     /// Sends the stimuli at their places, then waits until the run can end
@@ -90,7 +146,7 @@ struct RacyReplayEngine {
     }
 
     /// Judges outputs until some interleaving owes nothing more.
-    private mutating func settle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    mutating func settle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         while !judge.canEndWell {
             let message: Message?
             do {
@@ -143,7 +199,8 @@ struct RacyReplayEngine {
 
     private func missing(idleConfirmed: Bool) -> ReplayStop {
         let shortfall = judge.shortfall
-        var divergence = Divergence(kind: .missing, clause: shortfall.groups.first?.owed.first?.clause,
+        let expected = shortfall.groups.first?.owed.first
+        var divergence = Divergence(kind: .missing, expected: expected?.message, clause: expected?.clause,
                                     waited: options.timeout, idleConfirmed: idleConfirmed)
         let silence = divergence.silence
         divergence.race = RaceDivergence(

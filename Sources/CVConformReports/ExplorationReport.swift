@@ -26,6 +26,7 @@ public enum ExplorationReport {
             ])),
             ("profile", .string(result.profile.rawValue)),
             ("runs", .integer(result.runs)),
+            ("races", .integer(result.races)),
         ]
         if let failure = result.startFailure {
             fields.append(("error", .string("the implementation did not start: \(failure.message)")))
@@ -47,6 +48,7 @@ public enum ExplorationReport {
             ("confirmed", .integer(finding.confirmedFailures)),
             ("confirmations", .integer(finding.confirmationRuns)),
             ("flaky", .bool(finding.isFlaky)),
+            ("racy", .bool(finding.trace.isRacy)),
         ]
         if let shrinking = finding.shrinking {
             found.append(("shrinking", .object([

@@ -93,9 +93,12 @@ struct Options {
     /// consequences of the previous one are all sent (as a distributed
     /// system would): work for different agents interleaves.
     var concurrent = false
+    /// With --concurrent: the most a link between two played roles takes
+    /// to carry a message (each takes a random time up to it).
+    var linkDelayMicroseconds = 300
 
     static let usage = """
-        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME] [--concurrent] [--no-sync]
+        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME] [--concurrent [--link-delay MICROS]] [--no-sync]
 
         An implementation of the ICM, CVCT and ECS servers (three actors) that
         speaks the cvconform JSON Lines protocol (CONTRACT.md section 5).
@@ -112,6 +115,9 @@ struct Options {
           --concurrent    pass each stimulus on at once instead of waiting
                           until the system is quiet: the work of different
                           agents interleaves, as in a distributed system
+          --link-delay MICROS  with --concurrent: each link between two
+                          roles takes a random time up to this to carry a
+                          message, so messages cross (default 300; 0: none)
           --no-sync       do not offer the optional sync capability
           --help          show this help
         """
@@ -160,6 +166,11 @@ struct Options {
                 options.listenPort = port
             case "--concurrent":
                 options.concurrent = true
+            case "--link-delay":
+                guard let text = takeValue(), let micros = Int(text), (0...1_000_000).contains(micros) else {
+                    return .usageError("--link-delay needs a number of microseconds from 0 to 1000000")
+                }
+                options.linkDelayMicroseconds = micros
             case "--no-sync":
                 options.offersSync = false
             case "--fault":

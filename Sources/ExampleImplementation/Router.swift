@@ -32,10 +32,19 @@ actor Router {
     /// system is quiet and then written channel by channel.
     private var heldBack: [Message] = []
 
-    init(played: Set<Role>, output: LineWriter, fault: Fault?) {
+    /// The links between played roles, with their latency (--concurrent):
+    /// each link keeps its messages in order, but takes up to
+    /// `linkDelay` to carry each, so messages of different links cross as
+    /// they do between machines on a network.
+    private let linkDelayMicroseconds: Int
+    private var links: [Channel: AsyncStream<Message>.Continuation] = [:]
+    private var linkTasks: [Task<Void, Never>] = []
+
+    init(played: Set<Role>, output: LineWriter, fault: Fault?, linkDelayMicroseconds: Int = 0) {
         self.played = played
         self.output = output
         self.fault = fault
+        self.linkDelayMicroseconds = linkDelayMicroseconds
     }
 
     /// Connects the servers. Each gets a mailbox and a task that feeds it.
@@ -81,6 +90,10 @@ actor Router {
     /// Stops the servers' tasks (at reset, and at the end of a session).
     func shutdown() async {
         await awaitQuiet()
+        for link in links.values { link.finish() }
+        links = [:]
+        for task in linkTasks { await task.value }
+        linkTasks = []
         for mailbox in mailboxes.values { mailbox.finish() }
         mailboxes = [:]
         for worker in workers { await worker.value }
@@ -95,7 +108,8 @@ actor Router {
     private func handled(_ message: Message, sent: [Message]) {
         for message in sent {
             report(message)
-            if played.contains(message.to) { deliver(message) }
+            guard played.contains(message.to) else { continue }
+            if linkDelayMicroseconds > 0 { carry(message) } else { deliver(message) }
         }
         inFlight -= 1
         if inFlight == 0 {
@@ -103,6 +117,33 @@ actor Router {
             quietWaiters = []
             for waiter in waiters { waiter.resume() }
         }
+    }
+
+    /// Puts a message on its link; it reaches its role's mailbox after the
+    /// link's latency, behind the link's earlier messages.
+    private func carry(_ message: Message) {
+        inFlight += 1
+        if links[message.channel] == nil {
+            let (stream, continuation) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .unbounded)
+            links[message.channel] = continuation
+            let most = linkDelayMicroseconds
+            linkTasks.append(Task {
+                for await carried in stream {
+                    try? await Task.sleep(for: .microseconds(Int.random(in: 0...most)))
+                    self.arrive(carried)
+                }
+            })
+        }
+        links[message.channel]?.yield(message)
+    }
+
+    /// A message off its link, into its role's mailbox (already counted).
+    private func arrive(_ message: Message) {
+        guard let mailbox = mailboxes[message.to] else {
+            inFlight -= 1
+            return
+        }
+        mailbox.yield(message)
     }
 
     private func deliver(_ message: Message) {

@@ -132,7 +132,8 @@ final class ProtocolSession {
 
     private func startServers(_ administration: Administration) async -> Router {
         let fault = options.fault
-        let router = Router(played: Set(options.roles), output: writer, fault: fault)
+        let router = Router(played: Set(options.roles), output: writer, fault: fault,
+                            linkDelayMicroseconds: options.concurrent ? options.linkDelayMicroseconds : 0)
         await router.start([
             .icm: ICM(fault: fault),
             .cvct: CVCT(fault: fault),

@@ -232,3 +232,20 @@ struct RaceJudgeTests {
         #expect(RacingStimuli.places(in: serial, administration: administration).isEmpty)
     }
 }
+
+@Suite("Race judge: clauses")
+struct RaceJudgeClauseTests {
+    @Test("Every clause a delivery applies is counted, in every state that follows")
+    func clausesOfDeliveries() {
+        var judge = RaceJudge(start: serialSystem(["browser>icm login agent=1001 extension=4001"]), semantics: AsyncSemantics(reportsInternal: true))
+        judge.send(m("customer>icm session-request session=s1 media=realtime vdn=5000"))
+        #expect(judge.clausesApplied.contains(.ecsLaunchDelivered), "\(judge.clausesApplied)")
+        for output in ["icm>ecs launch session=s1 vdn=5000 media=realtime", "ecs>cvct progress session=s1 state=offered vdn=5000",
+                       "ecs>phone alert session=s1 extension=4001", "ecs>cvct progress session=s1 state=alerting extension=4001"] {
+            #expect(judge.observe(m(output)) == .allowed)
+        }
+        judge.keepQuiescent()
+        #expect(judge.isSettled)
+        #expect(judge.clausesApplied.contains(.ecsLaunchDelivered), "\(judge.clausesApplied)")
+    }
+}

@@ -14,6 +14,8 @@ public struct ExploreOptions: Sendable {
     public var confirmations: Int
     /// How long shrinking may take before it settles for what it has.
     public var shrinkTimeLimit: Duration
+    /// Also send racing stimuli (contract section 8, `explore --races`).
+    public var races = false
 
     public init(seed: UInt64, timeLimit: Duration? = .seconds(30), stepLimit: Int? = nil, profile: Profile = .core,
                 replay: ReplayOptions = ReplayOptions(), confirmations: Int = 5, shrinkTimeLimit: Duration = .seconds(300)) {
@@ -36,6 +38,8 @@ public struct ExplorationResult: Sendable {
     public var stimuli = 0
     /// Runs (each from a reset, with an administration of its own).
     public var runs = 0
+    /// Racing stimuli sent (each sent right after another, without waiting).
+    public var races = 0
     public var elapsed: Duration = .zero
     public var coverage = ExplorationCoverage()
     public var finding: Finding?
@@ -144,6 +148,15 @@ public enum Explorer {
         exploring: while !outOfBudget() {
             result.runs += 1
             var runRandom = random.split()
+            if options.races {
+                switch await racingRun(implementation, greeting: greeting, options: options, result: &result,
+                                       random: &runRandom, started: started, progress: progress) {
+                case .finished: continue exploring
+                case .found(let scenario, let stop, let entries):
+                    found = (scenario, stop, entries)
+                    break exploring
+                }
+            }
             let generated = AdministrationGenerator.make(random: &runRandom, extended: options.profile == .extended)
             var generator = StimulusGenerator(generated: generated, profile: options.profile, random: &runRandom)
             var model = ModelRun(administration: generated.administration, profile: options.profile)
@@ -200,9 +213,14 @@ public enum Explorer {
         // The implementation may be broken now; shrinking starts afresh.
         if case .failed = found.stop { await implementation.abort() } else { await implementation.stop() }
         var online = ReplayResult(id: "explore", file: "", verdict: .pass, detail: "")
-        var engine = ReplayEngine(greeting: greeting, options: options.replay)
-        engine.append(found.scenario.play(profile: options.profile).entries)
-        engine.record(found.stop, into: &online, setup: found.scenario.administration)
+        if found.scenario.isRacy || options.races {
+            RacyReplayEngine(administration: found.scenario.administration, greeting: greeting, options: options.replay)
+                .record(found.stop, into: &online)
+        } else {
+            var engine = ReplayEngine(greeting: greeting, options: options.replay)
+            engine.append(found.scenario.play(profile: options.profile).entries)
+            engine.record(found.stop, into: &online, setup: found.scenario.administration)
+        }
         progress(.found(afterStimuli: result.stimuli, detail: online.detail))
         result.finding = await Shrinker.shrinkAndConfirm(
             found.scenario, messages: found.entries, signature: FailureSignature(online),

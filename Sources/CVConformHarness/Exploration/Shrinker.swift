@@ -48,7 +48,7 @@ struct Shrinker {
         started = .now
         deadline = started + timeLimit
         self.progress = progress
-        best = Scenario(administration: start.administration, stimuli: start.scenarioStimuli(profile: profile))
+        best = start.normalized(profile: profile)
     }
 
     /// Shrinks, then replays the result `options.confirmations` times.
@@ -125,6 +125,7 @@ struct Shrinker {
             await swapNeighbours()
             await shrinkAdministration()
             await simplifyValues()
+            await unrace()
             if best == before { break }
         }
         report.elapsed = ContinuousClock.now - started
@@ -192,6 +193,17 @@ struct Shrinker {
         }
     }
 
+    /// Sends a racing stimulus after the one before it has settled: where
+    /// the failure stays, the race was not what failed, and the trace
+    /// written is serial there. Where it goes, the race stays.
+    private mutating func unrace() async {
+        for index in best.stimuli.indices.reversed() where best.races(at: index) && !timeIsUp {
+            var candidate = best
+            candidate.setRacing(false, at: index)
+            if await test(candidate) { report.steps.append("sent stimulus \(index + 1) without racing") }
+        }
+    }
+
     /// Removes agents, stations, VDNs and skills: first with the stimuli
     /// that name them, then alone.
     private mutating func shrinkAdministration() async {
@@ -219,7 +231,7 @@ struct Shrinker {
         change(&without.administration)
         guard without.administration != best.administration else { return }
         var alsoStimuli = without
-        alsoStimuli.stimuli.removeAll { stimulus in ids.contains { stimulus.parameters[$0.key] == $0.value } }
+        alsoStimuli.removeStimuli { stimulus in ids.contains { stimulus.parameters[$0.key] == $0.value } }
         if alsoStimuli.stimuli.count < without.stimuli.count, await test(alsoStimuli) {
             report.steps.append("removed \(what) and the stimuli naming it")
         } else if await test(without) {
@@ -256,7 +268,7 @@ struct Shrinker {
     private mutating func test(_ proposed: Scenario) async -> Bool {
         // The model says at once whether it would be smaller: only those are replayed.
         let bestSize = best.size(profile: profile)
-        let normalized = Scenario(administration: proposed.administration, stimuli: proposed.scenarioStimuli(profile: profile))
+        let normalized = proposed.normalized(profile: profile)
         guard Self.isSmaller(normalized.size(profile: profile), than: bestSize),
               let kept = await failing(normalized), Self.isSmaller(kept.size(profile: profile), than: bestSize) else {
             return false
@@ -268,7 +280,7 @@ struct Shrinker {
     /// The candidate as the model plays it, cut after the stimulus it fails
     /// at, when it fails in the same way; nil when it does not.
     private mutating func failing(_ proposed: Scenario) async -> Scenario? {
-        let candidate = Scenario(administration: proposed.administration, stimuli: proposed.scenarioStimuli(profile: profile))
+        let candidate = proposed.normalized(profile: profile)
         if let known = verdicts[candidate] {
             report.cached += 1
             return known
@@ -282,7 +294,7 @@ struct Shrinker {
             var cut = candidate
             // Whatever comes after the stimulus it failed at is not needed.
             if let sent = result.environmentStimuliSent(), sent < cut.stimuli.count {
-                cut.stimuli.removeLast(cut.stimuli.count - sent)
+                cut.keepFirst(sent)
             }
             kept = cut
             bestResult = result
@@ -357,9 +369,6 @@ enum ValueKind: String, CaseIterable {
 }
 
 extension Scenario {
-    /// The stimuli the profile allows where they stand (see `play`).
-    func scenarioStimuli(profile: Profile) -> [Message] { play(profile: profile).kept }
-
     /// What "smaller" means: fewer stimuli, then a smaller administration,
     /// then fewer skills, then fewer messages, then fewer ids that are not
     /// the simplest names of their kind.
@@ -371,7 +380,7 @@ extension Scenario {
             return count + values.filter { !simple.contains($0) }.count
         }
         return [stimuli.count, setup.agents.count + setup.stations.count + setup.vdns.count,
-                setup.agents.reduce(0) { $0 + $1.skills.count }, play(profile: profile).entries.count, unusual]
+                setup.agents.reduce(0) { $0 + $1.skills.count }, play(profile: profile).entries.count, unusual, racingCount]
     }
 }
 

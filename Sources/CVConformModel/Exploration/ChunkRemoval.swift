@@ -37,7 +37,7 @@ public struct ChunkRemoval: Sendable {
         }
         removed = max(0, end - chunk)..<end
         var candidate = best
-        candidate.stimuli.removeSubrange(removed)
+        candidate.removeStimuli(in: removed)
         end = removed.lowerBound
         return candidate
     }

@@ -105,6 +105,49 @@ public struct ModelRun: Sendable {
         return .broken
     }
 
+    /// Applies stimuli that race (contract section 8): sent back to back,
+    /// taken in any order the asynchronous semantics allows. Refused (nil,
+    /// nothing changed) when some interleaving would leave the profile, a
+    /// session id would be used twice in `core`, or the interleavings
+    /// outgrow `maxStates`. Otherwise the run goes on from one interleaving:
+    /// every stimulus is taken first, in the order sent, then every message
+    /// in the order sent (the race at its sharpest: each later stimulus
+    /// crosses everything the earlier ones caused). `entries` is that
+    /// interleaving as a trace places it.
+    public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000) -> RaceStep? {
+        var sessions = Set<String>()
+        for stimulus in stimuli where stimulus.type == .sessionRequest {
+            let session = stimulus["session"]
+            if profile == .core && (requested.contains(session) || !sessions.insert(session).inserted) { return nil }
+        }
+        var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
+        for stimulus in stimuli { judge.send(stimulus) }
+        if judge.isInconclusive { return nil }
+        if profile == .core && judge.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
+        var step = RaceStep(entries: [], clauses: [])
+        var pending = stimuli
+        var index = 0
+        while index < pending.count && index < 10_000 {
+            let message = pending[index]
+            index += 1
+            step.entries.append(message)
+            guard let reaction = system.deliver(message) else { continue }
+            for clause in reaction.clauses where !step.clauses.contains(clause) { step.clauses.append(clause) }
+            for emission in reaction.emissions {
+                if emission.message.to.isSystem { pending.append(emission.message) } else { step.entries.append(emission.message) }
+            }
+        }
+        for session in sessions where requested.insert(session).inserted { requestedSessions.append(session) }
+        applied += stimuli
+        return step
+    }
+
+    /// Goes on from another state of the system (one interleaving of a race
+    /// that an implementation's outputs showed), keeping what was requested.
+    public mutating func `continue`(from other: ReferenceSystem) {
+        system = other
+    }
+
     /// Whether a session id has been requested in this run.
     public func hasRequested(_ session: String) -> Bool { requested.contains(session) }
 }
@@ -126,36 +169,119 @@ public struct SituationRisks: Sendable {
     }
 }
 
+/// What racing stimuli caused in one interleaving: the messages as a
+/// trace places them, and the clauses that interleaving applied.
+public struct RaceStep: Hashable, Sendable {
+    public var entries: [Message]
+    public var clauses: [Clause]
+}
+
 /// A run as a value: an administration and the stimuli from the
 /// environment, in order. Everything else in its trace is what the model
 /// does, so a scenario is all a shrinker needs to change.
+///
+/// A stimulus may race the one before it (contract section 8): it is sent
+/// right after it, without waiting for what that one caused. `racing`
+/// marks those, by place; empty when none races.
 public struct Scenario: Hashable, Sendable {
     public var administration: Administration
     public var stimuli: [Message]
+    /// Whether each stimulus races the one before it (empty: none does).
+    public private(set) var racing: [Bool] = []
 
-    public init(administration: Administration, stimuli: [Message]) {
+    public init(administration: Administration, stimuli: [Message], racing: [Bool] = []) {
         self.administration = administration
         self.stimuli = stimuli
+        self.racing = racing.contains(true) ? racing : []
     }
+
+    /// Whether the stimulus at `index` races the one before it.
+    public func races(at index: Int) -> Bool { index > 0 && index < racing.count && racing[index] }
+
+    /// Racing stimuli in the run.
+    public var racingCount: Int { racing.filter { $0 }.count }
+
+    /// Marks or unmarks the stimulus at `index` as racing the one before.
+    public mutating func setRacing(_ races: Bool, at index: Int) {
+        guard stimuli.indices.contains(index) else { return }
+        if racing.count != stimuli.count { racing = Array(repeating: false, count: stimuli.count) }
+        racing[index] = races && index > 0
+        if !racing.contains(true) { racing = [] }
+    }
+
+    /// Removes stimuli (and their racing marks) by place.
+    public mutating func removeStimuli(in range: Range<Int>) {
+        stimuli.removeSubrange(range)
+        if !racing.isEmpty {
+            racing.removeSubrange(range.clamped(to: racing.indices))
+            if let first = racing.first, first { racing[0] = false }
+            if !racing.contains(true) { racing = [] }
+        }
+    }
+
+    /// Removes the stimuli a predicate picks, with their racing marks.
+    public mutating func removeStimuli(where shouldRemove: (Message) -> Bool) {
+        let kept = stimuli.indices.filter { !shouldRemove(stimuli[$0]) }
+        let marks = kept.map { races(at: $0) }
+        stimuli = kept.map { stimuli[$0] }
+        racing = marks.contains(true) ? marks : []
+        if !racing.isEmpty { racing[0] = false }
+    }
+
+    /// Keeps the first `count` stimuli.
+    public mutating func keepFirst(_ count: Int) {
+        guard count < stimuli.count else { return }
+        removeStimuli(in: count..<stimuli.count)
+    }
+
+    /// The scenario as the model plays it: only the stimuli it keeps, each
+    /// still racing where it raced and the race is allowed.
+    public func normalized(profile: Profile) -> Scenario {
+        let played = play(profile: profile)
+        return Scenario(administration: administration, stimuli: played.kept, racing: played.keptRacing)
+    }
+
+    /// Whether its trace places a stimulus while messages are owed.
+    public var isRacy: Bool { racing.contains(true) }
 
     /// The model's run of the scenario: each stimulus followed by everything
     /// it causes. Stimuli the profile does not allow where they stand are
     /// left out (`kept` lists the others), so any edit of a scenario is
     /// still a run the contract decides.
-    public func play(profile: Profile) -> (entries: [TraceEntry], kept: [Message], clauses: [Clause]) {
+    ///
+    /// A stimulus and those racing it are played as one race
+    /// (`ModelRun.race`); a race the profile does not allow is played one
+    /// stimulus at a time instead.
+    public func play(profile: Profile) -> (entries: [TraceEntry], kept: [Message], clauses: [Clause], keptRacing: [Bool]) {
         var run = ModelRun(administration: administration, profile: profile)
         var entries: [TraceEntry] = []
         var kept: [Message] = []
+        var keptRacing: [Bool] = []
         var clauses: [Clause] = []
         var seen = Set<Clause>()
-        for stimulus in stimuli {
-            guard let propagation = run.step(stimulus) else { continue }
-            kept.append(stimulus)
-            entries.append(TraceEntry(message: stimulus))
-            for emission in propagation.emissions { entries.append(TraceEntry(message: emission.message)) }
-            for clause in propagation.clauses where seen.insert(clause).inserted { clauses.append(clause) }
+        var index = 0
+        while index < stimuli.count {
+            var end = index + 1
+            while end < stimuli.count && races(at: end) { end += 1 }
+            let group = Array(stimuli[index..<end])
+            index = end
+            if group.count > 1, let race = run.race(group) {
+                kept += group
+                keptRacing += group.indices.map { $0 > 0 }
+                entries += race.entries.map { TraceEntry(message: $0) }
+                for clause in race.clauses where seen.insert(clause).inserted { clauses.append(clause) }
+                continue
+            }
+            for stimulus in group {
+                guard let propagation = run.step(stimulus) else { continue }
+                kept.append(stimulus)
+                keptRacing.append(false)
+                entries.append(TraceEntry(message: stimulus))
+                for emission in propagation.emissions { entries.append(TraceEntry(message: emission.message)) }
+                for clause in propagation.clauses where seen.insert(clause).inserted { clauses.append(clause) }
+            }
         }
-        return (entries, kept, clauses)
+        return (entries, kept, clauses, keptRacing.contains(true) ? keptRacing : [])
     }
 
     /// The scenario as a pass trace of section 4 (what the model does).

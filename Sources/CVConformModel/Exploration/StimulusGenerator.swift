@@ -198,6 +198,14 @@ public struct ExplorationCoverage: Sendable {
         }
     }
 
+    /// Clauses some interleaving applied (a race judged online).
+    public mutating func record(clauses applied: [Clause]) {
+        for clause in applied where !clauseSeen[clause.ordinal] {
+            clauseSeen[clause.ordinal] = true
+            clauses.append(clause)
+        }
+    }
+
     /// The clauses of a profile that no non-racing run can reach are not
     /// counted against coverage.
     public static func reachable(in profile: Profile) -> [Clause] {

@@ -49,6 +49,24 @@ public struct RaceJudge: Sendable {
     /// Some state consistent with everything observed owes nothing more.
     public var canEndWell: Bool { isInconclusive || states.keys.contains { $0.isQuiescent } }
 
+    /// Every state consistent with what was observed owes nothing more:
+    /// whatever the implementation did, it is done.
+    public var isSettled: Bool { !isInconclusive && states.keys.allSatisfy(\.isQuiescent) }
+
+    /// The implementation has stayed quiet (the quiet period, or its word
+    /// that it is idle): only the states that owe nothing more are kept.
+    /// Nothing changes when none is quiescent.
+    public mutating func keepQuiescent() {
+        let quiet = states.filter { $0.key.isQuiescent }
+        if !quiet.isEmpty { states = quiet }
+    }
+
+    /// The system of one state consistent with what was observed, a
+    /// quiescent one when there is one (to choose the next stimulus from).
+    public var someSystem: ReferenceSystem? {
+        (states.keys.first { $0.isQuiescent } ?? states.keys.first)?.system
+    }
+
     /// The environment sends a stimulus (or a message from a role the model
     /// does not play): it goes in flight in every state, and the states are
     /// closed again under deliveries.
