@@ -51,6 +51,9 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("core (default: nothing leads into an unspecified situation) or extended.", valueName: "profile"))
         var profile: String = "core"
 
+        @Flag(name: .long, help: "Cells race within themselves too: now and then two or three stimuli for one agent's situation back to back, judged by every interleaving the model allows (contract section 8).")
+        var races = false
+
         @Flag(name: .long, help: "Print only the result.")
         var quiet = false
 
@@ -78,10 +81,11 @@ extension CVConform {
                 }
             }
             let seed = self.seed ?? UInt64.random(in: 0..<(1 << 31))
-            let options = LoadOptions(
+            var options = LoadOptions(
                 cells: cells, rate: rate, duration: .milliseconds(Int((duration * 1000).rounded())), seed: seed,
                 profile: Profile(rawValue: profile) ?? .core, replay: implementation.replayOptions
             )
+            options.races = races
             var output = StandardOutput()
             output.line("load: \(cells) cells, " + (rate.map { "open loop at \(String(format2: $0)) stimuli/s" } ?? "closed loop")
                         + ", \(String(format2: duration)) s, seed \(seed), implementation \(implementation.label)")

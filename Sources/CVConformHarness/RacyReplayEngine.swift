@@ -101,6 +101,7 @@ struct RacyReplayEngine {
         var next = 0
         while next < stimuli.count {
             try await settle(implementation)
+            judge.assumeStimuliTaken()
             // A stimulus and the racing ones after it go out in one write,
             // so that they reach the implementation as close together as
             // the trace places them.

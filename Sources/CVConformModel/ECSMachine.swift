@@ -57,6 +57,13 @@ public struct ECSMachine: RoleMachine, Hashable {
         hasher.combine(clock)
     }
 
+    /// A few words of the state that change as the switch runs.
+    func hashSummary(into hasher: inout Hasher) {
+        hasher.combine(clock)
+        hasher.combine(agents.count)
+        hasher.combine(sessions.count)
+    }
+
     public init(administration: Administration) {
         // Sized up front: a setup of many thousand entries would otherwise
         // rehash its tables a dozen times.

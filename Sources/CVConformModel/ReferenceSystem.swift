@@ -19,6 +19,14 @@ public struct ReferenceSystem: Hashable, Sendable {
         ecs = ECSMachine(administration: administration)
     }
 
+    /// A few words that tell most states apart (the race judge's hash; see
+    /// `AsyncState.hash(into:)`).
+    func hashSummary(into hasher: inout Hasher) {
+        hasher.combine(icm.agents.count)
+        hasher.combine(icm.agentBySession.count)
+        ecs.hashSummary(into: &hasher)
+    }
+
     /// Delivers a message to its receiving role; nil when that role is not a
     /// system role.
     public mutating func deliver(_ message: Message) -> Reaction? {

@@ -146,6 +146,8 @@ struct Judging: Sendable {
     var invalidAt: Int?
     var invalidIsStimulus = false
     var racingStimulus: Int?
+    /// What was owed when the first racing stimulus was placed.
+    var owedAtRace: [Message] = []
     var extendedClauses: [Clause] = []
 
     init(monitor: Monitor) {
@@ -160,6 +162,7 @@ struct Judging: Sendable {
         guard rejection == nil else { return }
         if !entry.message.from.isSystem && !monitor.isQuiescent && racingStimulus == nil {
             racingStimulus = position
+            owedAtRace = monitor.owedEmissions.map(\.message)
         }
         switch monitor.observe(entry.message) {
         case .allowed(let reaction):
@@ -200,7 +203,11 @@ struct Judging: Sendable {
             }
         }
         if let racingStimulus, header.expect == .pass {
-            result.notes.append("message \(racingStimulus) is a stimulus placed while messages are still owed: `run` may see it race")
+            let shown = owedAtRace.prefix(3).map(\.description).joined(separator: "; ")
+            let more = owedAtRace.count > 3 ? "; and \(owedAtRace.count - 3) more" : ""
+            result.notes.append("racy: message \(racingStimulus) is a stimulus placed while \(owedAtRace.count) "
+                + "message\(owedAtRace.count == 1 ? " is" : "s are") still owed (\(shown)\(more)); "
+                + "`run` sends it without waiting and accepts any interleaving the model allows (contract section 8)")
         }
     }
 }

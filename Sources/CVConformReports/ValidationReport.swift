@@ -67,7 +67,8 @@ public enum ValidationReport {
         }
         let raceOnly = Clause.allCases.filter(\.isRaceOnly)
         let raceExercised = raceOnly.filter { exercised.contains($0) }
-        lines.append("race-only clauses (tested by unit tests, not required of traces): \(raceExercised.count) of \(raceOnly.count) exercised")
+        lines.append("race-only clauses (reached only by racy traces; not required): \(raceExercised.count) of \(raceOnly.count) exercised by pass traces"
+            + (raceExercised.count == raceOnly.count ? "" : "; not exercised: " + raceOnly.filter { !raceExercised.contains($0) }.map(\.id).joined(separator: ", ")))
         return lines
     }
 }

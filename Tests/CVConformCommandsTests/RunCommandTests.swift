@@ -20,7 +20,10 @@ struct RunCommandTests {
         let traces = try #require(root["traces"]?.arrayValue)
         #expect(traces.count == expected)
         for trace in traces {
-            #expect(trace.members?.map(\.0) == ["id", "file", "verdict", "detail", "clause", "duration"])
+            #expect(trace.members?.map(\.0) == ["id", "file", "verdict", "detail", "clause", "duration", "racy"])
+            // Section 8: exactly the traces kept with the racy ones are racy.
+            let file = trace["file"]?.stringValue ?? ""
+            #expect(trace["racy"] == .bool(file.hasPrefix("traces/races/")), "\(file)")
             #expect(trace["clause"] == .null)
             #expect(trace["duration"].flatMap { if case .number(let n) = $0 { return n.double } else { return nil } }.map { $0 >= 0 } == true)
         }

@@ -54,7 +54,7 @@ extension Explorer {
             // The model's side: one interleaving to go on from, and the
             // profile's word on it.
             var next = model
-            if group.count > 1, next.race(group) == nil { group = [first] }
+            if group.count > 1, next.race(group, checkingInterleavings: false) == nil { group = [first] }
             if group.count == 1 {
                 next = model
                 guard next.step(first) != nil else { continue }

@@ -32,6 +32,16 @@ struct LoadCellState {
         didSet { updatePhase() }
     }
     var pendingArrivals = 0
+    /// With `--races` (contract section 8): the cell's race judge, kept for
+    /// the cell's whole run, and whether a step is in flight. Nil without.
+    private var raceJudge: RaceJudge?
+    private let races: Bool
+    private let maxStates: Int
+    private var racingInFlight = false {
+        didSet { updatePhase() }
+    }
+    /// Racing stimuli this cell sent (each right after another).
+    private(set) var racingStimuli = 0
     /// The cell's last messages.
     /// A ring: once full, `recentOldest` is where the oldest is (and the
     /// next goes).
@@ -39,8 +49,11 @@ struct LoadCellState {
     private var recentOldest = 0
     private static let kept = 24
 
-    init(number: Int, generated: GeneratedAdministration, profile: Profile, random: SeededRandom) {
+    init(number: Int, generated: GeneratedAdministration, profile: Profile, random: SeededRandom,
+         races: Bool = false, maxStates: Int = RaceJudge.defaultMaxStates) {
         self.number = number
+        self.races = races
+        self.maxStates = maxStates
         self.generated = generated
         var random = random
         var generator = StimulusGenerator(generated: generated, profile: profile, random: &random, swarm: false)
@@ -57,8 +70,8 @@ struct LoadCellState {
     private(set) var isWaiting = false
 
     private mutating func updatePhase() {
-        isWaiting = step != nil && !violated
-        isIdle = step == nil && !violated
+        isWaiting = (step != nil || racingInFlight) && !violated
+        isIdle = step == nil && !racingInFlight && !violated
     }
 
     /// Starts the next step: chooses a stimulus the model allows, and
@@ -67,6 +80,7 @@ struct LoadCellState {
     /// output first). Empty when no stimulus could be found (the cell rests).
     mutating func startStep(greeting: Greeting, now: ContinuousClock.Instant) -> [Message] {
         guard !violated else { return [] }
+        if races { return startRacingStep(greeting: greeting, now: now) }
         for _ in 0..<8 {
             guard let stimulus = generator.next(for: model, coverage: coverage, random: &random) else { continue }
             let situation = Situation.of(stimulus, in: model.system)
@@ -100,6 +114,81 @@ struct LoadCellState {
         return []
     }
 
+    /// A step of `load --races`: now and then a racing group for one
+    /// agent's situation (as `explore --races` chooses them), else one
+    /// stimulus; sent only when no interleaving of it, from any state the
+    /// cell's judge holds, leaves the profile (RACE-15).
+    private mutating func startRacingStep(greeting: Greeting, now: ContinuousClock.Instant) -> [Message] {
+        var judge = raceJudge ?? RaceJudge(
+            administration: generated.administration,
+            semantics: AsyncSemantics(played: greeting.roles, reportsInternal: greeting.reportsInternal), maxStates: maxStates)
+        judge.assumeStimuliTaken()
+        for _ in 0..<8 {
+            var group: [Message]
+            if random.chance(0.3), let racing = generator.racingGroup(run: model, uncovered: [], random: &random) {
+                group = racing
+            } else if let stimulus = generator.next(for: model, coverage: coverage, random: &random) {
+                group = [stimulus]
+            } else {
+                continue
+            }
+            var next = model
+            if group.count > 1, next.race(group, checkingInterleavings: false) == nil { group = [group[0]] }
+            if group.count == 1 {
+                next = model
+                guard next.step(group[0]) != nil else { continue }
+            }
+            var trial = judge
+            for stimulus in group { trial.send(stimulus) }
+            if trial.isInconclusive { continue }
+            if model.profile == .core && trial.clausesApplied.contains(where: { $0.profile == .extended }) { continue }
+            coverage.record(Situation.of(group[0], in: model.system), Propagation())
+            model = next
+            judge = trial
+            raceJudge = judge
+            racingStimuli += group.count - 1
+            stepStarted = now
+            lastProgress = now
+            remember(group, .sent)
+            racingInFlight = !judge.canEndWell
+            if !racingInFlight, let system = judge.someSystem { model.continue(from: system) }
+            return group
+        }
+        raceJudge = judge
+        return []
+    }
+
+    /// An output of a cell of `load --races`, judged by the cell's judge.
+    private mutating func observeRacing(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> Observed {
+        var observed = Observed(stepStarted: stepStarted)
+        guard var judge = raceJudge else {
+            remember([output], .unexpected)
+            violated = true
+            throw .diverged(Divergence(kind: .extra(output)))
+        }
+        switch judge.observe(output) {
+        case .allowed:
+            raceJudge = judge
+            remember([output], .observed)
+            lastProgress = now
+            if racingInFlight && judge.canEndWell {
+                racingInFlight = false
+                observed.settled = true
+                if let system = judge.someSystem { model.continue(from: system) }
+            }
+            return observed
+        case .rejected(let rejection):
+            remember([output], .unexpected)
+            violated = true
+            var divergence = Divergence(kind: .unexpected(output), clause: rejection.clause)
+            divergence.race = RaceDivergence(summary: rejection.summary, lines: rejection.lines(at: "output"))
+            throw .diverged(divergence)
+        case .inconclusive:
+            violated = true
+            throw .failed(HarnessFailure(.inconclusive, "inconclusive: " + (judge.inconclusiveReason ?? "")))
+        }
+    }
+
     /// What an output did to its cell.
     struct Observed {
         /// What may go out now.
@@ -112,6 +201,7 @@ struct LoadCellState {
 
     /// An output that belongs to this cell.
     mutating func observe(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> Observed {
+        if races && !violated { return try observeRacing(output, now: now) }
         var observed = Observed(stepStarted: stepStarted)
         guard !violated else { return observed }
         // Taken out, not copied: a copy left in `step` made every change
@@ -148,6 +238,16 @@ struct LoadCellState {
 
     /// The oldest owed output did not come within the timeout.
     mutating func timedOut(after timeout: Duration) -> Divergence? {
+        if races {
+            guard racingInFlight, !violated, let judge = raceJudge, !judge.canEndWell else { return nil }
+            violated = true
+            let shortfall = judge.shortfall
+            let expected = shortfall.groups.first?.owed.first
+            var divergence = Divergence(kind: .missing, expected: expected?.message, clause: expected?.clause, waited: timeout)
+            divergence.race = RaceDivergence(summary: "no interleaving of the model ends here: \(shortfall.summary), observed nothing within \(timeout)",
+                                             lines: ["observed: nothing within \(timeout)"] + shortfall.lines)
+            return divergence
+        }
         guard let ledger = step, !violated, let missing = ledger.missing(waited: timeout, idleConfirmed: false) else { return nil }
         violated = true
         if let expected = missing.expected { remember([expected], .expected) }
@@ -157,7 +257,7 @@ struct LoadCellState {
     /// A violation explained: the divergence as `run` explains it, the
     /// model's state before the deciding message, the cell's last messages.
     func explain(_ divergence: Divergence) -> (detail: String, lines: [String], window: [LoadWindowEntry]) {
-        guard let ledger = step else {
+        guard divergence.race == nil, let ledger = step else {
             return (divergence.summary, divergence.explanation, window)
         }
         var before = checkpoint
@@ -184,5 +284,5 @@ struct LoadCellState {
     }
 
     /// Whether the cell's model still holds a session (to forget ended ones).
-    func holds(session: String) -> Bool { model.system.holds(session: session) }
+    func holds(session: String) -> Bool { raceJudge?.holds(session: session) ?? model.system.holds(session: session) }
 }

@@ -12,6 +12,8 @@ public struct LoadOptions: Sendable {
     public var seed: UInt64
     public var profile: Profile
     public var replay: ReplayOptions
+    /// Cells race within themselves too (contract section 8, `load --races`).
+    public var races = false
 
     public init(cells: Int = 50, rate: Double? = nil, duration: Duration = .seconds(10), seed: UInt64 = 1,
                 profile: Profile = .core, replay: ReplayOptions = ReplayOptions()) {

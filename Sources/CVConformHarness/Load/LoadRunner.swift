@@ -74,7 +74,8 @@ struct LoadDriver {
             return
         }
         cells = made.cells.enumerated().map { LoadCellState(number: $0.offset + 1, generated: $0.element, profile: options.profile,
-                                                            random: random.split()) }
+                                                            random: random.split(), races: options.races,
+                                                            maxStates: options.replay.maxStates) }
         do {
             greeting = try await implementation.start()
             result.implementation = greeting.implementation

@@ -114,16 +114,22 @@ public struct ModelRun: Sendable {
     /// in the order sent (the race at its sharpest: each later stimulus
     /// crosses everything the earlier ones caused). `entries` is that
     /// interleaving as a trace places it.
-    public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000) -> RaceStep? {
+    ///
+    /// A caller that checks every interleaving itself, from every state it
+    /// holds (`explore --races`, `load --races`, with their race judge),
+    /// passes `checkingInterleavings: false`.
+    public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000, checkingInterleavings: Bool = true) -> RaceStep? {
         var sessions = Set<String>()
         for stimulus in stimuli where stimulus.type == .sessionRequest {
             let session = stimulus["session"]
             if profile == .core && (requested.contains(session) || !sessions.insert(session).inserted) { return nil }
         }
-        var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
-        for stimulus in stimuli { judge.send(stimulus) }
-        if judge.isInconclusive { return nil }
-        if profile == .core && judge.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
+        if checkingInterleavings {
+            var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
+            for stimulus in stimuli { judge.send(stimulus) }
+            if judge.isInconclusive { return nil }
+            if profile == .core && judge.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
+        }
         var step = RaceStep(entries: [], clauses: [])
         var pending = stimuli
         var index = 0

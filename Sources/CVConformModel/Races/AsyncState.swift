@@ -27,6 +27,16 @@ public struct AsyncState: Hashable, Sendable {
     /// Messages taken by no role yet.
     public var pending: [Message] { inFlight.elements }
 
+    /// Hashes the queues and a few words of the machines: the states a
+    /// judge holds differ mostly in what is in flight, and hashing every
+    /// table of the machines was most of judging (equality still compares
+    /// everything).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(inFlight)
+        hasher.combine(unobserved)
+        system.hashSummary(into: &hasher)
+    }
+
     /// Whether a role or a message in flight or owed still names a session.
     func holds(session: String) -> Bool {
         if system.holds(session: session) { return true }
@@ -101,16 +111,47 @@ public struct AsyncSemantics: Hashable, Sendable {
     }
 
     /// Every state one delivery leads to, with the clauses it applied (a bit
-    /// per clause ordinal).
+    /// per clause ordinal). Each is normalized (see `takeSilentRelays`).
     public func successors(of state: AsyncState) -> [(state: AsyncState, clauses: UInt64)] {
         deliverable(in: state).compactMap { slot in
             var next = state
             guard let reaction = deliverHead(slot: slot, in: &next) else { return nil }
             var mask: UInt64 = 0
             reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
+            mask |= takeSilentRelays(in: &next)
             return (next, mask)
         }
     }
+
+    /// Takes at once every message at the head of a channel to the CVCT
+    /// that the CVCT relays as nothing (a progress other than answered or
+    /// dropped by phone, a logged-out by request), and returns the clauses
+    /// applied. The CVCT keeps no state, so such a message does nothing
+    /// whenever it is taken: a state that still holds it allows exactly
+    /// what the state without it allows. Without this, each such message
+    /// doubled the states a judge kept until the next output on its
+    /// channel (RACE-19).
+    @discardableResult
+    public func takeSilentRelays(in state: inout AsyncState) -> UInt64 {
+        guard plays(.cvct) else { return 0 }
+        var mask: UInt64 = 0
+        var taken = true
+        while taken {
+            taken = false
+            for slot in state.inFlight.slots where Self.toCVCT.contains(slot) {
+                guard let head = state.inFlight.head(on: slot) else { continue }
+                var relay = CVCTMachine(administration: Administration())
+                let reaction = relay.receive(head)
+                guard reaction.emissions.isEmpty else { continue }
+                state.inFlight.removeHead(on: slot)
+                reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
+                taken = true
+            }
+        }
+        return mask
+    }
+
+    private static let toCVCT: Set<UInt8> = Set(Role.allCases.map { Channel(from: $0, to: .cvct).slot })
 
     /// The observer sees a message: allowed when it is the oldest owed on
     /// its channel; the state without it, or nil.

@@ -61,6 +61,17 @@ public struct RaceJudge: Sendable {
         if !quiet.isEmpty { states = quiet }
     }
 
+    /// Before a stimulus that does not race (sent once some interleaving
+    /// owed nothing more): the earlier stimuli count as taken, as sections 5
+    /// and 7 send stimuli one after another. States in which one is still
+    /// in flight are dropped; states that still owe outputs or hold internal
+    /// messages stay, so a slow implementation's late outputs are still
+    /// judged (RACE-20). Nothing changes when every state holds one.
+    public mutating func assumeStimuliTaken() {
+        let taken = states.filter { !$0.key.inFlight.items.contains { !semantics.plays($0.element.from) } }
+        if !taken.isEmpty { states = taken }
+    }
+
     /// The system of one state consistent with what was observed, a
     /// quiescent one when there is one (to choose the next stimulus from).
     public var someSystem: ReferenceSystem? {
@@ -78,7 +89,8 @@ public struct RaceJudge: Sendable {
         for (state, clauses) in states {
             var next = state
             semantics.send(stimulus, in: &next)
-            sent[next, default: 0] |= clauses
+            let silent = semantics.takeSilentRelays(in: &next)
+            sent[next, default: 0] |= clauses | silent
         }
         states = sent
         close()
