@@ -99,7 +99,7 @@ extension CVConform {
             if let log { output.line("log: \(log) (judge it again with: cvconform check-log \(log))") }
             if result.violationCount > 0 {
                 output.line("reproduce: cvconform load --cells \(cells) --seed \(seed)" + (rate.map { " --rate \($0)" } ?? "")
-                            + " --duration \(String(format2: duration))" + implementation.commandLineSuffix
+                            + " --duration \(String(format2: duration))" + (races ? " --races" : "") + implementation.commandLineSuffix
                             + " (interleavings differ from run to run)")
             }
             output.flush()

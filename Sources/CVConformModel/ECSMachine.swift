@@ -57,6 +57,42 @@ public struct ECSMachine: RoleMachine, Hashable {
         hasher.combine(clock)
     }
 
+    /// The same state in one canonical form: the logical clock's ticks
+    /// renumbered by rank (availability among agents, launch among
+    /// sessions: the switch compares ticks only within each kind), stale
+    /// queue entries dropped. Two interleavings that leave the switch
+    /// behaving alike then leave it equal, so a race judge keeps one state
+    /// where it kept one per history (RACE-21). Nothing it does later
+    /// changes.
+    mutating func normalize() {
+        var sinceValues: [UInt64] = []
+        for (_, state) in agents { if case .available(_, let since) = state { sinceValues.append(since) } }
+        let launchValues = sessions.map(\.value.launchedAt)
+        let sinceRank = Self.ranks(sinceValues)
+        let launchRank = Self.ranks(launchValues)
+        for agent in agents.keys {
+            if case .available(let x, let since)? = agents[agent] { agents[agent] = .available(extension: x, since: sinceRank[since] ?? since) }
+        }
+        for session in sessions.keys {
+            guard var active = sessions[session] else { continue }
+            active.launchedAt = launchRank[active.launchedAt] ?? active.launchedAt
+            sessions[session] = active
+        }
+        for skill in queues.keys { queues[skill]?.renumber(launchRank) }
+        let agents = self.agents
+        for skill in availableBySkill.keys {
+            availableBySkill[skill]?.renumber(sinceRank) { agents[$0.agent] == .available(extension: $0.extension, since: $0.since) }
+        }
+        clock = UInt64(max(sinceRank.count, launchRank.count))
+    }
+
+    /// Each distinct value's 1-based rank.
+    private static func ranks(_ values: [UInt64]) -> [UInt64: UInt64] {
+        var rank: [UInt64: UInt64] = [:]
+        for (index, value) in Set(values).sorted().enumerated() { rank[value] = UInt64(index + 1) }
+        return rank
+    }
+
     /// A few words of the state that change as the switch runs.
     func hashSummary(into hasher: inout Hasher) {
         hasher.combine(clock)
@@ -407,6 +443,13 @@ struct LaunchOrderQueue: Hashable, Sendable {
         guard head < entries.count else { return nil }
         return entries.removeLast().session
     }
+
+    /// The queued sessions only, their launch ticks renumbered (see
+    /// `ECSMachine.normalize`).
+    mutating func renumber(_ rank: [UInt64: UInt64]) {
+        entries = entries[head...].map { Entry(launchedAt: rank[$0.launchedAt] ?? $0.launchedAt, session: $0.session) }
+        head = 0
+    }
 }
 
 /// The available agents with one skill, in the order they became available.
@@ -448,6 +491,14 @@ struct AvailabilityQueue: Hashable, Sendable {
             head += 1
         }
         return nil
+    }
+
+    /// The live entries only, their ticks renumbered (see
+    /// `ECSMachine.normalize`); `isLive` judges them after renumbering.
+    mutating func renumber(_ rank: [UInt64: UInt64], isLive: (Entry) -> Bool) {
+        entries = entries[head...].map { Entry(agent: $0.agent, extension: $0.extension, since: rank[$0.since] ?? 0) }.filter(isLive)
+        head = 0
+        count = entries.count
     }
 
     /// The latest live entry (a mutant's least idle agent).

@@ -19,6 +19,11 @@ public struct ReferenceSystem: Hashable, Sendable {
         ecs = ECSMachine(administration: administration)
     }
 
+    /// The switch in its canonical form (see `ECSMachine.normalize`).
+    mutating func normalizeSwitch() {
+        ecs.normalize()
+    }
+
     /// A few words that tell most states apart (the race judge's hash; see
     /// `AsyncState.hash(into:)`).
     func hashSummary(into hasher: inout Hasher) {

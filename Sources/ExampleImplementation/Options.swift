@@ -89,6 +89,9 @@ struct Options {
     var fault: Fault?
     /// Offer the "sync" capability (on unless --no-sync).
     var offersSync = true
+    /// Report messages between played roles (hello's `internal`; off with
+    /// --black-box).
+    var reportsInternal = true
     /// Hand each stimulus to the servers at once, without waiting until the
     /// consequences of the previous one are all sent (as a distributed
     /// system would): work for different agents interleaves.
@@ -98,7 +101,7 @@ struct Options {
     var linkDelayMicroseconds = 300
 
     static let usage = """
-        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME] [--concurrent [--link-delay MICROS]] [--no-sync]
+        usage: cvconform-example [--roles icm,cvct,ecs] [--listen PORT] [--fault NAME] [--concurrent [--link-delay MICROS]] [--black-box] [--no-sync]
 
         An implementation of the ICM, CVCT and ECS servers (three actors) that
         speaks the cvconform JSON Lines protocol (CONTRACT.md section 5).
@@ -118,6 +121,8 @@ struct Options {
           --link-delay MICROS  with --concurrent: each link between two
                           roles takes a random time up to this to carry a
                           message, so messages cross (default 300; 0: none)
+          --black-box     report only messages to roles not played here
+                          (hello says "internal": false)
           --no-sync       do not offer the optional sync capability
           --help          show this help
         """
@@ -171,6 +176,8 @@ struct Options {
                     return .usageError("--link-delay needs a number of microseconds from 0 to 1000000")
                 }
                 options.linkDelayMicroseconds = micros
+            case "--black-box":
+                options.reportsInternal = false
             case "--no-sync":
                 options.offersSync = false
             case "--fault":

@@ -40,7 +40,12 @@ actor Router {
     private var links: [Channel: AsyncStream<Message>.Continuation] = [:]
     private var linkTasks: [Task<Void, Never>] = []
 
-    init(played: Set<Role>, output: LineWriter, fault: Fault?, linkDelayMicroseconds: Int = 0) {
+    /// Whether messages between two played roles are reported (hello's
+    /// `internal`); without, the harness sees a black box.
+    private let reportsInternal: Bool
+
+    init(played: Set<Role>, output: LineWriter, fault: Fault?, reportsInternal: Bool = true, linkDelayMicroseconds: Int = 0) {
+        self.reportsInternal = reportsInternal
         self.played = played
         self.output = output
         self.fault = fault
@@ -156,6 +161,7 @@ actor Router {
     }
 
     private func report(_ message: Message) {
+        if !reportsInternal && played.contains(message.to) { return }
         if fault == .swapChannels {
             heldBack.append(message)
         } else {

@@ -60,7 +60,8 @@ final class ProtocolSession {
         if request.protocol != "1" {
             diagnose("the harness speaks protocol \(request.protocol ?? "(none)"); this implementation speaks 1")
         }
-        writer.write(Line.hello(protocol: options.fault == .wrongProtocol ? "2" : "1", roles: options.roles, sync: options.offersSync))
+        writer.write(Line.hello(protocol: options.fault == .wrongProtocol ? "2" : "1", roles: options.roles, sync: options.offersSync,
+                                internal: options.reportsInternal))
         if options.fault == .crashAfterHello { exit(3) }
     }
 
@@ -132,7 +133,7 @@ final class ProtocolSession {
 
     private func startServers(_ administration: Administration) async -> Router {
         let fault = options.fault
-        let router = Router(played: Set(options.roles), output: writer, fault: fault,
+        let router = Router(played: Set(options.roles), output: writer, fault: fault, reportsInternal: options.reportsInternal,
                             linkDelayMicroseconds: options.concurrent ? options.linkDelayMicroseconds : 0)
         await router.start([
             .icm: ICM(fault: fault),

@@ -202,10 +202,10 @@ struct WireError: Error, CustomStringConvertible {
 /// Writes the lines the implementation sends. The keys come in a fixed,
 /// readable order (hand-written rather than JSONEncoder for that reason).
 enum Line {
-    static func hello(protocol version: String, roles: [Role], sync: Bool) -> String {
+    static func hello(protocol version: String, roles: [Role], sync: Bool, internal reportsInternal: Bool = true) -> String {
         let names = roles.map { quoted($0.rawValue) }.joined(separator: ",")
         let capabilities = sync ? #","capabilities":["sync"]"# : ""
-        return #"{"op":"hello","protocol":\#(quoted(version)),"implementation":"cvconform-example","roles":[\#(names)],"internal":true\#(capabilities)}"#
+        return #"{"op":"hello","protocol":\#(quoted(version)),"implementation":"cvconform-example","roles":[\#(names)],"internal":\#(reportsInternal)\#(capabilities)}"#
     }
 
     static let ready = #"{"op":"ready"}"#

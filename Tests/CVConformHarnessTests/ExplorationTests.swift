@@ -148,3 +148,18 @@ actor CrashingImplementation: ImplementationUnderTest {
     func logTail() async -> [String] { [] }
     func stop() async {}
 }
+
+@Suite("explore --races in process")
+struct RacingExplorationTests {
+    @Test("The same seed against the deterministic reference makes the same racing run")
+    func deterministicBySeed() async {
+        var options = ExploreOptions(seed: 11, timeLimit: nil, stepLimit: 400)
+        options.races = true
+        let first = await Explorer.explore(options: options, label: "reference") { ReferenceImplementation() }
+        let second = await Explorer.explore(options: options, label: "reference") { ReferenceImplementation() }
+        #expect(first.finding == nil && second.finding == nil)
+        #expect(first.races > 0)
+        #expect(first.stimuli == second.stimuli && first.races == second.races && first.runs == second.runs)
+        #expect(first.coverage.clauses == second.coverage.clauses)
+    }
+}

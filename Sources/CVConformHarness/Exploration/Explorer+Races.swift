@@ -88,3 +88,4 @@ extension Explorer {
         return .finished
     }
 }
+

@@ -1,0 +1,74 @@
+import CVConformJSON
+import CVConformTrace
+import Foundation
+import Testing
+
+/// Contract section 8 as a user meets it: racy traces under `run`,
+/// `explore --races`, `load --races`, against the example implementation's
+/// concurrent mode and its race faults (each passes every serial trace).
+@Suite("Races end to end: run, explore --races, load --races")
+struct RaceCommandTests {
+    static let example = ExploreCommandTests.example
+    static let concurrent = example + " --concurrent"
+    static let raceFaults = ["second-disconnect", "clear-ended-session", "drop-next-session", "skip-second-acw-close"]
+
+    @Test("The racy suite passes against the reference and the concurrent example, five times of five")
+    func racySuitePasses() throws {
+        #expect(try cvconform("run", "traces/races", "--quiet").status == 0)
+        for _ in 0..<5 {
+            let result = try cvconform("run", "traces/races", "--exec", Self.concurrent, "--quiet")
+            #expect(result.status == 0, "\(result.stdout)")
+        }
+    }
+
+    @Test("Each race fault passes every serial trace: only racing messages show it", arguments: raceFaults)
+    func faultsHideFromSerialTraces(_ fault: String) throws {
+        let folder = try temporaryFolder()
+        let result = try cvconform(["run", "traces", "--exec", "\(Self.concurrent) --fault \(fault)", "--json", folder + "/run.json", "--quiet"])
+        let failing = try reportTraces(folder + "/run.json").filter { $0["verdict"]?.stringValue != "pass" }
+        #expect(failing.allSatisfy { $0["racy"]?.boolValue == true }, "\(result.stdout)")
+    }
+
+    @Test("explore --races finds each race fault, shrinks it to a racy trace that validates, fails against the fault and passes against the correct one",
+          arguments: raceFaults)
+    func exploreFindsRaceFault(_ fault: String) throws {
+        let folder = try temporaryFolder()
+        let faulty = "\(Self.concurrent) --fault \(fault)"
+        let explored = try cvconform(["explore", "--races", "--seed", "7", "--time", "120", "--shrink-time", "30", "--exec", faulty,
+                                      "--output", folder, "--json", folder + "/explore.json", "--quiet", "--confirmations", "3"])
+        #expect(explored.status == 1, "\(explored.stdout)\(explored.stderr)")
+        let json = try readJSON(folder + "/explore.json")
+        #expect((json["races"]?.intValue ?? 0) > 0)
+        let found = try #require(json["found"], "\(explored.stdout)")
+        #expect(found["racy"]?.boolValue == true)
+        #expect((found["confirmed"]?.intValue ?? 0) >= 1)
+        let file = try #require(found["file"]?.stringValue)
+        #expect(try cvconform("validate", file).status == 0)
+        #expect(try Trace.read(file: file).isRacy)
+        var failed = false
+        for _ in 0..<5 where !failed { failed = try cvconform("run", file, "--exec", faulty, "--quiet").status == 1 }
+        #expect(failed, "the written trace never failed against \(fault)")
+        for _ in 0..<5 { #expect(try cvconform("run", file, "--exec", Self.concurrent, "--quiet").status == 0) }
+    }
+
+    @Test("explore --races against the correct concurrent example: nothing found, racing stimuli sent, the race-only clauses covered")
+    func exploreNoFalseAlarm() throws {
+        let folder = try temporaryFolder()
+        let result = try cvconform(["explore", "--races", "--seed", "3", "--steps", "4000", "--exec", Self.concurrent,
+                                    "--json", folder + "/explore.json", "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let json = try readJSON(folder + "/explore.json")
+        #expect((json["races"]?.intValue ?? 0) >= 500)
+        let clauses = json["coverage"]?["clauses"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for clause in ["ECS-DROP-2", "ECS-LOGOUT-2", "ICM-HANGUP-2"] { #expect(clauses.contains(clause), "\(clause) not covered") }
+    }
+
+    @Test("load --races: no violation against the correct concurrent example; a race fault is found")
+    func loadRaces() throws {
+        let clean = try cvconform(["load", "--races", "--cells", "10", "--duration", "3", "--exec", Self.concurrent, "--quiet"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+        let faulty = try cvconform(["load", "--races", "--cells", "10", "--duration", "5", "--exec", "\(Self.concurrent) --fault skip-second-acw-close", "--quiet"])
+        #expect(faulty.status == 1, "\(faulty.stdout)")
+        #expect(faulty.stdout.contains("--races"))
+    }
+}
