@@ -41,7 +41,9 @@ struct RaceCommandTests {
         #expect((json["races"]?.intValue ?? 0) > 0)
         let found = try #require(json["found"], "\(explored.stdout)")
         #expect(found["racy"]?.boolValue == true)
-        #expect((found["confirmed"]?.intValue ?? 0) >= 1)
+        // A race depends on timing: the confirmations say how often it
+        // failed, which may be none of three; five more tries below.
+        #expect(found["confirmations"]?.intValue == 3)
         let file = try #require(found["file"]?.stringValue)
         #expect(try cvconform("validate", file).status == 0)
         #expect(try Trace.read(file: file).isRacy)
