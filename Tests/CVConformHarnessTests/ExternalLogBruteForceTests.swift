@@ -73,12 +73,13 @@ struct ExternalLogBruteForceTests {
         var system = ReferenceSystem(administration: setup)
         var lines: [Message] = []
         var inFlight: [Message] = []
-        for group in groups {
+        for (number, group) in groups.enumerated() {
             for text in group {
                 let stimulus = try! Message(compact: text)
                 lines.append(stimulus)
                 inFlight.append(stimulus)
             }
+            let last = number == groups.count - 1
             // Deliver in a random order that keeps each channel FIFO.
             while !inFlight.isEmpty {
                 let heads = inFlight.indices.filter { index in !inFlight[..<index].contains { $0.channel == inFlight[index].channel } }
@@ -87,7 +88,7 @@ struct ExternalLogBruteForceTests {
                     if emission.message.to.isSystem { inFlight.append(emission.message) } else { lines.append(emission.message) }
                 }
                 // Now and then the next group goes out before this one is done.
-                if random.next() % 7 == 0 { break }
+                if !last && random.next() % 29 == 0 { break }
             }
         }
         return lines
@@ -102,7 +103,7 @@ struct ExternalLogBruteForceTests {
         for _ in 0..<6 {
             var changed = log
             let outputs = changed.indices.filter { changed[$0].from.isSystem }
-            guard outputs.count > 2 else { break }
+            guard outputs.count >= 2 else { break }
             let a = outputs[Int(random.next() % UInt64(outputs.count))]
             switch random.next() % 3 {
             case 0: changed.remove(at: a)
@@ -124,6 +125,6 @@ struct ExternalLogBruteForceTests {
         }
         // The log as made is accepted; its mutations are not all accepted.
         #expect(outcomes.first == .accepted || outcomes.first == .incomplete)
-        #expect(outcomes.contains(.rejected))
+        #expect(outcomes.count == 1 || outcomes.contains(.rejected))
     }
 }
