@@ -19,8 +19,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
         // File descriptors for the pipes to a child process (swift-subprocess's own dependency).
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
-        // Latency percentiles of `load` in fixed memory.
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // Latency percentiles of `load` in fixed memory. A 0.x minor may
+        // break its API, so only patches of the minor it was built with.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", .upToNextMinor(from: "0.2.0")),
     ],
     targets: [
         // libxml2 from the system (Debian: libxml2-dev), through pkg-config.

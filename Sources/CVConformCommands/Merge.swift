@@ -30,7 +30,12 @@ extension CVConform {
                 for path in reports { files.append(try ReportFile.read(path)) }
                 let merged = try ReportMerge.merge(files, allowIncomplete: allowIncomplete)
                 let text = merged.serialized(pretty: true) + "\n"
-                if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+                if let output {
+                    try AtomicFile.write(text, to: output)
+                    print("wrote \(output) (\(files.count) report\(files.count == 1 ? "" : "s") merged)")
+                } else {
+                    print(text, terminator: "")
+                }
                 if let missing = merged["missing_shards"]?.arrayValue, !missing.isEmpty {
                     printError("warning: merged without " + missing.compactMap(\.stringValue).map { "shard \($0)" }.joined(separator: ", "))
                 }

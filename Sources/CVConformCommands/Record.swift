@@ -83,6 +83,7 @@ extension CVConform {
                     for line in Recorder.diff(old: trace.messages, new: recorded.messages) { print("    " + line) }
                 } else if let output {
                     try AtomicFile.write(text, to: output)
+                    print("wrote \(output) (\(recorded.entries.count) messages)")
                 } else {
                     print(text, terminator: "")
                 }

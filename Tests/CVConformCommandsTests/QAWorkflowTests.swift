@@ -24,6 +24,7 @@ struct QAWorkflowTests {
         #expect(try readJSON(folder + "/all.json")["shard"] == nil, "no shard field when unsharded")
         let merged = try cvconform("merge", folder + "/s1.json", folder + "/s2.json", folder + "/s3.json", "-o", folder + "/merged.json")
         #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == "wrote \(folder)/merged.json (3 reports merged)\n")
         #expect(try comparable(folder + "/merged.json") == comparable(folder + "/all.json"))
         let shares = try (1...3).map { try verdicts(folder + "/s\($0).json").count }
         #expect(shares.allSatisfy { $0 > 0 })

@@ -105,6 +105,8 @@ struct RunCommandTests {
         try stimuli.write(toFile: folder + "/stimuli.xml", atomically: true, encoding: .utf8)
         let recorded = try cvconform("record", folder + "/stimuli.xml", "--output", folder + "/recorded.xml")
         #expect(recorded.status == 0, "\(recorded.stderr)")
+        // Success is not silent: the file written is named.
+        #expect(recorded.stdout.hasPrefix("wrote \(folder)/recorded.xml ("))
         let validated = try cvconform("validate", folder + "/recorded.xml")
         #expect(validated.status == 0, "\(validated.stdout)")
         let text = try String(contentsOfFile: folder + "/recorded.xml", encoding: .utf8)
