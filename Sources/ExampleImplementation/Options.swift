@@ -119,8 +119,9 @@ struct Options {
                           until the system is quiet: the work of different
                           agents interleaves, as in a distributed system
           --link-delay MICROS  with --concurrent: each link between two
-                          roles takes a random time up to this to carry a
-                          message, so messages cross (default 300; 0: none)
+                          roles takes a random time between half this and
+                          this to carry a message, so messages cross
+                          (default 300; 0: none)
           --black-box     report only messages to roles not played here
                           (hello says "internal": false)
           --no-sync       do not offer the optional sync capability

@@ -134,7 +134,10 @@ actor Router {
             let most = linkDelayMicroseconds
             linkTasks.append(Task {
                 for await carried in stream {
-                    try? await Task.sleep(for: .microseconds(Int.random(in: 0...most)))
+                    // At least half the most: every hop takes real time, so
+                    // a message that crosses more links arrives later even
+                    // on a busy machine.
+                    try? await Task.sleep(for: .microseconds(Int.random(in: (most / 2)...most)))
                     self.arrive(carried)
                 }
             })

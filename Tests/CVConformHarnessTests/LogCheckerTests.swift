@@ -346,6 +346,6 @@ struct ExternalLogTests {
         let reset = externalReset.replacingOccurrences(of: #""external""#, with: #""internal""#)
         let (_, recorder) = try check([reset] + connectedBoundary())
         #expect(recorder.segments.map(\.outcome) == [.malformed])
-        #expect(recorder.segments[0].detail.contains("'external'"))
+        #expect(recorder.segments[0].detail.contains("'external'") && recorder.segments[0].detail.contains("'reports'"))
     }
 }

@@ -47,11 +47,17 @@ public final class LoadLog: Sendable {
         thread.start()
     }
 
-    /// The reset that starts the run.
-    public func reset(setup: Administration, cells: [[String]]) {
+    /// The reset that starts the run. `observed` says how its messages
+    /// were seen (RACE-22): "reports" when the implementation reports its
+    /// internal messages (each is logged when read, not when its receiver
+    /// took it), "external" when it is a black box; nil for an
+    /// implementation that plays only some roles (the harness plays the
+    /// others, and the log is judged in its order).
+    public func reset(setup: Administration, cells: [[String]], observed: String? = nil) {
         let line = WireProtocol.reset(trace: "load", setup: setup)
         let cellsJSON = "[" + cells.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
-        write([String(line.dropLast()) + ",\"cells\":" + cellsJSON + "}"])
+        let observedJSON = observed.map { ",\"observed\":\"\($0)\"" } ?? ""
+        write([String(line.dropLast()) + ",\"cells\":" + cellsJSON + observedJSON + "}"])
     }
 
     /// Messages, in the order their receivers took them.

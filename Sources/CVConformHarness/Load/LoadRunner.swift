@@ -85,7 +85,9 @@ struct LoadDriver {
             result.failure = error
             return
         }
-        log?.reset(setup: made.administration, cells: made.idLists)
+        let playsAll = greeting.roles == ReferenceSystem.allSystemRoles
+        log?.reset(setup: made.administration, cells: made.idLists,
+                   observed: playsAll ? (greeting.reportsInternal ? "reports" : "external") : nil)
         started = .now
         let deadline = started + options.duration
         var lastSecond = 0

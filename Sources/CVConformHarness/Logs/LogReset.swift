@@ -16,6 +16,12 @@ package struct LogReset: Sendable {
     /// the messages between the environment and the system, and is judged
     /// by every interleaving the model allows.
     var observesExternalOnly = false
+    /// `"observed":"reports"` (RACE-22, `load --log`): the internal messages
+    /// are there too, each logged when the harness read its report, so
+    /// reports of different channels may come in any order and may lead or
+    /// lag their delivery; judged by the race judge with internal messages
+    /// observed.
+    var observesReports = false
 
     /// Reads a reset line already parsed as JSON.
     init(_ object: JSONValue) {
@@ -27,8 +33,9 @@ package struct LogReset: Sendable {
             switch object["observed"] {
             case nil, .null?: break
             case .string("external")?: observesExternalOnly = true
+            case .string("reports")?: observesReports = true
             case .string(let other)?:
-                throw LogResetError("observed is '\(other)', but the only value a reset may give is 'external' (contract section 8)")
+                throw LogResetError("observed is '\(other)', but a reset may give only 'external' (contract section 8) or 'reports' (RACE-22)")
             default:
                 throw LogResetError("observed must be the string 'external'")
             }

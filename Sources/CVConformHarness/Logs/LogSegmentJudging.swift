@@ -24,9 +24,12 @@ final class LogSegmentJudging {
         switch reset.partition {
         case .success(let partition):
             start = LogSegmentStart(trace: reset.trace, line: line, cellCount: partition.isDivided ? partition.cells.count : nil)
-            judge = reset.observesExternalOnly
-                ? CellJudge(partition: partition, races: AsyncSemantics(reportsInternal: false), maxStates: options.maxStates)
-                : CellJudge(partition: partition)
+            if reset.observesExternalOnly || reset.observesReports {
+                judge = CellJudge(partition: partition, races: AsyncSemantics(reportsInternal: reset.observesReports),
+                                  maxStates: options.maxStates)
+            } else {
+                judge = CellJudge(partition: partition)
+            }
             result = LogSegmentResult(trace: reset.trace, line: line, outcome: .accepted)
             result.partition = partition
         case .failure(let problem):
