@@ -96,7 +96,9 @@ extension CVConform {
             status.clear()
             await logFile?.close()
             for text in LoadReport.lines(result) { output.line(text) }
-            if let log { output.line("log: \(log) (judge it again with: cvconform check-log \(log))") }
+            if let log {
+                output.line("log: \(log) (judge it again with: cvconform check-log \(log); an output that never came shows there as still owed)")
+            }
             if result.violationCount > 0 {
                 output.line("reproduce: cvconform load --cells \(cells) --seed \(seed)" + (rate.map { " --rate \($0)" } ?? "")
                             + " --duration \(String(format2: duration))" + (races ? " --races" : "") + implementation.commandLineSuffix

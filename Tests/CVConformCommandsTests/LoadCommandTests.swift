@@ -53,9 +53,25 @@ struct LoadCommandTests {
         #expect(!violations.isEmpty)
         #expect(violations.first?["cell"]?.intValue != nil)
         #expect(violations.first?["detail"]?.stringValue?.isEmpty == false)
-        let checked = try cvconform("check-log", folder + "/load.log")
+        let checked = try cvconform("check-log", folder + "/load.log", "--json", folder + "/check.json")
         #expect(checked.status == 1, "\(checked.stdout.suffix(1500))")
         #expect(checked.stdout.contains("rejected"))
+        // check-log judges load's log as load did (RACE-22): reports read in
+        // another order than their messages were taken reject nothing that
+        // load accepted. Every cell check-log rejects, load flagged; every
+        // cell load flagged is rejected or still owing in the log (an output
+        // that never came is only owed once the log ends).
+        let loadCells = Set(violations.compactMap { $0["cell"]?.intValue })
+        let segment = try #require(try readJSON(folder + "/check.json")["segments"]?.arrayValue?.first)
+        let rejected = Set((segment["violations"]?.arrayValue ?? []).compactMap { $0["cell"]?.intValue })
+        #expect(!rejected.isEmpty && rejected.isSubset(of: loadCells), "check-log rejected \(rejected.sorted()), load flagged \(loadCells.sorted())")
+        let rejectedCount = segment["violation_count"]?.intValue ?? 0
+        let owing = checked.stdout.split(separator: "\n").lazy.compactMap { line -> Int? in
+            guard let range = line.range(of: " cells still owing") ?? line.range(of: " cell still owing") else { return nil }
+            return Int(line[..<range.lowerBound].split(separator: " ").last ?? "")
+        }.first ?? 0
+        #expect(rejectedCount <= loadCells.count && rejectedCount + owing >= loadCells.count,
+                "load flagged \(loadCells.count) cells; check-log rejected \(rejectedCount), \(owing) owing")
     }
 
     @Test("An implementation that breaks down under load ends the run with an error, never a hang", arguments: [
