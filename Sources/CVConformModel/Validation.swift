@@ -63,7 +63,11 @@ public struct ValidationResult: Hashable, Sendable {
         if outcomeAsExpected { return headerProblems.joined(separator: "; ") }
         switch (expect, outcome) {
         case (.fail?, .rejected):
-            return "expected message \(invalidAt ?? 0) to be rejected, but message \(at ?? 0) was rejected first"
+            let invalid = invalidAt ?? 0, rejected = at ?? 0
+            if rejected > invalid {
+                return "expected message \(invalid) to be rejected, but it was accepted, and message \(rejected) was rejected"
+            }
+            return "expected message \(invalid) to be rejected, but message \(rejected), before it, was rejected"
         case (.fail?, _) where invalidIsStimulus:
             return "expected message \(invalidAt ?? 0) to be rejected, but it comes from an environment role (browser, customer, phone), whose messages are always allowed"
         case (.fail?, _):
@@ -200,6 +204,11 @@ struct Judging: Sendable {
             let idle = header.covers.filter { Clause(rawValue: $0) != nil && !exercised.contains($0) }
             if !idle.isEmpty {
                 result.notes.append("<covers> names clauses this trace does not exercise: \(idle.joined(separator: ", "))")
+            }
+            let listed = Set(header.covers)
+            let unlisted = monitor.clausesApplied.map(\.id).filter { !listed.contains($0) }
+            if !header.covers.isEmpty && !unlisted.isEmpty {
+                result.notes.append("the trace exercises clauses <covers> does not list: \(unlisted.joined(separator: ", "))")
             }
         }
         if let racingStimulus, header.expect == .pass {

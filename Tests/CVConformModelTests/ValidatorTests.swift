@@ -105,4 +105,37 @@ struct ValidatorExplanationTests {
         #expect(!result.ok)
         #expect(result.problem?.contains("always allowed") == true)
     }
+
+    @Test("A fail trace rejected after its invalid message says the marked one was accepted")
+    func rejectedLater() {
+        let text = """
+            <trace xmlns="urn:cvconform:trace:1" id="x" expect="fail">
+              <setup><agent id="1001" skills="10"/><station extension="4001"/></setup>
+              <msg from="browser" to="icm" type="login" agent="1001" extension="4001"/>
+              <msg from="icm" to="cvct" type="login-request" agent="1001" extension="4001" invalid="true"/>
+              <msg from="icm" to="browser" type="acw-open" agent="1001"/>
+            </trace>
+            """
+        let result = Validator.validate(text: text)
+        #expect(result.outcome == .rejected && result.at == 3)
+        #expect(result.problem == "expected message 2 to be rejected, but it was accepted, and message 3 was rejected")
+    }
+
+    @Test("A clause the trace exercises but <covers> does not list gets a note")
+    func unlistedClause() {
+        let text = """
+            <trace xmlns="urn:cvconform:trace:1" id="x" expect="pass">
+              <covers>ICM-LOGIN-1</covers>
+              <setup><agent id="1001" skills="10"/><station extension="4001"/></setup>
+              <msg from="browser" to="icm" type="login" agent="1001" extension="4001"/>
+              <msg from="icm" to="cvct" type="login-request" agent="1001" extension="4001"/>
+              <msg from="cvct" to="ecs" type="asai-login" agent="1001" extension="4001"/>
+              <msg from="ecs" to="cvct" type="logged-in" agent="1001" extension="4001"/>
+              <msg from="cvct" to="icm" type="login-confirmed" agent="1001" extension="4001"/>
+              <msg from="icm" to="browser" type="acw-open" agent="1001"/>
+            </trace>
+            """
+        let result = Validator.validate(text: text)
+        #expect(result.notes.contains("the trace exercises clauses <covers> does not list: CVCT-1, ECS-LOGIN-5, CVCT-4, ICM-LOGIN-2"), "\(result.notes)")
+    }
 }
