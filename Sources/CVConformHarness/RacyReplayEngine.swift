@@ -219,16 +219,7 @@ struct RacyReplayEngine {
             result.divergence = divergence
             result.detail = divergence.summary
         case .failed(let failure, let atReset):
-            result.verdict = .error
-            result.failure = failure
-            result.failedAtReset = atReset
-            if atReset {
-                result.detail = "at the reset before the trace: " + failure.message
-            } else if let index = lastStimulus {
-                result.detail = failure.message + " (while handling the stimulus at message \(index + 1): \(entries[index].message))"
-            } else {
-                result.detail = failure.message
-            }
+            ReplayLedger.record(failure, atReset: atReset, lastStimulus: lastStimulus.map { ($0, entries[$0].message) }, into: &result)
         }
     }
 }

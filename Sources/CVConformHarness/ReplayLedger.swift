@@ -137,16 +137,22 @@ struct ReplayLedger: Sendable {
             result.divergence = explain(divergence, setup: setup)
             result.detail = divergence.summary
         case .failed(let failure, let atReset):
-            result.verdict = .error
-            result.failure = failure
-            result.failedAtReset = atReset
-            if atReset {
-                result.detail = "at the reset before the trace: " + failure.message
-            } else if let index = lastStimulus {
-                result.detail = failure.message + " (while handling the stimulus at message \(index + 1): \(entries[index].message))"
-            } else {
-                result.detail = failure.message
-            }
+            Self.record(failure, atReset: atReset, lastStimulus: lastStimulus.map { ($0, entries[$0].message) }, into: &result)
+        }
+    }
+
+    /// Fills a result with a harness failure: an error, blamed on the reset
+    /// or on the last stimulus sent (0-based place and message).
+    static func record(_ failure: HarnessFailure, atReset: Bool, lastStimulus: (Int, Message)?, into result: inout ReplayResult) {
+        result.verdict = .error
+        result.failure = failure
+        result.failedAtReset = atReset
+        if atReset {
+            result.detail = "at the reset before the trace: " + failure.message
+        } else if let (index, message) = lastStimulus {
+            result.detail = failure.message + " (while handling the stimulus at message \(index + 1): \(message))"
+        } else {
+            result.detail = failure.message
         }
     }
 
