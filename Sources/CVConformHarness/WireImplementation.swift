@@ -79,6 +79,14 @@ public actor WireImplementation: ImplementationUnderTest {
     private func explainSilence(_ failure: HarnessFailure, in transport: any LineTransport) -> HarnessFailure {
         guard failure.kind == .timeout else { return failure }
         let received = transport.inbox.received
+        if received.bytes == 0, case .tcp(let host, let port) = endpoint {
+            // The connection was accepted, but nothing was said on it: the
+            // server is busy with another connection (one at a time, as
+            // cvconform-example --listen), or it does not speak first.
+            return HarnessFailure(.timeout, failure.message + ". The connection to \(host):\(port) was accepted, but nothing "
+                                  + "arrived on it: a server that serves one connection at a time is still busy with another "
+                                  + "(run with --jobs 1, or start one server per job), or it does not answer hello")
+        }
         if received.bytes == 0 {
             return HarnessFailure(.timeout, failure.message + ". Nothing at all arrived on its output: if it does write its hello, "
                                   + "its output may be buffered; flush stdout after each line (Python: print(..., flush=True); "

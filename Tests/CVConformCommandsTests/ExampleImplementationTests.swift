@@ -21,6 +21,29 @@ struct ExampleImplementationTests {
         #expect(result.stdout.contains("implementation: cvconform-example"))
     }
 
+    @Test("A server that serves one connection at a time, asked for two jobs: the hint names that, not output buffering")
+    func oneConnectionAtATime() throws {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: example)
+        server.arguments = ["--listen", "0"]
+        let log = Pipe()
+        server.standardError = log
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        var text = ""
+        while !text.contains("\n") {
+            let data = log.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        let port = try #require(text.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let result = try cvconform(["run", "traces/login", "--connect", "127.0.0.1:\(port)", "--jobs", "2", "--startup-timeout", "1",
+                                    "--quiet-period", "0.03"])
+        #expect(result.stdout.contains("serves one connection at a time"), "\(result.stdout.prefix(1500))")
+        #expect(!result.stdout.contains("python3 -u"))
+    }
+
     @Test("It passes the core suite through --connect, as a TCP server")
     func passesOverTCP() throws {
         let server = Process()
