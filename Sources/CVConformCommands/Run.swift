@@ -137,9 +137,14 @@ extension CVConform {
             }
             for line in ClauseFailures(final).lines(final) { output.line(line) }
             output.line("implementation: \(final.implementation)")
-            var counts = "verdicts: \(final.count(Status.pass)) pass, \(final.count(Status.fail)) fail, \(final.count(Status.error)) error, \(final.count(Status.skip)) skip"
+            // One vocabulary on both lines: passed, failed, errors, skipped,
+            // expected failures, unexpected passes.
+            func count(_ number: Int, _ one: String, _ many: String) -> String { "\(number) \(number == 1 ? one : many)" }
+            var counts = "verdicts: \(final.count(Status.pass)) passed, \(final.count(Status.fail)) failed, "
+                + count(final.count(Status.error), "error", "errors") + ", \(final.count(Status.skip)) skipped"
             if known != nil {
-                counts += ", \(final.count(Status.expectedFail)) expected-fail, \(final.count(Status.unexpectedPass)) unexpected-pass"
+                counts += ", " + count(final.count(Status.expectedFail), "expected failure", "expected failures")
+                    + ", " + count(final.count(Status.unexpectedPass), "unexpected pass", "unexpected passes")
             }
             output.line(counts)
             let failed = final.count(Status.fail) + final.count(Status.error) + final.count(Status.unexpectedPass)
@@ -147,7 +152,7 @@ extension CVConform {
             // run), and the line says how many of the skipped they are.
             let knownFailures = final.count(Status.expectedFail)
             output.line("\(final.count(Status.pass)) passed, \(failed) failed, \(final.count(Status.skip) + knownFailures) skipped"
-                        + (knownFailures > 0 ? " (\(knownFailures) of them known failures)" : ""))
+                        + (knownFailures > 0 ? " (\(knownFailures) of them expected failure\(knownFailures == 1 ? "" : "s"))" : ""))
             output.flush()
             if let json { try AtomicFile.write(final.json().serialized(pretty: true) + "\n", to: json) }
             if let junit { try AtomicFile.write(final.junit(), to: junit) }

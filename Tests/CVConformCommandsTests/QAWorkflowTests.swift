@@ -170,7 +170,7 @@ struct QAWorkflowTests {
         #expect(try verdicts(folder + "/known.json")["login-basic"] == "expected-fail")
         // The reason survives its '#' and is shown (RUN-24).
         #expect(known.stdout.contains("known failure (\(folder)/known.txt:2): forgets acw-open (bug #1)"), "\(known.stdout)")
-        #expect(known.stdout.hasSuffix("0 passed, 0 failed, 1 skipped (1 of them known failures)\n"), "\(known.stdout)")
+        #expect(known.stdout.hasSuffix("0 passed, 0 failed, 1 skipped (1 of them expected failure)\n"), "\(known.stdout)")
 
         let fixed = try cvconform("run", "traces/login/login-basic.xml", "--expectations", folder + "/known.txt",
                                   "--json", folder + "/fixed.json", "--junit", folder + "/fixed.xml")
