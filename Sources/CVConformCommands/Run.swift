@@ -131,8 +131,8 @@ extension CVConform {
             if !chosen.summary.isEmpty { output.line("not replayed: \(chosen.summary)") }
             if stop.isSet { output.line("stopped early (--fail-fast): \(work.count - results.count) traces not replayed") }
             if let known {
-                for entry in known.unused(ids: results.map(\.id)) {
-                    output.line("warning: \(known.file):\(entry.line): '\(entry.glob)' matches no trace of this run")
+                for entry in known.unused(ids: results.map(\.id) + chosen.idsBeforeShard) {
+                    output.line("warning: \(known.file):\(entry.line): '\(entry.glob)' matches no selected trace")
                 }
             }
             for line in ClauseFailures(final).lines(final) { output.line(line) }

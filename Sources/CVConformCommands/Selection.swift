@@ -46,6 +46,7 @@ struct SelectionOptions: ParsableArguments {
             let reader = try? TraceReader(file: file)
             guard let header = try? (readsEveryLabel ? reader?.readLabels() : reader?.readRootLabels()) else {
                 selection.beforeShard += 1
+                selection.idsBeforeShard.append(file)
                 if shard?.admits(file) ?? true { selection.traces.append(SelectedTrace(file: file, header: nil)) }
                 continue
             }
@@ -57,6 +58,7 @@ struct SelectionOptions: ParsableArguments {
                 filtered += 1
             } else {
                 selection.beforeShard += 1
+                selection.idsBeforeShard.append(header.id)
                 if shard?.admits(header.id) ?? true { selection.traces.append(SelectedTrace(file: file, header: header)) }
             }
         }
@@ -102,6 +104,10 @@ struct TraceSelection {
     var traces: [SelectedTrace] = []
     /// How many were chosen before `--shard` took its share.
     var beforeShard = 0
+    /// The ids of every trace chosen before `--shard` took its share: an
+    /// expectation is stale only when it matches none of them, not when
+    /// its trace fell to another shard.
+    var idsBeforeShard: [String] = []
     var summary = ""
 
     var files: [String] { traces.map(\.file) }

@@ -158,6 +158,17 @@ struct QAWorkflowTests {
         #expect(try cvconform("diff", folder + "/new.json", folder + "/old.json").status == 0, "a new trace is no regression")
     }
 
+    @Test("Across shards an expectation is stale only when it matches no selected trace, not when its trace is in another shard")
+    func expectationsAcrossShards() throws {
+        let folder = try temporaryFolder()
+        try "login-basic  fail  one trace, in one shard\nno-such-trace  fail  stale\n".write(toFile: folder + "/known.txt", atomically: true, encoding: .utf8)
+        for index in 1...3 {
+            let result = try cvconform("run", "traces/login", "--shard", "\(index)/3", "--expectations", folder + "/known.txt", "--quiet")
+            #expect(!result.stdout.contains("'login-basic' matches no"), "shard \(index): \(result.stdout)")
+            #expect(result.stdout.contains("known.txt:2: 'no-such-trace' matches no selected trace"), "shard \(index): \(result.stdout)")
+        }
+    }
+
     @Test("An expectations file turns a known failure into expected-fail (exit 0) and a fixed one into unexpected-pass (exit 1)")
     func expectations() throws {
         let folder = try temporaryFolder()
