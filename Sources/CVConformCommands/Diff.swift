@@ -2,7 +2,7 @@ import ArgumentParser
 import CVConformReports
 
 extension CVConform {
-    /// `cvconform diff OLD.json NEW.json [--allow-removed]`
+    /// `cvconform diff OLD.json NEW.json [--allow-removed] [--allow-expected]`
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare two JSON reports: regressions, fixes, new and removed traces.",
@@ -22,6 +22,9 @@ extension CVConform {
         @Flag(name: .customLong("allow-removed"), help: "Do not count traces missing from the later report as a regression.")
         var allowRemoved = false
 
+        @Flag(name: .customLong("allow-expected"), help: "Do not count a trace that passed and now fails as the expectations file says it would as a regression.")
+        var allowExpected = false
+
         mutating func run() async throws {
             let before: ReportFile
             let after: ReportFile
@@ -34,7 +37,10 @@ extension CVConform {
             guard before.kind == after.kind else {
                 throw ValidationError("\(old) is a \(before.kind.rawValue) report and \(new) a \(after.kind.rawValue) report; compare like with like")
             }
-            let diff = ReportDiff(old: before, new: after, allowRemoved: allowRemoved)
+            if let oldShard = before.shard, let newShard = after.shard, oldShard != newShard {
+                throw ValidationError("\(old) holds shard \(oldShard) and \(new) shard \(newShard): their traces differ; compare the same shard, or merged reports")
+            }
+            let diff = ReportDiff(old: before, new: after, allowRemoved: allowRemoved, allowExpected: allowExpected)
             for line in diff.lines { print(line) }
             if diff.isRegression { throw ExitCode.failure }
         }

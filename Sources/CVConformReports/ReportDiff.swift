@@ -19,32 +19,46 @@ public struct ReportDiff: Sendable {
     public var removed: [ReportFile.Entry] = []
     /// Whether removed traces are accepted (`--allow-removed`).
     public var allowRemoved: Bool
+    /// Whether a trace that passed and now fails as the expectations file
+    /// says it would is accepted (`--allow-expected`); by default it is a
+    /// regression: the trace did pass.
+    public var allowExpected: Bool
+    /// The shard both reports were compared within, when one of them is a
+    /// shard of the other's selection.
+    public var comparedShard: Shard?
 
     /// unexpected-pass is good here: the trace passes; only the expectations
     /// file is behind.
     static let good: Set<String> = ["pass", "ok", "unexpected-pass"]
     static let bad: Set<String> = ["fail", "error", "not-ok"]
 
-    public init(old: ReportFile, new: ReportFile, allowRemoved: Bool = false) {
+    public init(old: ReportFile, new: ReportFile, allowRemoved: Bool = false, allowExpected: Bool = false) {
         self.allowRemoved = allowRemoved
-        let before = Dictionary(old.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for entry in new.entries {
+        self.allowExpected = allowExpected
+        // A shard's report against a whole run's: compare within the shard.
+        comparedShard = new.shard ?? old.shard
+        let admitted = { (entry: ReportFile.Entry) in self.comparedShard?.admits(entry.id) ?? true }
+        let oldEntries = old.entries.filter(admitted)
+        let newEntries = new.entries.filter(admitted)
+        let bad = allowExpected ? Self.bad : Self.bad.union(["expected-fail"])
+        let before = Dictionary(oldEntries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(newEntries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in newEntries {
             guard let previous = before[entry.id] else {
                 added.append(entry)
                 continue
             }
             guard previous.result != entry.result else { continue }
             let change = Change(id: entry.id, file: entry.file, old: previous.result, new: entry.result)
-            if Self.good.contains(previous.result) && Self.bad.contains(entry.result) {
+            if Self.good.contains(previous.result) && bad.contains(entry.result) {
                 regressions.append(change)
-            } else if Self.bad.contains(previous.result) && Self.good.contains(entry.result) {
+            } else if bad.contains(previous.result) && Self.good.contains(entry.result) {
                 fixes.append(change)
             } else {
                 otherChanges.append(change)
             }
         }
-        removed = old.entries.filter { after[$0.id] == nil }
+        removed = oldEntries.filter { after[$0.id] == nil }
     }
 
     /// True when the later report is worse: a regression, or a trace gone
@@ -53,10 +67,15 @@ public struct ReportDiff: Sendable {
 
     public var lines: [String] {
         var lines: [String] = []
+        if let comparedShard { lines.append("compared within shard \(comparedShard): the traces of the other shards are left out") }
         func section(_ title: String, _ changes: [Change]) {
             guard !changes.isEmpty else { return }
             lines.append("\(title) (\(changes.count)):")
-            lines += changes.map { "  \($0.id): \($0.old) → \($0.new)  \($0.file)" }
+            lines += changes.map { change in
+                let note = change.new == "expected-fail" && title == "regressions"
+                    ? "  (it passed before; the expectations file now excuses it: --allow-expected accepts that)" : ""
+                return "  \(change.id): \(change.old) → \(change.new)  \(change.file)" + note
+            }
         }
         section("regressions", regressions)
         section("fixes", fixes)

@@ -86,12 +86,36 @@ struct ReportDiffTests {
                                                         ("same", "pass"), ("added", "pass"), ("x2u", "unexpected-pass")])
         let diff = ReportDiff(old: old, new: new)
         #expect(diff.regressions.map(\.id) == ["p2f"])
-        #expect(diff.fixes.map(\.id) == ["f2p", "x2u"])
-        #expect(diff.otherChanges.map(\.id) == ["e2f", "p2u"])
+        #expect(diff.fixes.map(\.id) == ["f2p", "p2u", "x2u"])
+        #expect(diff.otherChanges.map(\.id) == ["e2f"])
         #expect(diff.added.map(\.id) == ["added"])
         #expect(diff.removed.map(\.id) == ["gone"])
         #expect(diff.isRegression)
-        #expect(diff.lines.last == "1 regressions, 2 fixes, 2 other changes, 1 new, 1 removed")
+        #expect(diff.lines.last == "1 regressions, 3 fixes, 1 other changes, 1 new, 1 removed")
+    }
+
+    @Test("A trace that passed and now fails as the expectations say is a regression, unless --allow-expected")
+    func expectedFailureIsARegression() throws {
+        let old = try runReport("old.json", shard: nil, [("a", "pass"), ("b", "pass")])
+        let new = try runReport("new.json", shard: nil, [("a", "expected-fail"), ("b", "unexpected-pass")],
+                                words: ["pass", "fail", "error", "skip", "expected-fail", "unexpected-pass"])
+        let diff = ReportDiff(old: old, new: new)
+        #expect(diff.regressions.map(\.id) == ["a"])
+        #expect(diff.isRegression)
+        #expect(diff.lines.contains { $0.contains("a: pass → expected-fail") && $0.contains("--allow-expected") })
+        let allowed = ReportDiff(old: old, new: new, allowExpected: true)
+        #expect(allowed.regressions.isEmpty && !allowed.isRegression)
+    }
+
+    @Test("A shard's report against a whole run's is compared within the shard: the other shards' traces are not 'removed'")
+    func shardAgainstWhole() throws {
+        let ids = (1...30).map { "t\($0)" }
+        let whole = try runReport("all.json", shard: nil, ids.map { ($0, "pass") })
+        let shard = try #require(Shard("1/3"))
+        let part = try runReport("s1.json", shard: "1/3", ids.filter { shard.admits($0) }.map { ($0, "pass") })
+        let diff = ReportDiff(old: whole, new: part)
+        #expect(diff.removed.isEmpty && !diff.isRegression)
+        #expect(diff.lines.first == "compared within shard 1/3: the traces of the other shards are left out")
     }
 
     @Test("A removed trace alone is a regression unless allowed")
