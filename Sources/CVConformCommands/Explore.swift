@@ -91,7 +91,8 @@ extension CVConform {
             }
             var file: String?
             if let finding = result.finding {
-                let trace = ExplorationReport.findingTrace(finding, result: result, command: reproduce)
+                let trace = ExplorationReport.findingTrace(finding, result: result,
+                                                           command: reproduceCommand(seed: seed, naming: false) + " against the implementation")
                 let path = self.output + "/" + trace.header.id + ".xml"
                 try AtomicFile.write(TraceWriter.xml(trace), to: path)
                 file = path
@@ -113,13 +114,15 @@ extension CVConform {
             if result.finding != nil || result.startFailure != nil { throw ExitCode.failure }
         }
 
-        private func reproduceCommand(seed: UInt64) -> String {
+        /// The command that makes the same run; `naming: false` leaves the
+        /// implementation (--exec, --connect) out.
+        private func reproduceCommand(seed: UInt64, naming: Bool = true) -> String {
             var parts = ["cvconform explore --seed \(seed)"]
             if let time { parts.append("--time \(time)") }
             if let steps { parts.append("--steps \(steps)") }
             if profile != "core" { parts.append("--profile \(profile)") }
             if races { parts.append("--races") }
-            return parts.joined(separator: " ") + implementation.commandLineSuffix
+            return parts.joined(separator: " ") + (naming ? implementation.commandLineSuffix : "")
         }
 
         static func duration(_ seconds: Double) -> Duration { .milliseconds(Int((seconds * 1000).rounded())) }

@@ -70,11 +70,17 @@ public enum ExplorationReport {
         let clause = finding.result.divergence?.clause
         trace.header.id = "explore-\(result.seed)" + (clause.map { "-" + $0.id.lowercased() } ?? "")
         trace.header.title = "Found by cvconform explore (seed \(result.seed)): " + titleSummary(finding)
-        var description = "What \(result.implementation) did instead: \(finding.result.detail)."
+        // Neither the implementation's own name nor the command that
+        // started it (a path on someone's machine) goes into a trace meant
+        // for a shared suite.
+        var description = "What the implementation did instead: \(finding.result.detail)."
         if let clause { description += " The rule: \(clause.id), \(clause.summary)." }
         description += " Found after \(result.stimuli) stimuli with seed \(result.seed) (\(command)),"
         description += " shrunk from \(finding.original.stimuli.count) stimuli and \(finding.originalMessages) messages"
         description += " to \(finding.shrunk.stimuli.count) and \(finding.trace.entries.count)."
+        if trace.isRacy {
+            description += " The trace races: run sends the racing stimuli back to back, and a replay may pass when the race goes the other way."
+        }
         if finding.isFlaky {
             description += " Flaky: it failed \(finding.confirmedFailures) of \(finding.confirmationRuns) replays."
         }
