@@ -70,6 +70,21 @@ extension CVConform {
                 do { known = try Expectations.read(file: expectations) } catch { throw ValidationError("\(error)") }
             }
             let factory = try implementation.factory()
+            // An implementation that cannot start at all is said once, in
+            // words, and nothing is replayed (not one error per trace).
+            let probe = factory()
+            do {
+                _ = try await probe.start()
+                await probe.stop()
+            } catch {
+                await probe.abort()
+                // Cannot be reached or started: nothing would be judged.
+                // (A wrong hello is judged per trace, as a protocol error.)
+                if error.kind == .unavailable || error.kind == .exited {
+                    printError("error: the implementation did not start: \(error.message); nothing was replayed")
+                    throw ExitCode.failure
+                }
+            }
             let options = implementation.replayOptions
             let runners = (0..<jobs).map { _ in SuiteRunner(options: options, makeImplementation: factory) }
             let pool = RunnerPool(runners)

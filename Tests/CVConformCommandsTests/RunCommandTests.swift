@@ -211,4 +211,16 @@ struct ClosedOutputTests {
         }
         #expect(!stderr.contains("Fatal error"), "\(stderr.prefix(500))")
     }
+
+    @Test("An implementation that cannot be reached or started is said once, in words, and nothing is replayed")
+    func startupFailureSaidOnce() throws {
+        let refused = try cvconform("run", "traces", "--connect", "127.0.0.1:1", "--quiet")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("error: the implementation did not start: nothing listens on 127.0.0.1:1: connection refused"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("ERROR"), "\(refused.stdout.prefix(500))")
+        let missing = try cvconform("run", "traces", "--exec", "/nonexistent/implementation", "--quiet")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("status 127 (the shell found no such command)"), "\(missing.stderr)")
+        #expect(!missing.stdout.contains("ERROR"))
+    }
 }

@@ -100,6 +100,9 @@ final class ProcessTransport: LineTransport {
 
     private static func describe(_ status: TerminationStatus) -> String {
         switch status {
+        // The shell's own codes, in words: the commonest start-up mistakes.
+        case .exited(127): return "exited with status 127 (the shell found no such command)"
+        case .exited(126): return "exited with status 126 (the shell could not run the command: not executable)"
         case .exited(let code): return "exited with status \(code)"
         case .signaled(let signal): return "was killed by signal \(signal)"
         }

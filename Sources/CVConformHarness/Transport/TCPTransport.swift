@@ -25,9 +25,25 @@ final class TCPTransport: LineTransport {
                 }
                 .connect(host: host, port: port).get()
         } catch {
-            throw HarnessFailure(.unavailable, "cannot connect to \(host):\(port): \(error)")
+            throw HarnessFailure(.unavailable, Self.explain(error, host: host, port: port))
         }
         writer = ChannelWriter(channel: channel)
+    }
+
+    /// A failed connection in words: NIO's text names the errno deep inside
+    /// a nested description ("SingleConnectionFailure(… (errno: 111))").
+    static func explain(_ error: any Error, host: String, port: Int) -> String {
+        let text = "\(error)"
+        if text.contains("errno: 111") || text.contains("Connection refused") {
+            return "nothing listens on \(host):\(port): connection refused"
+        }
+        if text.contains("connectTimeout") || text.contains("timed out") {
+            return "no answer from \(host):\(port): the connection timed out"
+        }
+        if text.contains("errno: 113") || text.contains("No route") {
+            return "\(host):\(port) cannot be reached: no route to host"
+        }
+        return "cannot connect to \(host):\(port): \(text)"
     }
 
     deinit {
