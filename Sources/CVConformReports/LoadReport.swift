@@ -19,6 +19,7 @@ public enum LoadReport {
             ("throughput", .number(JSONNumber(result.throughput.rounded()) ?? 0)),
             ("latency", .object([("p50", seconds(result.p50)), ("p90", seconds(result.p90)), ("p99", seconds(result.p99)),
                                  ("max", seconds(result.max))])),
+            ("stopped_early", .optional(result.stoppedEarly)),
             ("violations", .array(result.violations.map { violation in
                 .object([
                     ("cell", violation.cell.map { .integer($0) } ?? .null),
@@ -64,6 +65,7 @@ public enum LoadReport {
         }
         if result.violationCount > 10 { lines.append("… and \(result.violationCount - 10) more violations (see --json)") }
         if let failure = result.failure { lines.append("error: the implementation broke down: \(failure.message)") }
+        if let stoppedEarly = result.stoppedEarly { lines.append("stopped early: " + stoppedEarly) }
         lines.append("\(result.cells) cells, \(String(format2: result.duration)) s: \(result.stimuli) stimuli, \(result.messages) messages, "
                      + "\(Int(result.throughput.rounded())) messages/s" + (result.rate.map { " (open loop, \($0) stimuli/s)" } ?? " (closed loop)"))
         lines.append("latency from stimulus to output: p50 \(milliseconds(result.p50)), p90 \(milliseconds(result.p90)), "

@@ -49,6 +49,10 @@ struct LoadCommandTests {
         #expect(result.stdout.contains("VIOLATION in cell"))
         #expect(result.stdout.contains("the cell's last messages:"))
         #expect(result.stdout.contains("clause "))
+        // Nearly every cell fails at once: the run stops and says why,
+        // rather than measuring the last few cells for the whole duration.
+        #expect(result.stdout.contains("stopped early: "), "\(result.stdout.suffix(800))")
+        #expect(try readJSON(folder + "/load.json")["stopped_early"]?.stringValue?.contains("stopped at a violation") == true)
         let violations = try #require(try readJSON(folder + "/load.json")["violations"]?.arrayValue)
         #expect(!violations.isEmpty)
         #expect(violations.first?["cell"]?.intValue != nil)
@@ -58,20 +62,14 @@ struct LoadCommandTests {
         #expect(checked.stdout.contains("rejected"))
         // check-log judges load's log as load did (RACE-22): reports read in
         // another order than their messages were taken reject nothing that
-        // load accepted. Every cell check-log rejects, load flagged; every
-        // cell load flagged is rejected or still owing in the log (an output
-        // that never came is only owed once the log ends).
+        // load accepted: every cell check-log rejects, load flagged. (A cell
+        // load flagged for an output that came after its timeout may pass
+        // offline, where nothing times out.)
         let loadCells = Set(violations.compactMap { $0["cell"]?.intValue })
         let segment = try #require(try readJSON(folder + "/check.json")["segments"]?.arrayValue?.first)
         let rejected = Set((segment["violations"]?.arrayValue ?? []).compactMap { $0["cell"]?.intValue })
         #expect(!rejected.isEmpty && rejected.isSubset(of: loadCells), "check-log rejected \(rejected.sorted()), load flagged \(loadCells.sorted())")
-        let rejectedCount = segment["violation_count"]?.intValue ?? 0
-        let owing = checked.stdout.split(separator: "\n").lazy.compactMap { line -> Int? in
-            guard let range = line.range(of: " cells still owing") ?? line.range(of: " cell still owing") else { return nil }
-            return Int(line[..<range.lowerBound].split(separator: " ").last ?? "")
-        }.first ?? 0
-        #expect(rejectedCount <= loadCells.count && rejectedCount + owing >= loadCells.count,
-                "load flagged \(loadCells.count) cells; check-log rejected \(rejectedCount), \(owing) owing")
+        #expect((segment["violation_count"]?.intValue ?? 0) <= loadCells.count)
     }
 
     @Test("An implementation that breaks down under load ends the run with an error, never a hang", arguments: [

@@ -59,6 +59,9 @@ public struct LoadResult: Sendable {
     public var failure: HarnessFailure?
     /// Stimuli that arrived (open loop) while their cell was still busy.
     public var backlog = 0
+    /// Why the run stopped before its duration, when most cells had
+    /// stopped at a violation (what was left measured too few cells).
+    public var stoppedEarly: String?
     public var rate: Double?
     public var seed: UInt64
 

@@ -100,6 +100,15 @@ struct LoadDriver {
         do throws(HarnessFailure) {
             // While there is time: send, receive, judge, begin again.
             while ContinuousClock.now < deadline && !stop.isRequested && result.failure == nil && cells.contains(where: { !$0.violated }) {
+                // Nine cells in ten stopped at a violation: the rest would
+                // measure a handful of cells, not the implementation.
+                let stopped = cells.lazy.filter(\.violated).count
+                if cells.count >= 10 && stopped * 10 >= cells.count * 9 {
+                    result.stoppedEarly = "\(stopped) of \(cells.count) cells had stopped at a violation after "
+                        + "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000)) s: "
+                        + "the run stopped, since what was left would measure \(cells.count - stopped) cells"
+                    break
+                }
                 let now = ContinuousClock.now
                 if let rate = options.rate { arrive(rate: rate, at: now) }
                 try await flush(implementation)
@@ -127,6 +136,11 @@ struct LoadDriver {
                     reported = (result.stimuli, result.messages)
                     lastReport = after
                 }
+            }
+            if result.stoppedEarly == nil && result.failure == nil && !stop.isRequested && ContinuousClock.now < deadline
+                && !cells.contains(where: { !$0.violated }) {
+                result.stoppedEarly = "every cell had stopped at a violation after "
+                    + "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000)) s"
             }
             // Every cell stopped (or too many violations): nothing is left
             // to judge, so nothing more is read.
