@@ -14,6 +14,31 @@ struct ExampleImplementationTests {
     /// For runs that should fail or err: short waits keep them quick.
     let fast = ["--quiet-period", "0.03", "--timeout", "0.5", "--startup-timeout", "2", "--jobs", "2", "--quiet"]
 
+    /// The example serving TCP on a free port, and that port (it prints
+    /// "listening on 127.0.0.1:PORT" on stderr).
+    func listeningExample() throws -> (Process, String) {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: example)
+        server.arguments = ["--listen", "0"]
+        let log = Pipe()
+        server.standardError = log
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = log.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        do {
+            let port = try #require(text.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+            return (server, port)
+        } catch {
+            server.terminate()
+            throw error
+        }
+    }
+
     @Test("It passes the core suite through --exec")
     func passesOverExec() throws {
         let result = try cvconform(["run", "traces", "--exec", example] + passing)
@@ -23,21 +48,8 @@ struct ExampleImplementationTests {
 
     @Test("A server that serves one connection at a time, asked for two jobs: the hint names that, not output buffering")
     func oneConnectionAtATime() throws {
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: example)
-        server.arguments = ["--listen", "0"]
-        let log = Pipe()
-        server.standardError = log
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
+        let (server, port) = try listeningExample()
         defer { server.terminate() }
-        var text = ""
-        while !text.contains("\n") {
-            let data = log.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        let port = try #require(text.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         let result = try cvconform(["run", "traces/login", "--connect", "127.0.0.1:\(port)", "--jobs", "2", "--startup-timeout", "1",
                                     "--quiet-period", "0.03"])
         #expect(result.stdout.contains("serves one connection at a time"), "\(result.stdout.prefix(1500))")
@@ -46,22 +58,8 @@ struct ExampleImplementationTests {
 
     @Test("It passes the core suite through --connect, as a TCP server")
     func passesOverTCP() throws {
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: example)
-        server.arguments = ["--listen", "0"]
-        let log = Pipe()
-        server.standardError = log
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
+        let (server, port) = try listeningExample()
         defer { server.terminate() }
-        // "listening on 127.0.0.1:PORT"
-        var text = ""
-        while !text.contains("\n") {
-            let data = log.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        let port = try #require(text.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         let result = try cvconform(["run", "traces", "--connect", "127.0.0.1:\(port)", "--quiet-period", "0.03", "--quiet"])
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
     }

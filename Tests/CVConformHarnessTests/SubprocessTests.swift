@@ -103,7 +103,7 @@ struct SubprocessTests {
         let runner = SuiteRunner(options: fastOptions) { WireImplementation(endpoint: .tcp(host: "127.0.0.1", port: 1), startupTimeout: .seconds(5)) }
         let result = await runner.run(file: repositoryRoot + "/traces/" + login)
         #expect(result.verdict == .error)
-        #expect(result.detail.contains("cannot connect to 127.0.0.1:1"), "\(result.detail)")
+        #expect(result.detail.contains("nothing listens on 127.0.0.1:1: connection refused"), "\(result.detail)")
     }
 
     @Test("A wrong protocol version: error saying both versions")
