@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVConformModel
 import CVConformReports
 import CVConformTrace
 
@@ -36,7 +37,12 @@ extension CVConform {
                 } else {
                     failed += 1
                     print("INVALID \(file)")
-                    for problem in problems { print("     \(problem)") }
+                    // The reader's words lead to the fix (the attribute, its
+                    // place, a did-you-mean); libxml2's follow as they are.
+                    if let malformation = Validator.validate(file: file).malformation {
+                        print("     \(malformation)")
+                    }
+                    for problem in problems { print("     schema: \(problem)") }
                 }
             }
             print("\(files.count - failed) passed, \(failed) failed")

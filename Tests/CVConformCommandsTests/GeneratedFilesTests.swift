@@ -69,4 +69,22 @@ struct GeneratedFilesTests {
             }
         }
     }
+
+    @Test("schema --check says what validate says (the attribute, its place, a did-you-mean) before libxml2's words")
+    func schemaCheckWords() throws {
+        let folder = try temporaryFolder()
+        let file = folder + "/bad.xml"
+        try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <trace xmlns="urn:cvconform:trace:1" id="bad" profile="core" expect="pass">
+              <setup><agent id="1001" skills="10"/><station extension="4001"/></setup>
+              <msg from="browser" to="icm" type="login" agent="1001" extention="4001"/>
+            </trace>
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try cvconform("schema", "--check", file)
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count > 2 && lines[1].contains("unexpected parameter 'extention' (did you mean 'extension'?)"), "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix("     schema: ") })
+    }
 }
