@@ -272,6 +272,9 @@ public enum MessageCatalog {
                 }
             }
         }
+        if missing.count > 1 {
+            return .failure(.missingParameters(missing, type: type))
+        }
         if let name = missing.first {
             return .failure(.missingParameter(name, type: type))
         }
@@ -299,6 +302,8 @@ public enum MessageFormatError: Error, Hashable, Sendable, CustomStringConvertib
     case unknownRole(String, attribute: String)
     case undefinedType(String, channel: Channel)
     case missingParameter(String, type: String)
+    /// Several parameters missing: all of them are named.
+    case missingParameters([String], type: String)
     case unexpectedParameter(String, type: String, expected: [String])
     /// An unexpected parameter whose name is close to a missing one.
     case misspelledParameter(String, type: String, suggestion: String)
@@ -314,6 +319,9 @@ public enum MessageFormatError: Error, Hashable, Sendable, CustomStringConvertib
             return "no message type \(Self.quoted(type)) is defined from \(channel.from.rawValue) to \(channel.to.rawValue) (\(hint))"
         case .missingParameter(let name, let type):
             return "message '\(type)' lacks parameter '\(name)'"
+        case .missingParameters(let names, let type):
+            let quoted = names.map { "'\($0)'" }
+            return "message '\(type)' lacks parameters " + quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")
         case .unexpectedParameter(let name, let type, let expected):
             return "message '\(type)' has unexpected parameter \(Self.quoted(name)) (its parameters: \(expected.joined(separator: ", ")))"
         case .misspelledParameter(let name, let type, let suggestion):
@@ -328,7 +336,7 @@ public enum MessageFormatError: Error, Hashable, Sendable, CustomStringConvertib
         switch self {
         case .unknownRole(_, let attribute): return attribute
         case .undefinedType: return "type"
-        case .missingParameter: return nil
+        case .missingParameter, .missingParameters: return nil
         case .unexpectedParameter(let name, _, _), .misspelledParameter(let name, _, _): return name
         case .badValue(let name, _, _): return name
         }

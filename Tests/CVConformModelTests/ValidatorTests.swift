@@ -138,4 +138,18 @@ struct ValidatorExplanationTests {
         let result = Validator.validate(text: text)
         #expect(result.notes.contains("the trace exercises clauses <covers> does not list: CVCT-1, ECS-LOGIN-5, CVCT-4, ICM-LOGIN-2"), "\(result.notes)")
     }
+
+    @Test("Several parameters missing: validate names every one")
+    func everyMissingParameterNamed() {
+        let text = """
+            <trace xmlns="urn:cvconform:trace:1" id="x" expect="pass">
+              <setup><agent id="1001" skills="10"/><station extension="4001"/></setup>
+              <msg from="browser" to="icm" type="login"/>
+            </trace>
+            """
+        let result = Validator.validate(text: text)
+        #expect(result.outcome == .malformed)
+        #expect(result.malformation?.message.contains("message 'login' lacks parameters 'agent' and 'extension'") == true,
+                "\(String(describing: result.malformation))")
+    }
 }
