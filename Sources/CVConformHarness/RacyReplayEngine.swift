@@ -41,12 +41,8 @@ struct RacyReplayEngine {
     /// An engine for a run that grows as it goes (`explore --races`): no
     /// trace yet, stimuli appended as they are sent.
     init(administration: Administration, greeting: Greeting, options: ReplayOptions) {
-        self.init(trace: Trace(header: TraceHeader(id: "explore"), entries: []), racingPlaces: [], greeting: greeting, options: options)
-        judge = RaceJudge(
-            administration: administration,
-            semantics: AsyncSemantics(played: greeting.roles, reportsInternal: greeting.reportsInternal),
-            maxStates: options.maxStates
-        )
+        self.init(trace: Trace(header: TraceHeader(id: "explore", setup: administration)), racingPlaces: [],
+                  greeting: greeting, options: options)
     }
 
     /// Sends stimuli in one write, back to back (the later ones race the

@@ -236,7 +236,8 @@ public enum Replayer {
         result.roles = ReplayRoles(played: greeting.roles, reportsInternal: greeting.reportsInternal)
         let racingPlaces = trace.racingStimuli
         result.racy = !racingPlaces.isEmpty
-        var racing = RacyReplayEngine(trace: trace, racingPlaces: racingPlaces, greeting: greeting, options: options)
+        // Only a racy trace needs a race judge: serial ones pay nothing.
+        var racing = result.racy ? RacyReplayEngine(trace: trace, racingPlaces: racingPlaces, greeting: greeting, options: options) : nil
         guard engine.involvesImplementation else {
             result.verdict = .skip
             let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
@@ -249,20 +250,20 @@ public enum Replayer {
             } catch {
                 throw ReplayStop.failed(error, atReset: true)
             }
-            if result.racy {
-                try await racing.drive(implementation)
+            if racing != nil {
+                try await racing?.drive(implementation)
             } else {
                 try await engine.drive(implementation)
                 try await engine.finish(implementation)
             }
         } catch {
-            if result.racy {
+            if let racing {
                 racing.record(error, into: &result)
             } else {
                 engine.record(error, into: &result, setup: trace.header.setup)
             }
         }
-        result.events = result.racy ? racing.events : engine.events
+        result.events = racing?.events ?? engine.events
         result.log = await implementation.logTail()
         return result
     }

@@ -24,9 +24,6 @@ public struct AsyncState: Hashable, Sendable {
     /// What is still owed to the observer, channel by channel, oldest first.
     public var owed: [Emission] { unobserved.elements }
 
-    /// Messages taken by no role yet.
-    public var pending: [Message] { inFlight.elements }
-
     /// Hashes the queues and a few words of the machines: the states a
     /// judge holds differ mostly in what is in flight, and hashing every
     /// table of the machines was most of judging (equality still compares
@@ -93,11 +90,6 @@ public struct AsyncSemantics: Hashable, Sendable {
     /// A played role takes the head of a channel and reacts: what it sends
     /// goes in flight (to a played role) and is owed to the observer (on an
     /// observed channel). Returns the reaction, nil when nothing was there.
-    @discardableResult
-    public func deliverHead(of channel: Channel, in state: inout AsyncState) -> Reaction? {
-        deliverHead(slot: channel.slot, in: &state)
-    }
-
     @discardableResult
     func deliverHead(slot: UInt8, in state: inout AsyncState) -> Reaction? {
         guard let message = state.inFlight.removeHead(on: slot),

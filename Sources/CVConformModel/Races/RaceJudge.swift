@@ -28,8 +28,6 @@ public struct RaceJudge: Sendable {
     public private(set) var stimulusCount = 0
     /// Set when the states outgrew `maxStates`: why, in words.
     public private(set) var inconclusiveReason: String?
-    /// The largest number of states held at once.
-    public private(set) var peakStates = 1
 
     public static let defaultMaxStates = 100_000
 
@@ -134,14 +132,12 @@ public struct RaceJudge: Sendable {
                 work.append(next)
             }
         }
-        peakStates = max(peakStates, states.count)
     }
 
     private mutating func giveUp() {
         inconclusiveReason = "the messages in flight allow more than \(maxStates) states of the model "
             + "(--max-states \(maxStates)) after \(stimulusCount) stimuli and \(observedCount) outputs; "
             + "nothing after that was judged"
-        peakStates = max(peakStates, states.count)
         states = [:]
     }
 
@@ -152,19 +148,10 @@ public struct RaceJudge: Sendable {
         return Clause.byOrdinal.filter { mask & (1 << UInt64($0.ordinal)) != 0 }
     }
 
-    /// The same, counting only interleavings that end well here.
-    public var clausesOfEndingRuns: [Clause] {
-        let mask = states.filter { $0.key.isQuiescent }.values.reduce(0, |)
-        return Clause.byOrdinal.filter { mask & (1 << UInt64($0.ordinal)) != 0 }
-    }
-
     /// Whether any state still has something to do with a session.
     public func holds(session: String) -> Bool {
         states.keys.contains { $0.holds(session: session) }
     }
-
-    /// The states themselves (for tests and the model checker).
-    public var currentStates: [AsyncState] { Array(states.keys) }
 
     /// What the run still owes when no state can end well: for each group
     /// of states that agree, the oldest owed message of each channel.
