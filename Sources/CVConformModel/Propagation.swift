@@ -5,6 +5,9 @@ import CVConformTrace
 public struct Propagation: Hashable, Sendable {
     public var emissions: [Emission] = []
     public var clauses: [Clause] = []
+    /// The messages did not stop: the bound on deliveries for one stimulus
+    /// was reached with messages still to deliver (only a mutant does this).
+    public var unfinished = false
 
     public init(emissions: [Emission] = [], clauses: [Clause] = []) {
         self.emissions = emissions
@@ -58,6 +61,7 @@ extension MessageDelivering {
                 if plays(emission.message.to) { pending.append(emission.message) }
             }
         }
+        result.unfinished = index < pending.count
         return result
     }
 

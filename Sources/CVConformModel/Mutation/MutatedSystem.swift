@@ -173,3 +173,10 @@ public struct MutatedSystem: MessageDelivering, Sendable {
     }
 }
 
+
+extension MutatedSystem {
+    /// The switch in its canonical form (see `ECSMachine.normalize`).
+    mutating func normalizeSwitch() {
+        system.normalizeSwitch()
+    }
+}

@@ -1,0 +1,76 @@
+import CVConformTrace
+
+/// Replays a path of `verify` on the checked system and writes it as a
+/// trace of section 4: each stimulus, then each message the checked model
+/// sends, in the order sent. Serially a stimulus step sends its whole
+/// propagation; with races a delivery step takes one channel's head.
+struct CounterexampleWriter<System: VerifiedSystem> {
+    private var system: System
+    private var inFlight = ChannelQueues<Message>()
+    private let record: SearchRecord
+    private(set) var entries: [TraceEntry] = []
+
+    init(start: System, record: SearchRecord) {
+        system = start
+        self.record = record
+    }
+
+    mutating func take(_ step: VerifyStep, limit: Int = .max) {
+        switch step {
+        case .stimulus(let index):
+            let stimulus = record.alphabet.stimuli[Int(index)]
+            if record.options.races {
+                entries.append(TraceEntry(message: stimulus))
+                inFlight.append(stimulus, on: stimulus.channel.slot)
+                return
+            }
+            let propagation = system.propagate(stimulus)
+            system.normalizeSwitch()
+            entries.append(TraceEntry(message: stimulus))
+            entries += propagation.emissions.prefix(limit).map { TraceEntry(message: $0.message) }
+        case .delivery(let slot):
+            guard let message = inFlight.removeHead(on: slot) else { return }
+            var written: [TraceEntry] = []
+            _ = system.take(message, into: &inFlight) { written.append(TraceEntry(message: $0)) }
+            entries += written
+        }
+    }
+
+    /// The state reached, in words.
+    func explain(_ invariant: Invariant) -> String {
+        let machines = system.machines
+        return "\(invariant.id) does not hold here. ICM: \(machines.state(of: .icm)). ECS: \(machines.state(of: .ecs))."
+    }
+
+    /// The trace, marked as the reference model judges it: a pass trace
+    /// when the reference allows every message (the mistake is in a
+    /// state, not yet in a message), otherwise a fail trace ending at the
+    /// first message the reference does not allow.
+    func counterexample(_ invariant: Invariant, _ explanation: String) -> Counterexample {
+        let options = record.options
+        let subject = options.mutant.map { "mutant \($0.id)" } ?? "the reference model"
+        let name = (["verify", invariant.id] + (options.mutant.map { [$0.id] } ?? [])).joined(separator: "-").lowercased()
+        var header = TraceHeader(id: String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" }).prefix(72).description,
+                                 profile: options.profile)
+        header.title = "Counterexample to \(invariant.id) in \(subject)"
+        header.description = "\(invariant.id): \(invariant.text) A shortest run of \(subject) over \(options.universe)"
+            + (options.races ? " with racing stimuli" : "") + " that breaks it. \(explanation) "
+            + "Written by cvconform verify."
+        header.tags = ["verify", invariant.id.lowercased()] + (options.races ? ["racy"] : [])
+        header.setup = record.administration
+        var trace = Trace(header: header, entries: entries)
+        let judged = Validator.judge(trace)
+        switch judged.outcome {
+        case .rejected:
+            let at = (judged.at ?? entries.count) - 1
+            trace.entries = Array(entries.prefix(at + 1))
+            trace.entries[at].invalid = true
+            trace.header.expect = .fail
+        case .incomplete:
+            trace.header.expect = .incomplete
+        case .accepted, .malformed, .inconclusive:
+            trace.header.expect = .pass
+        }
+        return Counterexample(invariant: invariant, trace: trace, explanation: explanation)
+    }
+}

@@ -1,0 +1,127 @@
+import CVConformTrace
+
+/// A quiescent state of the three machines in 32 bytes: four bits per
+/// field, every id an index into the universe. Two systems that behave
+/// alike from here on pack alike (the switch is normalized first), so a set
+/// of these is the set of states `verify` has seen. The fields, for each
+/// agent (the unknown one last): at the ICM its station and session; at
+/// the ECS its status, station, session and availability rank. For each
+/// session: its media at the ICM, its skill and launch rank at the ECS.
+/// Then the sessions requested so far, and the stimuli sent since the last
+/// quiescent state (races only).
+public struct PackedState: Hashable, Sendable {
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    static let capacity = 64
+
+    public static func == (lhs: PackedState, rhs: PackedState) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    subscript(field: Int) -> UInt8 {
+        get {
+            let shift = UInt64((field % 16) * 4)
+            switch field / 16 {
+            case 0: return UInt8((words.0 >> shift) & 0xF)
+            case 1: return UInt8((words.1 >> shift) & 0xF)
+            case 2: return UInt8((words.2 >> shift) & 0xF)
+            default: return UInt8((words.3 >> shift) & 0xF)
+            }
+        }
+        set {
+            let shift = UInt64((field % 16) * 4)
+            let mask = ~(UInt64(0xF) << shift)
+            let bits = UInt64(min(newValue, 15)) << shift
+            switch field / 16 {
+            case 0: words.0 = (words.0 & mask) | bits
+            case 1: words.1 = (words.1 & mask) | bits
+            case 2: words.2 = (words.2 & mask) | bits
+            default: words.3 = (words.3 & mask) | bits
+            }
+        }
+    }
+}
+
+/// Where each field of a `PackedState` sits for one universe, and how a
+/// system is packed.
+struct PackedLayout: Sendable {
+    /// The ECS's status of an agent.
+    enum Status: UInt8 { case loggedOut = 0, available, alerting, connected }
+
+    let agentCount: Int
+    let sessionCount: Int
+    private let agentIndex: [String: Int]
+    private let stationIndex: [String: Int]
+    private let sessionIndex: [String: Int]
+    private let skillIndex: [String: Int]
+
+    init(_ universe: Universe) {
+        agentCount = universe.agents + 1
+        sessionCount = universe.sessions
+        agentIndex = Dictionary(uniqueKeysWithValues: (universe.agentIDs + [Universe.unknownAgent]).enumerated().map { ($1, $0) })
+        stationIndex = Dictionary(uniqueKeysWithValues: (universe.stationIDs + [Universe.unknownStation]).enumerated().map { ($1, $0) })
+        sessionIndex = Dictionary(uniqueKeysWithValues: universe.sessionIDs.enumerated().map { ($1, $0) })
+        skillIndex = Dictionary(uniqueKeysWithValues: universe.skillIDs.enumerated().map { ($1, $0) })
+    }
+
+    var nibbles: Int { agentCount * 6 + sessionCount * 3 + 2 }
+
+    func icmStation(_ agent: Int) -> Int { agent * 6 }
+    func icmSession(_ agent: Int) -> Int { agent * 6 + 1 }
+    func ecsStatus(_ agent: Int) -> Int { agent * 6 + 2 }
+    func ecsStation(_ agent: Int) -> Int { agent * 6 + 3 }
+    func ecsSession(_ agent: Int) -> Int { agent * 6 + 4 }
+    func ecsRank(_ agent: Int) -> Int { agent * 6 + 5 }
+    func icmMedia(_ session: Int) -> Int { agentCount * 6 + session * 3 }
+    func ecsSkill(_ session: Int) -> Int { agentCount * 6 + session * 3 + 1 }
+    func ecsLaunchRank(_ session: Int) -> Int { agentCount * 6 + session * 3 + 2 }
+    var requested: Int { agentCount * 6 + sessionCount * 3 }
+    var racing: Int { agentCount * 6 + sessionCount * 3 + 1 }
+
+    /// An id's place plus one (0 is "none"); ids outside the universe (only
+    /// a mutant makes them) share the last value.
+    private func code(_ id: String, in index: [String: Int]) -> UInt8 { UInt8(min((index[id] ?? 14) + 1, 15)) }
+    private func agent(_ id: String) -> Int { agentIndex[id] ?? (agentCount - 1) }
+
+    func pack(_ system: ReferenceSystem, requested: Int, racing: Int = 0) -> PackedState {
+        var state = PackedState()
+        for (id, agentState) in system.icm.agents {
+            let index = agent(id)
+            state[icmStation(index)] = code(agentState.extension, in: stationIndex)
+            if case .inSession(_, let session) = agentState { state[icmSession(index)] = code(session, in: sessionIndex) }
+        }
+        for (id, agentState) in system.ecs.agents {
+            let index = agent(id)
+            state[ecsStation(index)] = code(agentState.extension, in: stationIndex)
+            switch agentState {
+            case .available(_, let since):
+                state[ecsStatus(index)] = Status.available.rawValue
+                state[ecsRank(index)] = UInt8(min(since, 15))
+            case .alerting(_, let session):
+                state[ecsStatus(index)] = Status.alerting.rawValue
+                state[ecsSession(index)] = code(session, in: sessionIndex)
+            case .connected(_, let session):
+                state[ecsStatus(index)] = Status.connected.rawValue
+                state[ecsSession(index)] = code(session, in: sessionIndex)
+            }
+        }
+        for (session, media) in system.icm.mediaBySession {
+            guard let index = sessionIndex[session] else { continue }
+            state[icmMedia(index)] = media == "realtime" ? 1 : 2
+        }
+        for (session, active) in system.ecs.sessions {
+            guard let index = sessionIndex[session] else { continue }
+            state[ecsSkill(index)] = code(active.skill, in: skillIndex)
+            state[ecsLaunchRank(index)] = UInt8(min(active.launchedAt, 15))
+        }
+        state[self.requested] = UInt8(requested)
+        state[self.racing] = UInt8(racing)
+        return state
+    }
+}

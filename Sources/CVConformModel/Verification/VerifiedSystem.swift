@@ -1,0 +1,43 @@
+import CVConformTrace
+
+/// What `verify` checks: the reference system, or a mutant of it.
+protocol VerifiedSystem: MessageDelivering {
+    /// The machines' state, for packing and for the invariants.
+    var machines: ReferenceSystem { get }
+    /// Puts the switch in its canonical form after it took a message.
+    mutating func normalizeSwitch()
+}
+
+extension ReferenceSystem: VerifiedSystem {
+    var machines: ReferenceSystem { self }
+}
+
+extension MutatedSystem: VerifiedSystem {
+    var machines: ReferenceSystem { system }
+}
+
+extension VerifiedSystem {
+    /// A role takes a message with races (`verify --races`): what it sends
+    /// to a system role goes in flight, and `written` sees every message
+    /// sent, in order. A message to the CVCT is relayed at once: the CVCT
+    /// keeps no state and alone writes its output channels, so its relay
+    /// commutes with every other step (a sound partial-order reduction; a
+    /// state never holds a message to the CVCT). Returns the clauses
+    /// applied, nil when no system role took the message.
+    mutating func take(_ message: Message, into inFlight: inout ChannelQueues<Message>,
+                       written: (Message) -> Void = { _ in }) -> [Clause]? {
+        guard let reaction = deliver(message) else { return nil }
+        if message.to == .ecs { normalizeSwitch() }
+        var clauses = reaction.clauses
+        for emission in reaction.emissions {
+            written(emission.message)
+            guard emission.message.to.isSystem else { continue }
+            if emission.message.to == .cvct && message.to != .cvct, let relayed = take(emission.message, into: &inFlight, written: written) {
+                clauses += relayed
+            } else {
+                inFlight.append(emission.message, on: emission.message.channel.slot)
+            }
+        }
+        return clauses
+    }
+}
