@@ -18,6 +18,7 @@ extension CVConform {
                 behave alike are counted once; a survivor that no run within a bounded exhaustive search (nor \
                 `explore`) tells from the reference is equivalent and left out of the score \
                 (killed / (mutants - equivalent)). --augment writes a trace that kills each other survivor. \
+                --invariants also checks each mutant with `verify` and names the first invariant it breaks. \
                 Exit status: 0, or 1 when the score is below --min-score; 2 for a usage error.
                 """
         )
@@ -53,6 +54,9 @@ extension CVConform {
         @Flag(name: .long, help: "Print only the score and the survivors.")
         var quiet = false
 
+        @Flag(name: .long, help: "Also check each mutant with `verify` (default universe) and say which invariant it breaks.")
+        var invariants = false
+
         mutating func validate() throws {
             guard Profile(rawValue: profile) != nil else { throw ValidationError("--profile takes core or extended (it is '\(profile)')") }
             if let minScore, !(0...1).contains(minScore) {
@@ -85,9 +89,11 @@ extension CVConform {
                                       + (malformed > 0 ? " (\(malformed) malformed)" : "") + ": mutants are killed by replaying pass traces")
             }
             if let augment { try ensureWritable(folder: augment) }
-            let options = MutationOptions(profile: chosen, bound: .init(depth: depth), exploreSteps: exploreSteps, jobs: jobs)
+            let options = MutationOptions(profile: chosen, bound: .init(depth: depth), exploreSteps: exploreSteps, jobs: jobs,
+                                          checkInvariants: invariants)
             let results = await MutationAnalysis.analyse(traces: traces, options: options)
-            let report = MutationReport(results: results, profile: chosen, bound: options.bound, traces: traces.map(\.header.id))
+            let report = MutationReport(results: results, profile: chosen, bound: options.bound, traces: traces.map(\.header.id),
+                                        invariantsChecked: invariants)
             let lines = report.lines()
             let shown = quiet ? lines.filter { !$0.hasPrefix("  ") || $0.contains(":") } : lines
             for line in shown { output.line(line) }

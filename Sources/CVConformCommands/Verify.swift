@@ -21,17 +21,22 @@ extension CVConform {
                 """
         )
 
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Administered agents (default \(Universe.default.agents)).", valueName: "n"))
-        var agents = Universe.default.agents
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stations (default \(Universe.default.stations)).", valueName: "n"))
-        var stations = Universe.default.stations
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("VDNs (default \(Universe.default.vdns)).", valueName: "n"))
-        var vdns = Universe.default.vdns
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Skills (default \(Universe.default.skills)).", valueName: "n"))
-        var skills = Universe.default.skills
         @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
-            "Session ids the customers may request, each once (default \(Universe.default.sessions)).", valueName: "n"))
-        var sessions = Universe.default.sessions
+            "Administered agents (default \(Universe.default.agents); with --races \(Universe.defaultWithRaces.agents)).", valueName: "n"))
+        var agents: Int?
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "Stations (default \(Universe.default.stations); with --races \(Universe.defaultWithRaces.stations)).", valueName: "n"))
+        var stations: Int?
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "VDNs (default \(Universe.default.vdns); with --races \(Universe.defaultWithRaces.vdns)).", valueName: "n"))
+        var vdns: Int?
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "Skills (default \(Universe.default.skills); with --races \(Universe.defaultWithRaces.skills)).", valueName: "n"))
+        var skills: Int?
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "Session ids the customers may request, each once (default \(Universe.default.sessions); with --races \(Universe.defaultWithRaces.sessions)).",
+            valueName: "n"))
+        var sessions: Int?
 
         @Flag(name: .long, help: "Use the asynchronous semantics of section 8: messages cross.")
         var races = false
@@ -56,11 +61,22 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Write the same bounded model in Promela, for SPIN, to this file.", valueName: "file"))
         var promela: String?
 
+        @Option(name: .customLong("import-trail"), help: ArgumentHelp(
+            "Convert SPIN's replay of a trail (the output of `spin -t MODEL.pml`, for a model --promela wrote with the same sizes "
+                + "and profile) into a trace in --output (default: this folder), and stop.", valueName: "file"))
+        var importTrail: String?
+
         @Option(name: .customLong("max-states"), parsing: .unconditional, help: ArgumentHelp(
             "Stop past this many states; the result says it is incomplete (default 50000000).", valueName: "n"))
         var maxStates = 50_000_000
 
-        private var universe: Universe { Universe(agents: agents, stations: stations, vdns: vdns, skills: skills, sessions: sessions) }
+        /// The universe asked for; each size left out is the default's, a
+        /// smaller one with races (the default finishes in about a second).
+        private var universe: Universe {
+            let base = races ? Universe.defaultWithRaces : Universe.default
+            return Universe(agents: agents ?? base.agents, stations: stations ?? base.stations, vdns: vdns ?? base.vdns,
+                            skills: skills ?? base.skills, sessions: sessions ?? base.sessions)
+        }
 
         mutating func validate() throws {
             guard let chosen = Profile(rawValue: profile) else { throw ValidationError("--profile takes core or extended (it is '\(profile)')") }
@@ -85,11 +101,33 @@ extension CVConform {
         mutating func run() throws {
             let chosen = Profile(rawValue: profile) ?? .core
             if let output { try ensureWritable(folder: output) }
+            if let importTrail {
+                let text: String
+                do { text = try String(contentsOfFile: importTrail, encoding: .utf8) } catch {
+                    throw ValidationError("cannot read \(importTrail): \(error.localizedDescription)")
+                }
+                let counterexample: Counterexample
+                do {
+                    counterexample = try ModelChecker.importTrail(text, file: importTrail, options: VerifyOptions(universe: universe, profile: chosen))
+                } catch let error as TrailImportError {
+                    printError("cvconform verify: \(error.description)")
+                    throw ExitCode.failure
+                }
+                let path = (output ?? ".") + "/" + counterexample.trace.header.id + ".xml"
+                try AtomicFile.write(TraceWriter.xml(counterexample.trace), to: path)
+                var out = StandardOutput()
+                out.line("wrote \(path): \(counterexample.messages) messages, breaking \(counterexample.invariant.id)")
+                out.line("  " + counterexample.explanation)
+                out.flush()
+                return
+            }
             let options = VerifyOptions(universe: universe, profile: chosen, races: races, raceWidth: raceWidth,
                                         mutant: mutant.flatMap { Self.mutant($0, profile: chosen) }, maxStates: maxStates)
             if let promela {
                 try AtomicFile.write(PromelaModel(universe: universe, profile: chosen).text, to: promela)
-                printError("wrote the Promela model of \(universe) to \(promela) (spin -a \(promela) && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan)")
+                var out = StandardOutput()
+                out.line("wrote the Promela model of \(universe) to \(promela) (spin -a \(promela) && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan)")
+                out.flush()
             }
             let started = ContinuousClock.now
             var terminal = Terminal()

@@ -53,7 +53,8 @@ extension MutationReport {
         guard !items.isEmpty else { return "" }
         var out = "<section><h2>\(title) (\(items.count))</h2><p>\(HTMLReport.escape(note))</p><table class=\"list\"><tbody>\n"
         for item in items {
-            out += "<tr><td class=\"id\">\(HTMLReport.escape(item.mutant.id))</td><td>\(HTMLReport.escape(item.mutant.summary))</td></tr>\n"
+            out += "<tr><td class=\"id\">\(HTMLReport.escape(item.mutant.id))</td><td>\(HTMLReport.escape(item.mutant.summary))</td>"
+                + (invariantsChecked ? "<td>\(item.breaks.map { "breaks \($0.id)" } ?? "")</td>" : "") + "</tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }

@@ -12,8 +12,12 @@ public struct MutationReport: Sendable {
     public var bound: DistinguishingSearch.Bound
     /// The ids of the traces replayed.
     public var traces: [String]
+    /// Whether each mutant was also checked by `verify` (`--invariants`).
+    public var invariantsChecked: Bool
 
-    public init(results: [MutantResult], profile: Profile, bound: DistinguishingSearch.Bound, traces: [String]) {
+    public init(results: [MutantResult], profile: Profile, bound: DistinguishingSearch.Bound, traces: [String],
+                invariantsChecked: Bool = false) {
+        self.invariantsChecked = invariantsChecked
         self.results = results
         self.profile = profile
         self.bound = bound
@@ -35,8 +39,8 @@ public struct MutationReport: Sendable {
 
     /// `{"summary":{"mutants","killed","survived","equivalent","score"},"mutants":[{"id","clause","operator",
     /// "description","killed","killed_by","equivalent"}]}`, with the search bound, the profile, the traces
-    /// replayed and each mutant's duplicates besides. `survived` counts every mutant not killed, the
-    /// equivalent ones too.
+    /// replayed and each mutant's duplicates besides, and with `--invariants` the invariant each breaks
+    /// (`"breaks": "INV-n" | null`). `survived` counts every mutant not killed, the equivalent ones too.
     public func json() -> JSONValue {
         .object([
             ("summary", .object([
@@ -49,6 +53,7 @@ public struct MutationReport: Sendable {
             ("mutants", .array(results.map { result in
                 .object([
                     ("id", .string(result.mutant.id)),
+                ] + (invariantsChecked ? [("breaks", result.breaks.map { .string($0.id) } ?? .null)] : []) + [
                     ("clause", .string(result.mutant.clause.id)),
                     ("operator", .string(result.mutant.mutation.rawValue)),
                     ("description", .string(result.mutant.summary)),
@@ -79,7 +84,13 @@ public struct MutationReport: Sendable {
         }
         if !survivors.isEmpty {
             lines.append("surviving mutants (no trace notices the mistake):")
-            for result in survivors { lines.append("  \(result.mutant.id): \(result.mutant.summary)") }
+            for result in survivors { lines.append("  \(result.mutant.id): \(result.mutant.summary)\(breaksNote(result))") }
+        }
+        if invariantsChecked {
+            let breaking = results.filter { $0.breaks != nil }
+            lines.append("invariants: \(breaking.count) of \(mutants) mutants break one in verify's default universe "
+                         + "(\(breaking.filter { !$0.killed && !$0.equivalent }.count) of them survive the suite; "
+                         + "cvconform verify --mutant ID --output DIR writes a counterexample)")
         }
         let equivalents = results.filter(\.equivalent)
         if !equivalents.isEmpty {
@@ -89,6 +100,11 @@ public struct MutationReport: Sendable {
         let duplicates = results.reduce(0) { $0 + $1.duplicates.count }
         if duplicates > 0 { lines.append("\(duplicates) more mutants behave exactly like one above and are not counted (see --json)") }
         return lines
+    }
+
+    /// ` (breaks INV-n)` when verify found the mutant breaking an invariant.
+    func breaksNote(_ result: MutantResult) -> String {
+        result.breaks.map { " (breaks \($0.id))" } ?? ""
     }
 
     func byClause() -> [(Clause, [MutantResult])] {

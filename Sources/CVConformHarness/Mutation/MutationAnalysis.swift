@@ -15,9 +15,13 @@ public struct MutationOptions: Sendable {
     public var jobs: Int
     /// Runs behaviour prints are taken on (duplicates, and witnesses).
     public var printRuns: Int
+    /// Also check each mutant with `verify` (the default universe, serial)
+    /// and say which invariant it breaks first.
+    public var checkInvariants: Bool
 
     public init(profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(), exploreSteps: Int = 20_000,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, printRuns: Int = 48) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, printRuns: Int = 48, checkInvariants: Bool = false) {
+        self.checkInvariants = checkInvariants
         self.profile = profile
         self.bound = bound
         self.exploreSteps = exploreSteps
@@ -38,6 +42,9 @@ public struct MutantResult: Sendable {
     public var witness: Scenario?
     /// Mutants that behave exactly like this one, left out of the count.
     public var duplicates: [Mutant] = []
+    /// The first invariant the mutant breaks in `verify`'s default
+    /// universe (`mutate --invariants`); nil when none or not checked.
+    public var breaks: Invariant?
 
     public var killed: Bool { !killedBy.isEmpty }
 }
@@ -69,6 +76,10 @@ public enum MutationAnalysis {
         }
         return await inParallel(results, jobs: options.jobs) { result in
             var result = result
+            if options.checkInvariants {
+                let verified = ModelChecker.verify(VerifyOptions(profile: options.profile, mutant: result.mutant))
+                result.breaks = verified.invariants.first { !$0.holds }?.invariant
+            }
             result.killedBy = await kills(result.mutant, traces: traces)
             guard !result.killed else { return result }
             let printed = prints[mutants.firstIndex(of: result.mutant) ?? 0] != referencePrint

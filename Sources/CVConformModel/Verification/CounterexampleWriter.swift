@@ -39,7 +39,11 @@ struct CounterexampleWriter<System: VerifiedSystem> {
     /// The state reached, in words.
     func explain(_ invariant: Invariant) -> String {
         let machines = system.machines
-        return "\(invariant.id) does not hold here. ICM: \(machines.state(of: .icm)). ECS: \(machines.state(of: .ecs))."
+        let launched = machines.icm.mediaBySession.map { "\($0.key) (\($0.value))" }.sorted()
+        let handled = machines.ecs.sessions.map(\.key).sorted()
+        return "\(invariant.id) does not hold here. ICM: \(machines.state(of: .icm)); sessions launched and not ended: "
+            + (launched.isEmpty ? "none" : launched.joined(separator: ", "))
+            + ". ECS: \(machines.state(of: .ecs)); sessions handled: " + (handled.isEmpty ? "none" : handled.joined(separator: ", ")) + "."
     }
 
     /// The trace, marked as the reference model judges it: a pass trace

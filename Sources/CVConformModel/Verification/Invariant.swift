@@ -10,7 +10,7 @@ public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
     case oneAgentPerStation = "INV-4"
     case noIdleAgentBesideQueue = "INV-5"
     case administeredOnly = "INV-6"
-    case switchSessionsKnown = "INV-7"
+    case sessionsLive = "INV-7"
     case quiescenceReachable = "INV-8"
 
     public var id: String { rawValue }
@@ -34,8 +34,8 @@ public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
             return "No session waits in a queue while an available agent has its skill."
         case .administeredOnly:
             return "Only administered agents are logged in, and only at administered stations."
-        case .switchSessionsKnown:
-            return "Every session the ECS is handling (queued, alerting or connected) is one the ICM has launched and not ended."
+        case .sessionsLive:
+            return "The ICM and the ECS agree on which sessions are live: a session the ICM has launched and not ended is one the ECS is handling (queued, alerting or connected), and the other way round."
         case .quiescenceReachable:
             return "From every state, a state in which nothing is owed is reachable: nothing stays owed forever."
         }
@@ -50,7 +50,7 @@ public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
         case .oneAgentPerStation: return "E1's extension-in-use and agent-logged-in checks; the ICM logs in only what the ECS confirmed."
         case .noIdleAgentBesideQueue: return "E2 delivers to an available agent before queueing; E9 dispatches whenever an agent becomes available."
         case .administeredOnly: return "E1: the ECS alone judges administration and refuses unknown agents and extensions."
-        case .switchSessionsKnown: return "I4 launches every session the ECS receives; I6 and I7 end it at the ICM only when the ECS ends it too."
+        case .sessionsLive: return "I4 launches every session requested and E2 offers it (delivered or queued); I6 and I7 end it at the ICM when E4 or E5 ends it at the ECS."
         case .quiescenceReachable: return "Section 3: each role reacts to each message with finitely many messages; section 8: any message may be taken."
         }
     }
@@ -106,8 +106,8 @@ public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
             let stations = Set(administration.stations)
             let logins = icm.agents.map { ($0.key, $0.value.extension) } + ecs.agents.map { ($0.key, $0.value.extension) }
             return logins.allSatisfy { agents.contains($0.0) && stations.contains($0.1) }
-        case .switchSessionsKnown:
-            return ecs.sessions.allSatisfy { icm.mediaBySession[$0.key] != nil }
+        case .sessionsLive:
+            return ecs.sessions.count == icm.mediaBySession.count && ecs.sessions.allSatisfy { icm.mediaBySession[$0.key] != nil }
         case .quiescenceReachable:
             return true
         }

@@ -252,7 +252,7 @@ public struct PromelaModel: Sendable {
                 who = 0
           fi
         }
-        inline ecs_launch(s, v) {   /* E2 */
+        inline ecs_launch_session(s, v) {   /* E2 */
           if :: v >= V -> unspecified = 1   /* EXT-1 */
              :: ecs_skill[s] != 0 -> unspecified = 1   /* EXT-7 */
              :: else ->
@@ -316,9 +316,8 @@ public struct PromelaModel: Sendable {
                    :: kind == answered -> icm_answered(m1, m2)
                    :: kind == dropped -> icm_dropped(m1)
                    :: kind == agent_logged_out -> icm_agent_logged_out(m1)
-                   :: kind == login_request || kind == drop_request || kind == logout_request || kind == logged_in
-                      || kind == progress_answered || kind == progress_dropped_by_phone || kind == logged_out_by_phone -> cvct_receive()
-                   :: kind == launch -> ecs_launch(m1, m2)
+                   :: (kind == login_request || kind == drop_request || kind == logout_request || kind == logged_in || kind == progress_answered || kind == progress_dropped_by_phone || kind == logged_out_by_phone) -> cvct_receive()
+                   :: kind == launch -> ecs_launch_session(m1, m2)
                    :: kind == asai_login -> ecs_asai_login(m1, m2)
                    :: kind == asai_drop -> ecs_asai_drop(m1, m2)
                    :: kind == asai_logout -> ecs_asai_logout(m1, m2)
@@ -356,7 +355,7 @@ public struct PromelaModel: Sendable {
              :: else -> break od;
           i = 0;
           do :: i < N ->
-                assert(ecs_skill[i] == 0 || icm_media[i] != 0);                                       /* INV-7 */
+                assert((ecs_skill[i] == 0) == (icm_media[i] == 0));                                  /* INV-7 */
                 if :: ecs_skill[i] != 0 ->
                       n = 0; j = 0;
                       do :: j < AGENTS -> if :: ecs_status[j] >= ALERTING && ecs_session[j] == i + 1 -> n = 1 :: else -> skip fi; j++
@@ -371,13 +370,14 @@ public struct PromelaModel: Sendable {
           i = 0; j = 0; n = 0
         }
 
-        /* A stimulus with its whole propagation; in core, undone when it entered an unspecified situation. */
-        inline step(t, p1, p2, p3, fresh) {
+        /* A stimulus with its whole propagation; in core, undone when it entered an unspecified situation.
+           `spin -t` prints each stimulus taken as STIMULUS <its number in verify's alphabet>, for verify --import-trail. */
+        inline step(t, p1, p2, p3, fresh, number) {
           save();
           pending!t, p1, p2, p3;
           propagate();
           if :: CORE && unspecified -> restore()
-             :: else -> requested = requested + fresh
+             :: else -> requested = requested + fresh; printf("STIMULUS %d\\n", number)
           fi;
           unspecified = 0;
           forget_saved();
@@ -389,28 +389,21 @@ public struct PromelaModel: Sendable {
     }
 
     private var environment: String {
-        let universe = universe
+        // One option per stimulus of verify's alphabet, in its order, so a
+        // trail's STIMULUS numbers are the alphabet's.
+        let alphabet = VerifyAlphabet(universe: universe, profile: profile)
         var options: [String] = []
-        for agent in 0...universe.agents {
-            for station in 0...universe.stations { options.append("d_step { step(login, \(agent), \(station), 0, 0) }") }
-        }
-        for agent in 0..<universe.agents { options.append("d_step { step(logout, \(agent), 0, 0, 0) }") }
-        let vdns = profile == .extended ? universe.vdns + 1 : universe.vdns
-        for session in 0..<universe.sessions {
-            for agent in 0..<universe.agents {
-                for button in 1...3 { options.append("d_step { requested > \(session) -> step(release, \(agent), \(session), \(button), 0) }") }
+        for (number, stimulus) in alphabet.stimuli.enumerated() {
+            let call = "step(\(promelaArguments(stimulus)), "
+            let comment = "  /* \(stimulus.description) */"
+            if let session = alphabet.requestOf[number] {
+                options.append("d_step { requested == \(session) -> \(call)1, \(number)) }" + comment)
+                if profile == .extended { options.append("d_step { requested > \(session) -> \(call)0, \(number)) }" + comment) }
+            } else if let session = alphabet.releaseOf[number] {
+                options.append("d_step { requested > \(session) -> \(call)0, \(number)) }" + comment)
+            } else {
+                options.append("d_step { \(call)0, \(number)) }" + comment)
             }
-            for vdn in 0..<vdns {
-                for media in ["REALTIME", "MESSAGING"] {
-                    options.append("d_step { requested == \(session) -> step(session_request, \(session), \(media), \(vdn), 1) }")
-                    if profile == .extended {
-                        options.append("d_step { requested > \(session) -> step(session_request, \(session), \(media), \(vdn), 0) }")
-                    }
-                }
-            }
-        }
-        for station in 0..<universe.stations {
-            for type in ["answer", "hangup", "logout_feature"] { options.append("d_step { step(\(type), \(station), 0, 0, 0) }") }
         }
         return """
             /* The environment: browsers, customers and phones, one stimulus at a time. */
@@ -421,5 +414,26 @@ public struct PromelaModel: Sendable {
             }
 
             """
+    }
+
+    /// A stimulus as `step`'s first four arguments: its type and up to
+    /// three numbers (indices into the universe, media and buttons from 1).
+    private func promelaArguments(_ stimulus: Message) -> String {
+        // An id not in the universe (the unknown agent, station or VDN) is
+        // the number after the last administered one.
+        func index(_ id: String, in ids: [String]) -> Int { ids.firstIndex(of: id) ?? ids.count }
+        let agent = index(stimulus["agent"], in: universe.agentIDs)
+        let station = index(stimulus["extension"], in: universe.stationIDs)
+        let session = index(stimulus["session"], in: universe.sessionIDs)
+        let vdn = index(stimulus["vdn"], in: universe.vdnNumbers)
+        switch stimulus.type {
+        case .login: return "login, \(agent), \(station), 0"
+        case .logout: return "logout, \(agent), 0, 0"
+        case .release: return "release, \(agent), \(session), \(["drop": 1, "close": 2, "suspend": 3][stimulus["button"]] ?? 0)"
+        case .sessionRequest: return "session_request, \(session), \(stimulus["media"] == "realtime" ? "REALTIME" : "MESSAGING"), \(vdn)"
+        case .answer: return "answer, \(station), 0, 0"
+        case .hangup: return "hangup, \(station), 0, 0"
+        default: return "logout_feature, \(station), 0, 0"
+        }
     }
 }

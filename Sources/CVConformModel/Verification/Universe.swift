@@ -16,8 +16,11 @@ public struct Universe: Hashable, Sendable, CustomStringConvertible {
     public var skills: Int
     public var sessions: Int
 
-    /// Small enough to finish in about a second.
+    /// Small enough to finish in about a second, serially.
     public static let `default` = Universe(agents: 2, stations: 2, vdns: 2, skills: 2, sessions: 2)
+    /// Small enough to finish in about a second with races, and to reach
+    /// every race-only clause of `core`.
+    public static let defaultWithRaces = Universe(agents: 2, stations: 2, vdns: 1, skills: 1, sessions: 1)
 
     public init(agents: Int, stations: Int, vdns: Int, skills: Int, sessions: Int) {
         self.agents = agents
@@ -65,6 +68,8 @@ public struct Universe: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(agents) agents, \(stations) stations, \(vdns) VDNs, \(skills) skills, \(sessions) sessions"
+        func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+        return [count(agents, "agent"), count(stations, "station"), count(vdns, "VDN"), count(skills, "skill"), count(sessions, "session")]
+            .joined(separator: ", ")
     }
 }

@@ -59,10 +59,13 @@ struct VerifyAlphabet: Sendable {
             }.map { UInt16($0) }
         }
         self.requestOf = requestOf
+        self.releaseOf = releaseOf
     }
 
     /// For each stimulus, the session index it requests (nil for others).
     let requestOf: [Int?]
+    /// For each stimulus, the session index it releases (nil for others).
+    let releaseOf: [Int?]
 
     /// The sessions requested after a stimulus: one more when it requests
     /// the next fresh id.
