@@ -2,8 +2,9 @@ import CVConformTrace
 
 /// Replays a path of `verify` on the checked system and writes it as a
 /// trace of section 4: each stimulus, then each message the checked model
-/// sends, in the order sent. Serially a stimulus step sends its whole
-/// propagation; with races a delivery step takes one channel's head.
+/// sends. Serially a stimulus step sends its whole propagation, in the
+/// order sent; with races a delivery step takes one channel's head, and
+/// each message is placed where its receiver takes it (RACE-13).
 struct CounterexampleWriter<System: VerifiedSystem> {
     private var system: System
     private var inFlight = ChannelQueues<Message>()
@@ -20,7 +21,8 @@ struct CounterexampleWriter<System: VerifiedSystem> {
         case .stimulus(let index):
             let stimulus = record.alphabet.stimuli[Int(index)]
             if record.options.races {
-                entries.append(TraceEntry(message: stimulus))
+                // Written when its role takes it, as a racy trace places
+                // each message (RACE-13).
                 inFlight.append(stimulus, on: stimulus.channel.slot)
                 return
             }
@@ -30,7 +32,7 @@ struct CounterexampleWriter<System: VerifiedSystem> {
             entries += propagation.emissions.prefix(limit).map { TraceEntry(message: $0.message) }
         case .delivery(let slot):
             guard let message = inFlight.removeHead(on: slot) else { return }
-            var written: [TraceEntry] = []
+            var written = [TraceEntry(message: message)]
             _ = system.take(message, into: &inFlight) { written.append(TraceEntry(message: $0)) }
             entries += written
         }

@@ -4,14 +4,17 @@ import CVConformTrace
 /// SPIN (contract section 9, `--promela`): the same universe, the same
 /// stimuli, the same state (the fields of `PackedState`, one global each),
 /// and the invariants INV-1…7 as assertions at the end of every step. A
-/// stimulus and its whole propagation are one `d_step`, so pan's stored
-/// states are the quiescent states verify counts. Inside a step the roles
-/// are inlines (`icm_…`, `cvct_…`, `ecs_…`) that take messages from one
-/// FIFO in the order sent, as the serial propagation does. The switch keeps
-/// ranks, not clock ticks (see `ECSMachine.normalize`): availability among
-/// available agents, launch order among active sessions, 1 for the
-/// earliest. In `core` a stimulus that enters an unspecified situation is
-/// undone (verify does not send it).
+/// stimulus and its whole propagation are one atomic sequence (the choice,
+/// then one `d_step`), so pan's stored states are the quiescent states
+/// verify counts. Inside a step the roles
+/// are inlines (`icm_receive`, `cvct_receive`, `ecs_receive`) that take
+/// messages from one FIFO in the order sent, as the serial propagation
+/// does; each is expanded once per step, and scratch variables are
+/// `hidden`, so pan compiles in seconds. The switch keeps ranks, not clock
+/// ticks (see `ECSMachine.normalize`): availability among available
+/// agents, launch order among active sessions, 1 for the earliest. In
+/// `core` a stimulus that would enter an unspecified situation is not
+/// offered.
 public struct PromelaModel: Sendable {
     public let universe: Universe
     public let profile: Profile
@@ -22,7 +25,7 @@ public struct PromelaModel: Sendable {
     }
 
     public var text: String {
-        header + declarations + helpers + roles + invariants + environment
+        header + declarations + roles + invariants + environment
     }
 
     private var header: String {
@@ -69,56 +72,17 @@ public struct PromelaModel: Sendable {
         byte ecs_launch[N];         /* among the sessions the ECS handles: 1 launched earliest */
         byte requested;             /* session ids requested so far */
 
-        /* Scratch, always 0 between steps. */
+        /* Messages between the roles during one step, in the order sent; empty between steps. */
         chan pending = [24] of { mtype, byte, byte, byte };
-        mtype kind;
-        byte m1, m2, m3;
-        byte i, j, n, best, who, r;
-        bit unspecified;
-        byte saved_icm_station[AGENTS]; byte saved_icm_session[AGENTS]; byte saved_icm_media[N];
-        byte saved_ecs_status[AGENTS]; byte saved_ecs_station[AGENTS]; byte saved_ecs_session[AGENTS];
-        byte saved_ecs_rank[AGENTS]; byte saved_ecs_skill[N]; byte saved_ecs_launch[N];
 
-
-        """
-    }
-
-    private var helpers: String {
-        """
-        inline save() {
-          i = 0;
-          do :: i < AGENTS -> saved_icm_station[i] = icm_station[i]; saved_icm_session[i] = icm_session[i];
-                saved_ecs_status[i] = ecs_status[i]; saved_ecs_station[i] = ecs_station[i];
-                saved_ecs_session[i] = ecs_session[i]; saved_ecs_rank[i] = ecs_rank[i]; i++
-             :: else -> break od;
-          i = 0;
-          do :: i < N -> saved_icm_media[i] = icm_media[i]; saved_ecs_skill[i] = ecs_skill[i]; saved_ecs_launch[i] = ecs_launch[i]; i++
-             :: else -> break od;
-          i = 0
-        }
-
-        inline restore() {
-          i = 0;
-          do :: i < AGENTS -> icm_station[i] = saved_icm_station[i]; icm_session[i] = saved_icm_session[i];
-                ecs_status[i] = saved_ecs_status[i]; ecs_station[i] = saved_ecs_station[i];
-                ecs_session[i] = saved_ecs_session[i]; ecs_rank[i] = saved_ecs_rank[i]; i++
-             :: else -> break od;
-          i = 0;
-          do :: i < N -> icm_media[i] = saved_icm_media[i]; ecs_skill[i] = saved_ecs_skill[i]; ecs_launch[i] = saved_ecs_launch[i]; i++
-             :: else -> break od;
-          i = 0
-        }
-
-        inline forget_saved() {
-          i = 0;
-          do :: i < AGENTS -> saved_icm_station[i] = 0; saved_icm_session[i] = 0; saved_ecs_status[i] = 0;
-                saved_ecs_station[i] = 0; saved_ecs_session[i] = 0; saved_ecs_rank[i] = 0; i++
-             :: else -> break od;
-          i = 0;
-          do :: i < N -> saved_icm_media[i] = 0; saved_ecs_skill[i] = 0; saved_ecs_launch[i] = 0; i++
-             :: else -> break od;
-          i = 0
-        }
+        /* Scratch: hidden, so not part of the state. */
+        hidden mtype kind;
+        hidden byte m1, m2, m3;
+        hidden byte i, j, n, best, who, rank;
+        hidden byte ended, leaving, available, routed;   /* what the ECS does after a message: N or AGENTS for nothing */
+        hidden byte unspecified;
+        hidden mtype stimulus;                   /* the stimulus the environment chose, and its numbers */
+        hidden byte s1, s2, s3, fresh, number;
 
 
         """
@@ -131,46 +95,40 @@ public struct PromelaModel: Sendable {
           if :: icm_session[a] != 0 -> icm_media[icm_session[a] - 1] = 0 :: else -> skip fi;
           icm_station[a] = 0; icm_session[a] = 0
         }
-        inline icm_login(a, x) { pending!login_request, a, x, 0 }
-        inline icm_login_confirmed(a, x) {
-          if :: icm_station[a] != 0 -> unspecified = 1; icm_forget(a) :: else -> skip fi;   /* EXT-8 */
-          icm_station[a] = x + 1
-        }
-        inline icm_session_request(s, m, v) {
-          who = AGENTS; i = 0;
-          do :: i < AGENTS -> if :: icm_session[i] == s + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
-          if :: who == AGENTS -> icm_media[s] = m :: else -> skip fi;
-          who = 0; i = 0;
-          pending!launch, s, v, m
-        }
-        inline icm_answered(s, x) {
-          who = AGENTS; i = 0;
-          do :: i < AGENTS -> if :: icm_station[i] == x + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
-          if :: who < AGENTS && icm_session[who] == 0 -> icm_session[who] = s + 1
-             :: else -> unspecified = 1   /* EXT-6 */
-          fi;
-          who = 0; i = 0
-        }
-        inline icm_release(a, s, b) {
-          if :: icm_session[a] == s + 1 && ((icm_media[s] == REALTIME && b == 1) || (icm_media[s] == MESSAGING && b != 1)) ->
-                pending!drop_request, s, icm_station[a] - 1, 0;
-                icm_session[a] = 0; icm_media[s] = 0
-             :: else -> skip
+        inline icm_receive() {
+          if
+          :: kind == login -> pending!login_request, m1, m2, 0                                   /* I1 */
+          :: kind == login_confirmed ->                                                         /* I2 */
+             if :: icm_station[m1] != 0 -> unspecified = 1; icm_forget(m1) :: else -> skip fi;   /* EXT-8 */
+             icm_station[m1] = m2 + 1
+          :: kind == session_request ->                                                         /* I4 */
+             who = AGENTS; i = 0;
+             do :: i < AGENTS -> if :: icm_session[i] == m1 + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
+             if :: who == AGENTS -> icm_media[m1] = m2 :: else -> skip fi;
+             pending!launch, m1, m3, m2
+          :: kind == answered ->                                                                /* I5 */
+             who = AGENTS; i = 0;
+             do :: i < AGENTS -> if :: icm_station[i] == m2 + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
+             if :: who < AGENTS && icm_session[who] == 0 -> icm_session[who] = m1 + 1
+                :: else -> unspecified = 1                                                      /* EXT-6 */
+             fi
+          :: kind == release ->                                                                 /* I6 */
+             if :: icm_session[m1] == m2 + 1 && ((icm_media[m2] == REALTIME && m3 == 1) || (icm_media[m2] == MESSAGING && m3 != 1)) ->
+                   pending!drop_request, m2, icm_station[m1] - 1, 0; icm_session[m1] = 0; icm_media[m2] = 0
+                :: else -> skip
+             fi
+          :: kind == dropped ->                                                                 /* I7 */
+             i = 0;
+             do :: i < AGENTS -> if :: icm_session[i] == m1 + 1 -> icm_session[i] = 0; icm_media[m1] = 0 :: else -> skip fi; i++
+                :: else -> break od
+          :: kind == logout ->                                                                  /* I8 */
+             if :: icm_station[m1] != 0 && icm_session[m1] == 0 -> pending!logout_request, m1, icm_station[m1] - 1, 0; icm_forget(m1)
+                :: icm_session[m1] != 0 -> unspecified = 1                                      /* EXT-5 */
+                :: else -> skip
+             fi
+          :: kind == agent_logged_out -> icm_forget(m1)                                         /* I9 */
           fi
         }
-        inline icm_dropped(s) {
-          who = AGENTS; i = 0;
-          do :: i < AGENTS -> if :: icm_session[i] == s + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
-          if :: who < AGENTS -> icm_session[who] = 0; icm_media[s] = 0 :: else -> skip fi;
-          who = 0; i = 0
-        }
-        inline icm_logout(a) {
-          if :: icm_station[a] != 0 && icm_session[a] == 0 -> pending!logout_request, a, icm_station[a] - 1, 0; icm_forget(a)
-             :: icm_session[a] != 0 -> unspecified = 1   /* EXT-5 */
-             :: else -> skip
-          fi
-        }
-        inline icm_agent_logged_out(a) { icm_forget(a) }
 
         /* ---- CVCT: a relay ---- */
         inline cvct_receive() {
@@ -185,17 +143,12 @@ public struct PromelaModel: Sendable {
         }
 
         /* ---- ECS (E1-E9) ---- */
-        inline agent_at(x) {   /* who: the agent logged in at x, or AGENTS */
-          who = AGENTS; i = 0;
-          do :: i < AGENTS -> if :: ecs_status[i] != 0 && ecs_station[i] == x + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
-          i = 0
-        }
         inline leave_availability(a) {
           if :: ecs_status[a] == AVAILABLE ->
-                r = ecs_rank[a]; j = 0;
-                do :: j < AGENTS -> if :: ecs_status[j] == AVAILABLE && ecs_rank[j] > r -> ecs_rank[j]-- :: else -> skip fi; j++
+                rank = ecs_rank[a]; j = 0;
+                do :: j < AGENTS -> if :: ecs_status[j] == AVAILABLE && ecs_rank[j] > rank -> ecs_rank[j]-- :: else -> skip fi; j++
                    :: else -> break od;
-                ecs_rank[a] = 0; r = 0; j = 0
+                ecs_rank[a] = 0
              :: else -> skip
           fi
         }
@@ -203,131 +156,105 @@ public struct PromelaModel: Sendable {
           leave_availability(a);
           ecs_status[a] = ALERTING; ecs_session[a] = s + 1
         }
-        inline most_idle(k) {   /* best: the available agent with skill k that became available earliest, or AGENTS */
-          best = AGENTS; j = 0;
-          do :: j < AGENTS -> if :: ecs_status[j] == AVAILABLE && HAS_SKILL(j, k) && (best == AGENTS || ecs_rank[j] < ecs_rank[best]) -> best = j
-                               :: else -> skip fi; j++
-             :: else -> break od;
-          j = 0
-        }
-        inline route(s) {   /* deliver to the most idle agent with the skill, or leave queued */
-          most_idle(ecs_skill[s] - 1);
-          if :: best < AGENTS -> deliver(s, best) :: else -> skip fi;
-          best = 0
-        }
-        inline end_session(s) {
-          r = ecs_launch[s]; j = 0;
-          do :: j < N -> if :: ecs_skill[j] != 0 && ecs_launch[j] > r -> ecs_launch[j]-- :: else -> skip fi; j++ :: else -> break od;
-          ecs_skill[s] = 0; ecs_launch[s] = 0; r = 0; j = 0
-        }
-        inline become_available(a) {   /* then E9: the queued session launched earliest with one of a's skills */
-          n = 0; j = 0;
-          do :: j < AGENTS -> if :: ecs_status[j] == AVAILABLE -> n++ :: else -> skip fi; j++ :: else -> break od;
-          ecs_status[a] = AVAILABLE; ecs_rank[a] = n + 1; ecs_session[a] = 0;
-          best = N; j = 0;
-          do :: j < N ->
-                if :: ecs_skill[j] != 0 && HAS_SKILL(a, ecs_skill[j] - 1) && (best == N || ecs_launch[j] < ecs_launch[best]) ->
-                      n = 0; i = 0;   /* queued: no agent holds it */
-                      do :: i < AGENTS -> if :: ecs_status[i] >= ALERTING && ecs_session[i] == j + 1 -> n = 1 :: else -> skip fi; i++
-                         :: else -> break od;
-                      if :: n == 0 -> best = j :: else -> skip fi
-                   :: else -> skip
-                fi; j++
-             :: else -> break od;
-          n = 0; i = 0; j = 0;
-          if :: best < N -> deliver(best, a) :: else -> skip fi;
-          best = 0
-        }
-        inline log_out(a) {
-          leave_availability(a);
-          ecs_status[a] = 0; ecs_station[a] = 0; ecs_session[a] = 0
-        }
-        inline ecs_asai_login(a, x) {   /* E1: the first cause that applies denies */
-          if :: a >= A || x >= S || ecs_status[a] != 0 -> skip
-             :: else ->
-                agent_at(x);
-                if :: who < AGENTS -> skip
-                   :: else -> ecs_station[a] = x + 1; pending!logged_in, a, x, 0; become_available(a)
-                fi;
-                who = 0
-          fi
-        }
-        inline ecs_launch_session(s, v) {   /* E2 */
-          if :: v >= V -> unspecified = 1   /* EXT-1 */
-             :: ecs_skill[s] != 0 -> unspecified = 1   /* EXT-7 */
-             :: else ->
+        inline ecs_receive() {
+          /* who: the agent logged in at the message's extension, or AGENTS */
+          if :: kind == answer || kind == hangup || kind == logout_feature -> n = m1 :: else -> n = m2 fi;
+          who = AGENTS; i = 0;
+          do :: i < AGENTS -> if :: ecs_status[i] != 0 && ecs_station[i] == n + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
+          ended = N; leaving = AGENTS; available = AGENTS; routed = N;
+          if
+          :: kind == asai_login ->                                                              /* E1: the first cause that applies denies */
+             if :: m1 >= A || m2 >= S || ecs_status[m1] != 0 || who < AGENTS -> skip
+                :: else -> ecs_station[m1] = m2 + 1; pending!logged_in, m1, m2, 0; available = m1
+             fi
+          :: kind == launch ->                                                                  /* E2 */
+             if :: m2 >= V -> unspecified = 1                                                   /* EXT-1 */
+                :: ecs_skill[m1] != 0 -> unspecified = 1                                        /* EXT-7 */
+                :: else ->
+                   n = 0; j = 0;
+                   do :: j < N -> if :: ecs_skill[j] != 0 -> n++ :: else -> skip fi; j++ :: else -> break od;
+                   ecs_skill[m1] = VDN_SKILL(m2) + 1; ecs_launch[m1] = n + 1; routed = m1
+             fi
+          :: kind == answer ->                                                                  /* E3 */
+             if :: who < AGENTS && ecs_status[who] == ALERTING ->
+                   ecs_status[who] = CONNECTED; pending!progress_answered, ecs_session[who] - 1, m1, 0
+                :: else -> skip
+             fi
+          :: kind == hangup ->                                                                  /* E4 */
+             if :: who < AGENTS && ecs_status[who] == CONNECTED ->
+                   pending!progress_dropped_by_phone, ecs_session[who] - 1, m1, 0; ended = ecs_session[who] - 1; available = who
+                :: else -> skip
+             fi
+          :: kind == asai_drop ->                                                               /* E5 */
+             if :: who < AGENTS && ecs_status[who] == CONNECTED && ecs_session[who] == m1 + 1 -> ended = m1; available = who
+                :: else -> skip                                                                 /* ECS-DROP-2 */
+             fi
+          :: kind == asai_logout ->                                                             /* E6 */
+             if :: ecs_status[m1] == AVAILABLE && ecs_station[m1] == m2 + 1 -> leaving = m1
+                :: ecs_status[m1] == ALERTING && ecs_station[m1] == m2 + 1 ->                   /* EXT-2: ring-no-answer */
+                   unspecified = 1; routed = ecs_session[m1] - 1; leaving = m1
+                :: ecs_status[m1] == CONNECTED && ecs_station[m1] == m2 + 1 -> unspecified = 1  /* EXT-3 */
+                :: else -> skip
+             fi
+          :: kind == logout_feature ->                                                          /* E7 */
+             if :: who < AGENTS && ecs_status[who] == AVAILABLE -> pending!logged_out_by_phone, who, m1, 0; leaving = who
+                :: who < AGENTS && ecs_status[who] != AVAILABLE -> unspecified = 1              /* EXT-4 */
+                :: else -> skip
+             fi
+          fi;
+          /* A session ends: the later ones move up in launch order. */
+          if :: ended < N ->
+                rank = ecs_launch[ended]; j = 0;
+                do :: j < N -> if :: ecs_skill[j] != 0 && ecs_launch[j] > rank -> ecs_launch[j]-- :: else -> skip fi; j++ :: else -> break od;
+                ecs_skill[ended] = 0; ecs_launch[ended] = 0
+             :: else -> skip
+          fi;
+          /* An agent logs out. */
+          if :: leaving < AGENTS ->
+                leave_availability(leaving); ecs_status[leaving] = 0; ecs_station[leaving] = 0; ecs_session[leaving] = 0
+             :: else -> skip
+          fi;
+          /* An agent becomes available last, then E9: the queued session launched earliest with one of its skills. */
+          if :: available < AGENTS ->
                 n = 0; j = 0;
-                do :: j < N -> if :: ecs_skill[j] != 0 -> n++ :: else -> skip fi; j++ :: else -> break od;
-                ecs_skill[s] = VDN_SKILL(v) + 1; ecs_launch[s] = n + 1; n = 0; j = 0;
-                route(s)
-          fi
-        }
-        inline ecs_answer(x) {   /* E3 */
-          agent_at(x);
-          if :: who < AGENTS && ecs_status[who] == ALERTING ->
-                ecs_status[who] = CONNECTED; pending!progress_answered, ecs_session[who] - 1, x, 0
+                do :: j < AGENTS -> if :: ecs_status[j] == AVAILABLE -> n++ :: else -> skip fi; j++ :: else -> break od;
+                ecs_status[available] = AVAILABLE; ecs_rank[available] = n + 1; ecs_session[available] = 0;
+                best = N; j = 0;
+                do :: j < N ->
+                      if :: ecs_skill[j] != 0 && HAS_SKILL(available, ecs_skill[j] - 1) && (best == N || ecs_launch[j] < ecs_launch[best]) ->
+                            n = 0; i = 0;   /* queued: no agent holds it */
+                            do :: i < AGENTS -> if :: ecs_status[i] >= ALERTING && ecs_session[i] == j + 1 -> n = 1 :: else -> skip fi; i++
+                               :: else -> break od;
+                            if :: n == 0 -> best = j :: else -> skip fi
+                         :: else -> skip
+                      fi; j++
+                   :: else -> break od;
+                if :: best < N -> deliver(best, available) :: else -> skip fi
              :: else -> skip
           fi;
-          who = 0
-        }
-        inline ecs_hangup(x) {   /* E4 */
-          agent_at(x);
-          if :: who < AGENTS && ecs_status[who] == CONNECTED ->
-                pending!progress_dropped_by_phone, ecs_session[who] - 1, x, 0;
-                end_session(ecs_session[who] - 1); become_available(who)
-             :: else -> skip
-          fi;
-          who = 0
-        }
-        inline ecs_asai_drop(s, x) {   /* E5 */
-          agent_at(x);
-          if :: who < AGENTS && ecs_status[who] == CONNECTED && ecs_session[who] == s + 1 ->
-                end_session(s); become_available(who)
-             :: else -> skip   /* ECS-DROP-2 */
-          fi;
-          who = 0
-        }
-        inline ecs_asai_logout(a, x) {   /* E6 */
-          if :: ecs_status[a] == AVAILABLE && ecs_station[a] == x + 1 -> log_out(a)
-             :: ecs_status[a] == ALERTING && ecs_station[a] == x + 1 ->   /* EXT-2: ring-no-answer, the session goes on */
-                unspecified = 1; m3 = ecs_session[a] - 1; log_out(a); route(m3); m3 = 0
-             :: ecs_status[a] == CONNECTED && ecs_station[a] == x + 1 -> unspecified = 1   /* EXT-3 */
+          /* A session goes to the available agent with its skill that became available earliest, or stays queued. */
+          if :: routed < N ->
+                best = AGENTS; j = 0;
+                do :: j < AGENTS ->
+                      if :: ecs_status[j] == AVAILABLE && HAS_SKILL(j, ecs_skill[routed] - 1) && (best == AGENTS || ecs_rank[j] < ecs_rank[best]) -> best = j
+                         :: else -> skip fi; j++
+                   :: else -> break od;
+                if :: best < AGENTS -> deliver(routed, best) :: else -> skip fi
              :: else -> skip
           fi
-        }
-        inline ecs_logout_feature(x) {   /* E7 */
-          agent_at(x);
-          if :: who < AGENTS && ecs_status[who] == AVAILABLE -> pending!logged_out_by_phone, who, x, 0; log_out(who)
-             :: who < AGENTS && ecs_status[who] != AVAILABLE -> unspecified = 1   /* EXT-4 */
-             :: else -> skip
-          fi;
-          who = 0
         }
 
-        /* Each message in the order sent, to its role, until nothing is left. */
+        /* Each message in the order sent, to its role, until nothing is left. (A guard spans one line: spin
+           does not take an operator at the start of a line inside an inline.) */
         inline propagate() {
           do :: nempty(pending) ->
                 pending?kind, m1, m2, m3;
-                if :: kind == login -> icm_login(m1, m2)
-                   :: kind == logout -> icm_logout(m1)
-                   :: kind == release -> icm_release(m1, m2, m3)
-                   :: kind == session_request -> icm_session_request(m1, m2, m3)
-                   :: kind == login_confirmed -> icm_login_confirmed(m1, m2)
-                   :: kind == answered -> icm_answered(m1, m2)
-                   :: kind == dropped -> icm_dropped(m1)
-                   :: kind == agent_logged_out -> icm_agent_logged_out(m1)
+                if :: (kind == login || kind == logout || kind == release || kind == session_request || kind == login_confirmed || kind == answered || kind == dropped || kind == agent_logged_out) -> icm_receive()
                    :: (kind == login_request || kind == drop_request || kind == logout_request || kind == logged_in || kind == progress_answered || kind == progress_dropped_by_phone || kind == logged_out_by_phone) -> cvct_receive()
-                   :: kind == launch -> ecs_launch_session(m1, m2)
-                   :: kind == asai_login -> ecs_asai_login(m1, m2)
-                   :: kind == asai_drop -> ecs_asai_drop(m1, m2)
-                   :: kind == asai_logout -> ecs_asai_logout(m1, m2)
-                   :: kind == answer -> ecs_answer(m1)
-                   :: kind == hangup -> ecs_hangup(m1)
-                   :: kind == logout_feature -> ecs_logout_feature(m1)
+                   :: else -> ecs_receive()
                 fi
              :: empty(pending) -> break
-          od;
-          kind = 0; m1 = 0; m2 = 0; m3 = 0
+          od
         }
 
 
@@ -356,31 +283,28 @@ public struct PromelaModel: Sendable {
           i = 0;
           do :: i < N ->
                 assert((ecs_skill[i] == 0) == (icm_media[i] == 0));                                  /* INV-7 */
-                if :: ecs_skill[i] != 0 ->
-                      n = 0; j = 0;
-                      do :: j < AGENTS -> if :: ecs_status[j] >= ALERTING && ecs_session[j] == i + 1 -> n = 1 :: else -> skip fi; j++
-                         :: else -> break od;
-                      j = 0;
-                      do :: n == 0 && j < AGENTS -> assert(!(ecs_status[j] == AVAILABLE && HAS_SKILL(j, ecs_skill[i] - 1))); j++ /* INV-5 */
-                         :: else -> break od
-                   :: else -> skip
-                fi;
+                n = 0; j = 0;
+                do :: j < AGENTS -> if :: ecs_status[j] >= ALERTING && ecs_session[j] == i + 1 -> n = 1 :: else -> skip fi; j++
+                   :: else -> break od;
+                j = 0;
+                do :: ecs_skill[i] != 0 && n == 0 && j < AGENTS ->                                   /* INV-5 */
+                      assert(!(ecs_status[j] == AVAILABLE && HAS_SKILL(j, ecs_skill[i] - 1))); j++
+                   :: else -> break od;
                 i++
              :: else -> break od;
-          i = 0; j = 0; n = 0
+          skip   /* a loop's break needs a statement after it inside a d_step */
         }
 
-        /* A stimulus with its whole propagation; in core, undone when it entered an unspecified situation.
+        /* A stimulus with its whole propagation. In core, a stimulus that would enter an unspecified situation
+           is not offered (the guards of the environment's options); the assertion holds the guards to it.
            `spin -t` prints each stimulus taken as STIMULUS <its number in verify's alphabet>, for verify --import-trail. */
-        inline step(t, p1, p2, p3, fresh, number) {
-          save();
-          pending!t, p1, p2, p3;
-          propagate();
-          if :: CORE && unspecified -> restore()
-             :: else -> requested = requested + fresh; printf("STIMULUS %d\\n", number)
-          fi;
+        inline step() {
           unspecified = 0;
-          forget_saved();
+          pending!stimulus, s1, s2, s3;
+          propagate();
+          assert(!(CORE && unspecified));
+          requested = requested + fresh;
+          printf("STIMULUS %d\\n", number);
           check()
         }
 
@@ -394,30 +318,59 @@ public struct PromelaModel: Sendable {
         let alphabet = VerifyAlphabet(universe: universe, profile: profile)
         var options: [String] = []
         for (number, stimulus) in alphabet.stimuli.enumerated() {
-            let call = "step(\(promelaArguments(stimulus)), "
+            let choice = "\(promelaArguments(stimulus)); number = \(number)"
             let comment = "  /* \(stimulus.description) */"
+            let allowed = profile == .core ? coreGuard(stimulus).map { $0 + " && " } ?? "" : ""
             if let session = alphabet.requestOf[number] {
-                options.append("d_step { requested == \(session) -> \(call)1, \(number)) }" + comment)
-                if profile == .extended { options.append("d_step { requested > \(session) -> \(call)0, \(number)) }" + comment) }
+                options.append("\(allowed)requested == \(session) -> \(choice); fresh = 1" + comment)
+                if profile == .extended { options.append("requested > \(session) -> \(choice); fresh = 0" + comment) }
             } else if let session = alphabet.releaseOf[number] {
-                options.append("d_step { requested > \(session) -> \(call)0, \(number)) }" + comment)
+                options.append("\(allowed)requested > \(session) -> \(choice); fresh = 0" + comment)
+            } else if let guardText = profile == .core ? coreGuard(stimulus) : nil {
+                options.append("\(guardText) -> \(choice); fresh = 0" + comment)
             } else {
-                options.append("d_step { \(call)0, \(number)) }" + comment)
+                options.append("\(choice); fresh = 0" + comment)
             }
         }
+        // The choice and the step are one atomic sequence: pan stores no
+        // state between them, and the step's code is written once.
         return """
             /* The environment: browsers, customers and phones, one stimulus at a time. */
             active proctype environment() {
               do
-            \(options.map { "  :: " + $0 }.joined(separator: "\n"))
+              :: atomic {
+                   if
+            \(options.map { "       :: " + $0 }.joined(separator: "\n"))
+                   fi;
+                   d_step { step() }
+                 }
               od
             }
 
             """
     }
 
-    /// A stimulus as `step`'s first four arguments: its type and up to
-    /// three numbers (indices into the universe, media and buttons from 1).
+    /// In `core`, when a stimulus is offered: never where it would enter an
+    /// unspecified situation (serially, from a quiescent state): a browser
+    /// logout of an agent with a session or whose phone rings (EXT-5,
+    /// EXT-2), the logout feature at a busy station (EXT-4). verify finds
+    /// the same by trying; `step`'s assertion holds the two together.
+    private func coreGuard(_ stimulus: Message) -> String? {
+        switch stimulus.type {
+        case .logout:
+            guard let agent = universe.agentIDs.firstIndex(of: stimulus["agent"]) else { return nil }
+            return "(icm_session[\(agent)] == 0 && ecs_status[\(agent)] < ALERTING)"
+        case .logoutFeature:
+            guard let station = universe.stationIDs.firstIndex(of: stimulus["extension"]) else { return nil }
+            let idle = (0...universe.agents).map { "(ecs_status[\($0)] < ALERTING || ecs_station[\($0)] != \(station + 1))" }
+            return "(" + idle.joined(separator: " && ") + ")"
+        default:
+            return nil
+        }
+    }
+
+    /// A stimulus as the environment sets it for `step`: its type and up
+    /// to three numbers (indices into the universe, media and buttons from 1).
     private func promelaArguments(_ stimulus: Message) -> String {
         // An id not in the universe (the unknown agent, station or VDN) is
         // the number after the last administered one.
@@ -426,14 +379,17 @@ public struct PromelaModel: Sendable {
         let station = index(stimulus["extension"], in: universe.stationIDs)
         let session = index(stimulus["session"], in: universe.sessionIDs)
         let vdn = index(stimulus["vdn"], in: universe.vdnNumbers)
+        func set(_ type: String, _ first: Any, _ second: Any = 0, _ third: Any = 0) -> String {
+            "stimulus = \(type); s1 = \(first); s2 = \(second); s3 = \(third)"
+        }
         switch stimulus.type {
-        case .login: return "login, \(agent), \(station), 0"
-        case .logout: return "logout, \(agent), 0, 0"
-        case .release: return "release, \(agent), \(session), \(["drop": 1, "close": 2, "suspend": 3][stimulus["button"]] ?? 0)"
-        case .sessionRequest: return "session_request, \(session), \(stimulus["media"] == "realtime" ? "REALTIME" : "MESSAGING"), \(vdn)"
-        case .answer: return "answer, \(station), 0, 0"
-        case .hangup: return "hangup, \(station), 0, 0"
-        default: return "logout_feature, \(station), 0, 0"
+        case .login: return set("login", agent, station)
+        case .logout: return set("logout", agent)
+        case .release: return set("release", agent, session, ["drop": 1, "close": 2, "suspend": 3][stimulus["button"]] ?? 0)
+        case .sessionRequest: return set("session_request", session, stimulus["media"] == "realtime" ? "REALTIME" : "MESSAGING", vdn)
+        case .answer: return set("answer", station)
+        case .hangup: return set("hangup", station)
+        default: return set("logout_feature", station)
         }
     }
 }

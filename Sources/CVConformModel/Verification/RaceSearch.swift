@@ -112,18 +112,24 @@ struct RaceSearch<System: VerifiedSystem> {
         return node.inFlight.isEmpty
     }
 
-    private mutating func isSafe(_ node: Node) -> Bool {
-        if node.inFlight.isEmpty { return true }
+    /// Whether no interleaving of deliveries from a state enters an
+    /// unspecified situation. A state met again on the way counts as safe
+    /// (a cycle of deliveries applies nothing new), and past `depth`
+    /// deliveries the answer is yes: only a mutant's messages go on that
+    /// long, and INV-8 reports them.
+    private mutating func isSafe(_ node: Node, depth: Int = 0) -> Bool {
+        if node.inFlight.isEmpty || depth > 200 { return true }
         var plain = node
         plain.racing = 0
         plain.requested = 0
         let key = key(of: plain)
         if let known = safe[key] { return known }
+        safe[key] = true
         var result = true
         for slot in node.inFlight.slots {
             var next = node
             guard let reaction = deliver(slot: slot, in: &next) else { continue }
-            if reaction.clauses.contains(where: { $0.profile == .extended }) || !isSafe(next) {
+            if reaction.clauses.contains(where: { $0.profile == .extended }) || !isSafe(next, depth: depth + 1) {
                 result = false
                 break
             }

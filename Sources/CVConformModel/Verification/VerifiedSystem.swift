@@ -18,24 +18,27 @@ extension MutatedSystem: VerifiedSystem {
 
 extension VerifiedSystem {
     /// A role takes a message with races (`verify --races`): what it sends
-    /// to a system role goes in flight, and `written` sees every message
-    /// sent, in order. A message to the CVCT is relayed at once: the CVCT
-    /// keeps no state and alone writes its output channels, so its relay
-    /// commutes with every other step (a sound partial-order reduction; a
-    /// state never holds a message to the CVCT). Returns the clauses
-    /// applied, nil when no system role took the message.
+    /// to a system role goes in flight. A message to the CVCT is relayed at
+    /// once: the CVCT keeps no state and alone writes its output channels,
+    /// so its relay commutes with every other step (a sound partial-order
+    /// reduction; a state never holds a message to the CVCT). `written`
+    /// sees messages where a racy trace places them (RACE-13): each output
+    /// to the environment when sent, each relay to the CVCT when taken.
+    /// Returns the clauses applied, nil when no system role took the message.
     mutating func take(_ message: Message, into inFlight: inout ChannelQueues<Message>,
                        written: (Message) -> Void = { _ in }) -> [Clause]? {
         guard let reaction = deliver(message) else { return nil }
         if message.to == .ecs { normalizeSwitch() }
         var clauses = reaction.clauses
         for emission in reaction.emissions {
-            written(emission.message)
-            guard emission.message.to.isSystem else { continue }
-            if emission.message.to == .cvct && message.to != .cvct, let relayed = take(emission.message, into: &inFlight, written: written) {
-                clauses += relayed
+            let sent = emission.message
+            if !sent.to.isSystem {
+                written(sent)
+            } else if sent.to == .cvct && message.to != .cvct {
+                written(sent)
+                if let relayed = take(sent, into: &inFlight, written: written) { clauses += relayed }
             } else {
-                inFlight.append(emission.message, on: emission.message.channel.slot)
+                inFlight.append(sent, on: sent.channel.slot)
             }
         }
         return clauses
