@@ -66,6 +66,11 @@ let package = Package(
         // An implementation of the system written apart from the reference
         // model (three actors), speaking the JSON Lines protocol: a worked
         // example for implementers and a fixture for the adapter tests.
+        // Measurements for Scripts/bench, kept out of the cvconform product.
+        .executableTarget(name: "cvconform-bench",
+                          dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
+                                         "CVConformModel", "CVConformReports", "CVConformTrace"],
+                          path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
         // executables, running the command, temporary folders.

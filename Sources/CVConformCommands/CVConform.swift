@@ -16,7 +16,7 @@ public struct CVConform: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Validate.self, Run.self, Explore.self, Mutate.self, Generate.self, Load.self, CheckLog.self, Record.self, Merge.self, Diff.self, Serve.self,
-                      Diagram.self, Schema.self, Verify.self, BenchRead.self, BenchWire.self, BenchShrink.self, BenchLog.self]
+                      Diagram.self, Schema.self, Verify.self]
     )
 
     public init() {}

@@ -3,14 +3,13 @@ import CVConformHarness
 import CVConformJSON
 import Foundation
 
-extension CVConform {
-    /// `cvconform bench-wire FILE`: decodes every line of a JSON Lines file
+extension BenchCommand {
+    /// `cvconform-bench bench-wire FILE`: decodes every line of a JSON Lines file
     /// of wire messages and prints the time per line, for Scripts/bench-json.
     struct BenchWire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-wire",
-            abstract: "Time decoding wire lines: fields only, fields and the contract's check, and a whole JSONValue tree.",
-            shouldDisplay: false
+            abstract: "Time decoding wire lines: fields only, fields and the contract's check, and a whole JSONValue tree."
         )
 
         @Argument(help: "A file of wire lines (JSON objects, one per line).")

@@ -5,15 +5,14 @@ import CVConformReports
 import CVConformTrace
 import Foundation
 
-extension CVConform {
-    /// `cvconform bench-shrink`: shrinks a failure found after about 500
+extension BenchCommand {
+    /// `cvconform-bench bench-shrink`: shrinks a failure found after about 500
     /// stimuli against `cvconform serve --mutant` over JSON Lines, and says
     /// how long it took. Scripts/bench measures shrinking with it.
     struct BenchShrink: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-shrink",
-            abstract: "Shrink a failure found after about N stimuli against `serve --mutant` (for benchmarks).",
-            shouldDisplay: false
+            abstract: "Shrink a failure found after about N stimuli against `serve --mutant` (for benchmarks)."
         )
 
         @Option(name: .long, parsing: .unconditional, help: "Stimuli before the failure.")
@@ -36,7 +35,9 @@ extension CVConform {
                 if let at = mutant.distinguishes(run, profile: .core), at >= prefix.stimuli.count { chosen = (run, mutant, at) }
             }
             guard let (run, mutant, at) = chosen else { throw ValidationError("no mutant to show after the generated run") }
-            let serve = CommandLine.arguments[0] + " serve --mutant '\(mutant.id)'"
+            // `cvconform` is built beside this executable.
+            let cvconform = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cvconform").path
+            let serve = cvconform + " serve --mutant '\(mutant.id)'"
             let started = ContinuousClock.now
             let finding = await Explorer.shrink(run, options: ExploreOptions(seed: seed, confirmations: 1)) {
                 WireImplementation(endpoint: .command(serve))

@@ -1,14 +1,14 @@
 import ArgumentParser
 import CVConformTrace
+import Foundation
 
-extension CVConform {
-    /// `cvconform bench-read FILE`: reads a trace and counts its messages,
+extension BenchCommand {
+    /// `cvconform-bench bench-read FILE`: reads a trace and counts its messages,
     /// judging nothing. Scripts/bench measures the reader with it.
     struct BenchRead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-read",
-            abstract: "Read a trace to its end and print how many messages it has (for benchmarks).",
-            shouldDisplay: false
+            abstract: "Read a trace to its end and print how many messages it has (for benchmarks)."
         )
 
         @Argument(help: "A trace file.")
@@ -22,7 +22,7 @@ extension CVConform {
                 try reader.forEachEntry { _, _ in count += 1 }
                 print("\(count) messages")
             } catch {
-                printError("cvconform: \(error)")
+                FileHandle.standardError.write(Data("cvconform-bench: \(error)\n".utf8))
                 throw ExitCode.failure
             }
         }

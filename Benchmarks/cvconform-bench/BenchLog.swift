@@ -2,15 +2,14 @@ import ArgumentParser
 import CVConformHarness
 import Foundation
 
-extension CVConform {
-    /// `cvconform bench-log FILE`: times check-log's two halves apart, each
+extension BenchCommand {
+    /// `cvconform-bench bench-log FILE`: times check-log's two halves apart, each
     /// on one thread over a log held in memory (the best of several runs),
     /// and the whole check, for Scripts/bench-check-log and profiling.
     struct BenchLog: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench-log",
-            abstract: "Time check-log's decoding and judging apart, on one thread each, over a log in memory.",
-            shouldDisplay: false
+            abstract: "Time check-log's decoding and judging apart, on one thread each, over a log in memory."
         )
 
         /// Follows nothing: only the judging is timed.
