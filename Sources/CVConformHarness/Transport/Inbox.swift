@@ -97,14 +97,15 @@ final class Inbox: Sendable {
             state.lastToken += 1
             return state.lastToken
         }
-        let timer = loop.scheduleTask(in: TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                                        + Int64(timeout.components.attoseconds / 1_000_000_000))) { [weak self] in
+        let timer = loop.scheduleTask(in: timeout.timeAmount) { [weak self] in
             self?.expire(token)
         }
         let event = await withCheckedContinuation { (continuation: CheckedContinuation<Event, Never>) in
             let ready: Event? = state.withLock { state in
                 if let ready = Self.ready(&state) { return ready }
                 if token <= state.expiredUpTo { return .timeout }
+                // One reader at a time: a second waiter would take the first's place and leave it waiting forever.
+                precondition(state.waiter == nil, "Inbox.next: a second reader waits while another does")
                 state.waiter = (token, continuation)
                 return nil
             }

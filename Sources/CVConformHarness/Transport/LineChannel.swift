@@ -72,7 +72,10 @@ struct ChannelWriter: Sendable {
             return value
         }
         let (unwritten, failure) = (self.unwritten, self.failure)
-        channel.writeAndFlush(buffer).whenComplete { result in
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(buffer, promise: promise)
+        let written = promise.futureResult
+        written.whenComplete { result in
             unwritten.withLock { $0 -= count }
             if case .failure(let error) = result {
                 failure.withLock { $0 = $0 ?? HarnessFailure(.exited, "cannot write to the implementation (\(error))") }
@@ -80,13 +83,11 @@ struct ChannelWriter: Sendable {
         }
         guard backlog > Self.backlog else { return }
         // A great deal is still unwritten: the implementation may have
-        // stopped reading. Wait for it to catch up, at most `timeout`.
-        let deadline = ContinuousClock.now + timeout
-        while unwritten.value > Self.backlog {
-            guard ContinuousClock.now < deadline else {
-                throw HarnessFailure(.timeout, "the implementation stopped reading its input (a write waited \(timeout))")
-            }
-            try? await Task.sleep(for: .milliseconds(5))
+        // stopped reading. Writes complete in order, so once this one is
+        // written the backlog is gone; wait for that, at most `timeout`.
+        let done = await firstOf(timeout: timeout, on: channel.eventLoop) { resume in written.whenComplete { _ in resume(true) } }
+        if done == nil {
+            throw HarnessFailure(.timeout, "the implementation stopped reading its input (a write waited \(timeout))")
         }
     }
 }

@@ -18,12 +18,14 @@ final class ProcessTransport: LineTransport {
     private let pid: pid_t
     private let ending = Locked<String?>(nil)
     private let exited: Task<Void, Never>
+    private let loop: any EventLoop
 
     /// Every live process group, for Ctrl-C.
     static let live = Locked<Set<pid_t>>([])
 
     init(command: String, loop: any EventLoop) async throws(HarnessFailure) {
         inbox = Inbox(loop: loop)
+        self.loop = loop
         typealias Pipe = (readEnd: SystemPackage.FileDescriptor, writeEnd: SystemPackage.FileDescriptor)
         let (stdin, stdout, stderr): (Pipe, Pipe, Pipe)
         do {
@@ -132,12 +134,16 @@ final class ProcessTransport: LineTransport {
         if ending.value == nil { _ = CVConformPlatform.kill(-pid, SIGKILL) }
     }
 
+    /// How the process ended, once it has, waiting at most `grace` for
+    /// its exit (swift-subprocess reports it; nothing polls).
     func ending(grace: Duration) async -> String? {
-        let deadline = ContinuousClock.now + grace
-        while true {
-            if let ending = ending.value { return ending }
-            guard ContinuousClock.now < deadline else { return nil }
-            try? await Task.sleep(for: .milliseconds(5))
+        if let ending = ending.value { return ending }
+        let (exited, ending) = (self.exited, self.ending)
+        return await firstOf(timeout: grace, on: loop) { resume in
+            Task {
+                await exited.value
+                resume(ending.value)
+            }
         }
     }
 
