@@ -1,5 +1,6 @@
 import CVConformJSON
 import Foundation
+import CVConformTestSupport
 import Testing
 
 /// One line of `Tests/Fixtures/logs/expected.txt`.
@@ -22,7 +23,7 @@ struct ExpectedSegment: Sendable, CustomStringConvertible {
     }
 }
 
-@Suite("cvconform check-log, end to end")
+@Suite("cvconform check-log, end to end", .tags(.endToEnd))
 struct CheckLogCommandTests {
     static let fixtures = "Tests/Fixtures/logs/"
 

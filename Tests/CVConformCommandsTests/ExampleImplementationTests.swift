@@ -1,10 +1,11 @@
 import Foundation
+import CVConformTestSupport
 import Testing
 
 /// The example implementation (Sources/ExampleImplementation), written apart
 /// from the reference model, against the suite: it must pass, and each of
 /// its deliberate mistakes must be caught.
-@Suite("Example implementation against the core suite")
+@Suite("Example implementation against the core suite", .tags(.endToEnd, .timing))
 struct ExampleImplementationTests {
     let example: String = {
         URL(fileURLWithPath: cvconformBinary).deletingLastPathComponent().appendingPathComponent("cvconform-example").path

@@ -1,11 +1,12 @@
 import CVConformJSON
 import CVConformTrace
 import Foundation
+import CVConformTestSupport
 import Testing
 
 /// `cvconform explore` as a user runs it, against the example implementation
 /// (written apart from the model) and its deliberate mistakes.
-@Suite("cvconform explore, end to end")
+@Suite("cvconform explore, end to end", .tags(.endToEnd, .slow))
 struct ExploreCommandTests {
     static let example: String = {
         URL(fileURLWithPath: cvconformBinary).deletingLastPathComponent().appendingPathComponent("cvconform-example").path

@@ -1,9 +1,10 @@
 import Foundation
+import CVConformTestSupport
 import Testing
 import CVConformModel
 import CVConformTrace
 
-@Suite("Generated files under spec/ are up to date, and say what the code does")
+@Suite("Generated files under spec/ are up to date, and say what the code does", .tags(.endToEnd))
 struct GeneratedFilesTests {
     @Test("spec/diagrams/ROLE.mmd matches the model (regenerate: cvconform diagram --output spec/diagrams)",
           arguments: Role.systemRoles)

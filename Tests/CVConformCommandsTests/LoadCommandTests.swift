@@ -1,8 +1,9 @@
 import CVConformJSON
 import Foundation
+import CVConformTestSupport
 import Testing
 
-@Suite("cvconform load, end to end")
+@Suite("cvconform load, end to end", .tags(.endToEnd, .slow, .timing))
 struct LoadCommandTests {
     let example = exampleBinary
 

@@ -1,9 +1,10 @@
 import CVConformJSON
 import CVConformTrace
 import Foundation
+import CVConformTestSupport
 import Testing
 
-@Suite("cvconform mutate and generate, end to end")
+@Suite("cvconform mutate and generate, end to end", .tags(.endToEnd, .slow))
 struct MutateCommandTests {
     @Test("Bad input is a usage error: no such path, no pass traces, a score outside 0…1, a bad profile", arguments: [
         ["mutate", "no-such-folder"],

@@ -4,7 +4,7 @@ import Testing
 /// A negative number after a numeric option is that option's value, so the
 /// user hears what range it takes, not that the value is missing (by
 /// default the argument parser reads "-1" as another option).
-@Suite("Negative numbers given to numeric options")
+@Suite("Negative numbers given to numeric options", .tags(.endToEnd))
 struct NegativeNumberTests {
     @Test("Each is checked against its range and named, never reported missing", arguments: [
         ["explore", "--time", "-1"], ["explore", "--steps", "-5"], ["explore", "--shrink-time", "-1"],

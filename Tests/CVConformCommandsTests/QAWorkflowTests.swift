@@ -1,8 +1,9 @@
 import CVConformJSON
 import Foundation
+import CVConformTestSupport
 import Testing
 
-@Suite("QA workflow: selection, shards, jobs, merge, diff, expectations")
+@Suite("QA workflow: selection, shards, jobs, merge, diff, expectations", .tags(.endToEnd))
 struct QAWorkflowTests {
     func verdicts(_ path: String) throws -> [String: String] {
         var result: [String: String] = [:]
@@ -216,7 +217,7 @@ struct QAWorkflowTests {
     }
 }
 
-@Suite("HTML report, end to end")
+@Suite("HTML report, end to end", .tags(.endToEnd))
 struct HTMLReportTests {
     @Test("Self-contained: failures by clause, a card and chart per failure only, the log, the coverage matrix")
     func structure() throws {
@@ -245,7 +246,7 @@ struct HTMLReportTests {
     }
 }
 
-@Suite("diff compares like with like")
+@Suite("diff compares like with like", .tags(.endToEnd))
 struct DiffKindTests {
     @Test("A run report against a validate report is a usage error")
     func mixedKinds() throws {

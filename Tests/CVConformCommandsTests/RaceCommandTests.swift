@@ -1,12 +1,13 @@
 import CVConformJSON
 import CVConformTrace
 import Foundation
+import CVConformTestSupport
 import Testing
 
 /// Contract section 8 as a user meets it: racy traces under `run`,
 /// `explore --races`, `load --races`, against the example implementation's
 /// concurrent mode and its race faults (each passes every serial trace).
-@Suite("Races end to end: run, explore --races, load --races")
+@Suite("Races end to end: run, explore --races, load --races", .tags(.endToEnd, .slow, .timing))
 struct RaceCommandTests {
     static let example = ExploreCommandTests.example
     static let concurrent = example + " --concurrent"

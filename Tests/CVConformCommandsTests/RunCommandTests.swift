@@ -1,8 +1,9 @@
 import CVConformJSON
 import Foundation
+import CVConformTestSupport
 import Testing
 
-@Suite("cvconform run and record, end to end")
+@Suite("cvconform run and record, end to end", .tags(.endToEnd, .timing))
 struct RunCommandTests {
     @Test("run traces passes every core pass trace against the reference; JSON of contract section 6")
     func suiteAgainstReference() throws {
@@ -173,7 +174,7 @@ struct RunCommandTests {
     }
 }
 
-@Suite("Output to a reader that goes away")
+@Suite("Output to a reader that goes away", .tags(.endToEnd))
 struct ClosedOutputTests {
     /// `cvconform run traces | head -1`, without a shell: read one line of
     /// its output, close the pipe, and see how it ends. Dying of SIGPIPE is

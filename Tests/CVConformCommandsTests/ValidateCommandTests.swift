@@ -1,9 +1,10 @@
 import CVConformJSON
 import CVConformModel
 import Foundation
+import CVConformTestSupport
 import Testing
 
-@Suite("cvconform validate, end to end")
+@Suite("cvconform validate, end to end", .tags(.endToEnd))
 struct ValidateCommandTests {
     @Test("The suite is judged ok, every clause is covered, exit 0")
     func suitePasses() throws {
@@ -104,7 +105,7 @@ struct ValidateCommandTests {
     }
 }
 
-@Suite("Suite-level errors")
+@Suite("Suite-level errors", .tags(.endToEnd))
 struct SuiteErrorTests {
     @Test("Two files with one trace id: validate fails both, naming the other; run reports the id once, as error (RUN-29)")
     func duplicateIDs() throws {

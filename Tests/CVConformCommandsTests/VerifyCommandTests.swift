@@ -3,7 +3,7 @@ import CVConformTestSupport
 import Foundation
 import Testing
 
-@Suite("cvconform verify, end to end")
+@Suite("cvconform verify, end to end", .tags(.endToEnd, .slow))
 struct VerifyCommandTests {
     @Test("Bad input is a usage error: a size of 0, an unknown mutant, a bad profile, --promela with --races", arguments: [
         ["verify", "--agents", "0"],

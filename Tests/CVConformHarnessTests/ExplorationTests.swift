@@ -1,6 +1,7 @@
 import CVConformModel
 import CVConformTrace
 import Synchronization
+import CVConformTestSupport
 import Testing
 @testable import CVConformHarness
 
@@ -17,7 +18,7 @@ import Testing
 
 let quickExplore = ReplayOptions(timeout: .seconds(2), quietPeriod: .milliseconds(20))
 
-@Suite("explore: the model drives, judges and shrinks")
+@Suite("explore: the model drives, judges and shrinks", .tags(.slow))
 struct ExplorationTests {
     @Test("Against the reference it finds nothing and reaches every core clause")
     func referenceIsClean() async {
@@ -149,7 +150,7 @@ actor CrashingImplementation: ImplementationUnderTest {
     func stop() async {}
 }
 
-@Suite("explore --races in process")
+@Suite("explore --races in process", .tags(.slow))
 struct RacingExplorationTests {
     @Test("The same seed against the deterministic reference makes the same racing run")
     func deterministicBySeed() async {

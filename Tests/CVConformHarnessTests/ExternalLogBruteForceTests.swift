@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformTestSupport
 import Testing
 @testable import CVConformHarness
 
@@ -51,7 +52,7 @@ struct BoundaryBruteForce {
     }
 }
 
-@Suite("check-log of external segments against a brute-force enumeration (contract section 8)")
+@Suite("check-log of external segments against a brute-force enumeration (contract section 8)", .tags(.slow))
 struct ExternalLogBruteForceTests {
     static let setup = Administration(
         agents: [.init(id: "1001", skills: ["10"]), .init(id: "1002", skills: ["10"])],

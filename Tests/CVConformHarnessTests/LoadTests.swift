@@ -51,7 +51,7 @@ actor InterleavingImplementation: ImplementationUnderTest {
 private let shortLoad = LoadOptions(cells: 12, duration: .milliseconds(400), seed: 11,
                                     replay: ReplayOptions(timeout: .milliseconds(300), quietPeriod: .milliseconds(20)))
 
-@Suite("load: cells driven at once, judged cell by cell (contract section 7)")
+@Suite("load: cells driven at once, judged cell by cell (contract section 7)", .tags(.slow, .timing))
 struct LoadTests {
     @Test("The reference model under load: no violation, every cell moves, latencies measured")
     func referenceConforms() async {

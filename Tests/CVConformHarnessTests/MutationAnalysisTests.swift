@@ -1,12 +1,13 @@
 import CVConformModel
 import CVConformTrace
+import CVConformTestSupport
 import Testing
 @testable import CVConformHarness
 
 /// Mutation analysis with small bounds, so the tests stay quick.
 let quickMutation = MutationOptions(bound: .init(depth: 3), exploreSteps: 300, printRuns: 8)
 
-@Suite("Mutation analysis: killing, equivalence, duplicates")
+@Suite("Mutation analysis: killing, equivalence, duplicates", .tags(.slow))
 struct MutationAnalysisTests {
     @Test("The project's suite kills every mutant that is not equivalent; mutants that behave alike are counted once")
     func suiteKillsEverything() async throws {

@@ -21,7 +21,7 @@ func runSuite(_ files: [String], command: String, options: ReplayOptions = fastO
     return results
 }
 
-@Suite("Subprocess adapter: well-behaved and misbehaving implementations")
+@Suite("Subprocess adapter: well-behaved and misbehaving implementations", .tags(.endToEnd, .timing))
 struct SubprocessTests {
     let login = "login/login-basic.xml"
     let session = "sessions/session-realtime-answered.xml"
@@ -155,7 +155,7 @@ struct SubprocessTests {
     }
 }
 
-@Suite("The optional sync capability")
+@Suite("The optional sync capability", .tags(.endToEnd))
 struct SyncCapabilityTests {
     let login = "login/login-basic.xml"
     static let hello = #"{"op":"hello","protocol":"1","implementation":"sync","roles":["icm"],"internal":true,"capabilities":["sync"]}"#

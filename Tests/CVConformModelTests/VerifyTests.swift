@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import CVConformModel
 
-@Suite("verify: every state of a bounded universe")
+@Suite("verify: every state of a bounded universe", .tags(.slow))
 struct VerifyTests {
     static let smallRaces = Universe(agents: 1, stations: 1, vdns: 1, skills: 1, sessions: 1)
 
