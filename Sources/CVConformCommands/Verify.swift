@@ -89,8 +89,11 @@ extension CVConform {
                 throw ValidationError("no mutant '\(mutant)' in the \(chosen.rawValue) catalog"
                                       + (near.isEmpty ? " (cvconform mutate --json lists them)" : "; did you mean: \(near.joined(separator: ", "))"))
             }
-            if promela != nil && (mutant != nil || races) {
-                throw ValidationError("--promela writes the reference model's serial semantics; leave out --mutant and --races")
+            if promela != nil && mutant != nil {
+                throw ValidationError("--promela writes the reference model; leave out --mutant")
+            }
+            if promela != nil, let problem = PromelaModel(universe: universe, profile: chosen, raceWidth: races ? raceWidth : nil).problem {
+                throw ValidationError(problem)
             }
         }
 
@@ -124,7 +127,7 @@ extension CVConform {
             let options = VerifyOptions(universe: universe, profile: chosen, races: races, raceWidth: raceWidth,
                                         mutant: mutant.flatMap { Self.mutant($0, profile: chosen) }, maxStates: maxStates)
             if let promela {
-                try AtomicFile.write(PromelaModel(universe: universe, profile: chosen).text, to: promela)
+                try AtomicFile.write(PromelaModel(universe: universe, profile: chosen, raceWidth: races ? raceWidth : nil).text, to: promela)
                 var out = StandardOutput()
                 out.line("wrote the Promela model of \(universe) to \(promela) (spin -a \(promela) && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan)")
                 out.flush()

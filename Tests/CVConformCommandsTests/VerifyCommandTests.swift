@@ -5,12 +5,13 @@ import Testing
 
 @Suite("cvconform verify, end to end", .tags(.endToEnd, .slow))
 struct VerifyCommandTests {
-    @Test("Bad input is a usage error: a size of 0, an unknown mutant, a bad profile, --promela with --races", arguments: [
+    @Test("Bad input is a usage error: a size of 0, an unknown mutant, a bad profile, --promela with races in core or with a mutant", arguments: [
         ["verify", "--agents", "0"],
         ["verify", "--sessions", "12"],
         ["verify", "--mutant", "NO-SUCH/omit"],
         ["verify", "--profile", "all"],
         ["verify", "--races", "--promela", "/tmp/cvconform-never.pml"],
+        ["verify", "--mutant", "ICM-ANSWER-1/skip-state-change", "--promela", "/tmp/cvconform-never.pml"],
         ["verify", "--race-width", "9", "--races"],
     ])
     func badInput(_ arguments: [String]) throws {
@@ -55,7 +56,7 @@ struct VerifyCommandTests {
     }
 
     /// pan's stored states and errors for a Promela model verify wrote.
-    static func pan(_ arguments: [String], in folder: String) throws -> (states: Int, errors: Int) {
+    static func pan(_ arguments: [String], in folder: String, panArguments: String = "") throws -> (states: Int, errors: Int) {
         let model = folder + "/model.pml"
         let written = try cvconform(["verify", "--promela", model, "--json", folder + "/v.json"] + arguments)
         #expect(written.status <= 1, "\(written.stderr)")
@@ -66,7 +67,7 @@ struct VerifyCommandTests {
         try #require(spin.status == 0, "SPIN and gcc are needed (Scripts/setup installs them)")
         let built = try run("spin -a model.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c")
         try #require(built.status == 0, "\(built.stdout)\(built.stderr)")
-        let checked = try run("./pan")
+        let checked = try run("./pan \(panArguments)")
         func number(before marker: String) -> Int? {
             checked.stdout.split(separator: "\n").first { $0.contains(marker) }.flatMap { line in
                 line.split(separator: " ").first.flatMap { Int($0) }
@@ -86,6 +87,18 @@ struct VerifyCommandTests {
         let json = try readJSON(folder + "/v.json")
         #expect(json["states"] == .integer(pan.states))
         #expect(pan.errors == 0)
+    }
+
+    @Test("With races (profile extended): SPIN's asynchronous export stores as many states as verify --races counts")
+    func spinAgreesWithRaces() throws {
+        let folder = try temporaryFolder()
+        // -A: every state, past the assertion EXT-1 breaks (INV-7), so the counts compare.
+        let pan = try Self.pan(["--races", "--profile", "extended", "--agents", "1", "--stations", "1"], in: folder, panArguments: "-A")
+        let json = try readJSON(folder + "/v.json")
+        #expect(json["states"] == .integer(pan.states))
+        #expect(pan.states > 1_000)
+        let model = try String(contentsOfFile: folder + "/model.pml", encoding: .utf8)
+        #expect(model.contains("active proctype icm()") && model.contains("active proctype ecs()"))
     }
 
     @Test("Profile extended: SPIN and verify both find INV-7 broken, and SPIN's trail comes back as a trace that validates")

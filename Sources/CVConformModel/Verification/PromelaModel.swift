@@ -15,23 +15,45 @@ import CVConformTrace
 /// agents, launch order among active sessions, 1 for the earliest. In
 /// `core` a stimulus that would enter an unspecified situation is not
 /// offered.
+///
+/// With races (`raceWidth`, profile `extended` only) the export has the
+/// asynchronous semantics of section 8 as verify explores it: one process
+/// per role that keeps state (`icm`, `ecs`), each taking the head of any of
+/// its FIFO channels in a `d_step`; the CVCT, a stateless relay, is folded
+/// into its senders (verify relays at once too); the environment sends up
+/// to `raceWidth` stimuli before the system is quiescent again. A state is
+/// then the machines, the messages in each channel and the count of racing
+/// stimuli: the states verify counts with `--races`.
 public struct PromelaModel: Sendable {
     public let universe: Universe
     public let profile: Profile
+    /// The asynchronous semantics, up to this many stimuli before
+    /// quiescence; nil for the serial semantics.
+    public let raceWidth: Int?
 
-    public init(universe: Universe, profile: Profile) {
+    public init(universe: Universe, profile: Profile, raceWidth: Int? = nil) {
         self.universe = universe
         self.profile = profile
+        self.raceWidth = raceWidth
+    }
+
+    /// Why this export cannot be written, or nil.
+    public var problem: String? {
+        guard raceWidth != nil, profile == .core else { return nil }
+        return "--promela with --races needs --profile extended: core's rule for racing stimuli looks ahead at every "
+            + "interleaving before sending, which a Promela guard cannot"
     }
 
     public var text: String {
-        header + declarations + roles + invariants + environment
+        let body = raceWidth.map { racing(width: $0) } ?? serial
+        return header + sends + declarations + roles + invariants + body
     }
 
     private var header: String {
         """
         /* cvconform verify --promela: the reference model over \(universe), profile \(profile.rawValue).
-           Serial semantics: each stimulus and its whole propagation is one d_step.
+           \(raceWidth.map { "Asynchronous semantics (contract section 8), up to \($0) stimuli before quiescence." }
+              ?? "Serial semantics: each stimulus and its whole propagation is one d_step.")
            spin -a model.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan */
 
         #define A \(universe.agents)          /* administered agents 0..A-1; agent A is one nobody administered */
@@ -57,7 +79,7 @@ public struct PromelaModel: Sendable {
         """
         mtype = { login, logout, release, session_request, answer, hangup, logout_feature,
                   login_request, drop_request, logout_request, launch, asai_login, asai_drop, asai_logout,
-                  login_confirmed, answered, dropped, agent_logged_out, logged_in, logged_out_by_phone,
+                  login_confirmed, login_denied, answered, dropped, agent_logged_out, logged_in, logged_out_by_phone,
                   progress_answered, progress_dropped_by_phone };
 
         /* The state: the fields of verify's packed state. Stations, sessions and skills are kept plus one (0: none). */
@@ -97,7 +119,7 @@ public struct PromelaModel: Sendable {
         }
         inline icm_receive() {
           if
-          :: kind == login -> pending!login_request, m1, m2, 0                                   /* I1 */
+          :: kind == login -> SEND_LOGIN_REQUEST(m1, m2)                                          /* I1 */
           :: kind == login_confirmed ->                                                         /* I2 */
              if :: icm_station[m1] != 0 -> unspecified = 1; icm_forget(m1) :: else -> skip fi;   /* EXT-8 */
              icm_station[m1] = m2 + 1
@@ -105,7 +127,7 @@ public struct PromelaModel: Sendable {
              who = AGENTS; i = 0;
              do :: i < AGENTS -> if :: icm_session[i] == m1 + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
              if :: who == AGENTS -> icm_media[m1] = m2 :: else -> skip fi;
-             pending!launch, m1, m3, m2
+             SEND_LAUNCH(m1, m3, m2)
           :: kind == answered ->                                                                /* I5 */
              who = AGENTS; i = 0;
              do :: i < AGENTS -> if :: icm_station[i] == m2 + 1 -> who = i :: else -> skip fi; i++ :: else -> break od;
@@ -114,7 +136,7 @@ public struct PromelaModel: Sendable {
              fi
           :: kind == release ->                                                                 /* I6 */
              if :: icm_session[m1] == m2 + 1 && ((icm_media[m2] == REALTIME && m3 == 1) || (icm_media[m2] == MESSAGING && m3 != 1)) ->
-                   pending!drop_request, m2, icm_station[m1] - 1, 0; icm_session[m1] = 0; icm_media[m2] = 0
+                   SEND_DROP_REQUEST(m2, icm_station[m1] - 1); icm_session[m1] = 0; icm_media[m2] = 0
                 :: else -> skip
              fi
           :: kind == dropped ->                                                                 /* I7 */
@@ -122,23 +144,12 @@ public struct PromelaModel: Sendable {
              do :: i < AGENTS -> if :: icm_session[i] == m1 + 1 -> icm_session[i] = 0; icm_media[m1] = 0 :: else -> skip fi; i++
                 :: else -> break od
           :: kind == logout ->                                                                  /* I8 */
-             if :: icm_station[m1] != 0 && icm_session[m1] == 0 -> pending!logout_request, m1, icm_station[m1] - 1, 0; icm_forget(m1)
+             if :: icm_station[m1] != 0 && icm_session[m1] == 0 -> SEND_LOGOUT_REQUEST(m1, icm_station[m1] - 1); icm_forget(m1)
                 :: icm_session[m1] != 0 -> unspecified = 1                                      /* EXT-5 */
                 :: else -> skip
              fi
           :: kind == agent_logged_out -> icm_forget(m1)                                         /* I9 */
-          fi
-        }
-
-        /* ---- CVCT: a relay ---- */
-        inline cvct_receive() {
-          if :: kind == login_request -> pending!asai_login, m1, m2, 0
-             :: kind == drop_request -> pending!asai_drop, m1, m2, 0
-             :: kind == logout_request -> pending!asai_logout, m1, m2, 0
-             :: kind == logged_in -> pending!login_confirmed, m1, m2, 0
-             :: kind == progress_answered -> pending!answered, m1, m2, 0
-             :: kind == progress_dropped_by_phone -> pending!dropped, m1, 0, 0
-             :: kind == logged_out_by_phone -> pending!agent_logged_out, m1, m2, 0
+          :: else -> skip                                                                       /* I3: login-failed only */
           fi
         }
 
@@ -164,8 +175,11 @@ public struct PromelaModel: Sendable {
           ended = N; leaving = AGENTS; available = AGENTS; routed = N;
           if
           :: kind == asai_login ->                                                              /* E1: the first cause that applies denies */
-             if :: m1 >= A || m2 >= S || ecs_status[m1] != 0 || who < AGENTS -> skip
-                :: else -> ecs_station[m1] = m2 + 1; pending!logged_in, m1, m2, 0; available = m1
+             if :: m1 >= A -> SEND_LOGIN_DENIED(m1, m2, 1)                                  /* unknown-agent */
+                :: m1 < A && m2 >= S -> SEND_LOGIN_DENIED(m1, m2, 2)                       /* unknown-extension */
+                :: m1 < A && m2 < S && ecs_status[m1] != 0 -> SEND_LOGIN_DENIED(m1, m2, 3) /* agent-logged-in */
+                :: m1 < A && m2 < S && ecs_status[m1] == 0 && who < AGENTS -> SEND_LOGIN_DENIED(m1, m2, 4) /* extension-in-use */
+                :: else -> ecs_station[m1] = m2 + 1; SEND_LOGGED_IN(m1, m2); available = m1
              fi
           :: kind == launch ->                                                                  /* E2 */
              if :: m2 >= V -> unspecified = 1                                                   /* EXT-1 */
@@ -177,12 +191,12 @@ public struct PromelaModel: Sendable {
              fi
           :: kind == answer ->                                                                  /* E3 */
              if :: who < AGENTS && ecs_status[who] == ALERTING ->
-                   ecs_status[who] = CONNECTED; pending!progress_answered, ecs_session[who] - 1, m1, 0
+                   ecs_status[who] = CONNECTED; SEND_ANSWERED(ecs_session[who] - 1, m1)
                 :: else -> skip
              fi
           :: kind == hangup ->                                                                  /* E4 */
              if :: who < AGENTS && ecs_status[who] == CONNECTED ->
-                   pending!progress_dropped_by_phone, ecs_session[who] - 1, m1, 0; ended = ecs_session[who] - 1; available = who
+                   SEND_DROPPED_BY_PHONE(ecs_session[who] - 1, m1); ended = ecs_session[who] - 1; available = who
                 :: else -> skip
              fi
           :: kind == asai_drop ->                                                               /* E5 */
@@ -197,7 +211,7 @@ public struct PromelaModel: Sendable {
                 :: else -> skip
              fi
           :: kind == logout_feature ->                                                          /* E7 */
-             if :: who < AGENTS && ecs_status[who] == AVAILABLE -> pending!logged_out_by_phone, who, m1, 0; leaving = who
+             if :: who < AGENTS && ecs_status[who] == AVAILABLE -> SEND_LOGGED_OUT_BY_PHONE(who, m1); leaving = who
                 :: who < AGENTS && ecs_status[who] != AVAILABLE -> unspecified = 1              /* EXT-4 */
                 :: else -> skip
              fi
@@ -244,20 +258,6 @@ public struct PromelaModel: Sendable {
           fi
         }
 
-        /* Each message in the order sent, to its role, until nothing is left. (A guard spans one line: spin
-           does not take an operator at the start of a line inside an inline.) */
-        inline propagate() {
-          do :: nempty(pending) ->
-                pending?kind, m1, m2, m3;
-                if :: (kind == login || kind == logout || kind == release || kind == session_request || kind == login_confirmed || kind == answered || kind == dropped || kind == agent_logged_out) -> icm_receive()
-                   :: (kind == login_request || kind == drop_request || kind == logout_request || kind == logged_in || kind == progress_answered || kind == progress_dropped_by_phone || kind == logged_out_by_phone) -> cvct_receive()
-                   :: else -> ecs_receive()
-                fi
-             :: empty(pending) -> break
-          od
-        }
-
-
         """
     }
 
@@ -295,6 +295,72 @@ public struct PromelaModel: Sendable {
           skip   /* a loop's break needs a statement after it inside a d_step */
         }
 
+        """
+    }
+
+    /// What a role's message becomes: serially it joins the one FIFO of
+    /// the step; with races it goes on its channel, the CVCT's relay
+    /// folded in (what the CVCT relays as nothing is not sent).
+    private var sends: String {
+        if raceWidth == nil {
+            return """
+                #define SEND_LOGIN_REQUEST(a, x) pending!login_request, a, x, 0
+                #define SEND_DROP_REQUEST(s, x) pending!drop_request, s, x, 0
+                #define SEND_LOGOUT_REQUEST(a, x) pending!logout_request, a, x, 0
+                #define SEND_LAUNCH(s, v, m) pending!launch, s, v, m
+                #define SEND_LOGGED_IN(a, x) pending!logged_in, a, x, 0
+                #define SEND_LOGIN_DENIED(a, x, c) skip   /* the ICM's I3 changes nothing */
+                #define SEND_ANSWERED(s, x) pending!progress_answered, s, x, 0
+                #define SEND_DROPPED_BY_PHONE(s, x) pending!progress_dropped_by_phone, s, x, 0
+                #define SEND_LOGGED_OUT_BY_PHONE(a, x) pending!logged_out_by_phone, a, x, 0
+
+
+                """
+        }
+        return """
+            #define SEND_LOGIN_REQUEST(a, x) cvct_ecs!asai_login, a, x, 0
+            #define SEND_DROP_REQUEST(s, x) cvct_ecs!asai_drop, s, x, 0
+            #define SEND_LOGOUT_REQUEST(a, x) cvct_ecs!asai_logout, a, x, 0
+            #define SEND_LAUNCH(s, v, m) icm_ecs!launch, s, v, m
+            #define SEND_LOGGED_IN(a, x) cvct_icm!login_confirmed, a, x, 0
+            #define SEND_LOGIN_DENIED(a, x, c) cvct_icm!login_denied, a, x, c
+            #define SEND_ANSWERED(s, x) cvct_icm!answered, s, x, 0
+            #define SEND_DROPPED_BY_PHONE(s, x) cvct_icm!dropped, s, 0, 0
+            #define SEND_LOGGED_OUT_BY_PHONE(a, x) cvct_icm!agent_logged_out, a, x, 0
+
+
+            """
+    }
+
+    /// The serial semantics: the CVCT, the one FIFO, a step, the environment.
+    private var serial: String {
+        """
+        /* ---- CVCT: a relay ---- */
+        inline cvct_receive() {
+          if :: kind == login_request -> pending!asai_login, m1, m2, 0
+             :: kind == drop_request -> pending!asai_drop, m1, m2, 0
+             :: kind == logout_request -> pending!asai_logout, m1, m2, 0
+             :: kind == logged_in -> pending!login_confirmed, m1, m2, 0
+             :: kind == progress_answered -> pending!answered, m1, m2, 0
+             :: kind == progress_dropped_by_phone -> pending!dropped, m1, 0, 0
+             :: kind == logged_out_by_phone -> pending!agent_logged_out, m1, m2, 0
+          fi
+        }
+
+        /* Each message in the order sent, to its role, until nothing is left. (A guard spans one line: spin
+           does not take an operator at the start of a line inside an inline.) */
+        inline propagate() {
+          do :: nempty(pending) ->
+                pending?kind, m1, m2, m3;
+                if :: (kind == login || kind == logout || kind == release || kind == session_request || kind == login_confirmed || kind == answered || kind == dropped || kind == agent_logged_out) -> icm_receive()
+                   :: (kind == login_request || kind == drop_request || kind == logout_request || kind == logged_in || kind == progress_answered || kind == progress_dropped_by_phone || kind == logged_out_by_phone) -> cvct_receive()
+                   :: else -> ecs_receive()
+                fi
+             :: empty(pending) -> break
+          od
+        }
+
+
         /* A stimulus with its whole propagation. In core, a stimulus that would enter an unspecified situation
            is not offered (the guards of the environment's options); the assertion holds the guards to it.
            `spin -t` prints each stimulus taken as STIMULUS <its number in verify's alphabet>, for verify --import-trail. */
@@ -309,10 +375,66 @@ public struct PromelaModel: Sendable {
         }
 
 
-        """
+        """ + serialEnvironment
     }
 
-    private var environment: String {
+    /// The asynchronous semantics: a process per role that keeps state, a
+    /// FIFO channel per pair of roles, the environment racing.
+    private func racing(width: Int) -> String {
+        let capacity = 3 * width + 2
+        return """
+            #define W \(width)
+            chan browser_icm = [W] of { mtype, byte, byte, byte };
+            chan customer_icm = [W] of { mtype, byte, byte, byte };
+            chan cvct_icm = [\(capacity)] of { mtype, byte, byte, byte };
+            chan phone_ecs = [W] of { mtype, byte, byte, byte };
+            chan icm_ecs = [\(capacity)] of { mtype, byte, byte, byte };
+            chan cvct_ecs = [\(capacity)] of { mtype, byte, byte, byte };
+            byte racing;   /* stimuli sent since the system was last quiescent */
+
+            /* After each delivery: when nothing is in flight, the system is quiescent again. */
+            inline settle() {
+              n = len(browser_icm) + len(customer_icm) + len(cvct_icm) + len(phone_ecs) + len(icm_ecs) + len(cvct_ecs);
+              if :: n == 0 -> racing = 0; check()
+                 :: n > 0 -> skip
+              fi
+            }
+
+            active proctype icm() {
+              do
+              :: d_step { browser_icm?kind, m1, m2, m3; icm_receive(); settle() }
+              :: d_step { customer_icm?kind, m1, m2, m3; icm_receive(); settle() }
+              :: d_step { cvct_icm?kind, m1, m2, m3; icm_receive(); settle() }
+              od
+            }
+
+            active proctype ecs() {
+              do
+              :: d_step { phone_ecs?kind, m1, m2, m3; ecs_receive(); settle() }
+              :: d_step { icm_ecs?kind, m1, m2, m3; ecs_receive(); settle() }
+              :: d_step { cvct_ecs?kind, m1, m2, m3; ecs_receive(); settle() }
+              od
+            }
+
+
+            """ + environment(then: """
+                  d_step {
+                    if :: stimulus == session_request -> customer_icm!stimulus, s1, s2, s3
+                       :: stimulus == answer || stimulus == hangup || stimulus == logout_feature -> phone_ecs!stimulus, s1, s2, s3
+                       :: else -> browser_icm!stimulus, s1, s2, s3
+                    fi;
+                    racing++; requested = requested + fresh
+                  }
+            """, guard: "racing < W -> ")
+    }
+
+    private var serialEnvironment: String {
+        environment(then: "       d_step { step() }\n", guard: "")
+    }
+
+    /// The environment: a choice among verify's stimuli, then `then`, in
+    /// one atomic sequence.
+    private func environment(then: String, guard first: String) -> String {
         // One option per stimulus of verify's alphabet, in its order, so a
         // trail's STIMULUS numbers are the alphabet's.
         let alphabet = VerifyAlphabet(universe: universe, profile: profile)
@@ -335,15 +457,14 @@ public struct PromelaModel: Sendable {
         // The choice and the step are one atomic sequence: pan stores no
         // state between them, and the step's code is written once.
         return """
-            /* The environment: browsers, customers and phones, one stimulus at a time. */
+            /* The environment: browsers, customers and phones. */
             active proctype environment() {
               do
               :: atomic {
-                   if
+                   \(first)if
             \(options.map { "       :: " + $0 }.joined(separator: "\n"))
                    fi;
-                   d_step { step() }
-                 }
+            \(then)     }
               od
             }
 
