@@ -92,9 +92,16 @@ extension LoadReport {
         // line passes through its middle, and every plot's axis reaches one
         // past the last second, so the plots of one run line up.
         let maxX = max((x.max() ?? 0) + 1, 1)
-        let maxY = max(series.flatMap(\.2).max() ?? 1, 1e-9)
+        // A lone spike (a slow first second) would set the scale and flatten
+        // every other line: past three times the 90th percentile of the
+        // values, the scale is clipped there, and the plot says so.
+        let all = series.flatMap(\.2).sorted()
+        let highest = max(all.last ?? 1, 1e-9)
+        let ordinary = all.isEmpty ? highest : all[(all.count - 1) * 9 / 10]
+        let clipped = !bars && ordinary > 0 && highest > 3 * ordinary
+        let maxY = clipped ? 3 * ordinary : highest
         func px(_ value: Double) -> Double { left + value / maxX * (width - left - right) }
-        func py(_ value: Double) -> Double { height - bottom - value / maxY * (height - top - bottom) }
+        func py(_ value: Double) -> Double { height - bottom - min(value, maxY) / maxY * (height - top - bottom) }
         var svg = "<figure class=\"plot\"><figcaption>\(HTMLReport.escape(title))</figcaption>"
         svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLReport.escape(title))\">"
         svg += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - right)\" y2=\"\(height - bottom)\" class=\"axis\"/>"
@@ -104,6 +111,10 @@ extension LoadReport {
             svg += "<text x=\"\(left - 6)\" y=\"\(py(value) + 4)\" class=\"tick\" text-anchor=\"end\">\(format(value))\(unit.isEmpty ? "" : " " + unit)</text>"
         }
         svg += "<text x=\"\(width - right)\" y=\"\(height - 8)\" class=\"tick\" text-anchor=\"end\">\(Int(maxX)) s</text>"
+        if clipped {
+            svg += "<text x=\"\(width - right)\" y=\"\(top - 10)\" class=\"tick\" text-anchor=\"end\">scale clipped at \(format(maxY))"
+                + "\(unit.isEmpty ? "" : " " + unit): the highest value is \(format(highest))\(unit.isEmpty ? "" : " " + unit)</text>"
+        }
         svg += "<text x=\"\(left)\" y=\"\(height - 8)\" class=\"tick\">0 s</text>"
         for (index, (name, color, values)) in series.enumerated() {
             if bars {

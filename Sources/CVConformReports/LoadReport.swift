@@ -68,6 +68,11 @@ public enum LoadReport {
         if let stoppedEarly = result.stoppedEarly { lines.append("stopped early: " + stoppedEarly) }
         lines.append("\(result.cells) cells, \(String(format2: result.duration)) s: \(result.stimuli) stimuli, \(result.messages) messages, "
                      + "\(Int(result.throughput.rounded())) messages/s" + (result.rate.map { " (open loop, \($0) stimuli/s)" } ?? " (closed loop)"))
+        let stopped = max(Set(result.violations.compactMap(\.cell)).count, min(result.violationCount, result.cells))
+        if stopped > 0 {
+            lines.append("\(stopped) of \(result.cells) cells stopped at a violation: the figures above and below are mostly the "
+                         + "\(result.cells - stopped) healthy cells'")
+        }
         lines.append("latency from stimulus to output: p50 \(milliseconds(result.p50)), p90 \(milliseconds(result.p90)), "
                      + "p99 \(milliseconds(result.p99)), max \(milliseconds(result.max))")
         if result.backlog > 0 { lines.append("\(result.backlog) stimuli arrived while their cell was still busy and waited") }
