@@ -10,9 +10,13 @@ public struct CVConform: AsyncParsableCommand {
         discussion: """
             Traces are XML message sequence charts (namespace urn:cvconform:trace:1). `validate` judges them \
             against the reference model; `run` replays them against an implementation (the reference, a \
-            program speaking JSON Lines, or a TCP server) and `record` fills in a trace from its stimuli; \
-            `check-log` judges a JSON-Lines log of a running system; `merge` and `diff` join and compare JSON reports; `serve` runs the reference over JSON Lines; \
-            `diagram` and `schema` print what the model and the format define. See README.md.
+            program speaking JSON Lines, or a TCP server) and `record` fills in a trace from its stimuli. \
+            `explore` lets the model drive an implementation (with `--races`, messages cross); `mutate` measures \
+            a suite against mutants of the model and `generate` writes one from the model; `load` drives many \
+            agents at once; `check-log` judges a JSON-Lines log of a running system; `merge` and `diff` join \
+            and compare JSON reports; `serve` runs the reference over JSON Lines; `verify` checks the model \
+            itself over a bounded universe (and writes it for SPIN); `diagram` and `schema` print what the \
+            model and the format define. See README.md.
             """,
         version: "0.1.0",
         subcommands: [Validate.self, Run.self, Explore.self, Mutate.self, Generate.self, Load.self, CheckLog.self, Record.self, Merge.self, Diff.self, Serve.self,
