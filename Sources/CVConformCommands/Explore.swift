@@ -96,7 +96,7 @@ extension CVConform {
                 let path = self.output + "/" + trace.header.id + ".xml"
                 try AtomicFile.write(TraceWriter.xml(trace), to: path)
                 file = path
-                output.line("found after \(result.stimuli) stimuli: \(finding.signature)")
+                output.line("found after \(result.stimuli) stimuli: \(finding.headline)")
                 for text in RunReport.details(finding.result) { output.line("      " + text) }
                 if finding.reproduced {
                     output.line("confirmed: the trace failed \(finding.confirmedFailures) of \(finding.confirmationRuns) replays"

@@ -43,6 +43,7 @@ public enum ExplorationReport {
             ("divergence", .string(finding.result.detail)),
             ("unshrunk_stimuli", .integer(finding.original.stimuli.count)),
             ("signature", .string(finding.signature.description)),
+            ("headline", .string(finding.headline)),
             ("clause", .optional(finding.result.divergence?.clause?.id)),
             ("reproduced", .bool(finding.reproduced)),
             ("confirmed", .integer(finding.confirmedFailures)),
@@ -91,6 +92,7 @@ public enum ExplorationReport {
 
     static func titleSummary(_ finding: Finding) -> String {
         guard let divergence = finding.result.divergence else { return finding.result.detail }
+        if let values = Finding.headline(divergence) { return values }
         switch divergence.kind {
         case .unexpected(let message):
             if let expected = divergence.expected { return "\(message.type.rawValue) where the model sends \(expected)" }
