@@ -316,9 +316,13 @@ enum ValueKind: String, CaseIterable {
 
     private var parameter: String { rawValue }
 
+    /// The ids of this kind, in the order the run first uses them, then
+    /// the administration's others: simple names given in this order read
+    /// in order (the first agent to log in is 1001, at 4001).
     func values(in scenario: Scenario) -> [String] {
         var seen: [String] = []
         func add(_ value: String) { if !seen.contains(value) { seen.append(value) } }
+        for stimulus in scenario.stimuli { if let value = stimulus.parameters[parameter] { add(value) } }
         let setup = scenario.administration
         switch self {
         case .agent: setup.agents.forEach { add($0.id) }
@@ -327,7 +331,6 @@ enum ValueKind: String, CaseIterable {
         case .skill: (setup.agents.flatMap(\.skills) + setup.vdns.map(\.skill)).forEach(add)
         case .session: break
         }
-        for stimulus in scenario.stimuli { if let value = stimulus.parameters[parameter] { add(value) } }
         return seen
     }
 
@@ -371,7 +374,8 @@ enum ValueKind: String, CaseIterable {
 extension Scenario {
     /// What "smaller" means: fewer stimuli, then a smaller administration,
     /// then fewer skills, then fewer messages, then fewer ids that are not
-    /// the simplest names of their kind.
+    /// the simplest names of their kind, then fewer racing stimuli, then
+    /// fewer simple names out of the order the run uses them.
     func size(profile: Profile) -> [Int] {
         let setup = administration
         let unusual = ValueKind.allCases.reduce(0) { count, kind in
@@ -379,8 +383,15 @@ extension Scenario {
             let simple = Set(kind.simpleNames(count: values.count))
             return count + values.filter { !simple.contains($0) }.count
         }
+        // Simple names out of the order the run uses them (agent 1002 logs
+        // in first, at 4001): crossed ids, which read badly.
+        let crossed = [ValueKind.agent, .extension, .vdn].reduce(0) { count, kind in
+            let values = kind.values(in: self)
+            let simple = kind.simpleNames(count: values.count)
+            return count + zip(values, simple).filter { $0.0 != $0.1 && simple.contains($0.0) }.count
+        }
         return [stimuli.count, setup.agents.count + setup.stations.count + setup.vdns.count,
-                setup.agents.reduce(0) { $0 + $1.skills.count }, play(profile: profile).entries.count, unusual, racingCount]
+                setup.agents.reduce(0) { $0 + $1.skills.count }, play(profile: profile).entries.count, unusual, racingCount, crossed]
     }
 }
 
