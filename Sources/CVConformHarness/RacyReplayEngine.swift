@@ -215,7 +215,7 @@ struct RacyReplayEngine {
             result.divergence = divergence
             result.detail = divergence.summary
         case .failed(let failure, let atReset):
-            ReplayLedger.record(failure, atReset: atReset, lastStimulus: lastStimulus.map { ($0, entries[$0].message) }, into: &result)
+            ReplayLedger.record(failure, atReset: atReset, candidates: lastStimulus.map { [($0, entries[$0].message)] } ?? [], into: &result)
         }
     }
 }

@@ -78,6 +78,10 @@ public struct Divergence: Hashable, Sendable {
     /// The last stimulus sent before it (0-based trace index).
     public var lastStimulusIndex: Int?
     public var lastStimulus: Message?
+    /// When the model cannot tell which of several stimuli sent back to
+    /// back caused the output: all of them (0-based places), in order.
+    public var candidateStimulusIndexes: [Int] = []
+    public var candidateStimuli: [Message] = []
     /// The reference model's view: the sending role's state and the clause
     /// that owes the expected message (or decided that nothing is owed).
     public var modelState: String?
@@ -111,7 +115,10 @@ public struct Divergence: Hashable, Sendable {
     public var explanation: [String] {
         if let race { return race.lines }
         var lines: [String] = []
-        if let lastStimulus, let index = lastStimulusIndex {
+        if candidateStimuli.count > 1, let first = candidateStimulusIndexes.first, let last = candidateStimulusIndexes.last {
+            lines.append("after the stimuli at messages \(first + 1)–\(last + 1), sent back to back, any of which may have caused it: "
+                         + zip(candidateStimulusIndexes, candidateStimuli).map { "\($0 + 1) \($1)" }.joined(separator: "; "))
+        } else if let lastStimulus, let index = lastStimulusIndex {
             lines.append("after the stimulus at message \(index + 1): \(lastStimulus)")
         } else {
             lines.append("before any stimulus was sent")

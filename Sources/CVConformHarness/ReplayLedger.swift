@@ -25,6 +25,10 @@ struct ReplayLedger: Sendable {
     private(set) var nextToSend = 0
     private(set) var events: [ReplayEvent] = []
     private(set) var lastStimulus: Int?
+    /// The stimuli sent since the implementation last sent an output: any
+    /// of them may be the one it is handling (stimuli that expect nothing
+    /// go out back to back).
+    private(set) var unconfirmed: [Int] = []
     /// Keep the events (for reports); `load` does not need them.
     var keepsEvents = true
 
@@ -67,6 +71,7 @@ struct ReplayLedger: Sendable {
             if kinds[index] == .stimulus {
                 if let owed = oldestOwed, owed < index { break }
                 lastStimulus = index
+                unconfirmed.append(index)
                 if keepsEvents { events.append(.sent(index)) }
                 ready.append(entries[index].message)
             }
@@ -89,6 +94,7 @@ struct ReplayLedger: Sendable {
         }
         observedBySlot[slot] = next + 1
         observed[queue[next]] = true
+        unconfirmed.removeAll(keepingCapacity: true)
         if keepsEvents { events.append(.observed(queue[next])) }
         while lowestUnobserved < outputIndexes.count && observed[outputIndexes[lowestUnobserved]] { lowestUnobserved += 1 }
     }
@@ -137,20 +143,37 @@ struct ReplayLedger: Sendable {
             result.divergence = explain(divergence, setup: setup)
             result.detail = divergence.summary
         case .failed(let failure, let atReset):
-            Self.record(failure, atReset: atReset, lastStimulus: lastStimulus.map { ($0, entries[$0].message) }, into: &result)
+            Self.record(failure, atReset: atReset, candidates: blame(for: nil).candidates.map { ($0, entries[$0].message) }, into: &result)
         }
     }
 
-    /// Fills a result with a harness failure: an error, blamed on the reset
-    /// or on the last stimulus sent (0-based place and message).
-    static func record(_ failure: HarnessFailure, atReset: Bool, lastStimulus: (Int, Message)?, into result: inout ReplayResult) {
+    /// Which stimulus an output (or a failure, with no output) is blamed
+    /// on: of the stimuli sent since the last output, those the model says
+    /// could cause such an output (directly or through the roles that
+    /// relay it); `blamed` when one is left, else every candidate.
+    func blame(for output: Message?) -> (blamed: Int?, candidates: [Int]) {
+        var candidates = unconfirmed.isEmpty ? (lastStimulus.map { [$0] } ?? []) : unconfirmed
+        if let output {
+            let able = candidates.filter { EmissionTable.reference.canCause(entries[$0].message, output) }
+            if !able.isEmpty { candidates = able }
+        }
+        return (candidates.count == 1 ? candidates[0] : nil, candidates)
+    }
+
+    /// Fills a result with a harness failure: an error, blamed on the reset,
+    /// on the stimulus it was handling, or on the stimuli sent back to back
+    /// any of which it may have been handling (0-based places and messages).
+    static func record(_ failure: HarnessFailure, atReset: Bool, candidates: [(Int, Message)], into result: inout ReplayResult) {
         result.verdict = .error
         result.failure = failure
         result.failedAtReset = atReset
         if atReset {
             result.detail = "at the reset before the trace: " + failure.message
-        } else if let (index, message) = lastStimulus {
+        } else if candidates.count == 1, let (index, message) = candidates.first {
             result.detail = failure.message + " (while handling the stimulus at message \(index + 1): \(message))"
+        } else if let first = candidates.first, let last = candidates.last {
+            result.detail = failure.message + " (while handling one of the stimuli at messages \(first.0 + 1)–\(last.0 + 1), sent back to back: "
+                + candidates.map { "\($0.0 + 1) \($0.1)" }.joined(separator: "; ") + ")"
         } else {
             result.detail = failure.message
         }
@@ -162,9 +185,24 @@ struct ReplayLedger: Sendable {
     /// it chose), and the clause that decides.
     func explain(_ divergence: Divergence, setup: Administration, from start: ReferenceSystem? = nil) -> Divergence {
         var explained = divergence
-        if let lastStimulus {
-            explained.lastStimulusIndex = lastStimulus
-            explained.lastStimulus = entries[lastStimulus].message
+        switch divergence.kind {
+        case .missing:
+            // The stimulus whose messages the missing one belongs to: the last placed before it.
+            if let expected = divergence.expectedIndex,
+               let cause = entries.indices.prefix(expected).last(where: { kinds[$0] == .stimulus && $0 < nextToSend }) ?? lastStimulus {
+                explained.lastStimulusIndex = cause
+                explained.lastStimulus = entries[cause].message
+            }
+        case .unexpected(let message), .extra(let message):
+            let (blamed, candidates) = blame(for: message)
+            if let chosen = blamed ?? candidates.last {
+                explained.lastStimulusIndex = chosen
+                explained.lastStimulus = entries[chosen].message
+            }
+            if candidates.count > 1 {
+                explained.candidateStimulusIndexes = candidates
+                explained.candidateStimuli = candidates.map { entries[$0].message }
+            }
         }
         let end: Int
         switch divergence.kind {

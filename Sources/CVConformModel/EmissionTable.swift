@@ -53,6 +53,19 @@ public struct EmissionTable: Sendable {
     private var counts: [EmissionShape: [Clause: Int]] = [:]
     /// One message of each shape seen (for tests and descriptions).
     public private(set) var exampleMessages: [Message] = []
+    /// For each kind of message a role takes (channel and type), the kinds
+    /// of message it was seen to send for it.
+    private var sentFor: [MessageKind: Set<MessageKind>] = [:]
+
+    /// A message's channel and type.
+    struct MessageKind: Hashable, Sendable {
+        var channel: Channel
+        var type: MessageType
+        init(_ message: Message) {
+            channel = message.channel
+            type = message.type
+        }
+    }
 
     /// The table of the reference model (derived once, on first use).
     public static let reference = EmissionTable.derive()
@@ -73,8 +86,10 @@ public struct EmissionTable: Sendable {
         for step in 0..<steps {
             if step % 48 == 0 { machine = Machine(administration: ModelExplorer.administration) }
             let before = machine
-            let reaction = machine.receive(random.pick(universe))
+            let input = random.pick(universe)
+            let reaction = machine.receive(input)
             record(reaction, changed: machine != before)
+            sentFor[MessageKind(input), default: []].formUnion(reaction.emissions.map { MessageKind($0.message) })
         }
     }
 
@@ -112,4 +127,21 @@ public struct EmissionTable: Sendable {
 
     /// Every shape any clause emits.
     public var allShapes: Set<EmissionShape> { Set(counts.keys) }
+
+    /// Whether some rule, directly or through the roles that relay what
+    /// it sends, sends a message of `output`'s channel and type for a
+    /// message like `stimulus` (a run's blame: which stimulus could have
+    /// caused an output, and which cannot).
+    public func canCause(_ stimulus: Message, _ output: Message) -> Bool {
+        let target = MessageKind(output)
+        var seen: Set<MessageKind> = [MessageKind(stimulus)]
+        var frontier = [MessageKind(stimulus)]
+        while let kind = frontier.popLast() {
+            for next in sentFor[kind] ?? [] where seen.insert(next).inserted {
+                if next == target { return true }
+                if next.channel.to.isSystem { frontier.append(next) }
+            }
+        }
+        return false
+    }
 }

@@ -170,7 +170,14 @@ public enum HTMLReport {
         case .missing: observed = "nothing within \(divergence.waited.map { "\($0)" } ?? "the timeout")"
         }
         out += "<tr><th>observed</th><td class=\"bad\">\(escape(observed))</td></tr>"
-        if let stimulus = divergence.lastStimulus { out += "<tr><th>after stimulus</th><td>\(escape("\(stimulus)"))</td></tr>" }
+        if divergence.candidateStimuli.count > 1 {
+            let listed = zip(divergence.candidateStimulusIndexes, divergence.candidateStimuli).map { "message \($0 + 1): \($1)" }
+            out += "<tr><th>after stimuli</th><td>sent back to back, any of which may have caused it:<br>"
+                + listed.map { escape($0) }.joined(separator: "<br>") + "</td></tr>"
+        } else if let stimulus = divergence.lastStimulus {
+            let place = divergence.lastStimulusIndex.map { "message \($0 + 1): " } ?? ""
+            out += "<tr><th>after stimulus</th><td>\(escape(place + "\(stimulus)"))</td></tr>"
+        }
         if let state = divergence.modelState { out += "<tr><th>reference model</th><td>\(escape(state))</td></tr>" }
         if let clause = divergence.clause { out += "<tr><th>clause</th><td>\(clause.id): \(escape(clause.summary))</td></tr>" }
         return out + "</table></div>\n"
