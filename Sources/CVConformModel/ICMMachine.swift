@@ -98,12 +98,17 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     mutating func release(agent: String, session: String, button: String) -> Reaction {
         var reaction = Reaction()
-        let fitting: (Clause, String)?
-        switch (mediaBySession[session], button) {
-        case ("realtime", "drop"): fitting = (.icmReleaseDrop, "dropped")
-        case ("messaging", "close"): fitting = (.icmReleaseClose, "closed")
-        case ("messaging", "suspend"): fitting = (.icmReleaseSuspend, "suspended")
-        default: fitting = nil
+        // I6: the button must fit the session's media; its clause and
+        // reason follow from the button.
+        var fitting: (Clause, String)?
+        if let media = mediaBySession[session].flatMap(Media.init(rawValue:)), let pressed = Button(rawValue: button), pressed.fits(media) {
+            let clause: Clause
+            switch pressed {
+            case .drop: clause = .icmReleaseDrop
+            case .close: clause = .icmReleaseClose
+            case .suspend: clause = .icmReleaseSuspend
+            }
+            fitting = (clause, pressed.reason.rawValue)
         }
         guard case .inSession(let x, let current) = agents[agent], current == session, let (clause, reason) = fitting else {
             reaction.apply(.icmReleaseIgnored)

@@ -44,9 +44,9 @@ public enum ModelExplorer {
         "session": ["s1", "s2", "s3"],
         "vdn": ["5000", "5001", "5009"],
         "skill": ["10", "20"],
-        "media": ["realtime", "messaging"],
-        "button": ["drop", "close", "suspend"],
-        "reason": ["hangup", "dropped", "closed", "suspended"],
+        "media": Media.allCases.map(\.rawValue),
+        "button": Button.allCases.map(\.rawValue),
+        "reason": Reason.allCases.map(\.rawValue),
         "cause": MessageCatalog.loginCauses,
         "by": ["phone", "request"],
     ]

@@ -145,9 +145,9 @@ public enum MessageCatalog {
         switch parameter {
         case "agent", "extension", "vdn", "skill": return .digits
         case "session": return .token
-        case "media": return .oneOf(["realtime", "messaging"])
-        case "button": return .oneOf(["drop", "close", "suspend"])
-        case "reason": return .oneOf(["hangup", "dropped", "closed", "suspended"])
+        case "media": return .oneOf(Media.allCases.map(\.rawValue))
+        case "button": return .oneOf(Button.allCases.map(\.rawValue))
+        case "reason": return .oneOf(Reason.allCases.map(\.rawValue))
         case "state": return .oneOf(progressStates)
         case "by": return .oneOf(["phone", "request"])
         case "cause": return .oneOf(loginCauses)

@@ -24,8 +24,8 @@ extension StimulusGenerator {
             guard let x = system.icm.agents[agent]?.extension else { continue }
             let logout = Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent])
             if let session = system.icm.session(of: agent) {
-                let media = system.icm.media(of: session) ?? "realtime"
-                let button = media == "realtime" ? "drop" : random.pick(["close", "suspend"])
+                let media = system.icm.media(of: session) ?? Media.realtime.rawValue
+                let button = random.pick((Media(rawValue: media) ?? .realtime).fittingButtons).rawValue
                 let release = Message(from: .browser, to: .icm, type: .release,
                                       parameters: ["agent": agent, "session": session, "button": button])
                 menu.append(([release, phone(.hangup, x)], true))
@@ -65,6 +65,6 @@ extension StimulusGenerator {
         let vdn = random.pick(vdns).number
         let request = make(.sessionRequest, run: run, random: &random)
         return Message(from: .customer, to: .icm, type: .sessionRequest,
-                       parameters: ["session": request["session"], "media": random.pick(["realtime", "messaging"]), "vdn": vdn])
+                       parameters: ["session": request["session"], "media": random.pick(Media.allCases).rawValue, "vdn": vdn])
     }
 }

@@ -62,7 +62,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
                        "not fitting a messaging session", "for a session of unknown media"]
     static let vdnSituations = ["VDN not administered", "one agent available", "several agents available", "no agent available",
                                 "queued behind others"]
-    static let media = ["realtime", "messaging"]
+    static let media = Media.allCases.map(\.rawValue)
     static let extensionPhases = ["not a station", "no agent", "available", "alerting", "connected"]
 
     public var state: String {
@@ -109,10 +109,10 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
             let relation: UInt8
             if let owner = icm.agentBySession[session] { relation = owner == agent ? 0 : 1 } else { relation = 2 }
             let media = icm.media(of: session)
-            let fit: UInt8 = media == nil ? 4 : (icm.button(button, fits: session) ? 0 : 2) + (media == "realtime" ? 0 : 1)
+            let fit: UInt8 = media == nil ? 4 : (icm.button(button, fits: session) ? 0 : 2) + (media == Media.realtime.rawValue ? 0 : 1)
             return Situation(kind, ecs.agentPhaseCode(agent), relation, fit)
         case .sessionRequest:
-            return Situation(kind, ecs.vdnSituationCode(vdn), media == "realtime" ? 0 : 1)
+            return Situation(kind, ecs.vdnSituationCode(vdn), media == Media.realtime.rawValue ? 0 : 1)
         case .answer, .hangup, .logoutFeature:
             return Situation(kind, ecs.extensionPhaseCode(x))
         }
@@ -200,10 +200,8 @@ extension ECSMachine {
 extension ICMMachine {
     /// Whether the button fits the media of a session the ICM knows.
     func button(_ button: String, fits session: String) -> Bool {
-        switch (mediaBySession[session], button) {
-        case ("realtime", "drop"), ("messaging", "close"), ("messaging", "suspend"): return true
-        default: return false
-        }
+        guard let media = mediaBySession[session].flatMap(Media.init(rawValue:)), let pressed = Button(rawValue: button) else { return false }
+        return pressed.fits(media)
     }
 
     /// The session an agent has, if any.

@@ -120,15 +120,15 @@ public struct StimulusGenerator: Sendable {
             } else {
                 candidate.session = "unknown-\(random.below(1000))"
             }
-            candidate.button = random.pick(["drop", "close", "suspend"])
+            candidate.button = random.pick(Button.allCases).rawValue
             if random.chance(0.6), let media = run.system.icm.media(of: candidate.session) {
-                candidate.button = media == "realtime" ? "drop" : random.pick(["close", "suspend"])
+                candidate.button = random.pick((Media(rawValue: media) ?? .realtime).fittingButtons).rawValue
             }
         case .sessionRequest:
             if profile == .extended && !run.requestedSessions.isEmpty && random.chance(0.05) {
                 candidate.session = random.pick(run.requestedSessions)
             }
-            candidate.media = random.pick(["realtime", "messaging"])
+            candidate.media = random.pick(Media.allCases).rawValue
             candidate.vdn = vdnNumbers.isEmpty ? "5000" : random.pick(vdnNumbers)
         case .answer, .hangup, .logoutFeature:
             candidate.extension = anyExtension(&random, decoys: 0.05)

@@ -173,7 +173,7 @@ public enum DistinguishingSearch {
         }
         let fresh = "s" + (requested < 9 ? "0" : "") + String(requested + 1)
         for vdn in setup.vdns.map(\.number) {
-            for media in ["realtime", "messaging"] {
+            for media in Media.allCases.map(\.rawValue) {
                 stimuli.append(Message(from: .customer, to: .icm, type: .sessionRequest, parameters: ["session": fresh, "media": media, "vdn": vdn]))
             }
         }
@@ -183,8 +183,8 @@ public enum DistinguishingSearch {
         let known = icm.mediaBySession.keys.sorted()
         for agent in setup.agents.map(\.id) {
             let own = icm.session(of: agent)
-            var releases: [(String, String)] = own.map { session in ["drop", "close", "suspend"].map { (session, $0) } } ?? []
-            if let other = known.first(where: { $0 != own }) { releases.append((other, icm.media(of: other) == "realtime" ? "drop" : "close")) }
+            var releases: [(String, String)] = own.map { session in Button.allCases.map { (session, $0.rawValue) } } ?? []
+            if let other = known.first(where: { $0 != own }) { releases.append((other, ((icm.media(of: other).flatMap(Media.init(rawValue:)) ?? .realtime).fittingButtons.first ?? .drop).rawValue)) }
             releases.append(("s00", "drop"))
             for (session, button) in releases {
                 stimuli.append(Message(from: .browser, to: .icm, type: .release, parameters: ["agent": agent, "session": session, "button": button]))

@@ -86,7 +86,7 @@ extension Mutant {
             values = words
         case "media":
             current = nil
-            values = ["realtime", "messaging"]
+            values = Media.allCases.map(\.rawValue)
         default:
             return []
         }

@@ -39,9 +39,9 @@ public struct MutatedSystem: MessageDelivering, Sendable {
             guard message.type == .release, system.icm.session(of: message["agent"]) == message["session"],
                   let media = system.icm.media(of: message["session"]), !system.icm.button(message["button"], fits: message["session"])
             else { return system.deliver(message) }
-            let fitting = Self.setting("button", to: media == "realtime" ? "drop" : "close", in: Emission(message, clause)).message
+            let fitting = Self.setting("button", to: ((Media(rawValue: media) ?? .realtime).fittingButtons.first ?? .drop).rawValue, in: Emission(message, clause)).message
             guard var reaction = system.deliver(fitting) else { return nil }
-            let reason = ["drop": "dropped", "close": "closed", "suspend": "suspended"][message["button"]] ?? "dropped"
+            let reason = (Button(rawValue: message["button"])?.reason ?? .dropped).rawValue
             reaction.emissions = reaction.emissions.map { $0.message.type == .disconnect ? Self.setting("reason", to: reason, in: $0) : $0 }
             return reaction
         case .reactToIgnored:

@@ -113,7 +113,7 @@ struct PackedLayout: Sendable {
         }
         for (session, media) in system.icm.mediaBySession {
             guard let index = sessionIndex[session] else { continue }
-            state[icmMedia(index)] = media == "realtime" ? 1 : 2
+            state[icmMedia(index)] = media == Media.realtime.rawValue ? 1 : 2
         }
         for (session, active) in system.ecs.sessions {
             guard let index = sessionIndex[session] else { continue }

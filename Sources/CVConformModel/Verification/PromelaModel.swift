@@ -506,8 +506,8 @@ public struct PromelaModel: Sendable {
         switch stimulus.type {
         case .login: return set("login", agent, station)
         case .logout: return set("logout", agent)
-        case .release: return set("release", agent, session, ["drop": 1, "close": 2, "suspend": 3][stimulus["button"]] ?? 0)
-        case .sessionRequest: return set("session_request", session, stimulus["media"] == "realtime" ? "REALTIME" : "MESSAGING", vdn)
+        case .release: return set("release", agent, session, (Button.allCases.firstIndex { $0.rawValue == stimulus["button"] } ?? -1) + 1)
+        case .sessionRequest: return set("session_request", session, stimulus["media"] == Media.realtime.rawValue ? "REALTIME" : "MESSAGING", vdn)
         case .answer: return set("answer", station)
         case .hangup: return set("hangup", station)
         default: return set("logout_feature", station)

@@ -30,14 +30,14 @@ struct VerifyAlphabet: Sendable {
         }
         for (index, session) in universe.sessionIDs.enumerated() {
             for agent in universe.agentIDs {
-                for button in ["drop", "close", "suspend"] {
+                for button in Button.allCases.map(\.rawValue) {
                     add(Message(from: .browser, to: .icm, type: .release, parameters: ["agent": agent, "session": session, "button": button]),
                         release: index)
                 }
             }
             let vdns = universe.vdnNumbers + (profile == .extended ? [Universe.unknownVDN] : [])
             for vdn in vdns {
-                for media in ["realtime", "messaging"] {
+                for media in Media.allCases.map(\.rawValue) {
                     add(Message(from: .customer, to: .icm, type: .sessionRequest, parameters: ["session": session, "media": media, "vdn": vdn]),
                         request: index)
                 }
