@@ -20,16 +20,16 @@ public struct CVCTMachine: RoleMachine, Hashable {
         case (.ecs, .loggedIn): relay(.cvctLoggedIn, to: .icm, .loginConfirmed, message.parameters)
         case (.ecs, .loginDenied): relay(.cvctLoginDenied, to: .icm, .loginDenied, message.parameters)
         case (.ecs, .progress):
-            switch (message["state"], message["by"]) {
-            case ("answered", _):
+            switch (ProgressState(rawValue: message["state"]), By(rawValue: message["by"])) {
+            case (.answered?, _):
                 relay(.cvctAnswered, to: .icm, .answered, Parameters("extension", message["extension"], "session", message["session"]))
-            case ("dropped", "phone"):
+            case (.dropped?, .phone?):
                 relay(.cvctDroppedByPhone, to: .icm, .dropped, Parameters("session", message["session"]))
             default:
                 reaction.apply(.cvctOtherProgress)
             }
         case (.ecs, .loggedOut):
-            if message["by"] == "phone" {
+            if message["by"] == By.phone.rawValue {
                 relay(.cvctLoggedOutByPhone, to: .icm, .agentLoggedOut,
                       Parameters("agent", message["agent"], "extension", message["extension"]))
             } else {

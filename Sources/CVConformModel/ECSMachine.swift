@@ -165,10 +165,10 @@ public struct ECSMachine: RoleMachine, Hashable {
         var cause: (Clause, String)?
         for check in variation.causeOrder where cause == nil {
             switch check {
-            case .unknownAgent where agentIndex[agent] == nil: cause = (.ecsLoginUnknownAgent, "unknown-agent")
-            case .unknownExtension where !stations.contains(x): cause = (.ecsLoginUnknownExtension, "unknown-extension")
-            case .agentLoggedIn where agents[agent] != nil: cause = (.ecsLoginAgentLoggedIn, "agent-logged-in")
-            case .extensionInUse where agentAtExtension[x].map({ $0 != agent }) ?? false: cause = (.ecsLoginExtensionInUse, "extension-in-use")
+            case .unknownAgent where agentIndex[agent] == nil: cause = (.ecsLoginUnknownAgent, Cause.unknownAgent.rawValue)
+            case .unknownExtension where !stations.contains(x): cause = (.ecsLoginUnknownExtension, Cause.unknownExtension.rawValue)
+            case .agentLoggedIn where agents[agent] != nil: cause = (.ecsLoginAgentLoggedIn, Cause.agentLoggedIn.rawValue)
+            case .extensionInUse where agentAtExtension[x].map({ $0 != agent }) ?? false: cause = (.ecsLoginExtensionInUse, Cause.extensionInUse.rawValue)
             default: break
             }
         }
@@ -201,7 +201,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         let candidate = mostIdleAgent(with: skill)
         let offeredClause: Clause = candidate == nil ? .ecsLaunchQueued : .ecsLaunchDelivered
         reaction.apply(offeredClause)
-        reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "state", "offered", "vdn", vdn))
+        reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "state", ProgressState.offered.rawValue, "vdn", vdn))
         route(session, skill: skill, clause: offeredClause, to: candidate, &reaction)
         return reaction
     }
@@ -224,7 +224,7 @@ public struct ECSMachine: RoleMachine, Hashable {
             deliver(session, to: agent, at: x, citing: candidates > 1 ? .ecsMostIdle : .ecsDeliver, &reaction)
         } else {
             queues[skill, default: LaunchOrderQueue()].insert(session, launchedAt: sessions[session]?.launchedAt ?? 0)
-            reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "skill", skill, "state", "queued"))
+            reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "skill", skill, "state", ProgressState.queued.rawValue))
         }
     }
 
@@ -250,7 +250,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
         reaction.apply(.ecsAnswer)
         agents[agent] = .connected(extension: x, session: session)
-        reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", "answered"))
+        reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", ProgressState.answered.rawValue))
         return reaction
     }
 
@@ -263,7 +263,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         reaction.apply(.ecsHangup)
         sessions[session] = nil
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
-                      Parameters("by", "phone", "extension", x, "session", session, "state", "dropped"))
+                      Parameters("by", By.phone.rawValue, "extension", x, "session", session, "state", ProgressState.dropped.rawValue))
         becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterHangup, &reaction)
         return reaction
     }
@@ -278,7 +278,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         sessions[session] = nil
         reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, Parameters("extension", x, "session", session))
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
-                      Parameters("by", "request", "extension", x, "session", session, "state", "dropped"))
+                      Parameters("by", By.request.rawValue, "extension", x, "session", session, "state", ProgressState.dropped.rawValue))
         becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterDrop, &reaction)
         return reaction
     }
@@ -291,7 +291,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         case .available(let at, _) where at == x:
             reaction.apply(.ecsLogout)
             logOut(agent, at: x)
-            reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", "request", "extension", x))
+            reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", By.request.rawValue, "extension", x))
         case .alerting(let at, let session) where at == x:
             // Extended: the browser logged out an agent whose phone is still
             // ringing (the ICM cannot know). Ring-no-answer: clear the phone,
@@ -300,7 +300,7 @@ public struct ECSMachine: RoleMachine, Hashable {
             logOut(agent, at: x)
             reaction.send(.extLogoutWhileAlerting, to: .phone, from: .ecs, .clear, Parameters("extension", x, "session", session))
             reaction.send(.extLogoutWhileAlerting, to: .cvct, from: .ecs, .loggedOut,
-                          Parameters("agent", agent, "by", "request", "extension", x))
+                          Parameters("agent", agent, "by", By.request.rawValue, "extension", x))
             let skill = sessions[session]?.skill ?? ""
             route(session, skill: skill, clause: .extLogoutWhileAlerting, &reaction)
         case .connected(let at, _) where at == x:
@@ -323,7 +323,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
         reaction.apply(.ecsLogoutFeature)
         logOut(agent, at: x)
-        reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", "phone", "extension", x))
+        reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", By.phone.rawValue, "extension", x))
         return reaction
     }
 
@@ -336,7 +336,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         leaveAvailability(agent)
         agents[agent] = .alerting(extension: x, session: session)
         reaction.send(clause, to: .phone, from: .ecs, .alert, Parameters("extension", x, "session", session))
-        reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", "alerting"))
+        reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", ProgressState.alerting.rawValue))
     }
 
     /// The agent becomes available now, then dispatch (E9).

@@ -48,7 +48,7 @@ public enum ModelExplorer {
         "button": Button.allCases.map(\.rawValue),
         "reason": Reason.allCases.map(\.rawValue),
         "cause": MessageCatalog.loginCauses,
-        "by": ["phone", "request"],
+        "by": By.allCases.map(\.rawValue),
     ]
 
     /// Every message the role can receive, over the universe above.

@@ -73,8 +73,8 @@ public struct MessageDefinition: Hashable, Sendable {
 /// The message table of the contract and the checks that make a trace
 /// malformed when a message breaks it.
 public enum MessageCatalog {
-    public static let loginCauses = ["unknown-agent", "unknown-extension", "agent-logged-in", "extension-in-use"]
-    public static let progressStates = ["offered", "queued", "alerting", "answered", "dropped"]
+    public static let loginCauses = Cause.allCases.map(\.rawValue)
+    public static let progressStates = ProgressState.allCases.map(\.rawValue)
 
     /// The extra parameters of `progress` for each state.
     public static let progressParameters: [String: [String]] = [

@@ -37,3 +37,22 @@ public enum Button: String, CaseIterable, Hashable, Sendable {
 public enum Reason: String, CaseIterable, Hashable, Sendable {
     case hangup, dropped, closed, suspended
 }
+
+/// Why the ECS refused a login (E1), in the order it checks them.
+public enum Cause: String, CaseIterable, Hashable, Sendable {
+    case unknownAgent = "unknown-agent"
+    case unknownExtension = "unknown-extension"
+    case agentLoggedIn = "agent-logged-in"
+    case extensionInUse = "extension-in-use"
+}
+
+/// Who ended a session or logged an agent out at the switch.
+public enum By: String, CaseIterable, Hashable, Sendable {
+    case phone, request
+}
+
+/// The states a session's `progress` reports, in the order a session goes
+/// through them.
+public enum ProgressState: String, CaseIterable, Hashable, Sendable {
+    case offered, queued, alerting, answered, dropped
+}

@@ -79,7 +79,7 @@ extension Mutant {
             values = MessageCatalog.progressStates.filter { MessageCatalog.progressParameters[$0] == MessageCatalog.progressParameters[state ?? ""] }
         case "by":
             current = shape.word?.split(separator: " ").last.map(String.init)
-            values = ["phone", "request"]
+            values = By.allCases.map(\.rawValue)
         case "reason", "cause":
             current = shape.word
             guard case .oneOf(let words) = MessageCatalog.domain(of: parameter) else { return [] }
@@ -120,7 +120,7 @@ extension Mutant {
                               .variation(variation)))
         let checks = ECSVariation.LoginCheck.allCases
         let clauses: [Clause] = [.ecsLoginUnknownAgent, .ecsLoginUnknownExtension, .ecsLoginAgentLoggedIn, .ecsLoginExtensionInUse]
-        let words = ["unknown-agent", "unknown-extension", "agent-logged-in", "extension-in-use"]
+        let words = Cause.allCases.map(\.rawValue)
         for index in 0..<(checks.count - 1) {
             variation = ECSVariation()
             variation.causeOrder.swapAt(index, index + 1)

@@ -153,17 +153,17 @@ public struct MutatedSystem: MessageDelivering, Sendable {
             // Answering a connected phone again reports the answer again.
             let x = message["extension"]
             guard let agent = system.ecs.agentAtExtension[x], case .connected(_, let session)? = system.ecs.agents[agent] else { return [] }
-            return emit(.ecs, .cvct, .progress, ["session": session, "state": "answered", "extension": x])
+            return emit(.ecs, .cvct, .progress, ["session": session, "state": ProgressState.answered.rawValue, "extension": x])
         case .ecsHangupIgnored:
             // Hanging up a ringing phone is taken as the end of the session.
             let x = message["extension"]
             guard let agent = system.ecs.agentAtExtension[x], case .alerting(_, let session)? = system.ecs.agents[agent] else { return [] }
-            return emit(.ecs, .cvct, .progress, ["session": session, "state": "dropped", "extension": x, "by": "phone"])
+            return emit(.ecs, .cvct, .progress, ["session": session, "state": ProgressState.dropped.rawValue, "extension": x, "by": By.phone.rawValue])
         case .icmLogoutIgnored:
             return emit(.icm, .browser, .acwClose, ["agent": message["agent"]])
         case .cvctOtherProgress:
             // A drop the ICM asked for is reported back to it.
-            guard message["state"] == "dropped" else { return [] }
+            guard message["state"] == ProgressState.dropped.rawValue else { return [] }
             return emit(.cvct, .icm, .dropped, ["session": message["session"]])
         case .cvctLoggedOutByRequest:
             return emit(.cvct, .icm, .agentLoggedOut, ["agent": message["agent"], "extension": message["extension"]])
