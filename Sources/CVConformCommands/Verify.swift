@@ -85,7 +85,9 @@ extension CVConform {
             guard maxStates >= 1 else { throw ValidationError("--max-states takes a positive number") }
             if let mutant, Self.mutant(mutant, profile: chosen) == nil {
                 let ids = Mutant.catalog(profile: chosen).map(\.id)
-                let near = ids.filter { $0.hasPrefix(mutant.split(separator: "/").first.map(String.init) ?? mutant) }.prefix(5)
+                // Ids that begin with what was typed first, then the same clause's.
+                let clause = mutant.split(separator: "/").first.map(String.init) ?? mutant
+                let near = (ids.filter { $0.hasPrefix(mutant) } + ids.filter { $0.hasPrefix(clause) && !$0.hasPrefix(mutant) }).prefix(5)
                 throw ValidationError("no mutant '\(mutant)' in the \(chosen.rawValue) catalog"
                                       + (near.isEmpty ? " (cvconform mutate --json lists them)" : "; did you mean: \(near.joined(separator: ", "))"))
             }

@@ -20,6 +20,13 @@ struct VerifyCommandTests {
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test("A mistyped mutant id suggests the ids it begins")
+    func mutantSuggestion() throws {
+        let result = try cvconform(["verify", "--mutant", "ECS-LOGIN-5/skip"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("did you mean: ECS-LOGIN-5/skip-state-change"), "\(result.stderr)")
+    }
+
     @Test("The reference holds: exit 0, the universe stated, the JSON of section 9")
     func reference() throws {
         let folder = try temporaryFolder()
