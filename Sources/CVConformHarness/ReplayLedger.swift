@@ -25,9 +25,10 @@ struct ReplayLedger: Sendable {
     private(set) var nextToSend = 0
     private(set) var events: [ReplayEvent] = []
     private(set) var lastStimulus: Int?
-    /// The stimuli sent since the implementation last sent an output: any
-    /// of them may be the one it is handling (stimuli that expect nothing
-    /// go out back to back).
+    /// The stimuli of the last batch sent back to back (stimuli that expect
+    /// nothing go out together): any of them may be the one an output or a
+    /// failure comes from. An output observed in between does not settle
+    /// which: it may come from any of them.
     private(set) var unconfirmed: [Int] = []
     /// Keep the events (for reports); `load` does not need them.
     var keepsEvents = true
@@ -66,17 +67,19 @@ struct ReplayLedger: Sendable {
     /// unobserved output placed before them. They count as sent.
     mutating func takeSendable() -> [Message] {
         var ready: [Message] = []
+        var batch: [Int] = []
         while nextToSend < entries.count {
             let index = nextToSend
             if kinds[index] == .stimulus {
                 if let owed = oldestOwed, owed < index { break }
                 lastStimulus = index
-                unconfirmed.append(index)
+                batch.append(index)
                 if keepsEvents { events.append(.sent(index)) }
                 ready.append(entries[index].message)
             }
             nextToSend += 1
         }
+        if !batch.isEmpty { unconfirmed = batch }
         return ready
     }
 
@@ -94,7 +97,6 @@ struct ReplayLedger: Sendable {
         }
         observedBySlot[slot] = next + 1
         observed[queue[next]] = true
-        unconfirmed.removeAll(keepingCapacity: true)
         if keepsEvents { events.append(.observed(queue[next])) }
         while lowestUnobserved < outputIndexes.count && observed[outputIndexes[lowestUnobserved]] { lowestUnobserved += 1 }
     }
