@@ -39,12 +39,16 @@ let package = Package(
         .target(name: "CVConformTrace", dependencies: ["CLibXML2", "CVConformPlatform"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
+        // The wire protocol of contract section 5: the codec of its lines
+        // (msg in one pass for the usual shape, the other ops, the setup of
+        // a reset) and the reference model behind it (`serve`).
+        .target(name: "CVConformWire", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel"]),
         // The harness: implementations under test (reference, subprocess,
         // TCP), the replay engine of contract section 5, recording.
         .target(
             name: "CVConformHarness",
             dependencies: [
-                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformPlatform",
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformPlatform", "CVConformWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -53,12 +57,12 @@ let package = Package(
             ]
         ),
         // Reports: JSON values, atomic files, the validate and run reports.
-        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformHarness"]),
+        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
-                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformHarness", "CVConformReports",
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,25 +73,26 @@ let package = Package(
         // Measurements for Scripts/bench, kept out of the cvconform product.
         .executableTarget(name: "cvconform-bench",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
-                                         "CVConformModel", "CVConformReports", "CVConformTrace"],
+                                         "CVConformModel", "CVConformWire", "CVConformReports", "CVConformTrace"],
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
         // executables, running the command, temporary folders.
-        .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON"], path: "Tests/CVConformTestSupport"),
+        .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON", "CVConformTrace"], path: "Tests/CVConformTestSupport"),
         // Fuzz targets (Scripts/fuzz; README, "Fuzzing"). Built plainly they
         // replay the files named; with -sanitize=fuzzer,address -DFUZZING
         // they are libFuzzer binaries.
         .systemLibrary(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "cvconform-fuzz-trace", dependencies: ["FuzzSupport", "CVConformModel", "CVConformTrace"], path: "Fuzz/TraceTarget"),
-        .executableTarget(name: "cvconform-fuzz-wire", dependencies: ["FuzzSupport", "CVConformHarness", "CVConformJSON", "CVConformTrace"], path: "Fuzz/WireTarget"),
+        .executableTarget(name: "cvconform-fuzz-wire", dependencies: ["FuzzSupport", "CVConformWire", "CVConformJSON", "CVConformTrace"], path: "Fuzz/WireTarget"),
         .executableTarget(name: "cvconform-fuzz-log", dependencies: ["FuzzSupport", "CVConformHarness", "CVConformModel"], path: "Fuzz/LogTarget"),
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
+        .testTarget(name: "CVConformWireTests", dependencies: ["CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVConformHarness
 import CVConformJSON
+import CVConformWire
 import Foundation
 
 extension BenchCommand {

@@ -1,6 +1,6 @@
-import CVConformHarness
 import CVConformJSON
 import CVConformTrace
+import CVConformWire
 
 /// Each line of an input, as a line an implementation writes. The harness's reading
 /// (`WireProtocol.parse`: a msg line decoded in one pass straight into its
@@ -38,15 +38,15 @@ enum WireTarget {
     static func serve(_ line: UnsafeBufferPointer<UInt8>, by server: inout ReferenceServer) {
         guard let answers = server.handle(String(decoding: line, as: UTF8.self)) else { return }
         for answer in answers where !answer.hasPrefix("\u{1}") {
-            do throws(HarnessFailure) { _ = try WireProtocol.parse(answer) } catch {
+            do throws(WireProtocolError) { _ = try WireProtocol.parse(answer) } catch {
                 fail("the reference server wrote a line the harness refuses (\(error)): \(answer)", line)
             }
         }
     }
 
     static func check(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let parsed: Result<WireProtocol.Incoming, HarnessFailure>
-        do throws(HarnessFailure) { parsed = .success(try WireProtocol.parse(bytes: bytes)) } catch { parsed = .failure(error) }
+        let parsed: Result<WireProtocol.Incoming, WireProtocolError>
+        do throws(WireProtocolError) { parsed = .success(try WireProtocol.parse(bytes: bytes)) } catch { parsed = .failure(error) }
         var reader = JSONReader(bytes: bytes)
         let tree: JSONValue?
         do throws(JSONError) { tree = try reader.readDocument() } catch {
@@ -123,7 +123,7 @@ enum WireTarget {
             ("type", .string(message.type.rawValue)),
             ("params", .object(message.orderedParameters.map { ($0.name, JSONValue.string($0.value)) })),
         ]).serialized()
-        do throws(HarnessFailure) {
+        do throws(WireProtocolError) {
             guard case .message(let again) = try WireProtocol.parse(line), again == message else {
                 fail("\(message) written reads back as another line: \(line)", bytes)
             }

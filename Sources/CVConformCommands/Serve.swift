@@ -2,6 +2,7 @@ import ArgumentParser
 import CVConformHarness
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 import Foundation
 
 extension CVConform {

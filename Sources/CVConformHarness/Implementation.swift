@@ -1,23 +1,5 @@
 import CVConformTrace
-
-/// What an implementation says of itself in `hello` (contract section 5).
-public struct Greeting: Hashable, Sendable {
-    public var implementation: String
-    /// The system roles it plays: any non-empty subset of icm, cvct, ecs.
-    public var roles: Set<Role>
-    /// Whether it reports messages between its own roles.
-    public var reportsInternal: Bool
-    /// Optional extensions it offers in its hello (`"capabilities":[...]`):
-    /// "sync" lets the harness ask it to confirm it is idle instead of
-    /// waiting out the quiet period.
-    public var capabilities: Set<String> = []
-
-    public init(implementation: String, roles: Set<Role>, reportsInternal: Bool) {
-        self.implementation = implementation
-        self.roles = roles
-        self.reportsInternal = reportsInternal
-    }
-}
+import CVConformWire
 
 /// Why the harness could not go on talking to an implementation. Any of
 /// these makes the trace `error`, never `fail`: the implementation did not
@@ -48,6 +30,11 @@ public struct HarnessFailure: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String { message }
+
+    /// The implementation wrote a line the wire protocol does not allow.
+    public init(_ error: WireProtocolError) {
+        self.init(.protocolViolation, error.description)
+    }
 }
 
 /// An implementation under test: plays some system roles, takes stimuli and

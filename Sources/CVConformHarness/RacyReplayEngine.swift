@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// How a racy replay parted ways with the model, in the race judge's terms:
 /// what every surviving interleaving allowed, not the trace's literal order.

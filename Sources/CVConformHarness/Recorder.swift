@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// Drives a trace's stimuli through an implementation and writes down what it
 /// does: the way a spec author writes only the stimuli and lets the

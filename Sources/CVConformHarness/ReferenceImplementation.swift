@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 import Synchronization
 
 /// The built-in reference implementation: the same role machines as the

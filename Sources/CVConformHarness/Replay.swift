@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// A verdict of one trace. Verdicts only move upward, as in TTCN-3:
 /// pass < skip < fail < error; harness faults are `error`, never `fail`.

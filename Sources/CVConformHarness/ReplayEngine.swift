@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// Why a replay stopped before its end.
 enum ReplayStop: Error {

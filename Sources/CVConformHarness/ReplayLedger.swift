@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// The bookkeeping of a replay (contract section 5): which messages of the
 /// trace are stimuli and which expected outputs, which outputs have been

@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// Replays a list of trace files against one implementation: one process
 /// (or connection) serves the suite, `reset` between traces; after an

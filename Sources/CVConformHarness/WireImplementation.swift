@@ -1,4 +1,5 @@
 import CVConformTrace
+import CVConformWire
 import NIOCore
 import NIOPosix
 
@@ -121,7 +122,7 @@ public actor WireImplementation: ImplementationUnderTest {
             case .line(let line):
                 // Late messages are skipped without parsing them.
                 guard line.contains("\"ready\"") || line.contains("\"hello\"") || !line.contains("\"msg\"") else { continue }
-                switch try WireProtocol.parse(line) {
+                switch try Self.parse(line) {
                 case .ready: return
                 case .message, .synced: continue
                 case .hello: throw HarnessFailure(.protocolViolation, "the implementation answered reset with hello")
@@ -164,8 +165,13 @@ public actor WireImplementation: ImplementationUnderTest {
         return messages
     }
 
+    /// A line read, or the protocol violation it is.
+    private static func parse(_ line: String) throws(HarnessFailure) -> WireProtocol.Incoming {
+        do { return try WireProtocol.parse(line) } catch { throw HarnessFailure(error) }
+    }
+
     private static func message(_ line: String) throws(HarnessFailure) -> Message {
-        switch try WireProtocol.parse(line) {
+        switch try Self.parse(line) {
         case .message(let message): return message
         case .ready: throw HarnessFailure(.protocolViolation, "the implementation wrote ready without a reset")
         case .synced: throw HarnessFailure(.protocolViolation, "the implementation wrote synced without a sync")
@@ -242,7 +248,7 @@ public actor WireImplementation: ImplementationUnderTest {
         switch await transport.inbox.next(timeout: timeout) {
         case .timeout: throw HarnessFailure(.timeout, "the implementation did not answer with \(what) within \(timeout)")
         case .closed(let failure): throw await explained(failure)
-        case .line(let line): return try WireProtocol.parse(line)
+        case .line(let line): return try Self.parse(line)
         }
     }
 }

@@ -1,5 +1,6 @@
 import CVConformHarness
 import CVConformTrace
+import CVConformWire
 
 extension HTMLReport {
     /// The message sequence chart: the six roles as lifelines, each message an

@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 import Synchronization
 import CVConformTestSupport
 import Testing

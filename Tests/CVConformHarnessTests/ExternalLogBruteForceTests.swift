@@ -1,6 +1,7 @@
 import CVConformModel
 import CVConformTrace
 import CVConformTestSupport
+import CVConformWire
 import Testing
 @testable import CVConformHarness
 

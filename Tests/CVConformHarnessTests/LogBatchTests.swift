@@ -1,5 +1,7 @@
 import CVConformModel
+import CVConformTestSupport
 import CVConformTrace
+import CVConformWire
 import Testing
 @testable import CVConformHarness
 
@@ -30,7 +32,7 @@ struct LogBatchTests {
 
     /// Every row of the table with values of different lengths, so that a
     /// value cut at the wrong place shows.
-    static let everyRowUneven: [Message] = PlainMessageLineTests.everyRow.map { message in
+    static let everyRowUneven: [Message] = MessageSamples.everyRow.map { message in
         var pairs: [(String, String)] = []
         for (index, parameter) in message.parameters.enumerated() {
             switch MessageCatalog.domain(of: parameter.name) {

@@ -1,6 +1,7 @@
 import CVConformModel
 import CVConformTestSupport
 import CVConformTrace
+import CVConformWire
 import Foundation
 import Testing
 @testable import CVConformHarness

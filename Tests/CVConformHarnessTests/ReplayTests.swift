@@ -1,4 +1,5 @@
 import CVConformTrace
+import CVConformWire
 import Testing
 @testable import CVConformHarness
 

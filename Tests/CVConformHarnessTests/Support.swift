@@ -1,5 +1,6 @@
 import CVConformTestSupport
 import CVConformTrace
+import CVConformWire
 import Foundation
 @testable import CVConformHarness
 

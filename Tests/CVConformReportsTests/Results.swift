@@ -2,6 +2,7 @@ import CVConformModel
 import CVConformTestSupport
 import CVConformTrace
 @testable import CVConformHarness
+import CVConformWire
 
 /// A trace of the suite, read from its file.
 func suiteTrace(_ relative: String) throws -> Trace {

@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 extension Explorer {
     enum RacingRunEnd {

@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// How an exploration runs.
 public struct ExploreOptions: Sendable {

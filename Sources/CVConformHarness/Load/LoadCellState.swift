@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// One cell of a load run: its own random walk of the model (explore's
 /// generator on the cell's administration), the step in flight, judged as

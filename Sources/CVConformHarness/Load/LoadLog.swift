@@ -1,5 +1,6 @@
 import CVConformPlatform
 import CVConformTrace
+import CVConformWire
 import Foundation
 
 /// The JSON-Lines log of a load run (contract section 7): the reset, with
@@ -54,10 +55,7 @@ public final class LoadLog: Sendable {
     /// implementation that plays only some roles (the harness plays the
     /// others, and the log is judged in its order).
     public func reset(setup: Administration, cells: [[String]], observed: String? = nil) {
-        let line = WireProtocol.reset(trace: "load", setup: setup)
-        let cellsJSON = "[" + cells.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
-        let observedJSON = observed.map { ",\"observed\":\"\($0)\"" } ?? ""
-        write([String(line.dropLast()) + ",\"cells\":" + cellsJSON + observedJSON + "}"])
+        write([WireProtocol.reset(trace: "load", setup: setup, cells: cells, observed: observed)])
     }
 
     /// Messages, in the order their receivers took them.

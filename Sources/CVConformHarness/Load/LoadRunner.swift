@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 import Histogram
 
 /// What a load run tells a person while it goes.

@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// Decoded lines handed from check-log's reading thread to its judging
 /// thread, packed: a message of the usual shape (`PlainMessageLine`) is a

@@ -1,6 +1,7 @@
 import CVConformJSON
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// What one line of a log is, once decoded: the unit handed from the
 /// reading thread to the judging thread.

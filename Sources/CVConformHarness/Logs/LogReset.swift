@@ -1,6 +1,7 @@
 import CVConformJSON
 import CVConformModel
 import CVConformTrace
+import CVConformWire
 
 /// A `{"op":"reset","setup":{…}}` line: it starts a segment (contract
 /// section 7). Its setup is read strictly, as `<setup>` is in a trace:
@@ -39,7 +40,8 @@ package struct LogReset: Sendable {
             default:
                 throw LogResetError("observed must be the string 'external'")
             }
-            let setup = try Self.administration(object["setup"])
+            let setup: Administration
+            do { setup = try SetupCodec.decode(object["setup"], mode: .strict) } catch { throw LogResetError(error.description) }
             switch object["cells"] {
             case nil, .null?:
                 partition = .success(CellPartition(whole: setup))
@@ -73,50 +75,6 @@ package struct LogReset: Sendable {
     /// so the messages after it are not judged against the segment before.
     init(unreadable reason: String) {
         partition = .failure(LogResetError("the reset line is not JSON (\(reason))"))
-    }
-
-    private static func administration(_ value: JSONValue?) throws(LogResetError) -> Administration {
-        guard let value, case .object = value else { throw LogResetError("the reset has no setup object") }
-        func list(_ name: String) throws(LogResetError) -> [JSONValue] {
-            switch value[name] {
-            case nil, .null?: return []
-            case .array(let items)?: return items
-            default: throw LogResetError("setup: \(name) must be a list")
-            }
-        }
-        func digits(_ value: JSONValue?, _ what: String) throws(LogResetError) -> String {
-            guard let text = value?.stringValue else { throw LogResetError("setup: \(what) is missing or not a string") }
-            guard Values.isDigits(text) else {
-                throw LogResetError("setup: \(what) is '\(text)', but must be a non-empty string of digits")
-            }
-            return text
-        }
-        var administration = Administration()
-        var agentIDs = Set<String>()
-        for (index, agent) in try list("agents").enumerated() {
-            let id = try digits(agent["id"], "agent \(index + 1)'s id")
-            guard case .array(let skillValues)? = agent["skills"] else {
-                throw LogResetError("setup: agent \(id)'s skills must be a list")
-            }
-            var skills: [String] = []
-            for skill in skillValues { skills.append(try digits(skill, "a skill of agent \(id)")) }
-            guard agentIDs.insert(id).inserted else { throw LogResetError("setup: agent \(id) is administered twice") }
-            administration.agents.append(.init(id: id, skills: skills))
-        }
-        var stations = Set<String>()
-        for (index, station) in try list("stations").enumerated() {
-            let number = try digits(station, "station \(index + 1)")
-            guard stations.insert(number).inserted else { throw LogResetError("setup: station \(number) is administered twice") }
-            administration.stations.append(number)
-        }
-        var vdnNumbers = Set<String>()
-        for (index, vdn) in try list("vdns").enumerated() {
-            let number = try digits(vdn["number"], "VDN \(index + 1)'s number")
-            let skill = try digits(vdn["skill"], "the skill of VDN \(number)")
-            guard vdnNumbers.insert(number).inserted else { throw LogResetError("setup: VDN \(number) is administered twice") }
-            administration.vdns.append(.init(number: number, skill: skill))
-        }
-        return administration
     }
 }
 

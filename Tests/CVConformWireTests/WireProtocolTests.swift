@@ -1,6 +1,9 @@
 import CVConformTrace
 import Testing
-@testable import CVConformHarness
+@testable import CVConformWire
+
+/// A message from its compact form (`browser>icm login agent=1001`).
+private func m(_ text: String) -> Message { try! Message(compact: text) }
 
 @Suite("Wire lines decoded in one pass (JSONReader)")
 struct WireProtocolTests {
@@ -43,12 +46,11 @@ struct WireProtocolTests {
         (#"{"nop":1}"#, "without an 'op'"),
     ])
     func refused(_ line: String, _ reason: String) {
-        #expect(throws: HarnessFailure.self) { try WireProtocol.parse(line) }
+        #expect(throws: WireProtocolError.self) { try WireProtocol.parse(line) }
         do {
             _ = try WireProtocol.parse(line)
         } catch {
-            #expect(error.kind == .protocolViolation)
-            #expect(error.message.contains(reason), "\(error.message)")
+            #expect(error.description.contains(reason), "\(error.description)")
         }
     }
 

@@ -1,7 +1,8 @@
 import CVConformModel
+import CVConformTestSupport
 import CVConformTrace
 import Testing
-@testable import CVConformHarness
+@testable import CVConformWire
 
 @Suite("The one-pass reader of plain msg lines agrees with the general reader")
 struct PlainMessageLineTests {
@@ -19,26 +20,9 @@ struct PlainMessageLineTests {
         return line.withUTF8 { PlainMessageLine.message($0) }
     }
 
-    /// One message of every row of the table (every state of progress).
-    static let everyRow: [Message] = MessageCatalog.definitions.flatMap { definition -> [Message] in
-        let states: [String?] = definition.type == .progress ? MessageCatalog.progressStates : [nil]
-        return states.compactMap { state in
-            guard let names = MessageCatalog.requiredParameters(of: definition, state: state) else { return nil }
-            let pairs = names.map { name -> (String, String) in
-                switch MessageCatalog.domain(of: name) {
-                case .digits: return (name, "1001")
-                case .token: return (name, "s-1")
-                case .oneOf(let words): return (name, name == "state" ? state ?? "" : words.last ?? "")
-                }
-            }
-            return Message(from: definition.channel.from, to: definition.channel.to, type: definition.type,
-                           parameters: Parameters(pairs))
-        }
-    }
-
     @Test("Every row of the table, written as the harness writes it, is read in one pass")
     func everyRowIsTaken() {
-        for message in Self.everyRow {
+        for message in MessageSamples.everyRow {
             let line = WireProtocol.message(message)
             #expect(Self.plain(line) == message, "\(line)")
             #expect(Self.general(line) == message, "\(line)")
@@ -94,7 +78,7 @@ struct PlainMessageLineTests {
         let pieces: [String] = ["\"", "\\", "{", "}", ",", ":", " ", "\t", "\r", "1", "a", "é", "\u{7F}", "\u{01}", "[", "op", "msg", "params"]
         var taken = 0
         for round in 0..<30_000 {
-            let message = Self.everyRow[round % Self.everyRow.count]
+            let message = MessageSamples.everyRow[round % MessageSamples.everyRow.count]
             var line = Array(WireProtocol.message(message).utf8)
             for _ in 0..<Int.random(in: 1...3, using: &random) {
                 let at = Int.random(in: 0...line.count, using: &random)

@@ -16,11 +16,11 @@ import CVConformTrace
 /// Why not `JSONReader`: its tokens, the member names compared as strings
 /// and the parameters sorted by name as strings were most of what decoding
 /// a log cost, and check-log runs this a million times a second.
-enum PlainMessageLine {
+package enum PlainMessageLine {
     static let maximumParameters = 4
 
     /// The message the line is, or nil when the line is not of this shape.
-    static func message(_ bytes: UnsafeBufferPointer<UInt8>) -> Message? {
+    package static func message(_ bytes: UnsafeBufferPointer<UInt8>) -> Message? {
         withRow(bytes) { row, parameters in
             MessageCatalog.message(row: row) { String(decoding: parameters[$0].value, as: UTF8.self) }
         }
@@ -30,7 +30,7 @@ enum PlainMessageLine {
     /// fits (see `MessageCatalog.fastRow`) and its parameters in the row's
     /// order, their values as bytes of the line; nil when the line is not
     /// of this shape.
-    static func withRow<Result>(
+    package static func withRow<Result>(
         _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<MessageCatalog.RawParameter>) -> Result
     ) -> Result? {
         withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: maximumParameters) { storage in

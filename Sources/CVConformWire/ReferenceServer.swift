@@ -39,7 +39,7 @@ public struct ReferenceServer: Sendable {
                 ("capabilities", .array(offersSync ? [.string("sync")] : [])),
             ]).serialized()]
         case "reset":
-            reset(Self.administration(fields["setup"]))
+            reset((try? SetupCodec.decode(fields["setup"], mode: .lenient)) ?? Administration())
             return [#"{"op":"ready"}"#]
         case "msg":
             return [Self.log("not a message of the contract: \(line.prefix(200))")]
@@ -70,18 +70,4 @@ public struct ReferenceServer: Sendable {
 
     /// Log lines go to stderr; the marker keeps them out of stdout.
     static func log(_ text: String) -> String { "\u{1}" + text }
-
-    private static func administration(_ value: JSONValue?) -> Administration {
-        func strings(_ value: JSONValue?) -> [String] {
-            guard case .array(let items)? = value else { return [] }
-            return items.compactMap(\.stringValue)
-        }
-        func objects(_ value: JSONValue?) -> [JSONValue] {
-            guard case .array(let items)? = value else { return [] }
-            return items
-        }
-        let agents = objects(value?["agents"]).map { Administration.Agent(id: $0["id"]?.stringValue ?? "", skills: strings($0["skills"])) }
-        let vdns = objects(value?["vdns"]).map { Administration.VDN(number: $0["number"]?.stringValue ?? "", skill: $0["skill"]?.stringValue ?? "") }
-        return Administration(agents: agents, stations: strings(value?["stations"]), vdns: vdns)
-    }
 }

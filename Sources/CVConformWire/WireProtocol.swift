@@ -2,36 +2,32 @@ import CVConformJSON
 import CVConformTrace
 
 /// The JSON Lines protocol of contract section 5: what the harness writes
-/// and how it reads what an implementation writes. Public for tools that
-/// read wire lines (`bench-wire`, logs).
-public enum WireProtocol {
-    static let version = "1"
+/// and how it reads what an implementation writes. The one codec of wire
+/// lines: the implementations, the reference server, load's log and
+/// check-log all read and write through it.
+package enum WireProtocol {
+    package static let version = "1"
 
-    static func hello() -> String { #"{"op":"hello","protocol":"1"}"# }
+    package static func hello() -> String { #"{"op":"hello","protocol":"1"}"# }
 
-    static func bye() -> String { #"{"op":"bye"}"# }
+    package static func bye() -> String { #"{"op":"bye"}"# }
 
     /// Asks an implementation that offers the "sync" capability to answer
     /// `synced` once it has written everything its stimuli so far caused.
-    static func sync(_ id: String) -> String { #"{"op":"sync","id":"\#(id)"}"# }
+    package static func sync(_ id: String) -> String { #"{"op":"sync","id":"\#(id)"}"# }
 
-    static func reset(trace: String, setup: Administration) -> String {
-        JSONValue.object([
-            ("op", .string("reset")),
-            ("trace", .string(trace)),
-            ("setup", .object([
-                ("agents", .array(setup.agents.map { agent in
-                    .object([("id", .string(agent.id)), ("skills", .array(agent.skills.map(JSONValue.string)))])
-                })),
-                ("stations", .array(setup.stations.map(JSONValue.string))),
-                ("vdns", .array(setup.vdns.map { .object([("number", .string($0.number)), ("skill", .string($0.skill))]) })),
-            ])),
-        ]).serialized()
+    /// A `reset` line. `cells` and `observed` are for logs (contract
+    /// sections 7 and 8): what `load --log` writes for check-log.
+    package static func reset(trace: String, setup: Administration, cells: [[String]]? = nil, observed: String? = nil) -> String {
+        var members: [(String, JSONValue)] = [("op", .string("reset")), ("trace", .string(trace)), ("setup", SetupCodec.encode(setup))]
+        if let cells { members.append(("cells", .array(cells.map { .array($0.map(JSONValue.string)) }))) }
+        if let observed { members.append(("observed", .string(observed))) }
+        return JSONValue.object(members).serialized()
     }
 
     /// A `msg` line, written straight out (nearly every line is one; no
     /// tree is built).
-    static func message(_ message: Message) -> String {
+    package static func message(_ message: Message) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160)
         append(message, to: &bytes)
@@ -39,7 +35,7 @@ public enum WireProtocol {
     }
 
     /// Lines of `msg`, each ended by a line break, in one string.
-    static func messages(_ messages: [Message]) -> String {
+    package static func messages(_ messages: [Message]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160 * messages.count)
         for message in messages {
@@ -52,7 +48,7 @@ public enum WireProtocol {
     /// Appends a `msg` line's bytes, parameters in name order. Bytes, not
     /// a string: appending to a String piece by piece cost the harness a
     /// tenth of its time under load.
-    static func append(_ message: Message, to bytes: inout [UInt8]) {
+    package static func append(_ message: Message, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: #"{"op":"msg","from":""#.utf8)
         bytes.append(contentsOf: message.from.rawValue.utf8)
         bytes.append(contentsOf: #"","to":""#.utf8)
@@ -97,10 +93,10 @@ public enum WireProtocol {
     }
 
     /// Reads one line; the error says what is wrong with it.
-    public static func parse(_ line: String) throws(HarnessFailure) -> Incoming {
+    public static func parse(_ line: String) throws(WireProtocolError) -> Incoming {
         var line = line
-        let outcome: Result<Incoming, HarnessFailure> = line.withUTF8 { bytes in
-            do throws(HarnessFailure) { return .success(try parse(bytes: bytes)) } catch { return .failure(error) }
+        let outcome: Result<Incoming, WireProtocolError> = line.withUTF8 { bytes in
+            do throws(WireProtocolError) { return .success(try parse(bytes: bytes)) } catch { return .failure(error) }
         }
         return try outcome.get()
     }
@@ -109,24 +105,24 @@ public enum WireProtocol {
     /// every line) is read in one pass (`PlainMessageLine`); another `msg`
     /// line is decoded straight into its fields, without building a tree;
     /// the few other lines are read whole.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(WireProtocolError) -> Incoming {
         if let message = PlainMessageLine.message(bytes) { return .message(message) }
         let fields: MessageFields
         do {
             fields = try MessageFields(bytes)
         } catch {
-            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
+            throw WireProtocolError("the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
         }
         guard fields.isMessage else { return try parseOther(bytes) }
         guard let from = fields.from, let to = fields.to, let type = fields.type else {
-            throw HarnessFailure(.protocolViolation, "msg needs string fields from, to and type: \(shown(bytes))")
+            throw WireProtocolError("msg needs string fields from, to and type: \(shown(bytes))")
         }
-        if let problem = fields.problem { throw HarnessFailure(.protocolViolation, "\(problem): \(shown(bytes))") }
+        if let problem = fields.problem { throw WireProtocolError("\(problem): \(shown(bytes))") }
         if let message = fields.message { return .message(message) }
         switch MessageCatalog.check(from: from, to: to, type: type, parameters: fields.parameters) {
         case .success(let message): return .message(message)
         case .failure(let problem):
-            throw HarnessFailure(.protocolViolation, "the implementation wrote a message the contract does not define: \(problem): \(shown(bytes))")
+            throw WireProtocolError("the implementation wrote a message the contract does not define: \(problem): \(shown(bytes))")
         }
     }
 
@@ -255,28 +251,28 @@ public enum WireProtocol {
     }
 
     /// hello, ready, synced, or an op that is not the harness's to read.
-    private static func parseOther(_ bytes: UnsafeBufferPointer<UInt8>) throws(HarnessFailure) -> Incoming {
+    private static func parseOther(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireProtocolError) -> Incoming {
         let object: JSONValue
         do {
             var reader = JSONReader(bytes: bytes)
             object = try reader.readDocument()
         } catch {
-            throw HarnessFailure(.protocolViolation, "the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
+            throw WireProtocolError("the implementation wrote a line that is not a JSON object: \(shown(bytes)) (\(error))")
         }
         switch object["op"] {
         case .string("hello")?:
             guard let version = object["protocol"]?.stringValue else {
-                throw HarnessFailure(.protocolViolation, "hello's protocol must be the string \"1\": \(shown(bytes))")
+                throw WireProtocolError("hello's protocol must be the string \"1\": \(shown(bytes))")
             }
             let name = object["implementation"]?.stringValue ?? "unnamed implementation"
             guard case .array(let roleValues)? = object["roles"], !roleValues.isEmpty else {
-                throw HarnessFailure(.protocolViolation, "hello must list the roles it plays (icm, cvct, ecs): \(shown(bytes))")
+                throw WireProtocolError("hello must list the roles it plays (icm, cvct, ecs): \(shown(bytes))")
             }
             var roles = Set<Role>()
             for value in roleValues {
                 guard let name = value.stringValue, let role = Role(rawValue: name), role.isSystem else {
                     let shownRole = value.stringValue.map { "'\($0)'" } ?? "a value that is not a string"
-                    throw HarnessFailure(.protocolViolation, "hello lists \(shownRole), which is not a system role (icm, cvct, ecs)")
+                    throw WireProtocolError("hello lists \(shownRole), which is not a system role (icm, cvct, ecs)")
                 }
                 roles.insert(role)
             }
@@ -286,7 +282,7 @@ public enum WireProtocol {
             case .bool(let flag)?: reportsInternal = flag
             case .string("true")?: reportsInternal = true
             case .string("false")?: reportsInternal = false
-            default: throw HarnessFailure(.protocolViolation, "hello's 'internal' must be true or false: \(shown(bytes))")
+            default: throw WireProtocolError("hello's 'internal' must be true or false: \(shown(bytes))")
             }
             var capabilities = Set<String>()
             if case .array(let values)? = object["capabilities"] {
@@ -300,9 +296,9 @@ public enum WireProtocol {
         case .string("synced")?:
             return .synced(object["id"]?.stringValue ?? "")
         case .string(let op)?:
-            throw HarnessFailure(.protocolViolation, "unknown op '\(op)': \(shown(bytes))")
+            throw WireProtocolError("unknown op '\(op)': \(shown(bytes))")
         default:
-            throw HarnessFailure(.protocolViolation, "a line without an 'op': \(shown(bytes))")
+            throw WireProtocolError("a line without an 'op': \(shown(bytes))")
         }
     }
 

@@ -1,0 +1,21 @@
+import CVConformTrace
+
+/// Messages that several test targets read and write.
+public enum MessageSamples {
+    /// One message of every row of the table (every state of progress).
+    public static let everyRow: [Message] = MessageCatalog.definitions.flatMap { definition -> [Message] in
+        let states: [String?] = definition.type == .progress ? MessageCatalog.progressStates : [nil]
+        return states.compactMap { state in
+            guard let names = MessageCatalog.requiredParameters(of: definition, state: state) else { return nil }
+            let pairs = names.map { name -> (String, String) in
+                switch MessageCatalog.domain(of: name) {
+                case .digits: return (name, "1001")
+                case .token: return (name, "s-1")
+                case .oneOf(let words): return (name, name == "state" ? state ?? "" : words.last ?? "")
+                }
+            }
+            return Message(from: definition.channel.from, to: definition.channel.to, type: definition.type,
+                           parameters: Parameters(pairs))
+        }
+    }
+}
