@@ -30,7 +30,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
-        // The C library of this platform (Glibc, Musl or Darwin), in one place.
+        // The C library of this platform (Glibc, Musl or Darwin), in one
+        // place, and files written so that no reader sees half of one.
         .target(name: "CVConformPlatform"),
         // JSON: one pull reader over UTF-8 bytes and one ordered value type
         // (wire lines, reports written and read). No dependencies.
@@ -56,13 +57,17 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // check-log (contract sections 7 and 8): reading a log in batches,
+        // cutting it into segments and cells, judging each, and cutting
+        // traces out of it. Only the wire codec and the model.
+        .target(name: "CVConformLogs", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformPlatform"]),
         // Reports: JSON values, atomic files, the validate and run reports.
-        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness"]),
+        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
-                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformReports",
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +78,7 @@ let package = Package(
         // Measurements for Scripts/bench, kept out of the cvconform product.
         .executableTarget(name: "cvconform-bench",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
-                                         "CVConformModel", "CVConformWire", "CVConformReports", "CVConformTrace"],
+                                         "CVConformModel", "CVConformWire", "CVConformLogs", "CVConformReports", "CVConformTrace"],
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
@@ -86,12 +91,13 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "cvconform-fuzz-trace", dependencies: ["FuzzSupport", "CVConformModel", "CVConformTrace"], path: "Fuzz/TraceTarget"),
         .executableTarget(name: "cvconform-fuzz-wire", dependencies: ["FuzzSupport", "CVConformWire", "CVConformJSON", "CVConformTrace"], path: "Fuzz/WireTarget"),
-        .executableTarget(name: "cvconform-fuzz-log", dependencies: ["FuzzSupport", "CVConformHarness", "CVConformModel"], path: "Fuzz/LogTarget"),
+        .executableTarget(name: "cvconform-fuzz-log", dependencies: ["FuzzSupport", "CVConformLogs", "CVConformModel"], path: "Fuzz/LogTarget"),
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
         .testTarget(name: "CVConformWireTests", dependencies: ["CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformWire", "CVConformLogs", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformHarness
+import CVConformLogs
 import Foundation
 
 extension BenchCommand {

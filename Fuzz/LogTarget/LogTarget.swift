@@ -1,4 +1,4 @@
-import CVConformHarness
+import CVConformLogs
 import CVConformModel
 
 /// One input, as a log of a running system, judged by `LogChecker` (what

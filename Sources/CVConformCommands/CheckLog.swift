@@ -1,6 +1,8 @@
+import CVConformLogs
 import CVConformModel
 import ArgumentParser
 import CVConformHarness
+import CVConformPlatform
 import CVConformReports
 import Foundation
 

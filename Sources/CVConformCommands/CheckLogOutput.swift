@@ -1,5 +1,7 @@
 import CVConformHarness
 import CVConformJSON
+import CVConformLogs
+import CVConformPlatform
 import CVConformReports
 import Foundation
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVConformHarness
 import CVConformModel
+import CVConformPlatform
 import CVConformReports
 import CVConformTrace
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVConformPlatform
 import CVConformReports
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformHarness
+import CVConformPlatform
 import CVConformReports
 import CVConformTrace
 import Foundation

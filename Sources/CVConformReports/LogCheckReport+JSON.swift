@@ -1,5 +1,6 @@
 import CVConformHarness
 import CVConformJSON
+import CVConformLogs
 import CVConformModel
 
 extension LogCheckReport {

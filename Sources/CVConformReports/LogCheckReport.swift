@@ -1,4 +1,5 @@
 import CVConformHarness
+import CVConformLogs
 import CVConformModel
 import CVConformTrace
 

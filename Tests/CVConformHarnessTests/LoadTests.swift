@@ -1,3 +1,4 @@
+import CVConformLogs
 import CVConformModel
 import CVConformTestSupport
 import CVConformTrace
@@ -115,7 +116,7 @@ struct LoadTests {
                                           log: log)
         await log.close()
         #expect(result.violations.isEmpty)
-        var recorder = LogRecorder()
+        var recorder = SegmentRecorder()
         let summary = try LogChecker().check(.file(path), observer: &recorder)
         #expect(summary.segments == 1)
         #expect(summary.accepted == 1, "\(recorder.segments.map(\.detail))")
@@ -143,4 +144,13 @@ struct LoadTests {
         #expect(result.failure != nil)
         #expect(result.stimuli == 0)
     }
+}
+
+/// What check-log finished, segment by segment.
+private struct SegmentRecorder: LogCheckObserver {
+    var segments: [LogSegmentResult] = []
+
+    mutating func started(_ segment: LogSegmentStart) {}
+    mutating func found(_ violation: LogViolation, in segment: LogSegmentStart) {}
+    mutating func finished(_ segment: LogSegmentResult) { segments.append(segment) }
 }

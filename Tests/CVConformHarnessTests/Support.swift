@@ -5,7 +5,6 @@ import Foundation
 @testable import CVConformHarness
 
 
-func m(_ text: String) -> Message { try! Message(compact: text) }
 
 func suiteTrace(_ relative: String) throws -> Trace {
     try Trace.read(file: repositoryRoot + "/traces/" + relative)

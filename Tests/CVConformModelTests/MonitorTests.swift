@@ -1,3 +1,4 @@
+import CVConformTestSupport
 import CVConformTrace
 import Testing
 @testable import CVConformModel

@@ -1,8 +1,8 @@
+import CVConformTestSupport
 import CVConformTrace
 @testable import CVConformModel
 
 /// `browser>icm login agent=1001 extension=4001`
-func m(_ text: String) -> Message { try! Message(compact: text) }
 
 let administration = Administration(
     agents: [

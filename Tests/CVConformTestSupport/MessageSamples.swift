@@ -19,3 +19,7 @@ public enum MessageSamples {
         }
     }
 }
+
+/// A message from its compact form (`browser>icm login agent=1001
+/// extension=4001`), for tests that spell many.
+public func m(_ text: String) -> Message { try! Message(compact: text) }

@@ -1,9 +1,8 @@
+import CVConformTestSupport
 import CVConformTrace
 import Testing
 @testable import CVConformWire
 
-/// A message from its compact form (`browser>icm login agent=1001`).
-private func m(_ text: String) -> Message { try! Message(compact: text) }
 
 @Suite("Wire lines decoded in one pass (JSONReader)")
 struct WireProtocolTests {

@@ -3,7 +3,7 @@ import CVConformTestSupport
 import CVConformTrace
 import CVConformWire
 import Testing
-@testable import CVConformHarness
+@testable import CVConformLogs
 
 @Suite("A batch packs decoded lines and gives back what decoding each line gives")
 struct LogBatchTests {

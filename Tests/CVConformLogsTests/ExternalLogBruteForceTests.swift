@@ -3,7 +3,7 @@ import CVConformTrace
 import CVConformTestSupport
 import CVConformWire
 import Testing
-@testable import CVConformHarness
+@testable import CVConformLogs
 
 /// An external segment judged by brute force, apart from the race judge:
 /// every configuration reachable by any delivery order (no reductions),

@@ -1,5 +1,5 @@
-import CVConformHarness
 import CVConformModel
+import CVConformPlatform
 import CVConformTrace
 
 /// A trace to cut out of a log (contract section 4): the messages of one

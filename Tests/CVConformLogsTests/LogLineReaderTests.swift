@@ -1,7 +1,7 @@
 import CVConformTestSupport
 import Foundation
 import Testing
-@testable import CVConformHarness
+@testable import CVConformLogs
 
 @Suite("Log lines: split across reads, numbered, located, bounded")
 struct LogLineReaderTests {

@@ -1,4 +1,3 @@
-import CVConformHarness
 import CVConformModel
 import CVConformTrace
 

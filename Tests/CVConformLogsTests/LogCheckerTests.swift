@@ -4,7 +4,7 @@ import CVConformTrace
 import CVConformWire
 import Foundation
 import Testing
-@testable import CVConformHarness
+@testable import CVConformLogs
 
 /// Everything a check tells its observer, in order.
 struct LogRecorder: LogCheckObserver, Sendable {
