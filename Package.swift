@@ -54,21 +54,32 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // check-log (contract sections 7 and 8): reading a log in batches,
         // cutting it into segments and cells, judging each, and cutting
         // traces out of it. Only the wire codec and the model.
         .target(name: "CVConformLogs", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformPlatform"]),
+        // explore, mutate and generate: driving an implementation with
+        // stimuli the model chooses, shrinking what fails, and judging a
+        // suite by the mistakes it catches.
+        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness"]),
+        // load: many cells at once, judged online, with latency percentiles.
+        .target(
+            name: "CVConformLoad",
+            dependencies: [
+                "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformPlatform",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // Reports: JSON values, atomic files, the validate and run reports.
-        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs"]),
+        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
-                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformReports",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad",
+                "CVConformReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "cvconform", dependencies: ["CVConformCommands"]),
@@ -78,12 +89,16 @@ let package = Package(
         // Measurements for Scripts/bench, kept out of the cvconform product.
         .executableTarget(name: "cvconform-bench",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
-                                         "CVConformModel", "CVConformWire", "CVConformLogs", "CVConformReports", "CVConformTrace"],
+                                         "CVConformModel", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformReports", "CVConformTrace"],
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
         // executables, running the command, temporary folders.
         .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON", "CVConformTrace"], path: "Tests/CVConformTestSupport"),
+        // What the tests of the harness and the modules above it share: a
+        // scripted implementation and a replay with short waits.
+        .target(name: "CVConformHarnessTestSupport", dependencies: ["CVConformHarness", "CVConformTrace", "CVConformWire"],
+                path: "Tests/CVConformHarnessTestSupport"),
         // Fuzz targets (Scripts/fuzz; README, "Fuzzing"). Built plainly they
         // replay the files named; with -sanitize=fuzzer,address -DFUZZING
         // they are libFuzzer binaries.
@@ -97,7 +112,9 @@ let package = Package(
         .testTarget(name: "CVConformWireTests", dependencies: ["CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarness", "CVConformWire", "CVConformLogs", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformExplorationTests", dependencies: ["CVConformHarnessTestSupport", "CVConformExploration", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarnessTestSupport", "CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],

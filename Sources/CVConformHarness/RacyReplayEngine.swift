@@ -7,6 +7,11 @@ import CVConformWire
 public struct RaceDivergence: Hashable, Sendable {
     public var summary: String
     public var lines: [String]
+
+    package init(summary: String, lines: [String]) {
+        self.summary = summary
+        self.lines = lines
+    }
 }
 
 /// Replays a racy `pass` trace (contract section 8). Each stimulus is sent
@@ -15,18 +20,18 @@ public struct RaceDivergence: Hashable, Sendable {
 /// what was observed owes nothing more. Every output is judged by the race
 /// judge, so any order the asynchronous semantics allows passes, and the
 /// trace's own order is just one of them (RACE-4).
-struct RacyReplayEngine {
+package struct RacyReplayEngine {
     private(set) var entries: [TraceEntry]
-    let racing: Set<Int>
-    let greeting: Greeting
-    let options: ReplayOptions
+    package let racing: Set<Int>
+    package let greeting: Greeting
+    package let options: ReplayOptions
     private(set) var judge: RaceJudge
     private(set) var events: [ReplayEvent] = []
     private(set) var lastStimulus: Int?
     /// Trace outputs already matched by an observed output (for charts).
     private var matched: [Bool]
 
-    init(trace: Trace, racingPlaces: [Int], greeting: Greeting, options: ReplayOptions) {
+    package init(trace: Trace, racingPlaces: [Int], greeting: Greeting, options: ReplayOptions) {
         entries = trace.entries
         racing = Set(racingPlaces)
         self.greeting = greeting
@@ -41,14 +46,14 @@ struct RacyReplayEngine {
 
     /// An engine for a run that grows as it goes (`explore --races`): no
     /// trace yet, stimuli appended as they are sent.
-    init(administration: Administration, greeting: Greeting, options: ReplayOptions) {
+    package init(administration: Administration, greeting: Greeting, options: ReplayOptions) {
         self.init(trace: Trace(header: TraceHeader(id: "explore", setup: administration)), racingPlaces: [],
                   greeting: greeting, options: options)
     }
 
     /// Sends stimuli in one write, back to back (the later ones race the
     /// earlier), recording them as sent.
-    mutating func send(_ group: [Message], to implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    package mutating func send(_ group: [Message], to implementation: ImplementationUnderTest) async throws(ReplayStop) {
         do {
             try await implementation.send(group)
         } catch {
@@ -69,7 +74,7 @@ struct RacyReplayEngine {
     /// first until one is, then, while others still owe, until the
     /// implementation stays quiet (or says it is idle); then only the
     /// states that owe nothing are kept.
-    mutating func quiesce(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    package mutating func quiesce(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         try await settle(implementation)
         guard !judge.isSettled else { return }
         if let late = try await confirmIdle(implementation) {
@@ -93,7 +98,7 @@ struct RacyReplayEngine {
 
     /// Sends the stimuli at their places, then waits until the run can end
     /// well and the implementation stays quiet.
-    mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    package mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         let stimuli = entries.indices.filter { judge.semantics.isStimulus(entries[$0].message) }
         var next = 0
         while next < stimuli.count {
@@ -144,7 +149,7 @@ struct RacyReplayEngine {
     }
 
     /// Judges outputs until some interleaving owes nothing more.
-    mutating func settle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    package mutating func settle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         while !judge.canEndWell {
             let message: Message?
             do {
@@ -209,7 +214,7 @@ struct RacyReplayEngine {
     }
 
     /// Fills a result with what stopped the replay.
-    func record(_ stop: ReplayStop, into result: inout ReplayResult) {
+    package func record(_ stop: ReplayStop, into result: inout ReplayResult) {
         switch stop {
         case .diverged(let divergence):
             result.verdict = .fail

@@ -3,7 +3,7 @@ import CVConformTrace
 import CVConformWire
 
 /// Why a replay stopped before its end.
-enum ReplayStop: Error {
+package enum ReplayStop: Error {
     /// The implementation's output parted ways with the trace.
     case diverged(Divergence)
     /// The harness could not go on (the implementation crashed, hung or
@@ -14,27 +14,27 @@ enum ReplayStop: Error {
 /// A replay that pulls the implementation's outputs one at a time (`run`,
 /// `explore`): it sends what the ledger says may go out and waits, with a
 /// deadline, for each output owed.
-struct ReplayEngine {
-    let options: ReplayOptions
+package struct ReplayEngine {
+    package let options: ReplayOptions
     private(set) var ledger: ReplayLedger
     private let offersSync: Bool
 
-    init(greeting: Greeting, options: ReplayOptions) {
+    package init(greeting: Greeting, options: ReplayOptions) {
         self.options = options
         ledger = ReplayLedger(greeting: greeting)
         offersSync = greeting.capabilities.contains("sync")
     }
 
-    var entries: [TraceEntry] { ledger.entries }
-    var events: [ReplayEvent] { ledger.events }
-    var involvesImplementation: Bool { ledger.involvesImplementation }
+    package var entries: [TraceEntry] { ledger.entries }
+    package var events: [ReplayEvent] { ledger.events }
+    package var involvesImplementation: Bool { ledger.involvesImplementation }
 
-    mutating func append(_ more: some Sequence<TraceEntry>) { ledger.append(more) }
+    package mutating func append(_ more: some Sequence<TraceEntry>) { ledger.append(more) }
 
     /// Sends every stimulus not sent yet, each once the outputs placed
     /// before it have been observed, then waits for every output placed so
     /// far. Stops at the first divergence.
-    mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    package mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         while true {
             for stimulus in ledger.takeSendable() {
                 do {
@@ -51,7 +51,7 @@ struct ReplayEngine {
     /// After the last message: the quiet period, or (capability "sync") the
     /// implementation's word that it is idle, with whatever it still wrote
     /// before saying so. Any output then is extra.
-    mutating func finish(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    package mutating func finish(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         let extra: Message?
         do {
             if let late = try await implementation.confirmIdle(timeout: options.timeout) {
@@ -98,7 +98,7 @@ struct ReplayEngine {
         }
     }
 
-    func record(_ stop: ReplayStop, into result: inout ReplayResult, setup: Administration) {
+    package func record(_ stop: ReplayStop, into result: inout ReplayResult, setup: Administration) {
         ledger.record(stop, into: &result, setup: setup)
     }
 }
@@ -106,17 +106,17 @@ struct ReplayEngine {
 /// The model run over a prefix of a trace, remembering which message caused
 /// each owed one, so a diagnosis can show a role's state before the message
 /// that made it decide.
-struct ModelCauses {
-    let messages: [Message]
-    let setup: Administration
-    let start: ReferenceSystem?
+package struct ModelCauses {
+    package let messages: [Message]
+    package let setup: Administration
+    package let start: ReferenceSystem?
     private(set) var monitor: Monitor
     /// Per channel, the position of the message that caused each owed one.
     private var causes: [Channel: [Int]] = [:]
 
     /// `start`: the system's state before the first message (its initial
     /// state when nil).
-    init(messages: [Message], setup: Administration, from start: ReferenceSystem? = nil) {
+    package init(messages: [Message], setup: Administration, from start: ReferenceSystem? = nil) {
         self.messages = messages
         self.setup = setup
         self.start = start
@@ -134,11 +134,11 @@ struct ModelCauses {
 
     /// The position of the message whose reaction owes the next message on
     /// a channel.
-    func cause(ofNextOn channel: Channel) -> Int? { causes[channel]?.first }
+    package func cause(ofNextOn channel: Channel) -> Int? { causes[channel]?.first }
 
     /// A role's state just before the message at `position` was received
     /// (after the whole prefix when nil).
-    func state(of role: Role, before position: Int?) -> String {
+    package func state(of role: Role, before position: Int?) -> String {
         guard let position else { return monitor.system.state(of: role) }
         var earlier = start.map(Monitor.init(system:)) ?? Monitor(administration: setup)
         for message in messages.prefix(position) { _ = earlier.observe(message) }

@@ -9,8 +9,8 @@ import CVConformWire
 /// ledger serves a replay that pulls outputs one by one (`ReplayEngine`:
 /// `run`, `explore`) and one that has them pushed, cell by cell (`load`).
 /// Messages can be appended as the replay goes.
-struct ReplayLedger: Sendable {
-    let greeting: Greeting
+package struct ReplayLedger: Sendable {
+    package let greeting: Greeting
     private(set) var entries: [TraceEntry] = []
     private(set) var kinds: [ReplayRole] = []
     /// Trace indexes of expected outputs, per channel slot, in trace order,
@@ -32,19 +32,19 @@ struct ReplayLedger: Sendable {
     /// which: it may come from any of them.
     private(set) var unconfirmed: [Int] = []
     /// Keep the events (for reports); `load` does not need them.
-    var keepsEvents = true
+    package var keepsEvents = true
 
     private static let slots = Role.allCases.count * Role.allCases.count
     private static func slot(_ channel: Channel) -> Int { channel.from.order * Role.allCases.count + channel.to.order }
 
-    init(greeting: Greeting) {
+    package init(greeting: Greeting) {
         self.greeting = greeting
     }
 
-    var involvesImplementation: Bool { kinds.contains { $0 != .notInvolved } }
+    package var involvesImplementation: Bool { kinds.contains { $0 != .notInvolved } }
 
     /// Adds messages at the end of the trace.
-    mutating func append(_ more: some Sequence<TraceEntry>) {
+    package mutating func append(_ more: some Sequence<TraceEntry>) {
         for entry in more {
             let index = entries.count
             let kind = ReplayRole.of(entry.message, greeting: greeting)
@@ -59,14 +59,14 @@ struct ReplayLedger: Sendable {
     }
 
     /// The oldest expected output not observed yet, if any.
-    var oldestOwed: Int? { lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : nil }
+    package var oldestOwed: Int? { lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : nil }
 
     /// Every output placed so far has been observed and every stimulus sent.
-    var isSettled: Bool { oldestOwed == nil && nextToSend == entries.count }
+    package var isSettled: Bool { oldestOwed == nil && nextToSend == entries.count }
 
     /// The stimuli that may go out now, in order: those not sent yet with no
     /// unobserved output placed before them. They count as sent.
-    mutating func takeSendable() -> [Message] {
+    package mutating func takeSendable() -> [Message] {
         var ready: [Message] = []
         var batch: [Int] = []
         while nextToSend < entries.count {
@@ -86,7 +86,7 @@ struct ReplayLedger: Sendable {
 
     /// An output from the implementation: it must be the next expected on
     /// its channel.
-    mutating func observe(_ message: Message) throws(ReplayStop) {
+    package mutating func observe(_ message: Message) throws(ReplayStop) {
         try check(message)
         let slot = Self.slot(message.channel)
         let queue = expectedBySlot[slot]
@@ -103,14 +103,14 @@ struct ReplayLedger: Sendable {
     }
 
     /// An output after everything owed was observed: extra.
-    mutating func extra(_ message: Message) throws(ReplayStop) -> Never {
+    package mutating func extra(_ message: Message) throws(ReplayStop) -> Never {
         try check(message)
         events.append(.unexpected(message))
         throw .diverged(Divergence(kind: .extra(message)))
     }
 
     /// The oldest owed output, as a divergence (it did not come).
-    func missing(waited: Duration, idleConfirmed: Bool) -> Divergence? {
+    package func missing(waited: Duration, idleConfirmed: Bool) -> Divergence? {
         guard let index = oldestOwed else { return nil }
         var divergence = Divergence(kind: .missing, expectedIndex: index, expected: entries[index].message, waited: waited)
         divergence.idleConfirmed = idleConfirmed
@@ -125,7 +125,7 @@ struct ReplayLedger: Sendable {
     }
 
     /// The same check for any replay of this implementation.
-    static func check(_ message: Message, greeting: Greeting) throws(ReplayStop) {
+    package static func check(_ message: Message, greeting: Greeting) throws(ReplayStop) {
         guard greeting.roles.contains(message.from) else {
             let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
             throw .failed(HarnessFailure(.protocolViolation,
@@ -139,7 +139,7 @@ struct ReplayLedger: Sendable {
     }
 
     /// Fills a result with what stopped the replay.
-    func record(_ stop: ReplayStop, into result: inout ReplayResult, setup: Administration) {
+    package func record(_ stop: ReplayStop, into result: inout ReplayResult, setup: Administration) {
         switch stop {
         case .diverged(let divergence):
             result.verdict = .fail
@@ -154,7 +154,7 @@ struct ReplayLedger: Sendable {
     /// on: of the stimuli sent since the last output, those the model says
     /// could cause such an output (directly or through the roles that
     /// relay it); `blamed` when one is left, else every candidate.
-    func blame(for output: Message?) -> (blamed: Int?, candidates: [Int]) {
+    package func blame(for output: Message?) -> (blamed: Int?, candidates: [Int]) {
         var candidates = unconfirmed.isEmpty ? (lastStimulus.map { [$0] } ?? []) : unconfirmed
         if let output {
             let able = candidates.filter { EmissionTable.reference.canCause(entries[$0].message, output) }
@@ -166,7 +166,7 @@ struct ReplayLedger: Sendable {
     /// Fills a result with a harness failure: an error, blamed on the reset,
     /// on the stimulus it was handling, or on the stimuli sent back to back
     /// any of which it may have been handling (0-based places and messages).
-    static func record(_ failure: HarnessFailure, atReset: Bool, candidates: [(Int, Message)], into result: inout ReplayResult) {
+    package static func record(_ failure: HarnessFailure, atReset: Bool, candidates: [(Int, Message)], into result: inout ReplayResult) {
         result.verdict = .error
         result.failure = failure
         result.failedAtReset = atReset
@@ -186,7 +186,7 @@ struct ReplayLedger: Sendable {
     /// the state of the role that had to decide, taken just before it
     /// received the message that decided (what the implementation knew when
     /// it chose), and the clause that decides.
-    func explain(_ divergence: Divergence, setup: Administration, from start: ReferenceSystem? = nil) -> Divergence {
+    package func explain(_ divergence: Divergence, setup: Administration, from start: ReferenceSystem? = nil) -> Divergence {
         var explained = divergence
         switch divergence.kind {
         case .missing:

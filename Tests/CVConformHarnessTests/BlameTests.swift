@@ -1,4 +1,5 @@
 @testable import CVConformHarness
+import CVConformHarnessTestSupport
 import CVConformModel
 import CVConformTrace
 import Testing

@@ -1,3 +1,4 @@
+import CVConformHarnessTestSupport
 import CVConformTestSupport
 import CVConformTrace
 import Foundation

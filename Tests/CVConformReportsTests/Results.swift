@@ -4,11 +4,6 @@ import CVConformTrace
 @testable import CVConformHarness
 import CVConformWire
 
-/// A trace of the suite, read from its file.
-func suiteTrace(_ relative: String) throws -> Trace {
-    try Trace.read(file: repositoryRoot + "/traces/" + relative)
-}
-
 /// A result as the replay would make it: every message up to `index`
 /// sent or observed, and then the output at `index` missing (nil: passed).
 func result(_ trace: Trace, missingAt index: Int? = nil, verdict: Verdict? = nil, detail: String = "",

@@ -1,3 +1,4 @@
+import CVConformHarness
 import CVConformModel
 import CVConformTrace
 

@@ -1,3 +1,4 @@
+import CVConformHarness
 import CVConformTrace
 
 /// One violation a cell met: what was expected and what came instead,

@@ -1,10 +1,12 @@
+import CVConformHarnessTestSupport
 import CVConformModel
 import CVConformTrace
 import CVConformWire
 import Synchronization
 import CVConformTestSupport
 import Testing
-@testable import CVConformHarness
+@testable import CVConformExploration
+import CVConformHarness
 
 /// The reference with one mistake: the CVCT also reports a drop the ICM
 /// asked for (as `--fault echo-drop` does).

@@ -1,8 +1,10 @@
+import CVConformHarnessTestSupport
 import CVConformModel
 import CVConformTrace
 import CVConformTestSupport
 import Testing
-@testable import CVConformHarness
+@testable import CVConformExploration
+import CVConformHarness
 
 /// Mutation analysis with small bounds, so the tests stay quick.
 let quickMutation = MutationOptions(bound: .init(depth: 3), exploreSteps: 300, printRuns: 8)

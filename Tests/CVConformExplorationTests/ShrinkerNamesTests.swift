@@ -1,4 +1,5 @@
-@testable import CVConformHarness
+@testable import CVConformExploration
+import CVConformHarness
 import CVConformModel
 import CVConformTrace
 import Testing

@@ -1,3 +1,4 @@
+import CVConformHarnessTestSupport
 import CVConformLogs
 import CVConformModel
 import CVConformTestSupport
@@ -5,7 +6,8 @@ import CVConformTrace
 import CVConformWire
 import Foundation
 import Testing
-@testable import CVConformHarness
+@testable import CVConformLoad
+import CVConformHarness
 
 /// The reference model, but what each stimulus causes is held back and
 /// given out last-caused-first: outputs of different cells interleave

@@ -1,3 +1,4 @@
+import CVConformHarness
 import CVConformPlatform
 import CVConformTrace
 import CVConformWire

@@ -1,3 +1,4 @@
+import CVConformHarness
 import CVConformTrace
 
 extension Finding {

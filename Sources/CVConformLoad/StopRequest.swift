@@ -1,3 +1,4 @@
+import CVConformHarness
 import Synchronization
 
 /// A request, from outside a long run (Ctrl-C), to stop early and still

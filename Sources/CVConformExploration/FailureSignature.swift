@@ -1,3 +1,4 @@
+import CVConformHarness
 import CVConformTrace
 
 /// What kind of failure a replay met, without its values: a shrinker keeps
