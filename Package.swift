@@ -40,6 +40,9 @@ let package = Package(
         .target(name: "CVConformTrace", dependencies: ["CLibXML2", "CVConformPlatform"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
+        // verify (contract section 9): every state of the model over a
+        // bounded universe, its invariants, and the Promela for SPIN.
+        .target(name: "CVConformVerify", dependencies: ["CVConformTrace", "CVConformModel"]),
         // The wire protocol of contract section 5: the codec of its lines
         // (msg in one pass for the usual shape, the other ops, the setup of
         // a reset) and the reference model behind it (`serve`).
@@ -63,7 +66,7 @@ let package = Package(
         // explore, mutate and generate: driving an implementation with
         // stimuli the model chooses, shrinking what fails, and judging a
         // suite by the mistakes it catches.
-        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness"]),
+        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformVerify"]),
         // load: many cells at once, judged online, with latency percentiles.
         .target(
             name: "CVConformLoad",
@@ -73,13 +76,13 @@ let package = Package(
             ]
         ),
         // Reports: JSON values, atomic files, the validate and run reports.
-        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad"]),
+        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
                 "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad",
-                "CVConformReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CVConformVerify", "CVConformReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "cvconform", dependencies: ["CVConformCommands"]),
@@ -89,7 +92,7 @@ let package = Package(
         // Measurements for Scripts/bench, kept out of the cvconform product.
         .executableTarget(name: "cvconform-bench",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
-                                         "CVConformModel", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformReports", "CVConformTrace"],
+                                         "CVConformModel", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify", "CVConformReports", "CVConformTrace"],
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
@@ -110,12 +113,13 @@ let package = Package(
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
         .testTarget(name: "CVConformWireTests", dependencies: ["CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformVerifyTests", dependencies: ["CVConformVerify", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformExplorationTests", dependencies: ["CVConformHarnessTestSupport", "CVConformExploration", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarnessTestSupport", "CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformLoad", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVConformExploration
 import CVConformHarness
 import CVConformModel
 import CVConformReports

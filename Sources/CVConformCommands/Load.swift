@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformHarness
+import CVConformLoad
 import CVConformModel
 import CVConformPlatform
 import CVConformReports

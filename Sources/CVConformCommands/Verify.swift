@@ -3,6 +3,7 @@ import CVConformModel
 import CVConformPlatform
 import CVConformReports
 import CVConformTrace
+import CVConformVerify
 import Foundation
 
 extension CVConform {

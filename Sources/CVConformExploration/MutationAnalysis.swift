@@ -1,6 +1,7 @@
 import CVConformHarness
 import CVConformModel
 import CVConformTrace
+import CVConformVerify
 import Foundation
 
 /// How a mutation analysis runs.

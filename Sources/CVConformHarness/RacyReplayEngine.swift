@@ -25,7 +25,7 @@ package struct RacyReplayEngine {
     package let racing: Set<Int>
     package let greeting: Greeting
     package let options: ReplayOptions
-    private(set) var judge: RaceJudge
+    package private(set) var judge: RaceJudge
     private(set) var events: [ReplayEvent] = []
     private(set) var lastStimulus: Int?
     /// Trace outputs already matched by an observed output (for charts).

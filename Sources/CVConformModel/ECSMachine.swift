@@ -6,13 +6,13 @@ public struct ECSMachine: RoleMachine, Hashable {
     public static let role = Role.ecs
 
     /// An agent's state at the switch; an agent with no entry is logged out.
-    enum AgentState: Hashable, Sendable {
+    package enum AgentState: Hashable, Sendable {
         /// Logged in and idle since the tick `since` (for "most idle").
         case available(extension: String, since: UInt64)
         case alerting(extension: String, session: String)
         case connected(extension: String, session: String)
 
-        var `extension`: String {
+        package var `extension`: String {
             switch self {
             case .available(let x, _), .alerting(let x, _), .connected(let x, _): return x
             }
@@ -20,10 +20,10 @@ public struct ECSMachine: RoleMachine, Hashable {
     }
 
     /// A session the switch is handling (queued, alerting or connected).
-    struct ActiveSession: Hashable, Sendable {
-        var skill: String
+    package struct ActiveSession: Hashable, Sendable {
+        package var skill: String
         /// Launch order, which is also queue order.
-        var launchedAt: UInt64
+        package var launchedAt: UInt64
     }
 
     /// The administered agents: their skill lists are read where they are.
@@ -35,9 +35,9 @@ public struct ECSMachine: RoleMachine, Hashable {
     let stations: Set<String>
     let skillByVDN: IDMap<String>
 
-    var agents = IDMap<AgentState>()
+    package var agents = IDMap<AgentState>()
     private(set) var agentAtExtension = IDMap<String>()
-    private(set) var sessions = IDMap<ActiveSession>()
+    package private(set) var sessions = IDMap<ActiveSession>()
     /// Queued sessions, per skill, in launch order.
     private(set) var queues = IDMap<LaunchOrderQueue>()
     /// Available agents, per skill, in the order they became available:
@@ -138,7 +138,7 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     /// The agent's skills in the order administered, each once; nil when
     /// the agent is not administered.
-    func skills(of agent: String) -> [String]? {
+    package func skills(of agent: String) -> [String]? {
         guard let place = agentIndex[agent] else { return nil }
         return Self.eachOnce(administeredAgents[place].skills)
     }

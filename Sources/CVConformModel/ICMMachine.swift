@@ -7,21 +7,21 @@ public struct ICMMachine: RoleMachine, Hashable {
     public static let role = Role.icm
 
     /// An agent's state at the ICM; an agent with no entry is logged out.
-    enum AgentState: Hashable, Sendable {
+    package enum AgentState: Hashable, Sendable {
         case loggedIn(extension: String)
         case inSession(extension: String, session: String)
 
-        var `extension`: String {
+        package var `extension`: String {
             switch self {
             case .loggedIn(let x), .inSession(let x, _): return x
             }
         }
     }
 
-    var agents = IDMap<AgentState>()
+    package var agents = IDMap<AgentState>()
     private(set) var agentAtExtension = IDMap<String>()
     /// The media of each session requested and not yet ended at the ICM.
-    private(set) var mediaBySession = IDMap<String>()
+    package private(set) var mediaBySession = IDMap<String>()
     /// Which agent has a session, for `dropped`.
     private(set) var agentBySession = IDMap<String>()
 

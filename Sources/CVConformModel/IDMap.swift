@@ -13,14 +13,14 @@
 ///
 /// It reads like a dictionary: subscripts that change values in place,
 /// `removeValue(forKey:)`, `keys`, and iteration over `(key, value)`.
-struct IDMap<Value> {
+package struct IDMap<Value> {
     private var storage: [IDKey: Value]
 
-    init() {
+    package init() {
         storage = [:]
     }
 
-    init(minimumCapacity: Int) {
+    package init(minimumCapacity: Int) {
         storage = Dictionary(minimumCapacity: minimumCapacity)
     }
 
@@ -28,40 +28,40 @@ struct IDMap<Value> {
         self.storage = storage
     }
 
-    subscript(_ id: String) -> Value? {
+    package subscript(_ id: String) -> Value? {
         get { storage[IDKey(id)] }
         _modify { yield &storage[IDKey(id)] }
     }
 
-    subscript(_ id: String, default value: @autoclosure () -> Value) -> Value {
+    package subscript(_ id: String, default value: @autoclosure () -> Value) -> Value {
         get { storage[IDKey(id), default: value()] }
         _modify { yield &storage[IDKey(id), default: value()] }
     }
 
     @discardableResult
-    mutating func removeValue(forKey id: String) -> Value? {
+    package mutating func removeValue(forKey id: String) -> Value? {
         storage.removeValue(forKey: IDKey(id))
     }
 
-    var count: Int { storage.count }
-    var keys: [String] { storage.keys.map(\.text) }
+    package var count: Int { storage.count }
+    package var keys: [String] { storage.keys.map(\.text) }
 
-    func filter(_ isIncluded: (String, Value) throws -> Bool) rethrows -> IDMap {
+    package func filter(_ isIncluded: (String, Value) throws -> Bool) rethrows -> IDMap {
         IDMap(storage: try storage.filter { try isIncluded($0.key.text, $0.value) })
     }
 }
 
 extension IDMap: Sequence {
-    struct Iterator: IteratorProtocol {
+    package struct Iterator: IteratorProtocol {
         fileprivate var base: Dictionary<IDKey, Value>.Iterator
 
-        mutating func next() -> (key: String, value: Value)? {
+        package mutating func next() -> (key: String, value: Value)? {
             base.next().map { (key: $0.key.text, value: $0.value) }
         }
     }
 
-    func makeIterator() -> Iterator { Iterator(base: storage.makeIterator()) }
-    var underestimatedCount: Int { storage.count }
+    package func makeIterator() -> Iterator { Iterator(base: storage.makeIterator()) }
+    package var underestimatedCount: Int { storage.count }
 }
 
 extension IDMap: Equatable where Value: Equatable {}
@@ -70,38 +70,38 @@ extension IDMap: Sendable where Value: Sendable {}
 
 /// An id as a dictionary key: equal as its string is, hashed from its
 /// UTF-8 bytes (see `IDMap`).
-struct IDKey: Hashable, Sendable {
+package struct IDKey: Hashable, Sendable {
     let text: String
 
-    init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
     }
 
-    static func == (lhs: IDKey, rhs: IDKey) -> Bool { lhs.text == rhs.text }
+    package static func == (lhs: IDKey, rhs: IDKey) -> Bool { lhs.text == rhs.text }
 
     private static let processSeed = UInt64.random(in: 1...UInt64.max)
 
     /// Hashing into a `Hasher` (another dictionary's hash of this one)
     /// takes the bytes' mix, so it agrees with `==` as the look-ups do.
-    func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(Self.mix(text, seed: 0))
     }
 
     /// What `Dictionary` asks for: the bytes' mix under its seed. (The
     /// default would run SipHash through a `Hasher`.)
-    func _rawHashValue(seed: Int) -> Int {
+    package func _rawHashValue(seed: Int) -> Int {
         Int(truncatingIfNeeded: Self.mix(text, seed: Self.processSeed ^ UInt64(bitPattern: Int64(seed))))
     }
 
     /// Eight bytes at a time, each word folded in by a 128-bit multiply
     /// (as wyhash does). Native strings, small ones included, hold their
     /// UTF-8 contiguously; any other is copied first, to hash the same.
-    static func mix(_ text: String, seed: UInt64) -> UInt64 {
+    package static func mix(_ text: String, seed: UInt64) -> UInt64 {
         if let hash = text.utf8.withContiguousStorageIfAvailable({ mix($0, seed: seed) }) { return hash }
         return Array(text.utf8).withUnsafeBufferPointer { mix($0, seed: seed) }
     }
 
-    static func mix(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+    package static func mix(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
         var hash = seed ^ UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
         guard let base = bytes.baseAddress.map(UnsafeRawPointer.init) else {
             return fold(hash ^ 0xA076_1D64_78BD_642F, 0xE703_7ED1_A0B4_28DB)

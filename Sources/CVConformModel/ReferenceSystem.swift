@@ -20,7 +20,7 @@ public struct ReferenceSystem: Hashable, Sendable {
     }
 
     /// The switch in its canonical form (see `ECSMachine.normalize`).
-    mutating func normalizeSwitch() {
+    package mutating func normalizeSwitch() {
         ecs.normalize()
     }
 

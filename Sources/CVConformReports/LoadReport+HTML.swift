@@ -1,4 +1,5 @@
 import CVConformHarness
+import CVConformLoad
 import CVConformTrace
 
 extension LoadReport {

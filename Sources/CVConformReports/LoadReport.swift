@@ -1,5 +1,6 @@
 import CVConformHarness
 import CVConformJSON
+import CVConformLoad
 import CVConformTrace
 
 /// The reports of `cvconform load`: the JSON of contract section 7, the

@@ -1,3 +1,4 @@
+import CVConformExploration
 import CVConformHarness
 import CVConformModel
 

@@ -1,6 +1,7 @@
 import CVConformJSON
 import CVConformModel
 import CVConformTrace
+import CVConformVerify
 
 /// The reports of `cvconform verify`: the JSON of contract section 9 and
 /// the lines a person reads.

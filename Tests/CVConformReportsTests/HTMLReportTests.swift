@@ -1,3 +1,4 @@
+import CVConformTestSupport
 import CVConformHarness
 import CVConformModel
 @testable import CVConformReports

@@ -1,5 +1,6 @@
 @testable import CVConformHarness
 @testable import CVConformReports
+@testable import CVConformLoad
 import Testing
 
 @Suite("Load report: what the figures measure")

@@ -176,7 +176,7 @@ public struct MutatedSystem: MessageDelivering, Sendable {
 
 extension MutatedSystem {
     /// The switch in its canonical form (see `ECSMachine.normalize`).
-    mutating func normalizeSwitch() {
+    package mutating func normalizeSwitch() {
         system.normalizeSwitch()
     }
 }

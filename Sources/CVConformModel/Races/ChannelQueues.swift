@@ -4,18 +4,20 @@ import CVConformTrace
 /// items keep their order, and the channels follow each other in a fixed
 /// order, so two states with the same queues are equal and hash alike
 /// however their messages were sent.
-struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
-    struct Item: Hashable, Sendable {
-        var slot: UInt8
-        var element: Element
+package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
+    package struct Item: Hashable, Sendable {
+        package var slot: UInt8
+        package var element: Element
     }
 
-    private(set) var items: [Item] = []
+    package private(set) var items: [Item] = []
+
+    package init() {}
 
     /// Hashes each item's channel and type only: hashing the parameters'
     /// strings was a third of judging races, and states that differ only
     /// in values are rare (equality still compares everything).
-    func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(items.count)
         for item in items {
             hasher.combine(item.slot)
@@ -23,39 +25,39 @@ struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
         }
     }
 
-    static func == (lhs: ChannelQueues, rhs: ChannelQueues) -> Bool { lhs.items == rhs.items }
+    package static func == (lhs: ChannelQueues, rhs: ChannelQueues) -> Bool { lhs.items == rhs.items }
 
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
+    package var isEmpty: Bool { items.isEmpty }
+    package var count: Int { items.count }
 
     /// Adds an element at the end of its channel's queue.
-    mutating func append(_ element: Element, on slot: UInt8) {
+    package mutating func append(_ element: Element, on slot: UInt8) {
         var index = items.count
         while index > 0 && items[index - 1].slot > slot { index -= 1 }
         items.insert(Item(slot: slot, element: element), at: index)
     }
 
     /// The oldest element on a channel.
-    func head(on slot: UInt8) -> Element? {
+    package func head(on slot: UInt8) -> Element? {
         items.first { $0.slot == slot }?.element
     }
 
     /// Takes the oldest element off a channel.
     @discardableResult
-    mutating func removeHead(on slot: UInt8) -> Element? {
+    package mutating func removeHead(on slot: UInt8) -> Element? {
         guard let index = items.firstIndex(where: { $0.slot == slot }) else { return nil }
         return items.remove(at: index).element
     }
 
     /// The channels that hold something, each once, in order.
-    var slots: [UInt8] {
+    package var slots: [UInt8] {
         var result: [UInt8] = []
         for item in items where result.last != item.slot { result.append(item.slot) }
         return result
     }
 
     /// The oldest element of each channel that holds something.
-    var heads: [Element] {
+    package var heads: [Element] {
         var result: [Element] = []
         var last: UInt8?
         for item in items where item.slot != last {
@@ -66,23 +68,23 @@ struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
     }
 
     /// Every element, channel by channel.
-    var elements: [Element] { items.map(\.element) }
+    package var elements: [Element] { items.map(\.element) }
 }
 
 /// What a `ChannelQueues` holds: a message, or a message with its clause.
-protocol QueuedMessage: Hashable, Sendable {
+package protocol QueuedMessage: Hashable, Sendable {
     var queuedType: MessageType { get }
 }
 
 extension Message: QueuedMessage {
-    var queuedType: MessageType { type }
+    package var queuedType: MessageType { type }
 }
 
 extension Emission: QueuedMessage {
-    var queuedType: MessageType { message.type }
+    package var queuedType: MessageType { message.type }
 }
 
 extension Channel {
     /// A small number for each of the 36 role pairs, for `ChannelQueues`.
-    var slot: UInt8 { UInt8(from.order * Role.allCases.count + to.order) }
+    package var slot: UInt8 { UInt8(from.order * Role.allCases.count + to.order) }
 }

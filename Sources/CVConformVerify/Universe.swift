@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// The bounded universe `verify` explores (contract section 9): how many

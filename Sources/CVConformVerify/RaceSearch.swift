@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// `verify --races`: the asynchronous semantics of section 8. A state is

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// What `verify` checks and how (contract section 9).

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Every stimulus the environment may send over a universe, and which of

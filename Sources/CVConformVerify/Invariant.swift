@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// A property every quiescent state of the model must have, stated in

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// What `verify` checks: the reference system, or a mutant of it.

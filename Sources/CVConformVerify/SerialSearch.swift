@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// `verify` without races: a state is a quiescent state, and a transition

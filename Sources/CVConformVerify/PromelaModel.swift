@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// The bounded model `verify` explores serially, written in Promela for

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// A quiescent state of the three machines in 32 bytes: four bits per

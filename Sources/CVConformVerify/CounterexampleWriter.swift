@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Replays a path of `verify` on the checked system and writes it as a

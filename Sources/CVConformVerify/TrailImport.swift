@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Why a SPIN trail could not be read back.
