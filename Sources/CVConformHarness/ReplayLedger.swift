@@ -61,6 +61,16 @@ package struct ReplayLedger: Sendable {
     /// The oldest expected output not observed yet, if any.
     package var oldestOwed: Int? { lowestUnobserved < outputIndexes.count ? outputIndexes[lowestUnobserved] : nil }
 
+    /// Whether an expected output not observed yet names the session: the
+    /// model is done with a step before its outputs come, so while they
+    /// come this is what says the session is still in play.
+    package func owesMessage(naming session: String) -> Bool {
+        for index in outputIndexes[lowestUnobserved...] where !observed[index] {
+            if entries[index].message.parameters["session"] == session { return true }
+        }
+        return false
+    }
+
     /// Every output placed so far has been observed and every stimulus sent.
     package var isSettled: Bool { oldestOwed == nil && nextToSend == entries.count }
 

@@ -286,5 +286,12 @@ struct LoadCellState {
     }
 
     /// Whether the cell's model still holds a session (to forget ended ones).
-    func holds(session: String) -> Bool { raceJudge?.holds(session: session) ?? model.system.holds(session: session) }
+    /// Whether the cell still has the session in play: a role of its model
+    /// holds it, or an output of the step in flight names it (the model is
+    /// done with a step before its outputs come). The same answer check-log's
+    /// monitor gives for the cell at that point of the log.
+    func holds(session: String) -> Bool {
+        if let raceJudge { return raceJudge.holds(session: session) }
+        return model.system.holds(session: session) || step?.owesMessage(naming: session) == true
+    }
 }

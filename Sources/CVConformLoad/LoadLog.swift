@@ -6,11 +6,17 @@ import Foundation
 
 /// The JSON-Lines log of a load run (contract section 7): the reset, with
 /// the cells' ids, then every message in the order its receiver took it.
-/// Lines are written on a thread of their own (a file write may block; no
-/// task waits for it) and the file is flushed as it grows, so what was
-/// logged before an interruption stays readable.
+/// Lines are written on a thread of their own (a file write may block a
+/// thread; it never blocks one of the cooperative pool) and the file is
+/// flushed as it grows, so what was logged before an interruption stays
+/// readable. A caller that gets ahead of the disk by `capacity` batches
+/// suspends until the writer catches up.
 public final class LoadLog: Sendable {
-    private let queue = HandOffQueue<[String]>(capacity: 64)
+    private static let capacity = 64
+    private let queue = HandOffQueue<[String]>(capacity: LoadLog.capacity)
+    /// Batches the queue can still take without blocking, and the callers
+    /// suspended until it can.
+    private let room = Locked<(free: Int, waiting: [CheckedContinuation<Void, Never>])>((LoadLog.capacity, []))
     /// Whether the writing thread is done, and who waits for it.
     private let ending = Locked<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
     private let descriptor: Int32
@@ -26,9 +32,14 @@ public final class LoadLog: Sendable {
 
     private init(descriptor: Int32) {
         self.descriptor = descriptor
-        let (queue, ending) = (self.queue, self.ending)
+        let (queue, ending, room) = (self.queue, self.ending, self.room)
         let thread = Thread {
             while let lines = queue.take() {
+                let waiter = room.withLock { room -> CheckedContinuation<Void, Never>? in
+                    if room.waiting.isEmpty { room.free += 1; return nil }
+                    return room.waiting.removeFirst()
+                }
+                waiter?.resume()
                 var text = lines.joined(separator: "\n")
                 text += "\n"
                 text.withUTF8 { bytes in
@@ -55,17 +66,32 @@ public final class LoadLog: Sendable {
     /// took it), "external" when it is a black box; nil for an
     /// implementation that plays only some roles (the harness plays the
     /// others, and the log is judged in its order).
-    public func reset(setup: Administration, cells: [[String]], observed: String? = nil) {
-        write([WireProtocol.reset(trace: "load", setup: setup, cells: cells, observed: observed)])
+    public func reset(setup: Administration, cells: [[String]], observed: String? = nil) async {
+        await write([WireProtocol.reset(trace: "load", setup: setup, cells: cells, observed: observed)])
     }
 
     /// Messages, in the order their receivers took them.
-    public func messages(_ messages: [Message]) {
+    public func messages(_ messages: [Message]) async {
         guard !messages.isEmpty else { return }
-        write([String(WireProtocol.messages(messages).dropLast())])
+        await write([String(WireProtocol.messages(messages).dropLast())])
     }
 
-    private func write(_ lines: [String]) { queue.put(lines) }
+    /// Hands lines to the writer once the queue has room for them, so that
+    /// `put` never blocks.
+    private func write(_ lines: [String]) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let reserved = room.withLock { room -> Bool in
+                guard room.free > 0 else {
+                    room.waiting.append(continuation)
+                    return false
+                }
+                room.free -= 1
+                return true
+            }
+            if reserved { continuation.resume() }
+        }
+        _ = queue.put(lines)
+    }
 
     /// Writes what is left and closes the file.
     public func close() async {

@@ -45,10 +45,10 @@ struct LoadDriver {
     let progress: @Sendable (LoadProgress) -> Void
     private(set) var result: LoadResult
     private var cells: [LoadCellState] = []
-    private var partition = CellPartition(whole: Administration())
-    /// The cell (index) each session was requested in.
-    private var sessionCells: [String: Int] = [:]
-    private var forgetAbove = 1024
+    /// Which cell each message belongs to: the placement check-log uses.
+    private var placer = CellPlacer(partition: CellPartition(whole: Administration()))
+    /// For the log: messages the cells took, in that order, not written yet.
+    private var toLog: [Message] = []
     private var greeting = Greeting(implementation: "", roles: [], reportsInternal: true)
     private var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
     private var secondLatency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
@@ -70,7 +70,7 @@ struct LoadDriver {
         var random = SeededRandom(seed: options.seed)
         let made = LoadCells.make(count: options.cells, random: &random)
         do {
-            partition = try CellPartition(administration: made.administration, cells: made.idLists)
+            placer = CellPlacer(partition: try CellPartition(administration: made.administration, cells: made.idLists))
         } catch {
             result.failure = HarnessFailure(.unavailable, "the cells overlap: \(error)")
             return
@@ -88,7 +88,7 @@ struct LoadDriver {
             return
         }
         let playsAll = greeting.roles == ReferenceSystem.allSystemRoles
-        log?.reset(setup: made.administration, cells: made.idLists,
+        await log?.reset(setup: made.administration, cells: made.idLists,
                    observed: playsAll ? (greeting.reportsInternal ? "reports" : "external") : nil)
         started = .now
         let deadline = started + options.duration
@@ -116,7 +116,7 @@ struct LoadDriver {
                 try await flush(implementation)
                 let wait: Duration = options.rate.map { .nanoseconds(Int64(1_000_000_000 / max($0, 1))) } ?? .milliseconds(50)
                 let outputs = try await implementation.receiveAvailable(limit: 4096, timeout: min(wait, .milliseconds(50)))
-                take(outputs)
+                await take(outputs)
                 let after = ContinuousClock.now
                 if after - lastCheck >= .milliseconds(50) {
                     lastCheck = after
@@ -151,14 +151,14 @@ struct LoadDriver {
                 let drainUntil = ContinuousClock.now + options.replay.timeout
                 while cells.contains(where: \.isWaiting) && ContinuousClock.now < drainUntil && result.failure == nil {
                     try await flush(implementation)
-                    take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)))
+                    await take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)))
                 }
                 checkTimeouts(at: .now + options.replay.timeout * 2)
                 // Quiescence: nothing more may come.
                 if result.failure == nil, let late = try await implementation.confirmIdle(timeout: options.replay.timeout) {
-                    takeLate(late)
+                    await takeLate(late)
                 } else if result.failure == nil {
-                    takeLate(try await implementation.receiveAvailable(limit: 4096, timeout: options.replay.quietPeriod))
+                    await takeLate(try await implementation.receiveAvailable(limit: 4096, timeout: options.replay.quietPeriod))
                 }
             }
         } catch {
@@ -185,7 +185,7 @@ struct LoadDriver {
             first = false
             let sending = cells[index].startStep(greeting: greeting, now: .now)
             if sending.isEmpty && cells[index].isIdle { return }
-            for message in sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
+            for message in sending { allowed(message, in: index) }
             queue(sending)
             result.stimuli += 1
             second.stimuli += 1
@@ -194,19 +194,26 @@ struct LoadDriver {
 
     private var timeIsUp: Bool { stop.isRequested || ContinuousClock.now >= started + options.duration }
 
+    /// Queues messages the cells' models have taken, to be sent.
     private mutating func queue(_ messages: [Message]) {
         outgoing += messages
+        if log != nil { toLog += messages }
     }
 
-    /// Sends what is queued. Messages are counted here, where they are
-    /// logged, not when queued: a message queued as time ran out and never
-    /// sent was counted but not in the log, and check-log's count of the
-    /// log then differed from the run's.
+    /// Writes what the cells took since the last write, in the order they
+    /// took it, so that check-log judges the log as load judged the run.
+    private mutating func writeLog() async {
+        guard let log, !toLog.isEmpty else { return }
+        await log.messages(toLog)
+        toLog.removeAll(keepingCapacity: true)
+    }
+
+    /// Sends what is queued (logged first). Messages are counted when sent.
     private mutating func flush(_ implementation: ImplementationUnderTest) async throws(HarnessFailure) {
         guard !outgoing.isEmpty else { return }
+        await writeLog()
         let batch = outgoing
         outgoing.removeAll(keepingCapacity: true)
-        log?.messages(batch)
         result.messages += batch.count
         second.messages += batch.count
         try await implementation.send(batch)
@@ -239,36 +246,37 @@ struct LoadDriver {
 
     // MARK: - Outputs
 
-    private mutating func take(_ outputs: [Message]) {
+    private mutating func take(_ outputs: [Message]) async {
         guard !outputs.isEmpty else { return }
-        log?.messages(outputs)
         let now = ContinuousClock.now
         result.messages += outputs.count
         second.messages += outputs.count
         for output in outputs {
+            if log != nil { toLog.append(output) }
             guard let index = cell(of: output, at: now) else { continue }
             do {
                 let observed = try cells[index].observe(output, now: now)
                 let micros = UInt64(max(0, (now - observed.stepStarted) / .microseconds(1)))
                 _ = latency.record(micros)
                 _ = secondLatency.record(micros)
-                for message in observed.sending where message.type == .sessionRequest { sessionCells[message["session"]] = index }
+                allowed(output, in: index)
+                for message in observed.sending { allowed(message, in: index) }
                 queue(observed.sending)
                 if observed.settled { stepDone(index) }
             } catch {
                 violation(in: index, error, at: now)
             }
         }
-        if sessionCells.count > forgetAbove { forgetEndedSessions() }
+        await writeLog()
     }
 
     /// After the run: whatever still comes is extra.
-    private mutating func takeLate(_ outputs: [Message]) {
+    private mutating func takeLate(_ outputs: [Message]) async {
         guard !outputs.isEmpty else { return }
-        log?.messages(outputs)
         result.messages += outputs.count
         let now = ContinuousClock.now
         for output in outputs {
+            if log != nil { toLog.append(output) }
             guard let index = cell(of: output, at: now) else { continue }
             do {
                 _ = try cells[index].observe(output, now: now)
@@ -276,13 +284,14 @@ struct LoadDriver {
                 violation(in: index, error, at: now)
             }
         }
+        await writeLog()
     }
 
     /// The cell (index) an output belongs to; nil, recorded as a violation,
     /// when it names ids of two cells or of none.
     private mutating func cell(of output: Message, at now: ContinuousClock.Instant) -> Int? {
-        let sessions = sessionCells
-        switch partition.place(output, sessionCell: { sessions[$0] }) {
+        var models = LoadCellModels(cells: cells)
+        switch placer.place(output, models: &models) {
         case .unplaced(let violation):
             record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
                                  explanation: [violation.description], window: [], at: seconds(now)))
@@ -342,15 +351,11 @@ struct LoadDriver {
     /// Beyond this many violations the run stops.
     private var violationLimit: Int { max(1000, 10 * options.cells) }
 
-    /// Sessions their cell's model has ended are forgotten once no step of
-    /// the cell is in flight (its outputs may still name them), so the map
-    /// stays bounded however long the run.
-    private mutating func forgetEndedSessions() {
-        let cells = self.cells
-        sessionCells = sessionCells.filter { cells[$0.value].step != nil || cells[$0.value].holds(session: $0.key) }
-        // Twice what is left: each session is looked at a bounded number
-        // of times, however many the cells hold.
-        forgetAbove = max(4 * options.cells + 1024, 2 * sessionCells.count)
+    /// A message its cell took: the placement learns the cell of the
+    /// session a `session-request` or `launch` names.
+    private mutating func allowed(_ message: Message, in index: Int) {
+        var models = LoadCellModels(cells: cells)
+        placer.allowed(message, in: index, models: &models)
     }
 
     // MARK: - Time
@@ -367,4 +372,11 @@ struct LoadDriver {
     private func seconds(_ now: ContinuousClock.Instant) -> Double {
         Double((now - started) / .milliseconds(1)) / 1000
     }
+}
+
+/// The cells' models, as the placement asks them whether they hold a session.
+private struct LoadCellModels: SessionHolding {
+    var cells: [LoadCellState]
+
+    mutating func holds(session: String, inCell cell: Int) -> Bool { cells[cell].holds(session: session) }
 }

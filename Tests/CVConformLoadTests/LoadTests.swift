@@ -98,6 +98,43 @@ struct LoadTests {
         #expect(violation.window.contains { $0.mark == .unexpected || $0.mark == .expected })
     }
 
+    @Test("load and check-log of load's own log place every message alike: a late message naming only an ended session belongs to no cell in both",
+          arguments: [false, true])
+    func logPlacedAsOnline(races: Bool) async throws {
+        // Once a session has ended, a second `dropped` for it names only
+        // the session. load once placed it in the session's old cell (it
+        // remembered sessions until a sweep) where check-log found no cell.
+        // Later ones may differ: offline the log is judged by the race judge
+        // (RACE-22), which lets a report lead its delivery, and a cell that
+        // rejected once judges no more (LOAD-18 in spec/load.md).
+        let lateDropped: @Sendable ([Message]) -> [Message] = { outputs in
+            guard let dropped = outputs.first(where: { $0.type == .dropped }) else { return outputs }
+            return outputs + [dropped]
+        }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/load.log"
+        let log = try LoadLog.open(path).get()
+        var options = shortLoad
+        options.races = races
+        let result = await LoadRunner.run(options: options, label: "late-dropped",
+                                          makeImplementation: { ScriptedImplementation(distort: lateDropped) }, log: log)
+        await log.close()
+        #expect(result.failure == nil)
+        let online = result.violations.filter { $0.detail.contains("dropped") }
+        try #require(!online.isEmpty, "no late dropped was sent: \(result.violations.map(\.detail))")
+        var recorder = SegmentRecorder()
+        _ = try LogChecker().check(.file(path), observer: &recorder)
+        let offline = recorder.violations.filter { $0.message.type == .dropped }
+        #expect(online.allSatisfy { $0.cell == nil }, "\(online.map(\.detail))")
+        // The first late message is placed alike (before it, both judges
+        // saw the same messages in the same order and agree on every cell).
+        let firstOffline = try #require(offline.min { $0.line < $1.line })
+        #expect(firstOffline.cell == nil, "\(firstOffline.summary)")
+        #expect(online.first.map { $0.detail.contains("session=\(firstOffline.message["session"]))") } == true,
+                "online first: \(online.first?.detail ?? ""); offline first: \(firstOffline.summary)")
+    }
+
     @Test("The same seed makes the same cells and the same first walk")
     func seededCells() {
         var first = SeededRandom(seed: 5), second = SeededRandom(seed: 5)
@@ -148,11 +185,12 @@ struct LoadTests {
     }
 }
 
-/// What check-log finished, segment by segment.
+/// What check-log found and finished, segment by segment.
 private struct SegmentRecorder: LogCheckObserver {
     var segments: [LogSegmentResult] = []
+    var violations: [LogViolation] = []
 
     mutating func started(_ segment: LogSegmentStart) {}
-    mutating func found(_ violation: LogViolation, in segment: LogSegmentStart) {}
+    mutating func found(_ violation: LogViolation, in segment: LogSegmentStart) { violations.append(violation) }
     mutating func finished(_ segment: LogSegmentResult) { segments.append(segment) }
 }

@@ -11,14 +11,14 @@ import CVConformTrace
 /// follows the system, so every later verdict would be noise. Other cells
 /// go on.
 public struct CellJudge: Sendable {
-    public let partition: CellPartition
+    public var partition: CellPartition { placer.partition }
     public private(set) var monitors: [Monitor]
     /// Each cell's first rejection (nil while it has rejected nothing).
     public private(set) var rejections: [Rejection?]
     /// Whether each cell has rejected a message: asked for every message,
     /// and `rejections[cell] == nil` copied the optional rejection out.
     private var hasRejected: [Bool]
-    private var sessions: SessionCells
+    private var placer: CellPlacer
     /// Messages observed, for positions when the caller gives none.
     public private(set) var observed = 0
     /// With races (contract section 8): one race judge per cell, in place
@@ -26,11 +26,10 @@ public struct CellJudge: Sendable {
     public private(set) var raceJudges: [RaceJudge] = []
 
     public init(partition: CellPartition, minimumSessionSweep: Int = 2048) {
-        self.partition = partition
         monitors = partition.cells.map { Monitor(administration: $0.administration) }
         rejections = Array(repeating: nil, count: partition.cells.count)
         hasRejected = Array(repeating: false, count: partition.cells.count)
-        sessions = SessionCells(minimumSweep: minimumSessionSweep)
+        placer = CellPlacer(partition: partition, minimumSessionSweep: minimumSessionSweep)
     }
 
     /// Judges each cell by the asynchronous semantics: stimuli are sent
@@ -81,9 +80,7 @@ public struct CellJudge: Sendable {
             hasRejected[cell] = true
             return .rejected(cell: cell, rejection)
         case .allowed(let reaction):
-            if partition.isDivided, message.type == .sessionRequest || message.type == .launch {
-                learn(message["session"], cell: cell)
-            }
+            placer.allowed(message, in: cell, models: &monitors)
             return .allowed(cell: cell, reaction)
         }
     }
@@ -103,63 +100,19 @@ public struct CellJudge: Sendable {
             hasRejected[cell] = true
             return .rejected(cell: cell, rejection)
         }
-        if partition.isDivided, message.type == .sessionRequest || message.type == .launch {
-            learn(message["session"], cell: cell)
-        }
+        var judges = RaceJudgeCells(raceJudges)
+        placer.allowed(message, in: cell, models: &judges)
         return .allowed(cell: cell, nil)
     }
 
-    /// The cell a message belongs to, without observing it.
-    ///
-    /// A session's remembered cell counts while that cell's model holds the
-    /// session; that is checked only when the placement rests on the session
-    /// (no other id names a cell, or another names a different one), and a
-    /// session no longer held is forgotten there and then.
+    /// The cell a message belongs to, without observing it (see
+    /// `CellPlacer.place`).
     public mutating func place(_ message: Message, named: NamedCell? = nil) -> CellPlacement {
-        guard partition.isDivided else { return .cell(0) }
-        let session = message.parameters["session"]
-        var sessionCell: Int?
-        if let session { sessionCell = sessions.rememberedCell(of: session) }
-        let located: (placement: CellPlacement, restsOnSession: Bool)
-        if let named, let found = partition.locate(message, named: named, sessionCell: sessionCell) {
-            located = found
-        } else {
-            // The closure captures the sessions, not `self`: capturing
-            // `self` copied the whole partition for every message
-            // (retaining each of its arrays), a twentieth of judging a log.
-            let remembered = sessions
-            located = partition.locate(message) { remembered.rememberedCell(of: $0) }
-        }
-        guard located.restsOnSession, let session, let cell = sessionCell, !(judgesRaces ? raceJudges[cell].holds(session: session) : Self.holds(&monitors[cell], session: session))
-        else { return located.placement }
-        sessions.forget(session)
-        return partition.locate(message) { _ in nil }.placement
-    }
-
-    /// Remembers a session's cell; now and then sweeps out sessions no model
-    /// holds any more (see `SessionCells`).
-    private mutating func learn(_ session: String, cell: Int) {
-        sessions.learn(session, cell: cell)
-        guard sessions.needsSweep else { return }
-        // Taken out while sweeping, so that the monitors can be asked in
-        // place (see `holds`).
-        var sweeping = sessions
-        sessions = SessionCells()
         if judgesRaces {
-            let judges = raceJudges
-            sweeping.sweep { session, cell in judges[cell].holds(session: session) }
-        } else {
-            sweeping.sweep { session, cell in Self.holds(&monitors[cell], session: session) }
+            var judges = RaceJudgeCells(raceJudges)
+            return placer.place(message, named: named, models: &judges)
         }
-        sessions = sweeping
-    }
-
-    /// Whether a cell's model holds a session. `inout` hands over the
-    /// monitor where it lies: read through the array, or its buffer, the
-    /// whole monitor was copied first (each of its arrays retained and
-    /// released), 2-3% of judging a log. Nothing is changed.
-    private static func holds(_ monitor: inout Monitor, session: String) -> Bool {
-        monitor.holds(session: session)
+        return placer.place(message, named: named, models: &monitors)
     }
 
     /// True when no cell owes anything.
@@ -189,7 +142,7 @@ public struct CellJudge: Sendable {
     }
 
     /// Sessions whose cell is remembered (bounded: see `SessionCells`).
-    public var sessionsRemembered: Int { sessions.count }
+    public var sessionsRemembered: Int { placer.sessionsRemembered }
 }
 
 /// How a `CellJudge` judged one message.
