@@ -5,31 +5,35 @@ import CVConformWire
 /// Replays a list of trace files against one implementation: one process
 /// (or connection) serves the suite, `reset` between traces; after an
 /// `error` the next trace gets a fresh one.
-public actor SuiteRunner {
-    public typealias Factory = @Sendable () -> ImplementationUnderTest
+package actor SuiteRunner {
+    package typealias Factory = @Sendable () -> ImplementationUnderTest
 
     private let makeImplementation: Factory
     private let options: ReplayOptions
     private var implementation: ImplementationUnderTest?
     private var greeting: Greeting?
-    /// Starts that failed in a row; after two, the rest is not tried again.
-    private var failedStarts = 0
-    private var lastStartFailure: HarnessFailure?
+    private var recovery: SuiteRecovery
 
     /// The implementation's name from `hello`, once it has said it.
-    public private(set) var implementationName: String?
+    package private(set) var implementationName: String?
 
-    public init(options: ReplayOptions, makeImplementation: @escaping Factory) {
+    package init(options: ReplayOptions, makeImplementation: @escaping Factory) {
         self.options = options
         self.makeImplementation = makeImplementation
+        recovery = SuiteRecovery(timeout: options.timeout)
     }
 
     /// Replays one file: read, start the implementation if needed, replay.
-    public func run(file: String) async -> ReplayResult {
+    package func run(file: String) async -> ReplayResult {
+        // On a thread of its own: a long trace is read on two threads that
+        // wait on each other, which no thread of the pool may do.
+        let read = await onDedicatedThread("cvconform-read") { () -> Result<Trace, TraceError> in
+            do throws(TraceError) { return .success(try Trace.read(file: file)) } catch { return .failure(error) }
+        }
         let trace: Trace
-        do {
-            trace = try Trace.read(file: file)
-        } catch {
+        switch read {
+        case .success(let read): trace = read
+        case .failure(let error):
             var result = ReplayResult(id: Self.fallbackID(file), file: file, verdict: .error,
                                       detail: "the trace is malformed: \(error)")
             result.malformation = error
@@ -39,50 +43,45 @@ public actor SuiteRunner {
     }
 
     /// Replays one trace in memory, timed, with the clauses it exercises.
-    public func run(_ trace: Trace) async -> ReplayResult {
+    package func run(_ trace: Trace) async -> ReplayResult {
         let clock = ContinuousClock()
         let start = clock.now
-        var result = await replay(trace)
+        var result = await replayOnce(trace)
         result.duration = clock.now - start
         result.clauses = Validator.judge(trace).clauses
         return result
     }
 
-    private func replay(_ trace: Trace) async -> ReplayResult {
+    /// Replays a trace as `recovery` directs: on a fresh implementation
+    /// when needed, probing silence with a reset, and once more on a fresh
+    /// process when the trace's reset failed.
+    private func replayOnce(_ trace: Trace) async -> ReplayResult {
         let file = trace.file ?? ""
-        if let lastStartFailure, failedStarts >= 2 {
+        var fresh = false
+        switch recovery.beforeTrace() {
+        case .skipUnstartable(let failure):
             var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
-                                      detail: "not replayed: the implementation could not be started (\(lastStartFailure.message))", trace: trace)
-            result.failure = lastStartFailure
+                                      detail: "not replayed: the implementation could not be started (\(failure.message))", trace: trace)
+            result.failure = failure
             return result
-        }
-        if let lastResetFailure, unansweredResets >= 2 {
+        case .skipUnresponsive(let failure, let traces):
             var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
-                                      detail: "not replayed: the implementation did not answer reset in \(unansweredResets) traces in a row, "
-                                          + "even on a fresh process (\(lastResetFailure.message))", trace: trace)
-            result.failure = lastResetFailure
+                                      detail: "not replayed: the implementation did not answer reset in \(traces) traces in a row, "
+                                          + "even on a fresh process (\(failure.message))", trace: trace)
+            result.failure = failure
             result.failedAtReset = true
             return result
-        }
-        let current: ImplementationUnderTest
-        let greeting: Greeting
-        var fresh = false
-        if let implementation, let known = self.greeting {
-            current = implementation
-            greeting = known
-        } else {
+        case .start:
             let started = makeImplementation()
             do {
-                greeting = try await started.start()
-                current = started
+                let greeting = try await started.start()
                 implementation = started
                 self.greeting = greeting
                 implementationName = greeting.implementation
-                failedStarts = 0
+                recovery.started()
                 fresh = true
             } catch {
-                failedStarts += 1
-                lastStartFailure = error
+                recovery.startFailed(error)
                 var result = ReplayResult(id: trace.header.id, file: file, verdict: .error,
                                           detail: "the implementation did not start: \(error.message)", trace: trace)
                 result.failure = error
@@ -90,65 +89,56 @@ public actor SuiteRunner {
                 await started.stop()
                 return result
             }
+        case .replay:
+            break
+        }
+        guard let current = implementation, let greeting else {
+            preconditionFailure("SuiteRecovery said replay without a running implementation")
         }
         var result = await Replayer.replay(trace, on: current, greeting: greeting, options: options)
         if fresh { result.startupLog = await current.startupLog() }
-        if result.failedAtReset && retrying, let failure = result.failure, failure.kind == .timeout {
-            // Even a fresh process did not answer reset: after two such
-            // traces in a row the rest is not tried (a run ends in seconds,
-            // not traces × two timeouts).
-            unansweredResets += 1
-            lastResetFailure = failure
-        } else if !result.failedAtReset {
-            unansweredResets = 0
-        }
-        if result.verdict == .fail, case .missing? = result.divergence?.kind {
+        var missingOutput = false
+        if result.verdict == .fail, case .missing? = result.divergence?.kind { missingOutput = true }
+        var next = recovery.replayed(.init(isError: result.verdict == .error, missingOutput: missingOutput,
+                                           failedAtReset: result.failedAtReset, failure: result.failure))
+        if case .probe(let within) = next {
             // Silence may be a missing output or a hang. A reset tells them
             // apart: a live implementation answers it (the next trace resets
             // again anyway); a hung one is this trace's error.
-            // A live process answers a reset at once. The first probe allows a
-            // quarter of the timeout (at least 0.5 s); once this implementation
-            // has hung, 50 ms, so a run against one that hangs in every trace
-            // still ends within about traces × timeout plus a constant.
-            let probe = hangs == 0 ? max(options.timeout / 4, .milliseconds(500)) : .milliseconds(50)
             do {
-                try await current.reset(trace: trace.header.id, setup: trace.header.setup, within: probe)
+                try await current.reset(trace: trace.header.id, setup: trace.header.setup, within: within)
+                next = recovery.probed(answered: true)
             } catch {
                 result.verdict = .error
                 result.failure = HarnessFailure(.timeout, "the implementation stopped answering: \(error.message)")
                 result.detail = "the implementation hung: \(result.detail), and it did not answer a reset afterwards"
-                hangs += 1
+                next = recovery.probed(answered: false)
             }
         }
-        if result.verdict == .error {
-            await current.abort()
-            implementation = nil
-            self.greeting = nil
-            // A reset that fails says more about the previous trace (which
-            // left the implementation hung) than about this one, which has
-            // not begun: give this one a fresh process, once.
-            if result.failedAtReset && !retrying {
-                retrying = true
-                defer { retrying = false }
-                var retried = await run(trace)
-                if retried.verdict != .error {
-                    retried.log.insert("(the previous process did not answer reset; this trace ran on a fresh one)", at: 0)
-                }
-                return retried
+        switch next {
+        case .keep, .probe:
+            return result
+        case .discard:
+            await discard(current)
+            return result
+        case .discardAndRetry:
+            await discard(current)
+            var retried = await replayOnce(trace)
+            if retried.verdict != .error {
+                retried.log.insert("(the previous process did not answer reset; this trace ran on a fresh one)", at: 0)
             }
+            return retried
         }
-        return result
     }
 
-    private var retrying = false
-    /// Traces in a row whose reset went unanswered even on a fresh process.
-    private var unansweredResets = 0
-    private var lastResetFailure: HarnessFailure?
-    /// Traces in which this implementation hung (see the probe above).
-    private var hangs = 0
+    private func discard(_ current: ImplementationUnderTest) async {
+        await current.abort()
+        implementation = nil
+        greeting = nil
+    }
 
     /// Stops the implementation (end of the suite).
-    public func finish() async {
+    package func finish() async {
         await implementation?.stop()
         implementation = nil
         greeting = nil
