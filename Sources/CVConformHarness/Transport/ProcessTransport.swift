@@ -8,19 +8,21 @@ import SystemPackage
 /// process group of its own. swift-subprocess starts it (closing every other
 /// descriptor in the child) and waits for its exit on a monitor of its own;
 /// its stdin, stdout and stderr are pipes read and written on NIO's event
-/// loops. The whole group is killed on stop, so nothing the implementation
-/// started outlives the harness.
+/// loops. Stopping it cancels the task that runs it, and swift-subprocess's
+/// teardown kills the whole group, so nothing the implementation started
+/// outlives the harness.
 final class ProcessTransport: LineTransport {
     let inbox: Inbox
     let log = LogTail()
     private let writer: ChannelWriter
     private let output: any Channel
-    private let pid: pid_t
     private let ending = Locked<String?>(nil)
     private let exited: Task<Void, Never>
     private let loop: any EventLoop
 
-    /// Every live process group, for Ctrl-C.
+    /// Every live process group, for Ctrl-C: the command exits at once
+    /// then, before any asynchronous teardown could run, so the groups are
+    /// killed there and then (`killAll`).
     static let live = Locked<Set<pid_t>>([])
 
     init(command: String, loop: any EventLoop) async throws(HarnessFailure) {
@@ -40,9 +42,13 @@ final class ProcessTransport: LineTransport {
         for end in [stdin.writeEnd, stdout.readEnd, stderr.readEnd] { _ = fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
         var options = PlatformOptions()
         options.processGroupID = 0
+        // Cancelling `exited` kills the group (the implementation and
+        // whatever it started), and the exit is then awaited.
+        options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .zero)]
         let configuration = Configuration(executable: .path("/bin/sh"), arguments: ["-c", command], platformOptions: options)
         let (started, startedSignal) = AsyncStream.makeStream(of: Optional<pid_t>.self)
         let ending = self.ending
+        let spawnedPID = Locked<pid_t?>(nil)
         exited = Task {
             do {
                 let result = try await Subprocess.run(
@@ -51,13 +57,16 @@ final class ProcessTransport: LineTransport {
                     error: .fileDescriptor(stderr.writeEnd, closeAfterSpawningProcess: true)
                 ) { execution in
                     let pid = execution.processIdentifier.value
+                    spawnedPID.withLock { $0 = pid }
                     _ = Self.live.withLock { $0.insert(pid) }
                     startedSignal.yield(pid)
                 }
                 ending.withLock { $0 = Self.describe(result.terminationStatus) }
                 _ = Self.live.withLock { $0.remove(result.processIdentifier.value) }
             } catch {
-                ending.withLock { $0 = "could not be started (\(error))" }
+                // Cancelled: the teardown killed the group.
+                ending.withLock { $0 = Task.isCancelled ? "was killed by signal \(SIGKILL)" : "could not be started (\(error))" }
+                if let pid = spawnedPID.value { _ = Self.live.withLock { $0.remove(pid) } }
                 startedSignal.yield(nil)
             }
         }
@@ -66,11 +75,10 @@ final class ProcessTransport: LineTransport {
             spawned = value
             break
         }
-        guard let pid = spawned else {
+        guard spawned != nil else {
             for end in [stdin.writeEnd, stdout.readEnd, stderr.readEnd] { try? end.close() }
             throw HarnessFailure(.unavailable, "cannot start /bin/sh: \(ending.value ?? "")")
         }
-        self.pid = pid
         let (inbox, log) = (self.inbox, self.log)
         do {
             output = try await NIOPipeBootstrap(group: loop)
@@ -89,14 +97,14 @@ final class ProcessTransport: LineTransport {
                 }
                 .takingOwnershipOfDescriptor(input: stderr.readEnd.rawValue).get()
         } catch {
-            _ = CVConformPlatform.kill(-pid, SIGKILL)
+            exited.cancel()
             throw HarnessFailure(.unavailable, "cannot read the implementation's output: \(error)")
         }
         writer = ChannelWriter(channel: output)
     }
 
     deinit {
-        if ending.value == nil { _ = CVConformPlatform.kill(-pid, SIGKILL) }
+        exited.cancel()
         output.close(promise: nil)
     }
 
@@ -128,10 +136,10 @@ final class ProcessTransport: LineTransport {
         try? await output.close().get()
     }
 
-    /// SIGKILL to the process group: the implementation and whatever it
-    /// started.
+    /// SIGKILL to the process group (the implementation and whatever it
+    /// started), by swift-subprocess's teardown.
     private func killGroup() {
-        if ending.value == nil { _ = CVConformPlatform.kill(-pid, SIGKILL) }
+        if ending.value == nil { exited.cancel() }
     }
 
     /// How the process ended, once it has, waiting at most `grace` for
