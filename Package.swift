@@ -96,8 +96,17 @@ let package = Package(
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
-        // executables, running the command, temporary folders.
-        .target(name: "CVConformTestSupport", dependencies: ["CVConformJSON", "CVConformTrace"], path: "Tests/CVConformTestSupport"),
+        // executables, running the command (awaited, on swift-subprocess),
+        // suite traces, temporary folders.
+        .target(
+            name: "CVConformTestSupport",
+            dependencies: [
+                "CVConformJSON", "CVConformTrace",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/CVConformTestSupport"
+        ),
         // What the tests of the harness and the modules above it share: a
         // scripted implementation and a replay with short waits.
         .target(name: "CVConformHarnessTestSupport", dependencies: ["CVConformHarness", "CVConformTrace", "CVConformWire"],

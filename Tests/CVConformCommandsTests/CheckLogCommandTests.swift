@@ -1,6 +1,6 @@
 import CVConformJSON
-import Foundation
 import CVConformTestSupport
+import Foundation
 import Testing
 
 /// One line of `Tests/Fixtures/logs/expected.txt`.
@@ -28,13 +28,13 @@ struct CheckLogCommandTests {
     static let fixtures = "Tests/Fixtures/logs/"
 
     @Test("Every hand-written log is judged as expected.txt says, segment by segment; exit 1 exactly when one fails")
-    func fixtures() throws {
+    func fixtures() async throws {
         let expected = try ExpectedSegment.all()
         #expect(expected.count >= 15)
         let folder = try temporaryFolder()
         for file in Set(expected.map(\.file)).sorted() {
             let json = folder + "/\(file).json"
-            let result = try cvconform("check-log", Self.fixtures + file, "--json", json)
+            let result = try await cvconform("check-log", Self.fixtures + file, "--json", json)
             let wanted = expected.filter { $0.file == file }
             let segments = try #require(try readJSON(json)["segments"]?.arrayValue)
             #expect(segments.map { $0["line"]?.intValue } == wanted.map(\.line), "\(file)")
@@ -47,10 +47,10 @@ struct CheckLogCommandTests {
     }
 
     @Test("JSON: the contract's fields first (trace null without one, detail \"\" when accepted, at null unless rejected), then the project's")
-    func jsonShape() throws {
+    func jsonShape() async throws {
         let folder = try temporaryFolder()
         let json = folder + "/nested/report.json"
-        let result = try cvconform("check-log", Self.fixtures + "several-segments.jsonl", "--json", json)
+        let result = try await cvconform("check-log", Self.fixtures + "several-segments.jsonl", "--json", json)
         #expect(result.status == 1)
         let root = try readJSON(json)
         #expect(root.members?.map(\.0) == ["segments", "file", "lines", "messages", "summary", "skipped", "ignored"])
@@ -68,13 +68,13 @@ struct CheckLogCommandTests {
         #expect(segments[2]["detail"]?.stringValue?.hasPrefix("still owed at the end: ecs→cvct progress(") == true)
 
         let noTrace = folder + "/no-trace.json"
-        _ = try cvconform("check-log", Self.fixtures + "rejected-echoed-drop.jsonl", "--json", noTrace)
+        _ = try await cvconform("check-log", Self.fixtures + "rejected-echoed-drop.jsonl", "--json", noTrace)
         #expect(try readJSON(noTrace)["segments"]?.arrayValue?.first?["trace"] == .null)
     }
 
     @Test("The terminal: one line per segment as validate prints one per trace, the explanation, a summary")
-    func terminal() throws {
-        let result = try cvconform("check-log", Self.fixtures + "cells-mixed-up.jsonl")
+    func terminal() async throws {
+        let result = try await cvconform("check-log", Self.fixtures + "cells-mixed-up.jsonl")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "FAIL rejected at 12   two-cells-mixed-up                   Tests/Fixtures/logs/cells-mixed-up.jsonl:1")
         #expect(lines.contains("     line 12 icm→browser acw-open(agent=2001) is not allowed in cell 2"))
@@ -82,15 +82,15 @@ struct CheckLogCommandTests {
         #expect(lines.contains("     before it in cell 2 on any channel:"))
         #expect(lines.contains("       line 8       ecs→cvct logged-in(agent=2001, extension=4002)"))
         #expect(lines.last == "0 ok, 1 failed (1 segment: 0 accepted, 0 incomplete, 1 rejected, 0 malformed; 12 messages on 13 lines)")
-        let skipped = try cvconform("check-log", Self.fixtures + "garbage.jsonl")
+        let skipped = try await cvconform("check-log", Self.fixtures + "garbage.jsonl")
         #expect(skipped.stdout.contains("6 lines skipped: line 1 (msg before any reset), line 2 (not JSON"))
     }
 
     @Test("Standard input (-) is judged as the file is, and each violation is printed as soon as it is found")
-    func standardInput() throws {
+    func standardInput() async throws {
         let text = try String(contentsOfFile: repositoryRoot + "/" + Self.fixtures + "several-segments.jsonl", encoding: .utf8)
         let folder = try temporaryFolder()
-        let result = try cvconform(["check-log", "-", "--json", folder + "/stdin.json"], input: text)
+        let result = try await cvconform(["check-log", "-", "--json", folder + "/stdin.json"], input: text)
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let found = try #require(lines.firstIndex { $0.hasPrefix("FAIL line 7 ecs→cvct login-denied(") })
@@ -99,7 +99,7 @@ struct CheckLogCommandTests {
         #expect(lines[found].hasSuffix("[segment second, <stdin>:3]"))
         #expect(lines[segment + 1] == "     1 violation, explained above")
         let file = folder + "/file.json"
-        _ = try cvconform("check-log", Self.fixtures + "several-segments.jsonl", "--json", file)
+        _ = try await cvconform("check-log", Self.fixtures + "several-segments.jsonl", "--json", file)
         let fromStdin = try readJSON(folder + "/stdin.json")["segments"]
         #expect(fromStdin == (try readJSON(file)["segments"]))
     }
@@ -148,17 +148,17 @@ struct CheckLogCommandTests {
         ["check-log", "Tests/Fixtures/logs/garbage.jsonl", "--frobnicate"],
         ["check-log"],
     ])
-    func usage(_ arguments: [String]) throws {
-        let result = try cvconform(arguments)
+    func usage(_ arguments: [String]) async throws {
+        let result = try await cvconform(arguments)
         #expect(result.status == 2, "\(arguments): \(result.stdout)\(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
 
     @Test("--trace-out writes each rejection as a fail trace of its cell that validate judges rejected at the marked message")
-    func traceOut() throws {
+    func traceOut() async throws {
         let folder = try temporaryFolder()
         for file in ["cells-mixed-up.jsonl", "rejected-echoed-drop.jsonl", "several-segments.jsonl", "cells-two-cells.jsonl"] {
-            let result = try cvconform("check-log", Self.fixtures + file, "--trace-out", folder, "--quiet")
+            let result = try await cvconform("check-log", Self.fixtures + file, "--trace-out", folder, "--quiet")
             #expect(result.status == 1)
             if file == "cells-two-cells.jsonl" {
                 #expect(result.stdout.contains("note: no trace for line 4: a message naming two cells or none belongs to no one cell's trace"))
@@ -167,7 +167,7 @@ struct CheckLogCommandTests {
         let written = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(written == ["log-segment1-line23.xml", "second-line7.xml", "two-cells-mixed-up-cell2-line12.xml"])
         let json = folder + "/validate.json"
-        let validated = try cvconform(["validate", folder, "--json", json])
+        let validated = try await cvconform(["validate", folder, "--json", json])
         #expect(validated.status == 0, "\(validated.stdout)")
         let traces = try reportTraces(json)
         #expect(traces.allSatisfy { $0["outcome"] == .string("rejected") && $0["ok"] == .bool(true) && $0["expect"] == .string("fail") })
@@ -179,7 +179,7 @@ struct CheckLogCommandTests {
     }
 
     @Test("--extract writes a whole segment or cell as a trace whose expect is what check-log found")
-    func extract() throws {
+    func extract() async throws {
         let folder = try temporaryFolder()
         let cases: [(String, [String], String)] = [
             ("cells-session-by-vdn.jsonl", ["--extract", "1", "--cell", "2"], "accepted"),
@@ -189,9 +189,9 @@ struct CheckLogCommandTests {
         ]
         for (index, (file, options, outcome)) in cases.enumerated() {
             let path = folder + "/extract-\(index).xml"
-            _ = try cvconform(["check-log", Self.fixtures + file, "--output", path] + options)
+            _ = try await cvconform(["check-log", Self.fixtures + file, "--output", path] + options)
             let json = folder + "/extract-\(index).json"
-            let validated = try cvconform(["validate", path, "--json", json])
+            let validated = try await cvconform(["validate", path, "--json", json])
             #expect(validated.status == 0, "\(file): \(validated.stdout)")
             #expect(try reportTraces(json).first?["outcome"] == .string(outcome), "\(file)")
         }
@@ -199,10 +199,10 @@ struct CheckLogCommandTests {
         #expect(session.contains(#"<msg from="cvct" to="icm" type="dropped" session="s1"/>"#), "the message naming only its session")
         #expect(!session.contains("1009"), "cell 1's decoy login is not in cell 2's trace")
 
-        let needsCell = try cvconform("check-log", Self.fixtures + "cells-mixed-up.jsonl", "--extract", "1", "--output", folder + "/x.xml")
+        let needsCell = try await cvconform("check-log", Self.fixtures + "cells-mixed-up.jsonl", "--extract", "1", "--output", folder + "/x.xml")
         #expect(needsCell.status == 2)
         #expect(needsCell.stderr.contains("has 2 cells: choose one with --cell 1…2"))
-        let noSegment = try cvconform("check-log", Self.fixtures + "several-segments.jsonl", "--extract", "2", "--output", folder + "/y.xml")
+        let noSegment = try await cvconform("check-log", Self.fixtures + "several-segments.jsonl", "--extract", "2", "--output", folder + "/y.xml")
         #expect(noSegment.status == 2)
         #expect(noSegment.stderr.contains("no segment starts at line 2"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.xml"))

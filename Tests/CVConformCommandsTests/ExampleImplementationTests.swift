@@ -1,5 +1,5 @@
-import Foundation
 import CVConformTestSupport
+import Foundation
 import Testing
 
 /// The example implementation (Sources/ExampleImplementation), written apart
@@ -41,42 +41,42 @@ struct ExampleImplementationTests {
     }
 
     @Test("It passes the core suite through --exec")
-    func passesOverExec() throws {
-        let result = try cvconform(["run", "traces", "--exec", example] + passing)
+    func passesOverExec() async throws {
+        let result = try await cvconform(["run", "traces", "--exec", example] + passing)
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
         #expect(result.stdout.contains("implementation: cvconform-example"))
     }
 
     @Test("A server that serves one connection at a time, asked for two jobs: the hint names that, not output buffering")
-    func oneConnectionAtATime() throws {
+    func oneConnectionAtATime() async throws {
         let (server, port) = try listeningExample()
         defer { server.terminate() }
-        let result = try cvconform(["run", "traces/login", "--connect", "127.0.0.1:\(port)", "--jobs", "2", "--startup-timeout", "1",
+        let result = try await cvconform(["run", "traces/login", "--connect", "127.0.0.1:\(port)", "--jobs", "2", "--startup-timeout", "1",
                                     "--quiet-period", "0.03"])
         #expect(result.stdout.contains("serves one connection at a time"), "\(result.stdout.prefix(1500))")
         #expect(!result.stdout.contains("python3 -u"))
     }
 
     @Test("It passes the core suite through --connect, as a TCP server")
-    func passesOverTCP() throws {
+    func passesOverTCP() async throws {
         let (server, port) = try listeningExample()
         defer { server.terminate() }
-        let result = try cvconform(["run", "traces", "--connect", "127.0.0.1:\(port)", "--quiet-period", "0.03", "--quiet"])
+        let result = try await cvconform(["run", "traces", "--connect", "127.0.0.1:\(port)", "--quiet-period", "0.03", "--quiet"])
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
     }
 
     @Test("Each deliberate mistake fails at least one core trace", arguments: [
         "echo-drop", "no-most-idle", "wrong-cause-order", "no-quiet", "ignore-wrong-button", "extra-output",
     ])
-    func mistakesAreCaught(_ fault: String) throws {
-        let result = try cvconform(["run", "traces", "--exec", "\(example) --fault \(fault)"] + fast)
+    func mistakesAreCaught(_ fault: String) async throws {
+        let result = try await cvconform(["run", "traces", "--exec", "\(example) --fault \(fault)"] + fast)
         #expect(result.status == 1)
         #expect(("\n" + result.stdout).contains("\nFAIL "), "\(fault) was not caught")
     }
 
     @Test("Keeping each channel's order but not the order across channels still conforms")
-    func swappedChannelsConform() throws {
-        let result = try cvconform(["run", "traces", "--exec", "\(example) --fault swap-channels"] + passing)
+    func swappedChannelsConform() async throws {
+        let result = try await cvconform(["run", "traces", "--exec", "\(example) --fault swap-channels"] + passing)
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
     }
 
@@ -84,16 +84,16 @@ struct ExampleImplementationTests {
         ("crash-after-hello", "exited"), ("garbage", "not a JSON object"), ("wrong-protocol", "speaks protocol"),
         ("exit-mid-trace", "exited"), ("hang", "did not answer"),
     ])
-    func misbehaviour(_ fault: String, _ reason: String) throws {
-        let result = try cvconform(["run", "traces/login", "--exec", "\(example) --fault \(fault)"] + fast)
+    func misbehaviour(_ fault: String, _ reason: String) async throws {
+        let result = try await cvconform(["run", "traces/login", "--exec", "\(example) --fault \(fault)"] + fast)
         #expect(result.status == 1)
         #expect(("\n" + result.stdout).contains("\nERROR "), "\(fault)")
         #expect(result.stdout.contains(reason), "\(fault): \(result.stdout.prefix(1500))")
     }
 
     @Test("The Python example passes the login traces (and the rest of the core suite)")
-    func python() throws {
-        let result = try cvconform(["run", "traces", "--exec", "python3 Scripts/minimal_implementation.py"] + passing)
+    func python() async throws {
+        let result = try await cvconform(["run", "traces", "--exec", "python3 Scripts/minimal_implementation.py"] + passing)
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
     }
 }

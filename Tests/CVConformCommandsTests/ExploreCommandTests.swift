@@ -1,7 +1,7 @@
 import CVConformJSON
+import CVConformTestSupport
 import CVConformTrace
 import Foundation
-import CVConformTestSupport
 import Testing
 
 /// `cvconform explore` as a user runs it, against the example implementation
@@ -18,10 +18,10 @@ struct ExploreCommandTests {
 
     @Test("Each mistake of the example is found and shrunk to no more messages than the shortest suite trace that catches it",
           arguments: faults)
-    func findsEachFault(_ fault: String) throws {
+    func findsEachFault(_ fault: String) async throws {
         let folder = try temporaryFolder()
         let faulty = "\(Self.example) --fault \(fault)"
-        let explored = try cvconform(["explore", "--seed", "1", "--time", "60", "--exec", faulty, "--output", folder,
+        let explored = try await cvconform(["explore", "--seed", "1", "--time", "60", "--exec", faulty, "--output", folder,
                                       "--json", folder + "/explore.json", "--quiet", "--confirmations", "2"])
         #expect(explored.status == 1, "\(explored.stdout)\(explored.stderr)")
         let json = try readJSON(folder + "/explore.json")
@@ -33,15 +33,15 @@ struct ExploreCommandTests {
 
         // The trace is ready for traces/: it validates, fails against the
         // faulty implementation and passes against the reference.
-        #expect(try cvconform("validate", file).status == 0)
-        #expect(try cvconform("run", file, "--exec", faulty).status == 1)
-        #expect(try cvconform("run", file).status == 0)
+        #expect(try await cvconform("validate", file).status == 0)
+        #expect(try await cvconform("run", file, "--exec", faulty).status == 1)
+        #expect(try await cvconform("run", file).status == 0)
         let trace = try Trace.read(file: file)
         #expect(trace.header.expect == .pass && !trace.header.covers.isEmpty && trace.header.tags.contains("explore"))
         #expect(trace.header.description?.contains("seed 1") == true)
 
         // No longer than the shortest hand-written trace that catches it.
-        let suite = try cvconform(["run", "traces", "--exec", faulty, "--json", folder + "/suite.json", "--quiet"])
+        let suite = try await cvconform(["run", "traces", "--exec", faulty, "--json", folder + "/suite.json", "--quiet"])
         let failing = try reportTraces(folder + "/suite.json").filter { $0["verdict"]?.stringValue != "pass" }
         let lengths = try failing.compactMap { $0["file"]?.stringValue }.map { try Trace.read(file: repositoryRoot + "/" + $0).entries.count }
         if let shortest = lengths.min() {
@@ -52,9 +52,9 @@ struct ExploreCommandTests {
     }
 
     @Test("No false alarm against the example, sequential or concurrent", arguments: ["", " --concurrent", " --no-sync"])
-    func noFalseAlarm(_ flags: String) throws {
+    func noFalseAlarm(_ flags: String) async throws {
         let folder = try temporaryFolder()
-        let result = try cvconform(["explore", "--seed", "9", "--steps", "3000", "--exec", Self.example + flags, "--output", folder, "--quiet"])
+        let result = try await cvconform(["explore", "--seed", "9", "--steps", "3000", "--exec", Self.example + flags, "--output", folder, "--quiet"])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("nothing found"))
     }
@@ -63,17 +63,17 @@ struct ExploreCommandTests {
         ["--time", "0"], ["--time", "-3"], ["--time", "soon"], ["--steps", "0"], ["--profile", "all"],
         ["--output", "/proc/cvconform-cannot-write-here"],
     ])
-    func badInput(_ arguments: [String]) throws {
-        let result = try cvconform(["explore", "--steps", "10"] + arguments)
+    func badInput(_ arguments: [String]) async throws {
+        let result = try await cvconform(["explore", "--steps", "10"] + arguments)
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
 
     @Test("An implementation that crashes, hangs or floods mid-exploration ends it with a clear error",
           arguments: ["exit-mid-trace", "hang", "flood", "garbage", "crash-after-hello"])
-    func misbehaving(_ fault: String) throws {
+    func misbehaving(_ fault: String) async throws {
         let folder = try temporaryFolder()
-        let result = try cvconform(["explore", "--seed", "1", "--time", "20", "--timeout", "0.5", "--startup-timeout", "2",
+        let result = try await cvconform(["explore", "--seed", "1", "--time", "20", "--timeout", "0.5", "--startup-timeout", "2",
                                     "--confirmations", "1", "--shrink-time", "10", "--exec", "\(Self.example) --fault \(fault)",
                                     "--output", folder, "--quiet", "--json", folder + "/x.json"])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")

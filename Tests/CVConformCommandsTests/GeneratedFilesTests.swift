@@ -1,8 +1,8 @@
-import Foundation
-import CVConformTestSupport
-import Testing
 import CVConformModel
+import CVConformTestSupport
 import CVConformTrace
+import Foundation
+import Testing
 
 @Suite("Generated files under spec/ are up to date, and say what the code does", .tags(.endToEnd))
 struct GeneratedFilesTests {
@@ -72,7 +72,7 @@ struct GeneratedFilesTests {
     }
 
     @Test("schema --check says what validate says (the attribute, its place, a did-you-mean) before libxml2's words")
-    func schemaCheckWords() throws {
+    func schemaCheckWords() async throws {
         let folder = try temporaryFolder()
         let file = folder + "/bad.xml"
         try """
@@ -82,7 +82,7 @@ struct GeneratedFilesTests {
               <msg from="browser" to="icm" type="login" agent="1001" extention="4001"/>
             </trace>
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try cvconform("schema", "--check", file)
+        let result = try await cvconform("schema", "--check", file)
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count > 2 && lines[1].contains("unexpected parameter 'extention' (did you mean 'extension'?)"), "\(result.stdout)")

@@ -1,6 +1,6 @@
 import CVConformJSON
-import Foundation
 import CVConformTestSupport
+import Foundation
 import Testing
 
 @Suite("cvconform load, end to end", .tags(.endToEnd, .slow, .timing))
@@ -8,10 +8,10 @@ struct LoadCommandTests {
     let example = exampleBinary
 
     @Test("Against the built-in reference: exit 0, the JSON of section 7, an HTML page, a log check-log accepts")
-    func reference() throws {
+    func reference() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try cvconform("load", "--cells", "10", "--duration", "0.5", "--seed", "4",
+        let result = try await cvconform("load", "--cells", "10", "--duration", "0.5", "--seed", "4",
                                    "--json", folder + "/load.json", "--html", folder + "/load.html", "--log", folder + "/load.log")
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("no violation"))
@@ -25,26 +25,26 @@ struct LoadCommandTests {
         #expect((json["messages"]?.intValue ?? 0) > (json["stimuli"]?.intValue ?? 0))
         let html = try String(contentsOfFile: folder + "/load.html", encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Throughput") && !html.contains("<script"))
-        let checked = try cvconform("check-log", folder + "/load.log")
+        let checked = try await cvconform("check-log", folder + "/load.log")
         #expect(checked.status == 0, "\(checked.stdout)")
         #expect(checked.stdout.contains("10 cells"))
     }
 
     @Test("An implementation that interleaves the work of different agents gets no violation")
-    func concurrentExampleConforms() throws {
-        let result = try cvconform("load", "--cells", "40", "--duration", "1", "--seed", "2", "--quiet", "--exec", "\(example) --concurrent")
+    func concurrentExampleConforms() async throws {
+        let result = try await cvconform("load", "--cells", "40", "--duration", "1", "--seed", "2", "--quiet", "--exec", "\(example) --concurrent")
         #expect(result.status == 0, "\(result.stdout.prefix(3000))")
         #expect(result.stdout.contains("no violation"))
     }
 
     @Test("A race on state agents share passes every serial trace, but load finds it and check-log flags load's log")
-    func raceFoundUnderLoad() throws {
+    func raceFoundUnderLoad() async throws {
         let racy = "\(example) --concurrent --fault shared-login-slot"
-        let serial = try cvconform("run", "traces", "--exec", racy, "--quiet-period", "0.03", "--jobs", "2", "--quiet")
+        let serial = try await cvconform("run", "traces", "--exec", racy, "--quiet-period", "0.03", "--jobs", "2", "--quiet")
         #expect(serial.status == 0, "run should miss the race: \(serial.stdout.suffix(1500))")
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try cvconform("load", "--cells", "50", "--duration", "5", "--seed", "1", "--timeout", "1", "--quiet",
+        let result = try await cvconform("load", "--cells", "50", "--duration", "5", "--seed", "1", "--timeout", "1", "--quiet",
                                    "--exec", racy, "--json", folder + "/load.json", "--log", folder + "/load.log")
         #expect(result.status == 1, "load missed the race: \(result.stdout.suffix(1500))")
         #expect(result.stdout.contains("VIOLATION in cell"))
@@ -58,7 +58,7 @@ struct LoadCommandTests {
         #expect(!violations.isEmpty)
         #expect(violations.first?["cell"]?.intValue != nil)
         #expect(violations.first?["detail"]?.stringValue?.isEmpty == false)
-        let checked = try cvconform("check-log", folder + "/load.log", "--json", folder + "/check.json")
+        let checked = try await cvconform("check-log", folder + "/load.log", "--json", folder + "/check.json")
         #expect(checked.status == 1, "\(checked.stdout.suffix(1500))")
         #expect(checked.stdout.contains("rejected"))
         // check-log judges load's log as load did (RACE-22): reports read in
@@ -76,8 +76,8 @@ struct LoadCommandTests {
     @Test("An implementation that breaks down under load ends the run with an error, never a hang", arguments: [
         "crash-after-hello", "garbage", "exit-mid-trace", "hang", "flood",
     ])
-    func breakdown(_ fault: String) throws {
-        let result = try cvconform("load", "--cells", "5", "--duration", "2", "--seed", "1", "--timeout", "0.5",
+    func breakdown(_ fault: String) async throws {
+        let result = try await cvconform("load", "--cells", "5", "--duration", "2", "--seed", "1", "--timeout", "0.5",
                                    "--startup-timeout", "2", "--quiet", "--exec", "\(example) --fault \(fault)")
         #expect(result.status == 1, "\(fault): \(result.stdout)")
         #expect(result.stdout.contains("error:") || result.stdout.contains("VIOLATION"), "\(fault): \(result.stdout)")
@@ -87,15 +87,15 @@ struct LoadCommandTests {
         (["--cells", "0"], "--cells"), (["--rate", "-3"], "--rate"), (["--duration", "0"], "--duration"),
         (["--profile", "full"], "--profile"), (["--exec", "x", "--connect", "h:1"], "not both"),
     ])
-    func usage(_ arguments: [String], _ says: String) throws {
-        let result = try cvconform(["load"] + arguments)
+    func usage(_ arguments: [String], _ says: String) async throws {
+        let result = try await cvconform(["load"] + arguments)
         #expect(result.status == 2)
         #expect(result.stderr.contains(says), "\(result.stderr)")
     }
 
     @Test("A log that cannot be written is a usage error before any work")
-    func unwritableLog() throws {
-        let result = try cvconform("load", "--log", "/nonexistent-folder/x.log", "--duration", "0.1")
+    func unwritableLog() async throws {
+        let result = try await cvconform("load", "--log", "/nonexistent-folder/x.log", "--duration", "0.1")
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot write"), "\(result.stderr)")
     }

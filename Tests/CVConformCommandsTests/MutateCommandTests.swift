@@ -1,7 +1,7 @@
 import CVConformJSON
+import CVConformTestSupport
 import CVConformTrace
 import Foundation
-import CVConformTestSupport
 import Testing
 
 @Suite("cvconform mutate and generate, end to end", .tags(.endToEnd, .slow))
@@ -15,20 +15,20 @@ struct MutateCommandTests {
         ["generate"],
         ["generate", "--output", "/proc/cvconform-cannot-write"],
     ])
-    func badInput(_ arguments: [String]) throws {
-        let result = try cvconform(arguments)
+    func badInput(_ arguments: [String]) async throws {
+        let result = try await cvconform(arguments)
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
 
     @Test("A weak suite: the score, the survivors, JSON and HTML; --min-score gates; --augment writes traces that kill the survivors; malformed traces are reported, not counted")
-    func weakSuite() throws {
+    func weakSuite() async throws {
         let folder = try temporaryFolder()
         let suite = folder + "/suite"
         try FileManager.default.createDirectory(atPath: suite, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: repositoryRoot + "/traces/login/login-basic.xml", toPath: suite + "/login-basic.xml")
         try FileManager.default.copyItem(atPath: repositoryRoot + "/Tests/Fixtures/malformed/param-missing.xml", toPath: suite + "/broken.xml")
-        let result = try cvconform(["mutate", suite, "--depth", "2", "--explore-steps", "0", "--min-score", "0.9",
+        let result = try await cvconform(["mutate", suite, "--depth", "2", "--explore-steps", "0", "--min-score", "0.9",
                                     "--json", folder + "/m.json", "--html", folder + "/m.html", "--augment", folder + "/augment"])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("mutation score: "))
@@ -46,12 +46,12 @@ struct MutateCommandTests {
         #expect(html.contains("<table class=\"mutants\">") && !html.contains("http://") && !html.contains("https://"))
 
         // The augmenting traces validate, and with them the suite kills every non-equivalent mutant.
-        #expect(try cvconform("validate", folder + "/augment").status == 0)
+        #expect(try await cvconform("validate", folder + "/augment").status == 0)
         try FileManager.default.removeItem(atPath: suite + "/broken.xml")
         for name in try FileManager.default.contentsOfDirectory(atPath: folder + "/augment") {
             try FileManager.default.copyItem(atPath: folder + "/augment/" + name, toPath: suite + "/" + name)
         }
-        let again = try cvconform(["mutate", suite, "--depth", "2", "--explore-steps", "0", "--min-score", "1", "--quiet"])
+        let again = try await cvconform(["mutate", suite, "--depth", "2", "--explore-steps", "0", "--min-score", "1", "--quiet"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     }
 }

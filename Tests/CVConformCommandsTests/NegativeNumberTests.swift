@@ -15,8 +15,8 @@ struct NegativeNumberTests {
         ["mutate", "traces", "--explore-steps", "-1"], ["generate", "--output", "/tmp/never-written", "--depth", "-1"],
         ["check-log", "-", "--window", "-1"],
     ])
-    func negative(_ arguments: [String]) throws {
-        let result = try cvconform(arguments)
+    func negative(_ arguments: [String]) async throws {
+        let result = try await cvconform(arguments)
         let option = arguments[arguments.count - 2]
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
         #expect(!result.stderr.contains("Missing value"), "\(arguments): \(result.stderr)")

@@ -1,6 +1,6 @@
 import CVConformJSON
-import Foundation
 import CVConformTestSupport
+import Foundation
 import Testing
 
 @Suite("QA workflow: selection, shards, jobs, merge, diff, expectations", .tags(.endToEnd))
@@ -15,53 +15,53 @@ struct QAWorkflowTests {
     func comparable(_ path: String) throws -> JSONValue { try readJSON(path).removing(["duration"]) }
 
     @Test("Three shards merged equal one unsharded run, durations aside; each shard is recorded; shards do not overlap")
-    func shardsMerge() throws {
+    func shardsMerge() async throws {
         let folder = try temporaryFolder()
         for index in 1...3 {
-            _ = try cvconform("run", "traces", "--profile", "all", "--shard", "\(index)/3", "--json", folder + "/s\(index).json")
+            _ = try await cvconform("run", "traces", "--profile", "all", "--shard", "\(index)/3", "--json", folder + "/s\(index).json")
             #expect(try readJSON(folder + "/s\(index).json")["shard"] == .string("\(index)/3"))
         }
-        _ = try cvconform("run", "traces", "--profile", "all", "--json", folder + "/all.json")
+        _ = try await cvconform("run", "traces", "--profile", "all", "--json", folder + "/all.json")
         #expect(try readJSON(folder + "/all.json")["shard"] == nil, "no shard field when unsharded")
-        let merged = try cvconform("merge", folder + "/s1.json", folder + "/s2.json", folder + "/s3.json", "-o", folder + "/merged.json")
+        let merged = try await cvconform("merge", folder + "/s1.json", folder + "/s2.json", folder + "/s3.json", "-o", folder + "/merged.json")
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(merged.stdout == "wrote \(folder)/merged.json (3 reports merged)\n")
         #expect(try comparable(folder + "/merged.json") == comparable(folder + "/all.json"))
         let shares = try (1...3).map { try verdicts(folder + "/s\($0).json").count }
         #expect(shares.allSatisfy { $0 > 0 })
         #expect(shares.reduce(0, +) == (try verdicts(folder + "/all.json").count))
-        let twice = try cvconform("merge", folder + "/s1.json", folder + "/s1.json", folder + "/s2.json", folder + "/s3.json")
+        let twice = try await cvconform("merge", folder + "/s1.json", folder + "/s1.json", folder + "/s2.json", folder + "/s3.json")
         #expect(twice.status == 2)
         #expect(twice.stderr.contains("shard 1/3 is given twice"))
     }
 
     @Test("merge refuses an incomplete set of shards, naming the missing, unless --allow-incomplete")
-    func mergeIncomplete() throws {
+    func mergeIncomplete() async throws {
         let folder = try temporaryFolder()
         for index in [1, 3] {
-            _ = try cvconform("run", "traces/login", "--shard", "\(index)/3", "--json", folder + "/s\(index).json")
+            _ = try await cvconform("run", "traces/login", "--shard", "\(index)/3", "--json", folder + "/s\(index).json")
         }
-        let refused = try cvconform("merge", folder + "/s1.json", folder + "/s3.json", "-o", folder + "/m.json")
+        let refused = try await cvconform("merge", folder + "/s1.json", folder + "/s3.json", "-o", folder + "/m.json")
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("shard 2/3 is missing"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/m.json"))
-        let allowed = try cvconform("merge", folder + "/s1.json", folder + "/s3.json", "--allow-incomplete", "-o", folder + "/m.json")
+        let allowed = try await cvconform("merge", folder + "/s1.json", folder + "/s3.json", "--allow-incomplete", "-o", folder + "/m.json")
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(try readJSON(folder + "/m.json")["missing_shards"] == .array([.string("2/3")]))
-        _ = try cvconform("run", "traces/login", "--json", folder + "/whole.json")
-        let mixed = try cvconform("merge", folder + "/whole.json", folder + "/s1.json")
+        _ = try await cvconform("run", "traces/login", "--json", folder + "/whole.json")
+        let mixed = try await cvconform("merge", folder + "/whole.json", folder + "/s1.json")
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("whole run"))
     }
 
     @Test("A shard that holds no selected trace exits 0 and writes empty reports that record it (run and validate)")
-    func emptyShard() throws {
+    func emptyShard() async throws {
         let folder = try temporaryFolder()
         // One trace: one of the two shards holds it, the other holds nothing.
         var empty: [String] = []
         for index in 1...2 {
             let json = folder + "/run\(index).json"
-            let result = try cvconform("run", "traces", "--id", "login-basic", "--shard", "\(index)/2", "--json", json,
+            let result = try await cvconform("run", "traces", "--id", "login-basic", "--shard", "\(index)/2", "--json", json,
                                        "--junit", folder + "/junit\(index).xml", "--html", folder + "/report\(index).html")
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
             #expect(try readJSON(json)["shard"] == .string("\(index)/2"))
@@ -70,47 +70,47 @@ struct QAWorkflowTests {
                 #expect(result.stdout.contains("shard \(index)/2 holds none of the 1 selected traces"))
                 #expect(FileManager.default.fileExists(atPath: folder + "/junit\(index).xml"))
             }
-            let validated = try cvconform("validate", "traces", "--id", "login-basic", "--shard", "\(index)/2",
+            let validated = try await cvconform("validate", "traces", "--id", "login-basic", "--shard", "\(index)/2",
                                           "--json", folder + "/v\(index).json")
             #expect(validated.status == 0)
             #expect(try readJSON(folder + "/v\(index).json")["shard"] == .string("\(index)/2"))
         }
         #expect(empty.count == 1)
-        let merged = try cvconform("merge", folder + "/run1.json", folder + "/run2.json")
+        let merged = try await cvconform("merge", folder + "/run1.json", folder + "/run2.json")
         #expect(merged.status == 0)
-        #expect(try cvconform("run", "traces", "--id", "no-such-*").status == 2, "an empty selection without --shard is still a usage error")
+        #expect(try await cvconform("run", "traces", "--id", "no-such-*").status == 2, "an empty selection without --shard is still a usage error")
     }
 
     @Test("--jobs 2 gives the same verdicts, in the same order, as --jobs 1")
-    func jobs() throws {
+    func jobs() async throws {
         let folder = try temporaryFolder()
-        _ = try cvconform("run", "traces", "--jobs", "1", "--json", folder + "/one.json")
-        _ = try cvconform("run", "traces", "--jobs", "2", "--json", folder + "/two.json")
+        _ = try await cvconform("run", "traces", "--jobs", "1", "--json", folder + "/one.json")
+        _ = try await cvconform("run", "traces", "--jobs", "2", "--json", folder + "/two.json")
         #expect(try comparable(folder + "/one.json") == comparable(folder + "/two.json"))
-        _ = try cvconform("validate", "traces", "--jobs", "2", "--json", folder + "/v2.json")
-        _ = try cvconform("validate", "traces", "--json", folder + "/v1.json")
+        _ = try await cvconform("validate", "traces", "--jobs", "2", "--json", folder + "/v2.json")
+        _ = try await cvconform("validate", "traces", "--json", folder + "/v1.json")
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/v1.json")) == Data(contentsOf: URL(fileURLWithPath: folder + "/v2.json")))
     }
 
     @Test("Selection by id glob, tag, excluded tag and clause")
-    func selection() throws {
+    func selection() async throws {
         let folder = try temporaryFolder()
-        _ = try cvconform("validate", "traces", "--id", "login-*", "--json", folder + "/ids.json")
+        _ = try await cvconform("validate", "traces", "--id", "login-*", "--json", folder + "/ids.json")
         #expect(try verdicts(folder + "/ids.json").keys.allSatisfy { $0.hasPrefix("login-") })
-        _ = try cvconform("validate", "traces", "--clause", "ECS-IDLE-1", "--json", folder + "/clause.json")
+        _ = try await cvconform("validate", "traces", "--clause", "ECS-IDLE-1", "--json", folder + "/clause.json")
         let byClause = try reportTraces(folder + "/clause.json")
         #expect(!byClause.isEmpty)
         for trace in byClause {
             let file = try String(contentsOfFile: repositoryRoot + "/" + (trace["file"]?.stringValue ?? ""), encoding: .utf8)
             #expect(file.contains("ECS-IDLE-1"))
         }
-        let tagged = try cvconform("run", "traces", "--tag", "login", "--quiet")
-        let excluded = try cvconform("run", "traces", "--exclude-tag", "login", "--quiet")
-        let all = try cvconform("run", "traces", "--quiet")
+        let tagged = try await cvconform("run", "traces", "--tag", "login", "--quiet")
+        let excluded = try await cvconform("run", "traces", "--exclude-tag", "login", "--quiet")
+        let all = try await cvconform("run", "traces", "--quiet")
         func passed(_ text: String) -> Int { Int(text.split(separator: "\n").last?.split(separator: " ").first ?? "") ?? -1 }
         #expect(passed(tagged.stdout) > 0)
         #expect(passed(tagged.stdout) + passed(excluded.stdout) == passed(all.stdout))
-        #expect(try cvconform("run", "traces", "--shard", "4/3").status == 2)
+        #expect(try await cvconform("run", "traces", "--shard", "4/3").status == 2)
     }
 
     /// A copy of a run report with each trace passed through `change`
@@ -130,53 +130,53 @@ struct QAWorkflowTests {
     }
 
     @Test("diff reports exactly one regression, and exits 1 for it")
-    func diff() throws {
+    func diff() async throws {
         let folder = try temporaryFolder()
-        _ = try cvconform("run", "traces", "--json", folder + "/old.json")
+        _ = try await cvconform("run", "traces", "--json", folder + "/old.json")
         let traces = try reportTraces(folder + "/old.json")
         let regressed = try #require(traces[5]["id"]?.stringValue)
         try rewrite(folder + "/old.json", to: folder + "/new.json") { index, trace in index == 5 ? settingVerdict(trace, "fail") : trace }
-        let result = try cvconform("diff", folder + "/old.json", folder + "/new.json")
+        let result = try await cvconform("diff", folder + "/old.json", folder + "/new.json")
         #expect(result.status == 1)
         #expect(result.stdout.contains("regressions (1):\n  \(regressed): pass → fail"))
         #expect(result.stdout.hasSuffix("1 regressions, 0 fixes, 0 other changes, 0 new, 0 removed\n"))
-        let back = try cvconform("diff", folder + "/new.json", folder + "/old.json")
+        let back = try await cvconform("diff", folder + "/new.json", folder + "/old.json")
         #expect(back.status == 0)
         #expect(back.stdout.contains("fixes (1)"))
     }
 
     @Test("diff counts a trace missing from the new report as a regression, unless --allow-removed")
-    func diffRemoved() throws {
+    func diffRemoved() async throws {
         let folder = try temporaryFolder()
-        _ = try cvconform("run", "traces/login", "--json", folder + "/old.json")
+        _ = try await cvconform("run", "traces/login", "--json", folder + "/old.json")
         let traces = try reportTraces(folder + "/old.json")
         try rewrite(folder + "/old.json", to: folder + "/new.json") { index, trace in index == traces.count - 1 ? nil : trace }
-        let removed = try cvconform("diff", folder + "/old.json", folder + "/new.json")
+        let removed = try await cvconform("diff", folder + "/old.json", folder + "/new.json")
         #expect(removed.status == 1)
         #expect(removed.stdout.contains("removed traces (1)"))
         #expect(removed.stdout.hasSuffix("0 regressions, 0 fixes, 0 other changes, 0 new, 1 removed\n"))
-        #expect(try cvconform("diff", folder + "/old.json", folder + "/new.json", "--allow-removed").status == 0)
-        #expect(try cvconform("diff", folder + "/new.json", folder + "/old.json").status == 0, "a new trace is no regression")
+        #expect(try await cvconform("diff", folder + "/old.json", folder + "/new.json", "--allow-removed").status == 0)
+        #expect(try await cvconform("diff", folder + "/new.json", folder + "/old.json").status == 0, "a new trace is no regression")
     }
 
     @Test("Across shards an expectation is stale only when it matches no selected trace, not when its trace is in another shard")
-    func expectationsAcrossShards() throws {
+    func expectationsAcrossShards() async throws {
         let folder = try temporaryFolder()
         try "login-basic  fail  one trace, in one shard\nno-such-trace  fail  stale\n".write(toFile: folder + "/known.txt", atomically: true, encoding: .utf8)
         for index in 1...3 {
-            let result = try cvconform("run", "traces/login", "--shard", "\(index)/3", "--expectations", folder + "/known.txt", "--quiet")
+            let result = try await cvconform("run", "traces/login", "--shard", "\(index)/3", "--expectations", folder + "/known.txt", "--quiet")
             #expect(!result.stdout.contains("'login-basic' matches no"), "shard \(index): \(result.stdout)")
             #expect(result.stdout.contains("known.txt:2: 'no-such-trace' matches no selected trace"), "shard \(index): \(result.stdout)")
         }
     }
 
     @Test("An expectations file turns a known failure into expected-fail (exit 0) and a fixed one into unexpected-pass (exit 1)")
-    func expectations() throws {
+    func expectations() async throws {
         let folder = try temporaryFolder()
         // An implementation that forgets acw-open: every login trace fails.
         let forgetful = #"sh -c "\#(cvconformBinary) serve | grep --line-buffered -v acw-open""#
         try "# known failures\nlogin-basic  fail  forgets acw-open (bug #1)\n".write(toFile: folder + "/known.txt", atomically: true, encoding: .utf8)
-        let known = try cvconform("run", "traces/login/login-basic.xml", "--exec", forgetful, "--timeout", "0.5",
+        let known = try await cvconform("run", "traces/login/login-basic.xml", "--exec", forgetful, "--timeout", "0.5",
                                   "--expectations", folder + "/known.txt", "--json", folder + "/known.json")
         #expect(known.status == 0, "\(known.stdout)")
         #expect(try verdicts(folder + "/known.json")["login-basic"] == "expected-fail")
@@ -184,34 +184,34 @@ struct QAWorkflowTests {
         #expect(known.stdout.contains("known failure (\(folder)/known.txt:2): forgets acw-open (bug #1)"), "\(known.stdout)")
         #expect(known.stdout.hasSuffix("0 passed, 0 failed, 1 skipped (1 of them expected failure)\n"), "\(known.stdout)")
 
-        let fixed = try cvconform("run", "traces/login/login-basic.xml", "--expectations", folder + "/known.txt",
+        let fixed = try await cvconform("run", "traces/login/login-basic.xml", "--expectations", folder + "/known.txt",
                                   "--json", folder + "/fixed.json", "--junit", folder + "/fixed.xml")
         #expect(fixed.status == 1)
         #expect(try verdicts(folder + "/fixed.json")["login-basic"] == "unexpected-pass")
         #expect(fixed.stdout.contains("UNEXPECTED-PASS"))
         #expect(fixed.stdout.contains("passed, but \(folder)/known.txt:2 lists it as a known fail (forgets acw-open (bug #1))"))
         #expect(try String(contentsOfFile: folder + "/fixed.xml", encoding: .utf8).contains("forgets acw-open (bug #1)"))
-        let allowed = try cvconform("run", "traces/login/login-basic.xml", "--expectations", folder + "/known.txt", "--allow-unexpected-pass")
+        let allowed = try await cvconform("run", "traces/login/login-basic.xml", "--expectations", folder + "/known.txt", "--allow-unexpected-pass")
         #expect(allowed.status == 0)
 
         try "login-basic  maybe\n".write(toFile: folder + "/bad.txt", atomically: true, encoding: .utf8)
-        let bad = try cvconform("run", "traces/login", "--expectations", folder + "/bad.txt")
+        let bad = try await cvconform("run", "traces/login", "--expectations", folder + "/bad.txt")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("bad.txt:1:"))
     }
 
     @Test("--fail-fast stops after the first failure; --quiet prints only failures")
-    func failFast() throws {
+    func failFast() async throws {
         let stuck = #"read l; echo '{"op":"hello","protocol":"1","roles":["icm"],"internal":true}'; while read l; do echo '{"op":"ready"}'; done"#
-        let result = try cvconform("run", "traces/login", "--exec", stuck, "--timeout", "0.2", "--fail-fast", "--quiet")
+        let result = try await cvconform("run", "traces/login", "--exec", stuck, "--timeout", "0.2", "--fail-fast", "--quiet")
         #expect(result.status == 1)
         #expect(result.stdout.contains("stopped early (--fail-fast)"))
         #expect(!result.stdout.contains("PASS "))
     }
 
     @Test("No colour and no progress line when standard output is not a terminal")
-    func plainOutput() throws {
-        let result = try cvconform("run", "traces/login")
+    func plainOutput() async throws {
+        let result = try await cvconform("run", "traces/login")
         #expect(!result.stdout.contains("\u{1B}["))
         #expect(!result.stdout.contains("\r"))
     }
@@ -220,10 +220,10 @@ struct QAWorkflowTests {
 @Suite("HTML report, end to end", .tags(.endToEnd))
 struct HTMLReportTests {
     @Test("Self-contained: failures by clause, a card and chart per failure only, the log, the coverage matrix")
-    func structure() throws {
+    func structure() async throws {
         let folder = try temporaryFolder()
         let forgetful = #"sh -c "\#(cvconformBinary) serve | grep --line-buffered -v acw-close; echo 'stderr line' >&2""#
-        let result = try cvconform("run", "traces/login/login-basic.xml", "traces/logout/logout-phone.xml",
+        let result = try await cvconform("run", "traces/login/login-basic.xml", "traces/logout/logout-phone.xml",
                                    "--exec", forgetful, "--timeout", "0.3", "--html", folder + "/report.html")
         #expect(result.status == 1)
         #expect(result.stdout.contains("failures by clause"))
@@ -249,11 +249,11 @@ struct HTMLReportTests {
 @Suite("diff compares like with like", .tags(.endToEnd))
 struct DiffKindTests {
     @Test("A run report against a validate report is a usage error")
-    func mixedKinds() throws {
+    func mixedKinds() async throws {
         let folder = try temporaryFolder()
-        _ = try cvconform("run", "traces/login", "--json", folder + "/run.json")
-        _ = try cvconform("validate", "traces/login", "--json", folder + "/validate.json")
-        let result = try cvconform("diff", folder + "/run.json", folder + "/validate.json")
+        _ = try await cvconform("run", "traces/login", "--json", folder + "/run.json")
+        _ = try await cvconform("validate", "traces/login", "--json", folder + "/validate.json")
+        let result = try await cvconform("diff", folder + "/run.json", folder + "/validate.json")
         #expect(result.status == 2)
         #expect(result.stderr.contains("compare like with like"))
     }

@@ -1,7 +1,7 @@
 import CVConformJSON
+import CVConformTestSupport
 import CVConformTrace
 import Foundation
-import CVConformTestSupport
 import Testing
 
 /// Contract section 8 as a user meets it: racy traces under `run`,
@@ -18,28 +18,28 @@ struct RaceCommandTests {
     static let raceFaults = ["second-disconnect", "clear-ended-session", "skip-second-acw-close"]
 
     @Test("The racy suite passes against the reference and the concurrent example, five times of five")
-    func racySuitePasses() throws {
-        #expect(try cvconform("run", "traces/races", "--quiet").status == 0)
+    func racySuitePasses() async throws {
+        #expect(try await cvconform("run", "traces/races", "--quiet").status == 0)
         for _ in 0..<5 {
-            let result = try cvconform("run", "traces/races", "--exec", Self.concurrent, "--quiet")
+            let result = try await cvconform("run", "traces/races", "--exec", Self.concurrent, "--quiet")
             #expect(result.status == 0, "\(result.stdout)")
         }
     }
 
     @Test("Each race fault passes every serial trace: only racing messages show it", arguments: raceFaults)
-    func faultsHideFromSerialTraces(_ fault: String) throws {
+    func faultsHideFromSerialTraces(_ fault: String) async throws {
         let folder = try temporaryFolder()
-        let result = try cvconform(["run", "traces", "--exec", "\(Self.concurrent) --fault \(fault)", "--json", folder + "/run.json", "--quiet"])
+        let result = try await cvconform(["run", "traces", "--exec", "\(Self.concurrent) --fault \(fault)", "--json", folder + "/run.json", "--quiet"])
         let failing = try reportTraces(folder + "/run.json").filter { $0["verdict"]?.stringValue != "pass" }
         #expect(failing.allSatisfy { $0["racy"]?.boolValue == true }, "\(result.stdout)")
     }
 
     @Test("explore --races finds each race fault, shrinks it to a racy trace that validates, fails against the fault and passes against the correct one",
           arguments: raceFaults)
-    func exploreFindsRaceFault(_ fault: String) throws {
+    func exploreFindsRaceFault(_ fault: String) async throws {
         let folder = try temporaryFolder()
         let faulty = "\(Self.concurrent) --fault \(fault)"
-        let explored = try cvconform(["explore", "--races", "--seed", "7", "--time", "120", "--shrink-time", "30", "--exec", faulty,
+        let explored = try await cvconform(["explore", "--races", "--seed", "7", "--time", "120", "--shrink-time", "30", "--exec", faulty,
                                       "--output", folder, "--json", folder + "/explore.json", "--quiet", "--confirmations", "3"])
         #expect(explored.status == 1, "\(explored.stdout)\(explored.stderr)")
         let json = try readJSON(folder + "/explore.json")
@@ -50,7 +50,7 @@ struct RaceCommandTests {
         // failed, which may be none of three; five more tries below.
         #expect(found["confirmations"]?.intValue == 3)
         let file = try #require(found["file"]?.stringValue)
-        #expect(try cvconform("validate", file).status == 0)
+        #expect(try await cvconform("validate", file).status == 0)
         let trace = try Trace.read(file: file)
         #expect(trace.isRacy)
         // Ready for a shared suite: no path of this machine, no self-reported name.
@@ -58,15 +58,15 @@ struct RaceCommandTests {
         #expect(!description.contains(Self.example) && !description.contains("cvconform-example"), "\(description)")
         #expect(description.contains("The trace races"))
         var failed = false
-        for _ in 0..<5 where !failed { failed = try cvconform("run", file, "--exec", faulty, "--quiet").status == 1 }
+        for _ in 0..<5 where !failed { failed = try await cvconform("run", file, "--exec", faulty, "--quiet").status == 1 }
         #expect(failed, "the written trace never failed against \(fault)")
-        for _ in 0..<5 { #expect(try cvconform("run", file, "--exec", Self.concurrent, "--quiet").status == 0) }
+        for _ in 0..<5 { #expect(try await cvconform("run", file, "--exec", Self.concurrent, "--quiet").status == 0) }
     }
 
     @Test("explore --races against the correct concurrent example: nothing found, racing stimuli sent, the race-only clauses covered")
-    func exploreNoFalseAlarm() throws {
+    func exploreNoFalseAlarm() async throws {
         let folder = try temporaryFolder()
-        let result = try cvconform(["explore", "--races", "--seed", "3", "--steps", "8000", "--exec", Self.concurrent,
+        let result = try await cvconform(["explore", "--races", "--seed", "3", "--steps", "8000", "--exec", Self.concurrent,
                                     "--json", folder + "/explore.json", "--quiet"])
         #expect(result.status == 0, "\(result.stdout)")
         let json = try readJSON(folder + "/explore.json")
@@ -76,10 +76,10 @@ struct RaceCommandTests {
     }
 
     @Test("load --races: no violation against the correct concurrent example; a race fault is found")
-    func loadRaces() throws {
-        let clean = try cvconform(["load", "--races", "--cells", "10", "--duration", "3", "--exec", Self.concurrent, "--quiet"])
+    func loadRaces() async throws {
+        let clean = try await cvconform(["load", "--races", "--cells", "10", "--duration", "3", "--exec", Self.concurrent, "--quiet"])
         #expect(clean.status == 0, "\(clean.stdout)")
-        let faulty = try cvconform(["load", "--races", "--cells", "10", "--duration", "5", "--exec", "\(Self.concurrent) --fault skip-second-acw-close", "--quiet"])
+        let faulty = try await cvconform(["load", "--races", "--cells", "10", "--duration", "5", "--exec", "\(Self.concurrent) --fault skip-second-acw-close", "--quiet"])
         #expect(faulty.status == 1, "\(faulty.stdout)")
         #expect(faulty.stdout.contains("--races"))
     }

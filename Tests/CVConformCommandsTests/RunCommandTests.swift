@@ -1,15 +1,15 @@
 import CVConformJSON
-import Foundation
 import CVConformTestSupport
+import Foundation
 import Testing
 
 @Suite("cvconform run and record, end to end", .tags(.endToEnd, .timing))
 struct RunCommandTests {
     @Test("run traces passes every core pass trace against the reference; JSON of contract section 6")
-    func suiteAgainstReference() throws {
+    func suiteAgainstReference() async throws {
         let folder = try temporaryFolder()
         let expected = try SuiteCounts().count(expect: .pass, profile: .core)
-        let result = try cvconform("run", "traces", "--json", folder + "/run.json", "--junit", folder + "/junit.xml")
+        let result = try await cvconform("run", "traces", "--json", folder + "/run.json", "--junit", folder + "/junit.xml")
         #expect(result.status == 0, "\(result.stdout.suffix(3000))")
         #expect(result.stdout.split(separator: "\n").last == "\(expected) passed, 0 failed, 0 skipped")
         let root = try readJSON(folder + "/run.json")
@@ -31,24 +31,24 @@ struct RunCommandTests {
     }
 
     @Test("--profile all adds the extended traces; extended alone replays only those")
-    func profiles() throws {
+    func profiles() async throws {
         let counts = try SuiteCounts()
-        let all = try cvconform("run", "traces", "--profile", "all", "--quiet")
-        let extended = try cvconform("run", "traces", "--profile", "extended", "--quiet")
+        let all = try await cvconform("run", "traces", "--profile", "all", "--quiet")
+        let extended = try await cvconform("run", "traces", "--profile", "extended", "--quiet")
         #expect(all.status == 0 && extended.status == 0)
         #expect(extended.stdout.contains("verdicts: \(counts.count(expect: .pass, profile: .extended)) passed, 0 failed, 0 errors, 0 skipped"))
         #expect(all.stdout.contains("verdicts: \(counts.count(expect: .pass)) passed, 0 failed, 0 errors, 0 skipped"))
     }
 
     @Test("The JUnit report validates against the XSD Jenkins publishes, failures included")
-    func junitValidates() throws {
+    func junitValidates() async throws {
         let folder = try temporaryFolder()
         let schema = repositoryRoot + "/Tests/Fixtures/junit-10.xsd"
         try #require(FileManager.default.fileExists(atPath: schema), "the JUnit XSD is in Tests/Fixtures")
         // A failing run: an implementation that forgets acw-open (fail), a
         // malformed trace (error), and a log with characters XML escapes.
         let forgetful = #"sh -c "echo 'a <log> & line' >&2; \#(cvconformBinary) serve | grep --line-buffered -v acw-open""#
-        let result = try cvconform("run", "traces/login/login-basic.xml", "Tests/Fixtures/malformed/param-missing.xml",
+        let result = try await cvconform("run", "traces/login/login-basic.xml", "Tests/Fixtures/malformed/param-missing.xml",
                                    "--exec", forgetful, "--timeout", "0.3", "--junit", folder + "/junit.xml")
         #expect(result.status == 1)
         #expect(xsdProblems(file: folder + "/junit.xml", schema: schema).isEmpty)
@@ -59,32 +59,32 @@ struct RunCommandTests {
         #expect(text.components(separatedBy: "<testcase ").count - 1 == 2)
         #expect(text.components(separatedBy: "<testcase ").dropFirst().allSatisfy { $0.contains(" time=\"") })
         #expect(text.contains("<testsuite ") && text.split(separator: "\n").contains { $0.contains("<testsuite ") && $0.contains(" time=\"") })
-        let passing = try cvconform("run", "traces/login", "--junit", folder + "/pass.xml")
+        let passing = try await cvconform("run", "traces/login", "--junit", folder + "/pass.xml")
         #expect(passing.status == 0)
         #expect(xsdProblems(file: folder + "/pass.xml", schema: schema).isEmpty)
     }
 
     @Test("--exec with the reference over the wire, and a role subset")
-    func execServe() throws {
+    func execServe() async throws {
         let serve = cvconformBinary + " serve --roles icm,cvct"
-        let result = try cvconform("run", "traces/login", "traces/disconnect", "--exec", serve, "--quiet-period", "0.02", "--quiet")
+        let result = try await cvconform("run", "traces/login", "traces/disconnect", "--exec", serve, "--quiet-period", "0.02", "--quiet")
         #expect(result.status == 0, "\(result.stdout)")
     }
 
     @Test("Usage errors exit 2: both --exec and --connect, a bad address, a number where a path belongs")
-    func usageErrors() throws {
-        #expect(try cvconform("run", "traces", "--exec", "x", "--connect", "localhost:1").status == 2)
-        let address = try cvconform("run", "traces", "--connect", "nowhere")
+    func usageErrors() async throws {
+        #expect(try await cvconform("run", "traces", "--exec", "x", "--connect", "localhost:1").status == 2)
+        let address = try await cvconform("run", "traces", "--connect", "nowhere")
         #expect(address.status == 2)
         #expect(address.stderr.contains("HOST:PORT"))
-        let quiet = try cvconform("run", "traces", "--quiet", "0.05")
+        let quiet = try await cvconform("run", "traces", "--quiet", "0.05")
         #expect(quiet.status == 2)
         #expect(quiet.stderr.contains("--quiet-period 0.05"))
-        #expect(try cvconform("run", "traces", "--profile", "nonsense").status == 2)
+        #expect(try await cvconform("run", "traces", "--profile", "nonsense").status == 2)
     }
 
     @Test("record fills in a stimuli-only trace; validate accepts the result")
-    func recordStimuliOnly() throws {
+    func recordStimuliOnly() async throws {
         let folder = try temporaryFolder()
         let stimuli = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -104,11 +104,11 @@ struct RunCommandTests {
             </trace>
             """
         try stimuli.write(toFile: folder + "/stimuli.xml", atomically: true, encoding: .utf8)
-        let recorded = try cvconform("record", folder + "/stimuli.xml", "--output", folder + "/recorded.xml")
+        let recorded = try await cvconform("record", folder + "/stimuli.xml", "--output", folder + "/recorded.xml")
         #expect(recorded.status == 0, "\(recorded.stderr)")
         // Success is not silent: the file written is named.
         #expect(recorded.stdout.hasPrefix("wrote \(folder)/recorded.xml ("))
-        let validated = try cvconform("validate", folder + "/recorded.xml")
+        let validated = try await cvconform("validate", folder + "/recorded.xml")
         #expect(validated.status == 0, "\(validated.stdout)")
         let text = try String(contentsOfFile: folder + "/recorded.xml", encoding: .utf8)
         #expect(text.contains(#"type="disconnect" agent="1001" session="s1" reason="suspended""#))
@@ -116,7 +116,7 @@ struct RunCommandTests {
     }
 
     @Test("record says what it made of an input: extended when it enters an EXT clause, pass from a fail input, <covers> from the model")
-    func recordAnnotates() throws {
+    func recordAnnotates() async throws {
         let folder = try temporaryFolder()
         let stimuli = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -128,7 +128,7 @@ struct RunCommandTests {
             </trace>
             """
         try stimuli.write(toFile: folder + "/in.xml", atomically: true, encoding: .utf8)
-        let recorded = try cvconform("record", folder + "/in.xml", "--output", folder + "/out.xml")
+        let recorded = try await cvconform("record", folder + "/in.xml", "--output", folder + "/out.xml")
         #expect(recorded.status == 0)
         #expect(recorded.stderr.contains("recorded as profile=\"extended\""), "\(recorded.stderr)")
         #expect(recorded.stderr.contains("EXT-1"))
@@ -136,18 +136,18 @@ struct RunCommandTests {
         let text = try String(contentsOfFile: folder + "/out.xml", encoding: .utf8)
         #expect(text.contains(#"profile="extended" expect="pass""#))
         #expect(text.contains("<covers>") && text.contains("EXT-1") && text.contains("ICM-LOGIN-1"))
-        let validated = try cvconform("validate", folder + "/out.xml")
+        let validated = try await cvconform("validate", folder + "/out.xml")
         #expect(validated.status == 0, "\(validated.stdout)")
         #expect(!validated.stdout.contains("note:"), "no note about a core trace in an unspecified situation, nor about <covers>")
     }
 
     @Test("record --update leaves an unchanged suite alone and re-records a broken trace, printing the change")
-    func recordUpdate() throws {
+    func recordUpdate() async throws {
         let folder = try temporaryFolder()
         try FileManager.default.copyItem(atPath: repositoryRoot + "/traces", toPath: folder + "/traces")
         let before = try snapshot(folder + "/traces")
         let passing = try SuiteCounts().count(expect: .pass)
-        let unchanged = try cvconform("record", "--update", folder + "/traces")
+        let unchanged = try await cvconform("record", "--update", folder + "/traces")
         #expect(unchanged.status == 0, "\(unchanged.stderr)")
         #expect(unchanged.stdout.contains("0 of \(passing) pass traces re-recorded, \(passing) unchanged"), "\(unchanged.stdout)")
         #expect(try snapshot(folder + "/traces") == before)
@@ -156,11 +156,11 @@ struct RunCommandTests {
         let broken = try String(contentsOfFile: file, encoding: .utf8)
             .replacingOccurrences(of: #"<msg from="icm" to="browser" type="acw-open" agent="1001"/>"#, with: "")
         try broken.write(toFile: file, atomically: true, encoding: .utf8)
-        let updated = try cvconform("record", "--update", file)
+        let updated = try await cvconform("record", "--update", file)
         #expect(updated.stdout.contains("updated \(file)"))
         #expect(updated.stdout.contains("+ "))
         #expect(updated.stdout.contains("acw-open"))
-        #expect(try cvconform("run", file).status == 0)
+        #expect(try await cvconform("run", file).status == 0)
     }
 
     private func snapshot(_ folder: String) throws -> [String: Data] {
@@ -214,12 +214,12 @@ struct ClosedOutputTests {
     }
 
     @Test("An implementation that cannot be reached or started is said once, in words, and nothing is replayed")
-    func startupFailureSaidOnce() throws {
-        let refused = try cvconform("run", "traces", "--connect", "127.0.0.1:1", "--quiet")
+    func startupFailureSaidOnce() async throws {
+        let refused = try await cvconform("run", "traces", "--connect", "127.0.0.1:1", "--quiet")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("error: the implementation did not start: nothing listens on 127.0.0.1:1: connection refused"), "\(refused.stderr)")
         #expect(!refused.stdout.contains("ERROR"), "\(refused.stdout.prefix(500))")
-        let missing = try cvconform("run", "traces", "--exec", "/nonexistent/implementation", "--quiet")
+        let missing = try await cvconform("run", "traces", "--exec", "/nonexistent/implementation", "--quiet")
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("status 127 (the shell found no such command)"), "\(missing.stderr)")
         #expect(!missing.stdout.contains("ERROR"))

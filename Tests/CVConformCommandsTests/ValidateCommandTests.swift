@@ -1,14 +1,14 @@
 import CVConformJSON
 import CVConformModel
-import Foundation
 import CVConformTestSupport
+import Foundation
 import Testing
 
 @Suite("cvconform validate, end to end", .tags(.endToEnd))
 struct ValidateCommandTests {
     @Test("The suite is judged ok, every clause is covered, exit 0")
-    func suitePasses() throws {
-        let result = try cvconform("validate", "traces")
+    func suitePasses() async throws {
+        let result = try await cvconform("validate", "traces")
         #expect(result.status == 0, "\(result.stdout.suffix(2000))")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.last?.hasSuffix(" passed, 0 failed") == true)
@@ -17,10 +17,10 @@ struct ValidateCommandTests {
     }
 
     @Test("The suite has what the core issue asks: 40 pass, 15 fail, 5 incomplete, core and extended")
-    func suiteSize() throws {
+    func suiteSize() async throws {
         let folder = try temporaryFolder()
         let json = folder + "/report.json"
-        _ = try cvconform("validate", "traces", "--json", json)
+        _ = try await cvconform("validate", "traces", "--json", json)
         let traces = try reportTraces(json)
         func count(_ expect: String) -> Int { traces.filter { $0["expect"] == .string(expect) }.count }
         #expect(count("pass") >= 40)
@@ -31,10 +31,10 @@ struct ValidateCommandTests {
     }
 
     @Test("JSON report: exactly the fields of contract section 6, null where there is no position")
-    func jsonShape() throws {
+    func jsonShape() async throws {
         let folder = try temporaryFolder()
         let json = folder + "/nested/report.json"
-        let result = try cvconform("validate", "traces/login/login-basic.xml", "traces/negative/fail-echoed-drop.xml",
+        let result = try await cvconform("validate", "traces/login/login-basic.xml", "traces/negative/fail-echoed-drop.xml",
                                    "Tests/Fixtures/malformed/setup-skill-letter.xml", "--json", json)
         #expect(result.status == 1)
         let root = try readJSON(json)
@@ -57,10 +57,10 @@ struct ValidateCommandTests {
     }
 
     @Test("Every malformed and hostile fixture is malformed, with file:line:col")
-    func fixturesMalformed() throws {
+    func fixturesMalformed() async throws {
         let folder = try temporaryFolder()
         let json = folder + "/report.json"
-        let result = try cvconform("validate", "Tests/Fixtures", "--json", json)
+        let result = try await cvconform("validate", "Tests/Fixtures", "--json", json)
         #expect(result.status == 1)
         let traces = try reportTraces(json)
         let fixtures = FileManager.default.enumerator(atPath: repositoryRoot + "/Tests/Fixtures")?.allObjects
@@ -73,13 +73,13 @@ struct ValidateCommandTests {
     }
 
     @Test("A trace that is not ok is explained: position, message, what was owed, state, clause")
-    func explainsFailure() throws {
+    func explainsFailure() async throws {
         let folder = try temporaryFolder()
         let text = try String(contentsOfFile: repositoryRoot + "/traces/negative/fail-echoed-drop.xml", encoding: .utf8)
             .replacingOccurrences(of: "expect=\"fail\"", with: "expect=\"pass\"")
             .replacingOccurrences(of: " invalid=\"true\"", with: "")
         try text.write(toFile: folder + "/echo.xml", atomically: true, encoding: .utf8)
-        let result = try cvconform("validate", folder)
+        let result = try await cvconform("validate", folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL rejected at 22"))
         #expect(result.stdout.contains("expected accepted, but message 22 was rejected"))
@@ -91,15 +91,15 @@ struct ValidateCommandTests {
     }
 
     @Test("Usage errors exit 2 with a message")
-    func usageErrors() throws {
-        let missing = try cvconform("validate", "no/such/folder")
+    func usageErrors() async throws {
+        let missing = try await cvconform("validate", "no/such/folder")
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no such file or folder: no/such/folder"))
-        let none = try cvconform("validate")
+        let none = try await cvconform("validate")
         #expect(none.status == 2)
-        let unknown = try cvconform("frobnicate")
+        let unknown = try await cvconform("frobnicate")
         #expect(unknown.status == 2)
-        let help = try cvconform("--help")
+        let help = try await cvconform("--help")
         #expect(help.status == 0)
         #expect(help.stdout.contains("validate"))
     }
@@ -108,17 +108,17 @@ struct ValidateCommandTests {
 @Suite("Suite-level errors", .tags(.endToEnd))
 struct SuiteErrorTests {
     @Test("Two files with one trace id: validate fails both, naming the other; run reports the id once, as error (RUN-29)")
-    func duplicateIDs() throws {
+    func duplicateIDs() async throws {
         let folder = try temporaryFolder()
         for name in ["a.xml", "b.xml"] {
             try FileManager.default.copyItem(atPath: repositoryRoot + "/traces/login/login-basic.xml", toPath: folder + "/" + name)
         }
-        let validated = try cvconform("validate", folder, "--json", folder + "/v.json")
+        let validated = try await cvconform("validate", folder, "--json", folder + "/v.json")
         #expect(validated.status == 1)
         #expect(validated.stdout.contains("trace id 'login-basic' is also the id of \(folder)/b.xml; ids must be unique in a suite"))
         #expect(try reportTraces(folder + "/v.json").map { $0["ok"] } == [.bool(false), .bool(false)])
 
-        let run = try cvconform("run", folder, "--json", folder + "/r.json")
+        let run = try await cvconform("run", folder, "--json", folder + "/r.json")
         #expect(run.status == 1)
         let traces = try reportTraces(folder + "/r.json")
         #expect(traces.count == 1, "each id once in the run report")
@@ -127,20 +127,20 @@ struct SuiteErrorTests {
     }
 
     @Test("An unknown clause id in <covers> makes the trace not ok in validate and an error in run")
-    func unknownCovers() throws {
+    func unknownCovers() async throws {
         let folder = try temporaryFolder()
         let text = try String(contentsOfFile: repositoryRoot + "/traces/login/login-basic.xml", encoding: .utf8)
         let changed = text.replacingOccurrences(of: "<covers>", with: "<covers>NO-SUCH-9 ")
         try #require(changed != text, "login-basic has a <covers>")
         try changed.write(toFile: folder + "/t.xml", atomically: true, encoding: .utf8)
-        let validated = try cvconform("validate", folder + "/t.xml", "--json", folder + "/v.json")
+        let validated = try await cvconform("validate", folder + "/t.xml", "--json", folder + "/v.json")
         #expect(validated.status == 1)
         #expect(validated.stdout.contains("<covers> names clause ids that spec/requirements.md does not have: NO-SUCH-9"))
         #expect(try reportTraces(folder + "/v.json").first?["ok"] == .bool(false))
         #expect(try reportTraces(folder + "/v.json").first?["outcome"] == .string("accepted"), "the model's outcome is unchanged")
-        let run = try cvconform("run", folder + "/t.xml", "--json", folder + "/r.json")
+        let run = try await cvconform("run", folder + "/t.xml", "--json", folder + "/r.json")
         #expect(run.status == 1)
         #expect(try reportTraces(folder + "/r.json").first?["verdict"] == .string("error"))
-        #expect(try cvconform("validate", "traces", "--clause", "NO-SUCH-9").status == 2, "as --clause with that id is")
+        #expect(try await cvconform("validate", "traces", "--clause", "NO-SUCH-9").status == 2, "as --clause with that id is")
     }
 }

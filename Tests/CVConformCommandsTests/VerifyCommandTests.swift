@@ -14,23 +14,23 @@ struct VerifyCommandTests {
         ["verify", "--mutant", "ICM-ANSWER-1/skip-state-change", "--promela", "/tmp/cvconform-never.pml"],
         ["verify", "--race-width", "9", "--races"],
     ])
-    func badInput(_ arguments: [String]) throws {
-        let result = try cvconform(arguments)
+    func badInput(_ arguments: [String]) async throws {
+        let result = try await cvconform(arguments)
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
 
     @Test("A mistyped mutant id suggests the ids it begins")
-    func mutantSuggestion() throws {
-        let result = try cvconform(["verify", "--mutant", "ECS-LOGIN-5/skip"])
+    func mutantSuggestion() async throws {
+        let result = try await cvconform(["verify", "--mutant", "ECS-LOGIN-5/skip"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("did you mean: ECS-LOGIN-5/skip-state-change"), "\(result.stderr)")
     }
 
     @Test("The reference holds: exit 0, the universe stated, the JSON of section 9")
-    func reference() throws {
+    func reference() async throws {
         let folder = try temporaryFolder()
-        let result = try cvconform(["verify", "--json", folder + "/v.json"])
+        let result = try await cvconform(["verify", "--json", folder + "/v.json"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("universe: 2 agents, 2 stations, 2 VDNs, 2 skills, 2 sessions"))
         #expect(result.stdout.contains("need racing messages: try --races"))
@@ -48,9 +48,9 @@ struct VerifyCommandTests {
     }
 
     @Test("A mutant that forgets a state change: exit 1 and a counterexample trace that validates")
-    func mutant() throws {
+    func mutant() async throws {
         let folder = try temporaryFolder()
-        let result = try cvconform(["verify", "--mutant", "ICM-ANSWER-1/skip-state-change", "--output", folder + "/out", "--json", folder + "/v.json"])
+        let result = try await cvconform(["verify", "--mutant", "ICM-ANSWER-1/skip-state-change", "--output", folder + "/out", "--json", folder + "/v.json"])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("BROKEN INV-2"))
         let json = try readJSON(folder + "/v.json")
@@ -58,23 +58,23 @@ struct VerifyCommandTests {
         #expect(counterexample["invariant"] == .string("INV-2"))
         let file = try #require(counterexample["file"]?.stringValue)
         #expect(FileManager.default.fileExists(atPath: file))
-        let validated = try cvconform(["validate", folder + "/out"])
+        let validated = try await cvconform(["validate", folder + "/out"])
         #expect(validated.status == 0, "\(validated.stdout)")
     }
 
     /// pan's stored states and errors for a Promela model verify wrote.
-    static func pan(_ arguments: [String], in folder: String, panArguments: String = "") throws -> (states: Int, errors: Int) {
+    static func pan(_ arguments: [String], in folder: String, panArguments: String = "") async throws -> (states: Int, errors: Int) {
         let model = folder + "/model.pml"
-        let written = try cvconform(["verify", "--promela", model, "--json", folder + "/v.json"] + arguments)
+        let written = try await cvconform(["verify", "--promela", model, "--json", folder + "/v.json"] + arguments)
         #expect(written.status <= 1, "\(written.stderr)")
-        func run(_ command: String) throws -> CommandResult {
-            try runProcess("/bin/sh", ["-c", "cd '\(folder)' && \(command)"])
+        func run(_ command: String) async throws -> CommandResult {
+            try await runProcess("/bin/sh", ["-c", "cd '\(folder)' && \(command)"])
         }
-        let spin = try run("command -v spin && command -v gcc")
+        let spin = try await run("command -v spin && command -v gcc")
         try #require(spin.status == 0, "SPIN and gcc are needed (Scripts/setup installs them)")
-        let built = try run("spin -a model.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c")
+        let built = try await run("spin -a model.pml && gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c")
         try #require(built.status == 0, "\(built.stdout)\(built.stderr)")
-        let checked = try run("./pan \(panArguments)")
+        let checked = try await run("./pan \(panArguments)")
         func number(before marker: String) -> Int? {
             checked.stdout.split(separator: "\n").first { $0.contains(marker) }.flatMap { line in
                 line.split(separator: " ").first.flatMap { Int($0) }
@@ -88,19 +88,19 @@ struct VerifyCommandTests {
         ["--agents", "2", "--stations", "2", "--vdns", "2", "--skills", "2", "--sessions", "2"],
         ["--agents", "3", "--stations", "2", "--vdns", "1", "--skills", "2", "--sessions", "2"],
     ])
-    func spinAgrees(_ universe: [String]) throws {
+    func spinAgrees(_ universe: [String]) async throws {
         let folder = try temporaryFolder()
-        let pan = try Self.pan(universe, in: folder)
+        let pan = try await Self.pan(universe, in: folder)
         let json = try readJSON(folder + "/v.json")
         #expect(json["states"] == .integer(pan.states))
         #expect(pan.errors == 0)
     }
 
     @Test("With races (profile extended): SPIN's asynchronous export stores as many states as verify --races counts")
-    func spinAgreesWithRaces() throws {
+    func spinAgreesWithRaces() async throws {
         let folder = try temporaryFolder()
         // -A: every state, past the assertion EXT-1 breaks (INV-7), so the counts compare.
-        let pan = try Self.pan(["--races", "--profile", "extended", "--agents", "1", "--stations", "1"], in: folder, panArguments: "-A")
+        let pan = try await Self.pan(["--races", "--profile", "extended", "--agents", "1", "--stations", "1"], in: folder, panArguments: "-A")
         let json = try readJSON(folder + "/v.json")
         #expect(json["states"] == .integer(pan.states))
         #expect(pan.states > 1_000)
@@ -109,19 +109,19 @@ struct VerifyCommandTests {
     }
 
     @Test("Profile extended: SPIN and verify both find INV-7 broken, and SPIN's trail comes back as a trace that validates")
-    func spinTrail() throws {
+    func spinTrail() async throws {
         let folder = try temporaryFolder()
-        let pan = try Self.pan(["--profile", "extended"], in: folder)
+        let pan = try await Self.pan(["--profile", "extended"], in: folder)
         #expect(pan.errors == 1)
         let json = try readJSON(folder + "/v.json")
         #expect(json["counterexample"]?["invariant"] == .string("INV-7"))
-        let replay = try runProcess("/bin/sh", ["-c", "cd '\(folder)' && spin -t model.pml > trail.txt"])
+        let replay = try await runProcess("/bin/sh", ["-c", "cd '\(folder)' && spin -t model.pml > trail.txt"])
         try #require(replay.status == 0, "\(replay.stderr)")
-        let imported = try cvconform(["verify", "--profile", "extended", "--import-trail", folder + "/trail.txt", "--output", folder + "/out"])
+        let imported = try await cvconform(["verify", "--profile", "extended", "--import-trail", folder + "/trail.txt", "--output", folder + "/out"])
         #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
         #expect(imported.stdout.contains("breaking INV-7"))
-        #expect(try cvconform(["validate", folder + "/out"]).status == 0)
-        let wrongUniverse = try cvconform(["verify", "--import-trail", folder + "/trail.txt"])
+        #expect(try await cvconform(["validate", folder + "/out"]).status == 0)
+        let wrongUniverse = try await cvconform(["verify", "--import-trail", folder + "/trail.txt"])
         #expect(wrongUniverse.status == 1)
         #expect(wrongUniverse.stderr.contains("trail.txt:"))
     }

@@ -1,12 +1,12 @@
+import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformModel
+import CVConformTestSupport
 import CVConformTrace
 import CVConformWire
 import Synchronization
-import CVConformTestSupport
 import Testing
 @testable import CVConformExploration
-import CVConformHarness
 
 /// The reference with one mistake: the CVCT also reports a drop the ICM
 /// asked for (as `--fault echo-drop` does).

@@ -1,7 +1,7 @@
-@testable import CVConformExploration
 import CVConformHarness
 import CVConformTrace
 import Testing
+@testable import CVConformExploration
 
 @Suite("A finding's headline names the values it got wrong")
 struct FindingHeadlineTests {

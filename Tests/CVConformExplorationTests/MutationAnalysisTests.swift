@@ -1,10 +1,10 @@
+import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformModel
-import CVConformTrace
 import CVConformTestSupport
+import CVConformTrace
 import Testing
 @testable import CVConformExploration
-import CVConformHarness
 
 /// Mutation analysis with small bounds, so the tests stay quick.
 let quickMutation = MutationOptions(bound: .init(depth: 3), exploreSteps: 300, printRuns: 8)

@@ -1,8 +1,8 @@
-@testable import CVConformExploration
 import CVConformHarness
 import CVConformModel
 import CVConformTrace
 import Testing
+@testable import CVConformExploration
 
 @Suite("The shrinker's names read in order")
 struct ShrinkerNamesTests {

@@ -4,14 +4,14 @@ import CVConformWire
 
 /// The reference model with a twist: `distort` rewrites what it would send
 /// for each stimulus. For testing the replay engine against known mistakes.
-public actor ScriptedImplementation: ImplementationUnderTest {
+package actor ScriptedImplementation: ImplementationUnderTest {
     private var server: ReferenceServer
     private let roles: Set<Role>
     private let reportsInternal: Bool
     private let distort: @Sendable ([Message]) -> [Message]
     private var queue: [Message] = []
 
-    public init(roles: Set<Role> = Set(Role.systemRoles), reportsInternal: Bool = true,
+    package init(roles: Set<Role> = Set(Role.systemRoles), reportsInternal: Bool = true,
          distort: @escaping @Sendable ([Message]) -> [Message] = { $0 }) {
         self.roles = roles
         self.reportsInternal = reportsInternal
@@ -19,35 +19,35 @@ public actor ScriptedImplementation: ImplementationUnderTest {
         server = ReferenceServer(roles: roles)
     }
 
-    public func start() async throws(HarnessFailure) -> Greeting {
+    package func start() async throws(HarnessFailure) -> Greeting {
         Greeting(implementation: "scripted", roles: roles, reportsInternal: reportsInternal)
     }
 
-    public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+    package func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
         server = ReferenceServer(roles: roles)
         _ = server.handle(WireProtocol.reset(trace: trace, setup: setup))
         queue = []
     }
 
-    public func send(_ message: Message) async throws(HarnessFailure) {
+    package func send(_ message: Message) async throws(HarnessFailure) {
         var outputs = server.outputs(of: message)
         if !reportsInternal { outputs.removeAll { roles.contains($0.from) && roles.contains($0.to) } }
         queue += distort(outputs)
     }
 
-    public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+    package func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
         queue.isEmpty ? nil : queue.removeFirst()
     }
 
-    public func logTail() async -> [String] { [] }
-    public func stop() async {}
+    package func logTail() async -> [String] { [] }
+    package func stop() async {}
 }
 
 /// Short waits: the implementations of tests answer at once.
-public let fastOptions = ReplayOptions(timeout: .seconds(1), quietPeriod: .milliseconds(30))
+package let fastOptions = ReplayOptions(timeout: .seconds(1), quietPeriod: .milliseconds(30))
 
 /// Replays a trace as `run` does, with short waits.
-public func replay(_ trace: Trace, on implementation: ImplementationUnderTest) async throws -> ReplayResult {
+package func replay(_ trace: Trace, on implementation: ImplementationUnderTest) async throws -> ReplayResult {
     let greeting = try await implementation.start()
     return await Replayer.replay(trace, on: implementation, greeting: greeting, options: fastOptions)
 }

@@ -1,8 +1,8 @@
-@testable import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformModel
 import CVConformTrace
 import Testing
+@testable import CVConformHarness
 
 @Suite("Blame: which stimulus an output or a failure is put on")
 struct BlameTests {

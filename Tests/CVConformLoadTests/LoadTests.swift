@@ -1,3 +1,4 @@
+import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformLogs
 import CVConformModel
@@ -7,7 +8,6 @@ import CVConformWire
 import Foundation
 import Testing
 @testable import CVConformLoad
-import CVConformHarness
 
 /// The reference model, but what each stimulus causes is held back and
 /// given out last-caused-first: outputs of different cells interleave

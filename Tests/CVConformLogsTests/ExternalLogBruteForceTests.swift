@@ -1,6 +1,6 @@
 import CVConformModel
-import CVConformTrace
 import CVConformTestSupport
+import CVConformTrace
 import CVConformWire
 import Testing
 @testable import CVConformLogs

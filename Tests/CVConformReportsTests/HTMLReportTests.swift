@@ -1,9 +1,9 @@
-import CVConformTestSupport
 import CVConformHarness
 import CVConformModel
-@testable import CVConformReports
+import CVConformTestSupport
 import CVConformTrace
 import Testing
+@testable import CVConformReports
 
 @Suite("HTML report: what QA reads, self-contained")
 struct HTMLReportTests {

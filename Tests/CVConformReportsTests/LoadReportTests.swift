@@ -1,7 +1,7 @@
-@testable import CVConformHarness
-@testable import CVConformReports
-@testable import CVConformLoad
 import Testing
+@testable import CVConformHarness
+@testable import CVConformLoad
+@testable import CVConformReports
 
 @Suite("Load report: what the figures measure")
 struct LoadReportTests {

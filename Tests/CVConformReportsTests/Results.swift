@@ -1,8 +1,8 @@
 import CVConformModel
 import CVConformTestSupport
 import CVConformTrace
-@testable import CVConformHarness
 import CVConformWire
+@testable import CVConformHarness
 
 /// A result as the replay would make it: every message up to `index`
 /// sent or observed, and then the output at `index` missing (nil: passed).

@@ -1,10 +1,10 @@
 import CVConformHarness
 import CVConformJSON
 import CVConformModel
-@testable import CVConformReports
 import CVConformTestSupport
 import Foundation
 import Testing
+@testable import CVConformReports
 
 @Suite("Run report: JSON, JUnit, failures by clause")
 struct RunReportTests {
@@ -48,7 +48,7 @@ struct RunReportTests {
     }
 
     @Test("JUnit validates against Jenkins' junit-10.xsd (with xmllint, where present)")
-    func junitSchema() throws {
+    func junitSchema() async throws {
         let schema = repositoryRoot + "/Tests/Fixtures/junit-10.xsd"
         let xmllint = "/usr/bin/xmllint"
         guard FileManager.default.fileExists(atPath: schema), FileManager.default.isExecutableFile(atPath: xmllint) else { return }
@@ -58,7 +58,7 @@ struct RunReportTests {
         for (name, report) in [("plain", try sample()), ("known", known), ("empty", RunReport(implementation: "x", results: []))] {
             let file = folder + "/\(name).xml"
             try report.junit().write(toFile: file, atomically: true, encoding: .utf8)
-            let checked = try runProcess(xmllint, ["--noout", "--schema", schema, file])
+            let checked = try await runProcess(xmllint, ["--noout", "--schema", schema, file])
             #expect(checked.status == 0, "\(name): \(checked.stderr)")
         }
     }
