@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVConformHarness
 import CVConformLogs
+import CVConformTrace
 import Foundation
 
 extension BenchCommand {

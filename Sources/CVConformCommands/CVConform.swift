@@ -3,8 +3,8 @@ import Foundation
 
 /// `cvconform`: conformance traces and a reference model for the agent and
 /// session lifecycle of the DEFINITY ECS with CentreVu Internet Solutions.
-public struct CVConform: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct CVConform: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "cvconform",
         abstract: "Conformance traces and a reference model for DEFINITY ECS / CentreVu Internet Solutions.",
         discussion: """
@@ -23,11 +23,11 @@ public struct CVConform: AsyncParsableCommand {
                       Diagram.self, Schema.self, Verify.self]
     )
 
-    public init() {}
+    package init() {}
 
     /// Runs the command line, with the exit codes of the contract: 0 all
     /// good, 1 a trace or implementation not ok, 2 a usage error.
-    public static func runMain(arguments: [String]? = nil) async -> Never {
+    package static func runMain(arguments: [String]? = nil) async -> Never {
         var command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)

@@ -1,9 +1,10 @@
-import CVConformLogs
-import CVConformModel
 import ArgumentParser
 import CVConformHarness
+import CVConformLogs
+import CVConformModel
 import CVConformPlatform
 import CVConformReports
+import CVConformTrace
 import Foundation
 
 extension CVConform {

@@ -123,8 +123,8 @@ struct TraceSelection {
 
 /// `--shard I/N` on the command line.
 extension Shard: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
-    public static var defaultCompletionKind: CompletionKind { .default }
+    package init?(argument: String) { self.init(argument) }
+    package static var defaultCompletionKind: CompletionKind { .default }
 }
 
 enum ProfileChoice: String, ExpressibleByArgument, CaseIterable {

@@ -2,13 +2,13 @@ import Foundation
 
 /// Finds the trace files named on a command line: files as given, folders
 /// searched recursively for `*.xml` (hidden entries skipped), in path order.
-public enum TraceFiles {
-    public struct MissingPath: Error, CustomStringConvertible {
-        public var path: String
-        public var description: String { "no such file or folder: \(path)" }
+package enum TraceFiles {
+    package struct MissingPath: Error, CustomStringConvertible {
+        package var path: String
+        package var description: String { "no such file or folder: \(path)" }
     }
 
-    public static func collect(_ paths: [String]) throws(MissingPath) -> [String] {
+    package static func collect(_ paths: [String]) throws(MissingPath) -> [String] {
         var files: [String] = []
         let manager = FileManager.default
         for path in paths {

@@ -45,7 +45,11 @@ extension CVConform {
             var terminal = Terminal()
             let quiet = self.quiet
             let total = chosen.files.count
-            await inOrder(chosen.files, jobs: jobs, work: { _, file in Validator.validate(file: file) }, emit: { judged in
+            // On threads of their own: a long trace is read on two threads
+            // that wait on each other, which no thread of the pool may do.
+            await inOrder(chosen.files, jobs: jobs, work: { _, file in
+                await onDedicatedThread("cvconform-validate") { Validator.validate(file: file) }
+            }, emit: { judged in
                 var result = judged
                 if let id = result.id, let files = duplicates[id] {
                     let others = files.filter { $0 != result.file }.joined(separator: ", ")

@@ -4,22 +4,22 @@ import CVConformTrace
 import CVConformWire
 
 /// How an exploration runs.
-public struct ExploreOptions: Sendable {
-    public var seed: UInt64
+package struct ExploreOptions: Sendable {
+    package var seed: UInt64
     /// Stop after this long (nil: no time limit).
-    public var timeLimit: Duration?
+    package var timeLimit: Duration?
     /// Stop after this many stimuli (nil: no limit).
-    public var stepLimit: Int?
-    public var profile: Profile
-    public var replay: ReplayOptions
+    package var stepLimit: Int?
+    package var profile: Profile
+    package var replay: ReplayOptions
     /// How often the final trace is replayed to confirm it fails.
-    public var confirmations: Int
+    package var confirmations: Int
     /// How long shrinking may take before it settles for what it has.
-    public var shrinkTimeLimit: Duration
+    package var shrinkTimeLimit: Duration
     /// Also send racing stimuli (contract section 8, `explore --races`).
-    public var races = false
+    package var races = false
 
-    public init(seed: UInt64, timeLimit: Duration? = .seconds(30), stepLimit: Int? = nil, profile: Profile = .core,
+    package init(seed: UInt64, timeLimit: Duration? = .seconds(30), stepLimit: Int? = nil, profile: Profile = .core,
                 replay: ReplayOptions = ReplayOptions(), confirmations: Int = 5, shrinkTimeLimit: Duration = .seconds(300)) {
         self.seed = seed
         self.timeLimit = timeLimit
@@ -32,23 +32,23 @@ public struct ExploreOptions: Sendable {
 }
 
 /// What an exploration did and found.
-public struct ExplorationResult: Sendable {
-    public var implementation: String
-    public var seed: UInt64
-    public var profile: Profile
+package struct ExplorationResult: Sendable {
+    package var implementation: String
+    package var seed: UInt64
+    package var profile: Profile
     /// Stimuli sent while exploring (not counting shrinking).
-    public var stimuli = 0
+    package var stimuli = 0
     /// Runs (each from a reset, with an administration of its own).
-    public var runs = 0
+    package var runs = 0
     /// Racing stimuli sent (each sent right after another, without waiting).
-    public var races = 0
-    public var elapsed: Duration = .zero
-    public var coverage = ExplorationCoverage()
-    public var finding: Finding?
+    package var races = 0
+    package var elapsed: Duration = .zero
+    package var coverage = ExplorationCoverage()
+    package var finding: Finding?
     /// The implementation could not be started at all.
-    public var startFailure: HarnessFailure?
+    package var startFailure: HarnessFailure?
 
-    public init(implementation: String, seed: UInt64, profile: Profile) {
+    package init(implementation: String, seed: UInt64, profile: Profile) {
         self.implementation = implementation
         self.seed = seed
         self.profile = profile
@@ -56,33 +56,33 @@ public struct ExplorationResult: Sendable {
 }
 
 /// A divergence exploration found, shrunk and confirmed.
-public struct Finding: Sendable {
+package struct Finding: Sendable {
     /// The run as found (up to the stimulus after which it diverged).
-    public var original: Scenario
-    public var originalMessages: Int
+    package var original: Scenario
+    package var originalMessages: Int
     /// The run after shrinking (the original when shrinking found nothing
     /// smaller, or the failure did not reproduce).
-    public var shrunk: Scenario
+    package var shrunk: Scenario
     /// The shrunk run as a pass trace: what the model does.
-    public var trace: Trace
+    package var trace: Trace
     /// The shrunk trace's replay against the implementation, explained.
-    public var result: ReplayResult
-    public var signature: FailureSignature
+    package var result: ReplayResult
+    package var signature: FailureSignature
     /// Confirmation: of `confirmationRuns` replays of the final trace, how
     /// many failed the same way.
-    public var confirmedFailures: Int
-    public var confirmationRuns: Int
+    package var confirmedFailures: Int
+    package var confirmationRuns: Int
     /// The found run failed again when replayed from a reset.
-    public var reproduced: Bool
-    public var shrinking: ShrinkReport?
+    package var reproduced: Bool
+    package var shrinking: ShrinkReport?
 
     /// Not every replay failed: the implementation does not always fail the
     /// same way on the same input.
-    public var isFlaky: Bool { !reproduced || confirmedFailures < confirmationRuns }
+    package var isFlaky: Bool { !reproduced || confirmedFailures < confirmationRuns }
 }
 
 /// What the explorer tells a person while it works.
-public enum ExploreProgress: Sendable {
+package enum ExploreProgress: Sendable {
     case exploring(stimuli: Int, runs: Int, clauses: Int, situations: Int, elapsed: Duration)
     case found(afterStimuli: Int, detail: String)
     case shrinking(stimuli: Int, messages: Int, candidates: Int, elapsed: Duration)
@@ -92,7 +92,7 @@ public enum ExploreProgress: Sendable {
 extension Explorer {
     /// Shrinks a run that fails against an implementation and confirms the
     /// result, as `explore` does with what it finds.
-    public static func shrink(
+    package static func shrink(
         _ scenario: Scenario, options: ExploreOptions, makeImplementation: @escaping SuiteRunner.Factory,
         progress: @escaping @Sendable (ExploreProgress) -> Void = { _ in }
     ) async -> Finding {
@@ -109,8 +109,8 @@ extension Explorer {
 /// `reset` with a random administration and go on for 10 to 640 stimuli.
 /// At the first divergence it shrinks the run while the divergence persists
 /// and confirms the result by replaying it several times.
-public enum Explorer {
-    public static func explore(
+package enum Explorer {
+    package static func explore(
         options: ExploreOptions, label: String, makeImplementation: @escaping SuiteRunner.Factory,
         progress: @escaping @Sendable (ExploreProgress) -> Void = { _ in }
     ) async -> ExplorationResult {

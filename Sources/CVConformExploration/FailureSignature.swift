@@ -8,7 +8,7 @@ import CVConformTrace
 /// A wrong output and an extra one are the same failure when the same kind
 /// of message comes on the same channel: the implementation sends what it
 /// should not, whether or not something else was owed there at the time.
-public enum FailureSignature: Hashable, Sendable, CustomStringConvertible {
+package enum FailureSignature: Hashable, Sendable, CustomStringConvertible {
     /// A message came that the trace does not have there: another was
     /// expected on its channel, or nothing was.
     case unwantedOutput(Channel, observed: String)
@@ -18,7 +18,7 @@ public enum FailureSignature: Hashable, Sendable, CustomStringConvertible {
     case harnessError(HarnessFailure.Kind)
 
     /// The signature of a replay that did not pass; nil for pass and skip.
-    public init?(_ result: ReplayResult) {
+    package init?(_ result: ReplayResult) {
         switch result.verdict {
         case .pass, .skip:
             return nil
@@ -42,7 +42,7 @@ public enum FailureSignature: Hashable, Sendable, CustomStringConvertible {
         message.type == .progress ? "progress(\(message["state"]))" : message.type.rawValue
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unwantedOutput(let channel, let observed): return "an unwanted \(observed) on \(channel)"
         case .missingOutput(let channel, let expected): return "no \(expected) on \(channel)"

@@ -6,14 +6,14 @@ extension Finding {
     /// expected type with other values, which values ("alert on ecs→phone
     /// for extension 4002, where extension 4001 was expected"); otherwise
     /// the failure's kind.
-    public var headline: String {
+    package var headline: String {
         guard let divergence = result.divergence else { return signature.description }
         return Self.headline(divergence) ?? signature.description
     }
 
     /// The values a wrong message got wrong, in words; nil when the
     /// divergence is not a message of the expected type with other values.
-    public static func headline(_ divergence: Divergence) -> String? {
+    package static func headline(_ divergence: Divergence) -> String? {
         guard case .unexpected(let observed) = divergence.kind, let expected = divergence.expected,
               expected.channel == observed.channel, expected.type == observed.type
         else { return nil }

@@ -5,23 +5,23 @@ import CVConformVerify
 import Foundation
 
 /// How a mutation analysis runs.
-public struct MutationOptions: Sendable {
-    public var profile: Profile
+package struct MutationOptions: Sendable {
+    package var profile: Profile
     /// The bounded exhaustive search that looks for a run telling a
     /// surviving mutant from the reference.
-    public var bound: DistinguishingSearch.Bound
+    package var bound: DistinguishingSearch.Bound
     /// Stimuli `explore` sends against a survivor the search could not tell
     /// from the reference, before it is judged equivalent.
-    public var exploreSteps: Int
+    package var exploreSteps: Int
     /// Mutants analysed at once.
-    public var jobs: Int
+    package var jobs: Int
     /// Runs behaviour prints are taken on (duplicates, and witnesses).
-    public var printRuns: Int
+    package var printRuns: Int
     /// Also check each mutant with `verify` (the default universe, serial)
     /// and say which invariant it breaks first.
-    public var checkInvariants: Bool
+    package var checkInvariants: Bool
 
-    public init(profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(), exploreSteps: Int = 20_000,
+    package init(profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(), exploreSteps: Int = 20_000,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, printRuns: Int = 48, checkInvariants: Bool = false) {
         self.checkInvariants = checkInvariants
         self.profile = profile
@@ -33,22 +33,22 @@ public struct MutationOptions: Sendable {
 }
 
 /// What became of one mutant.
-public struct MutantResult: Sendable {
-    public var mutant: Mutant
+package struct MutantResult: Sendable {
+    package var mutant: Mutant
     /// The ids of the traces that do not pass against it.
-    public var killedBy: [String] = []
+    package var killedBy: [String] = []
     /// Behaves as the reference as far as was searched.
-    public var equivalent = false
+    package var equivalent = false
     /// For a survivor that is not equivalent: a short run that tells it
     /// from the reference (what `--augment` writes).
-    public var witness: Scenario?
+    package var witness: Scenario?
     /// Mutants that behave exactly like this one, left out of the count.
-    public var duplicates: [Mutant] = []
+    package var duplicates: [Mutant] = []
     /// The first invariant the mutant breaks in `verify`'s default
     /// universe (`mutate --invariants`); nil when none or not checked.
-    public var breaks: Invariant?
+    package var breaks: Invariant?
 
-    public var killed: Bool { !killedBy.isEmpty }
+    package var killed: Bool { !killedBy.isEmpty }
 }
 
 /// Mutation analysis (contract section 7, `mutate`): every mutant of the
@@ -57,8 +57,8 @@ public struct MutantResult: Sendable {
 /// Mutants that behave alike on a fixed set of runs are counted once; a
 /// survivor is equivalent when no run within the search bound, and no run
 /// `explore` makes, tells it from the reference.
-public enum MutationAnalysis {
-    public static func analyse(traces: [Trace], options: MutationOptions) async -> [MutantResult] {
+package enum MutationAnalysis {
+    package static func analyse(traces: [Trace], options: MutationOptions) async -> [MutantResult] {
         let mutants = Mutant.catalog(profile: options.profile)
         let runs = FingerprintRuns.make(count: options.printRuns, profile: options.profile)
         let prints = await inParallel(mutants, jobs: options.jobs) { $0.fingerprint(runs, profile: options.profile) }

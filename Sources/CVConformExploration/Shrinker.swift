@@ -3,16 +3,16 @@ import CVConformModel
 import CVConformTrace
 
 /// What shrinking did.
-public struct ShrinkReport: Sendable {
+package struct ShrinkReport: Sendable {
     /// Candidate runs replayed against the implementation.
-    public var candidates = 0
+    package var candidates = 0
     /// Candidates answered from the cache (the same run seen before).
-    public var cached = 0
-    public var elapsed: Duration = .zero
+    package var cached = 0
+    package var elapsed: Duration = .zero
     /// Shrinking stopped at its time limit before it was done.
-    public var stoppedEarly = false
+    package var stoppedEarly = false
     /// One line per successful step, in order ("removed stimuli 5-8", …).
-    public var steps: [String] = []
+    package var steps: [String] = []
 }
 
 /// Shrinks a failing run while the failure persists against the same

@@ -3,17 +3,17 @@ import CVConformModel
 import CVConformTrace
 
 /// A suite written from the model alone (contract section 7, `generate`).
-public struct GeneratedSuite: Sendable {
-    public var traces: [Trace]
+package struct GeneratedSuite: Sendable {
+    package var traces: [Trace]
     /// Mutants no generated trace kills and no run within the bound tells
     /// from the reference.
-    public var equivalent: [Mutant]
+    package var equivalent: [Mutant]
     /// Mutants counted (duplicates by behaviour left out).
-    public var mutants: Int
+    package var mutants: Int
     /// Clauses reachable without races that the suite exercises, and those
     /// it does not (none, unless the bound was too small).
-    public var covered: [Clause]
-    public var uncovered: [Clause]
+    package var covered: [Clause]
+    package var uncovered: [Clause]
 }
 
 /// Writes a suite of non-racing pass traces from the model alone: traces
@@ -23,8 +23,8 @@ public struct GeneratedSuite: Sendable {
 /// shortest runs the bounded search finds for each mutant and each clause
 /// the random runs miss; a greedy cover picks among them, and each chosen
 /// run is then shortened while it still does its share.
-public enum SuiteGenerator {
-    public static func generate(seed: UInt64, profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(),
+package enum SuiteGenerator {
+    package static func generate(seed: UInt64, profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(),
                                 jobs: Int = 2, randomRuns: Int = 48, printRuns: Int = 48) async -> GeneratedSuite {
         // The mutants, one per behaviour (as `mutate` counts them).
         let catalog = Mutant.catalog(profile: profile)

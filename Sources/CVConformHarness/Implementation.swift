@@ -4,8 +4,8 @@ import CVConformWire
 /// Why the harness could not go on talking to an implementation. Any of
 /// these makes the trace `error`, never `fail`: the implementation did not
 /// get as far as being judged.
-public struct HarnessFailure: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Hashable, Sendable {
+package struct HarnessFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    package enum Kind: String, Hashable, Sendable {
         /// It could not be started or reached.
         case unavailable
         /// It exited or closed the connection.
@@ -21,25 +21,25 @@ public struct HarnessFailure: Error, Hashable, Sendable, CustomStringConvertible
         case inconclusive
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
 
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// The implementation wrote a line the wire protocol does not allow.
-    public init(_ error: WireProtocolError) {
+    package init(_ error: WireProtocolError) {
         self.init(.protocolViolation, error.description)
     }
 }
 
 /// An implementation under test: plays some system roles, takes stimuli and
 /// produces outputs. One instance serves a whole suite, reset between traces.
-public protocol ImplementationUnderTest: AnyObject, Sendable {
+package protocol ImplementationUnderTest: AnyObject, Sendable {
     /// Starts the implementation (or connects to it) and exchanges `hello`.
     func start() async throws(HarnessFailure) -> Greeting
     /// Forgets all state and loads a trace's administration.
@@ -74,17 +74,17 @@ public protocol ImplementationUnderTest: AnyObject, Sendable {
 }
 
 extension ImplementationUnderTest {
-    public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? { nil }
+    package func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? { nil }
 
-    public nonisolated var taskExecutor: (any TaskExecutor)? { nil }
+    package nonisolated var taskExecutor: (any TaskExecutor)? { nil }
 
-    public func send(_ messages: [Message]) async throws(HarnessFailure) {
+    package func send(_ messages: [Message]) async throws(HarnessFailure) {
         for message in messages { try await send(message) }
     }
 
-    public func startupLog() async -> [String] { [] }
+    package func startupLog() async -> [String] { [] }
 
-    public func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
+    package func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
         var messages: [Message] = []
         guard let first = try await receive(timeout: timeout) else { return messages }
         messages.append(first)
@@ -94,9 +94,9 @@ extension ImplementationUnderTest {
 
     /// A reset that must be answered within `limit`: the harness's probe for
     /// a hang. Implementations without their own limit use their reset.
-    public func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
+    package func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
         try await reset(trace: trace, setup: setup)
     }
 
-    public func abort() async { await stop() }
+    package func abort() async { await stop() }
 }

@@ -4,9 +4,9 @@ import CVConformWire
 
 /// How a racy replay parted ways with the model, in the race judge's terms:
 /// what every surviving interleaving allowed, not the trace's literal order.
-public struct RaceDivergence: Hashable, Sendable {
-    public var summary: String
-    public var lines: [String]
+package struct RaceDivergence: Hashable, Sendable {
+    package var summary: String
+    package var lines: [String]
 
     package init(summary: String, lines: [String]) {
         self.summary = summary

@@ -5,10 +5,10 @@ import CVConformWire
 /// Drives a trace's stimuli through an implementation and writes down what it
 /// does: the way a spec author writes only the stimuli and lets the
 /// reference model fill in the rest.
-public enum Recorder {
+package enum Recorder {
     /// The recorded trace: the same header (expect `pass`), the stimuli in
     /// their order, each followed by every message it caused.
-    public static func record(
+    package static func record(
         _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, quietPeriod: Duration
     ) async throws(HarnessFailure) -> Trace {
         guard greeting.roles == Set(Role.systemRoles), greeting.reportsInternal else {
@@ -40,7 +40,7 @@ public enum Recorder {
     ///   stimuli, as what the system does: `expect="pass"`;
     /// - a recording the model does not accept (another implementation's)
     ///   is said to be so.
-    public static func annotate(_ recorded: inout Trace, from input: Trace) -> [String] {
+    package static func annotate(_ recorded: inout Trace, from input: Trace) -> [String] {
         var notes: [String] = []
         let judged = Validator.judge(recorded)
         if input.header.expect != .pass {
@@ -73,7 +73,7 @@ public enum Recorder {
     /// removals before insertions at the same place. The standard library's
     /// `CollectionDifference` (Myers) keeps this linear in memory for
     /// similar lists.
-    public static func diff(old: [Message], new: [Message]) -> [String] {
+    package static func diff(old: [Message], new: [Message]) -> [String] {
         let a = old.map(\.description)
         let b = new.map(\.description)
         let difference = b.difference(from: a)

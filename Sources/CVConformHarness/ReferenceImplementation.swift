@@ -8,7 +8,7 @@ import Synchronization
 /// internal messages, so a replay checks every message of a trace. Made
 /// with a mutant, it is the reference with that mutant's one mistake: what
 /// `mutate` replays the suite against.
-public final class ReferenceImplementation: ImplementationUnderTest {
+package final class ReferenceImplementation: ImplementationUnderTest {
     private struct State {
         var system: any MessageDelivering
         var outputs: [Message] = []
@@ -21,31 +21,31 @@ public final class ReferenceImplementation: ImplementationUnderTest {
     private let makeSystem: @Sendable (Administration) -> any MessageDelivering
     private let implementationName: String
 
-    public static let name = "cvconform reference model"
+    package static let name = "cvconform reference model"
 
-    public init() {
+    package init() {
         implementationName = Self.name
         makeSystem = { ReferenceSystem(administration: $0) }
         state = Mutex(State(system: ReferenceSystem(administration: Administration())))
     }
 
     /// The reference with one mutant's mistake.
-    public init(mutant: Mutant) {
+    package init(mutant: Mutant) {
         implementationName = "mutant \(mutant.id)"
         makeSystem = { MutatedSystem(mutant, administration: $0) }
         state = Mutex(State(system: MutatedSystem(mutant, administration: Administration())))
     }
 
-    public func start() async throws(HarnessFailure) -> Greeting {
+    package func start() async throws(HarnessFailure) -> Greeting {
         Greeting(implementation: implementationName, roles: Set(Role.systemRoles), reportsInternal: true)
     }
 
-    public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+    package func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
         let system = makeSystem(setup)
         state.withLock { $0 = State(system: system) }
     }
 
-    public func send(_ message: Message) async throws(HarnessFailure) {
+    package func send(_ message: Message) async throws(HarnessFailure) {
         state.withLock { state in
             if state.next == state.outputs.count {
                 state.outputs.removeAll(keepingCapacity: true)
@@ -55,7 +55,7 @@ public final class ReferenceImplementation: ImplementationUnderTest {
         }
     }
 
-    public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+    package func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
         state.withLock { state in
             guard state.next < state.outputs.count else { return nil }
             defer { state.next += 1 }
@@ -63,15 +63,15 @@ public final class ReferenceImplementation: ImplementationUnderTest {
         }
     }
 
-    public func logTail() async -> [String] { [] }
+    package func logTail() async -> [String] { [] }
 
     /// Synchronous: whatever is left is all there will be.
-    public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
+    package func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
         state.withLock { state in
             defer { state.next = state.outputs.count }
             return Array(state.outputs[state.next...])
         }
     }
 
-    public func stop() async {}
+    package func stop() async {}
 }

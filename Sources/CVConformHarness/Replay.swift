@@ -4,25 +4,25 @@ import CVConformWire
 
 /// A verdict of one trace. Verdicts only move upward, as in TTCN-3:
 /// pass < skip < fail < error; harness faults are `error`, never `fail`.
-public enum Verdict: String, CaseIterable, Hashable, Sendable, Comparable {
+package enum Verdict: String, CaseIterable, Hashable, Sendable, Comparable {
     case pass, skip, fail, error
 
-    public static func < (lhs: Verdict, rhs: Verdict) -> Bool {
+    package static func < (lhs: Verdict, rhs: Verdict) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 }
 
 /// The replay timing of contract section 5.
-public struct ReplayOptions: Hashable, Sendable {
+package struct ReplayOptions: Hashable, Sendable {
     /// How long to wait for each expected output.
-    public var timeout: Duration
+    package var timeout: Duration
     /// How long to listen for stray outputs after the last message.
-    public var quietPeriod: Duration
+    package var quietPeriod: Duration
 
     /// The bound on the states a racy trace's judge keeps (section 8).
-    public var maxStates: Int
+    package var maxStates: Int
 
-    public init(timeout: Duration = .seconds(2), quietPeriod: Duration = .milliseconds(100), maxStates: Int = RaceJudge.defaultMaxStates) {
+    package init(timeout: Duration = .seconds(2), quietPeriod: Duration = .milliseconds(100), maxStates: Int = RaceJudge.defaultMaxStates) {
         self.timeout = timeout
         self.quietPeriod = quietPeriod
         self.maxStates = maxStates
@@ -31,7 +31,7 @@ public struct ReplayOptions: Hashable, Sendable {
 
 /// What the harness does with each message of a trace, given the roles the
 /// implementation plays (contract section 5).
-public enum ReplayRole: Hashable, Sendable {
+package enum ReplayRole: Hashable, Sendable {
     /// From a role outside the implementation to one inside: sent to it.
     case stimulus
     /// From a role inside: expected from it.
@@ -39,7 +39,7 @@ public enum ReplayRole: Hashable, Sendable {
     /// Between two roles outside, or internal and not reported.
     case notInvolved
 
-    public static func of(_ message: Message, greeting: Greeting) -> ReplayRole {
+    package static func of(_ message: Message, greeting: Greeting) -> ReplayRole {
         let fromInside = greeting.roles.contains(message.from)
         let toInside = greeting.roles.contains(message.to)
         switch (fromInside, toInside) {
@@ -52,7 +52,7 @@ public enum ReplayRole: Hashable, Sendable {
 }
 
 /// One thing that happened during a replay, for reports and charts.
-public enum ReplayEvent: Hashable, Sendable {
+package enum ReplayEvent: Hashable, Sendable {
     /// The stimulus at this 0-based trace index was sent.
     case sent(Int)
     /// The expected output at this index was observed.
@@ -62,8 +62,8 @@ public enum ReplayEvent: Hashable, Sendable {
 }
 
 /// The first place where an implementation and a trace part ways.
-public struct Divergence: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
+package struct Divergence: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable {
         /// An output arrived that is not the next expected one on its channel.
         case unexpected(Message)
         /// The expected output did not arrive in time.
@@ -72,32 +72,32 @@ public struct Divergence: Hashable, Sendable {
         case extra(Message)
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The expected output (0-based trace index and message), if any.
-    public var expectedIndex: Int?
-    public var expected: Message?
+    package var expectedIndex: Int?
+    package var expected: Message?
     /// The last stimulus sent before it (0-based trace index).
-    public var lastStimulusIndex: Int?
-    public var lastStimulus: Message?
+    package var lastStimulusIndex: Int?
+    package var lastStimulus: Message?
     /// When the model cannot tell which of several stimuli sent back to
     /// back caused the output: all of them (0-based places), in order.
-    public var candidateStimulusIndexes: [Int] = []
-    public var candidateStimuli: [Message] = []
+    package var candidateStimulusIndexes: [Int] = []
+    package var candidateStimuli: [Message] = []
     /// The reference model's view: the sending role's state and the clause
     /// that owes the expected message (or decided that nothing is owed).
-    public var modelState: String?
-    public var clause: Clause?
+    package var modelState: String?
+    package var clause: Clause?
     /// How long the harness waited for a missing output.
-    public var waited: Duration?
+    package var waited: Duration?
     /// A missing output was judged missing because the implementation said
     /// it was idle (capability "sync"), not after a timeout.
-    public var idleConfirmed = false
+    package var idleConfirmed = false
     /// For a racy trace: the judge's own explanation (every interleaving
     /// the model allows, not the trace's literal order), which replaces
     /// the serial one.
-    public var race: RaceDivergence?
+    package var race: RaceDivergence?
 
-    public init(kind: Kind, expectedIndex: Int? = nil, expected: Message? = nil,
+    package init(kind: Kind, expectedIndex: Int? = nil, expected: Message? = nil,
                 lastStimulusIndex: Int? = nil, lastStimulus: Message? = nil,
                 modelState: String? = nil, clause: Clause? = nil,
                 waited: Duration? = nil, idleConfirmed: Bool = false) {
@@ -113,7 +113,7 @@ public struct Divergence: Hashable, Sendable {
     }
 
     /// One paragraph for a person: what was sent, what was expected, what came.
-    public var explanation: [String] {
+    package var explanation: [String] {
         if let race { return race.lines }
         var lines: [String] = []
         if candidateStimuli.count > 1, let first = candidateStimulusIndexes.first, let last = candidateStimulusIndexes.last {
@@ -148,13 +148,13 @@ public struct Divergence: Hashable, Sendable {
 
     /// How long nothing came: "within 2 seconds", or that the implementation
     /// confirmed it was idle.
-    public var silence: String {
+    package var silence: String {
         if idleConfirmed { return "before the implementation said it was idle (sync)" }
         return "within \(waited.map { "\($0)" } ?? "the timeout")"
     }
 
     /// The one-line form for JSON and JUnit.
-    public var summary: String {
+    package var summary: String {
         if let race { return race.summary }
         switch kind {
         case .unexpected(let message):
@@ -174,42 +174,42 @@ public struct Divergence: Hashable, Sendable {
 }
 
 /// The result of replaying one trace.
-public struct ReplayResult: Hashable, Sendable {
-    public var id: String
-    public var file: String
-    public var verdict: Verdict
+package struct ReplayResult: Hashable, Sendable {
+    package var id: String
+    package var file: String
+    package var verdict: Verdict
     /// One line: why, for anything but pass.
-    public var detail: String
-    public var divergence: Divergence?
-    public var failure: HarnessFailure?
+    package var detail: String
+    package var divergence: Divergence?
+    package var failure: HarnessFailure?
     /// The failure happened at the reset before the trace (the trace had not
     /// begun; an earlier trace may have left the implementation hung).
-    public var failedAtReset = false
-    public var events: [ReplayEvent] = []
+    package var failedAtReset = false
+    package var events: [ReplayEvent] = []
     /// What the implementation logged (its stderr) since this trace's
     /// reset, the last lines.
-    public var log: [String] = []
+    package var log: [String] = []
     /// What it logged before its first reset (start-up), for the first trace
     /// a fresh process served.
-    public var startupLog: [String] = []
+    package var startupLog: [String] = []
     /// Why the trace file could not be read (the verdict is then `error`,
     /// and no implementation was involved).
-    public var malformation: TraceError?
+    package var malformation: TraceError?
     /// The trace as replayed (nil when it could not be read).
-    public var trace: Trace?
-    public var roles: ReplayRoles?
+    package var trace: Trace?
+    package var roles: ReplayRoles?
     /// The clauses the trace exercises, as the reference model judges it
     /// (`Validator.judge`): for coverage, computed once per trace.
-    public var clauses: [Clause] = []
+    package var clauses: [Clause] = []
     /// Whether the trace places a stimulus while messages are still owed
     /// (contract section 8): replayed without waiting, judged by every
     /// interleaving the model allows.
-    public var racy = false
+    package var racy = false
     /// How long the trace took, from the start of its replay to its verdict
     /// (a fresh process started for it included).
-    public var duration: Duration = .zero
+    package var duration: Duration = .zero
 
-    public init(id: String, file: String, verdict: Verdict, detail: String, trace: Trace? = nil) {
+    package init(id: String, file: String, verdict: Verdict, detail: String, trace: Trace? = nil) {
         self.id = id
         self.file = file
         self.verdict = verdict
@@ -219,14 +219,14 @@ public struct ReplayResult: Hashable, Sendable {
 }
 
 /// The implementation's roles as the replay saw them, for charts.
-public struct ReplayRoles: Hashable, Sendable {
-    public var played: Set<Role>
-    public var reportsInternal: Bool
+package struct ReplayRoles: Hashable, Sendable {
+    package var played: Set<Role>
+    package var reportsInternal: Bool
 }
 
 /// Replays one `pass` trace against an implementation (contract section 5).
-public enum Replayer {
-    public static func replay(
+package enum Replayer {
+    package static func replay(
         _ trace: Trace, on implementation: ImplementationUnderTest, greeting: Greeting, options: ReplayOptions
     ) async -> ReplayResult {
         // On the thread that does the implementation's I/O, when it has one.

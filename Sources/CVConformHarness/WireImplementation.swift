@@ -7,12 +7,12 @@ import NIOPosix
 /// section 5: a command run as a child process (`--exec`), or a server
 /// reached over TCP (`--connect`). An actor: one task at a time talks to
 /// it, and every wait is on non-blocking I/O with a deadline.
-public actor WireImplementation: ImplementationUnderTest {
-    public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
+package actor WireImplementation: ImplementationUnderTest {
+    package enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         case command(String)
         case tcp(host: String, port: UInt16)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .command(let command): return command
             case .tcp(let host, let port): return "\(host):\(port)"
@@ -20,11 +20,11 @@ public actor WireImplementation: ImplementationUnderTest {
         }
     }
 
-    public let endpoint: Endpoint
+    package let endpoint: Endpoint
     /// How long `hello` may take (a process may be slow to start).
-    public let startupTimeout: Duration
+    package let startupTimeout: Duration
     /// How long `reset` and a blocked write may take.
-    public let answerTimeout: Duration
+    package let answerTimeout: Duration
 
     private var transport: (any LineTransport)?
     private var offersSync = false
@@ -35,11 +35,11 @@ public actor WireImplementation: ImplementationUnderTest {
     private let loop: any EventLoop
     private let executor: EventLoopTaskExecutor
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
+    package nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
 
-    public nonisolated var taskExecutor: (any TaskExecutor)? { executor }
+    package nonisolated var taskExecutor: (any TaskExecutor)? { executor }
 
-    public init(endpoint: Endpoint, startupTimeout: Duration = .seconds(10), answerTimeout: Duration = .seconds(2)) {
+    package init(endpoint: Endpoint, startupTimeout: Duration = .seconds(10), answerTimeout: Duration = .seconds(2)) {
         self.endpoint = endpoint
         self.startupTimeout = startupTimeout
         self.answerTimeout = answerTimeout
@@ -47,7 +47,7 @@ public actor WireImplementation: ImplementationUnderTest {
         executor = EventLoopTaskExecutor(loop)
     }
 
-    public func start() async throws(HarnessFailure) -> Greeting {
+    package func start() async throws(HarnessFailure) -> Greeting {
         await stop()
         let opened: any LineTransport
         switch endpoint {
@@ -100,13 +100,13 @@ public actor WireImplementation: ImplementationUnderTest {
         return failure
     }
 
-    public func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
+    package func reset(trace: String, setup: Administration) async throws(HarnessFailure) {
         // At least 2 s: a short --timeout is for outputs, and a busy machine
         // must not turn a slow reset into a hang.
         try await reset(trace: trace, setup: setup, within: max(answerTimeout, .seconds(2)))
     }
 
-    public func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
+    package func reset(trace: String, setup: Administration, within limit: Duration) async throws(HarnessFailure) {
         guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
         // Whatever is still buffered is late output of the previous trace
         // (after a flood, possibly a great deal): drop it unread.
@@ -131,16 +131,16 @@ public actor WireImplementation: ImplementationUnderTest {
         }
     }
 
-    public func send(_ message: Message) async throws(HarnessFailure) {
+    package func send(_ message: Message) async throws(HarnessFailure) {
         try await write(WireProtocol.message(message))
     }
 
-    public func send(_ messages: [Message]) async throws(HarnessFailure) {
+    package func send(_ messages: [Message]) async throws(HarnessFailure) {
         guard !messages.isEmpty else { return }
         try await writeLines(WireProtocol.messages(messages))
     }
 
-    public func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
+    package func receive(timeout: Duration) async throws(HarnessFailure) -> Message? {
         guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
         switch await transport.inbox.next(timeout: timeout) {
         case .timeout: return nil
@@ -149,7 +149,7 @@ public actor WireImplementation: ImplementationUnderTest {
         }
     }
 
-    public func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
+    package func receiveAvailable(limit: Int, timeout: Duration) async throws(HarnessFailure) -> [Message] {
         guard let transport else { throw HarnessFailure(.exited, "the implementation is not running") }
         var lines = transport.inbox.drain(limit: limit)
         if lines.isEmpty {
@@ -181,7 +181,7 @@ public actor WireImplementation: ImplementationUnderTest {
 
     /// With the "sync" capability: asks the implementation to confirm that it
     /// has written everything so far, and returns what came before.
-    public func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
+    package func confirmIdle(timeout: Duration) async throws(HarnessFailure) -> [Message]? {
         guard offersSync else { return nil }
         syncCount += 1
         let id = String(syncCount)
@@ -197,18 +197,18 @@ public actor WireImplementation: ImplementationUnderTest {
         }
     }
 
-    public func logTail() async -> [String] { transport?.log.sinceReset ?? [] }
+    package func logTail() async -> [String] { transport?.log.sinceReset ?? [] }
 
-    public func startupLog() async -> [String] { transport?.log.startup ?? [] }
+    package func startupLog() async -> [String] { transport?.log.startup ?? [] }
 
     /// After an error: no goodbye and no grace, the process group is killed.
-    public func abort() async {
+    package func abort() async {
         let closing = transport
         transport = nil
         await closing?.kill()
     }
 
-    public func stop() async {
+    package func stop() async {
         guard let closing = transport else { return }
         transport = nil
         try? await closing.write(WireProtocol.bye() + "\n", timeout: .milliseconds(100))
@@ -232,11 +232,10 @@ public actor WireImplementation: ImplementationUnderTest {
     }
 
     /// A failure with how the process ended, when it has. A process whose
-    /// output closed is nearly always exiting; on a loaded machine its exit
-    /// status took more than 300 ms to arrive (a full test run said "closed
-    /// its output" where it should say "exited with status 0"), so it gets
-    /// two seconds. Only this error path waits, and only until the status
-    /// is known.
+    /// output closed is nearly always exiting, and on a loaded machine its
+    /// exit status may take hundreds of milliseconds, so it gets two
+    /// seconds. Only this error path waits, and only until the status is
+    /// known.
     private func explained(_ failure: HarnessFailure) async -> HarnessFailure {
         guard failure.kind == .exited, case .command = endpoint, let transport,
               let how = await transport.ending(grace: .seconds(2)) else { return failure }
@@ -254,6 +253,6 @@ public actor WireImplementation: ImplementationUnderTest {
 }
 
 /// Stops every implementation process the harness started (for Ctrl-C).
-public func killAllImplementationProcesses() {
+package func killAllImplementationProcesses() {
     ProcessTransport.killAll()
 }

@@ -21,9 +21,8 @@ struct LoadCellState {
         didSet { updatePhase() }
     }
     /// For explanations, the model's state before the step in flight:
-    /// rebuilt from a checkpoint and the stimuli since. Keeping a copy of
-    /// every state instead made each step copy the parts of the model it
-    /// changed (copy on write), a tenth of a load run's time.
+    /// rebuilt from a checkpoint and the stimuli since, never copied per step
+    /// (BENCHMARKS.md, "Why the code is as it is").
     private var checkpoint: ModelRun
     private var sinceCheckpoint: [Message] = []
     private var stimulusInFlight: Message?
@@ -66,8 +65,8 @@ struct LoadCellState {
         checkpoint = model
     }
 
-    /// Stored, not computed: the driver asks for every cell often, and a
-    /// computed property read through the array copied the whole cell.
+    /// Stored, not computed: a computed property read through the array
+    /// copies the whole cell.
     private(set) var isIdle = true
     private(set) var isWaiting = false
 

@@ -11,7 +11,7 @@ import Foundation
 /// flushed as it grows, so what was logged before an interruption stays
 /// readable. A caller that gets ahead of the disk by `capacity` batches
 /// suspends until the writer catches up.
-public final class LoadLog: Sendable {
+package final class LoadLog: Sendable {
     private static let capacity = 64
     private let queue = HandOffQueue<[String]>(capacity: LoadLog.capacity)
     /// Batches the queue can still take without blocking, and the callers
@@ -22,7 +22,7 @@ public final class LoadLog: Sendable {
     private let descriptor: Int32
 
     /// Opens (truncates) the file; nil with a reason when it cannot.
-    public static func open(_ path: String) -> Result<LoadLog, HarnessFailure> {
+    package static func open(_ path: String) -> Result<LoadLog, HarnessFailure> {
         let descriptor = CVConformPlatform.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             return .failure(HarnessFailure(.unavailable, "cannot write \(path): \(String(cString: strerror(errno)))"))
@@ -66,12 +66,12 @@ public final class LoadLog: Sendable {
     /// took it), "external" when it is a black box; nil for an
     /// implementation that plays only some roles (the harness plays the
     /// others, and the log is judged in its order).
-    public func reset(setup: Administration, cells: [[String]], observed: String? = nil) async {
+    package func reset(setup: Administration, cells: [[String]], observed: String? = nil) async {
         await write([WireProtocol.reset(trace: "load", setup: setup, cells: cells, observed: observed)])
     }
 
     /// Messages, in the order their receivers took them.
-    public func messages(_ messages: [Message]) async {
+    package func messages(_ messages: [Message]) async {
         guard !messages.isEmpty else { return }
         await write([String(WireProtocol.messages(messages).dropLast())])
     }
@@ -94,7 +94,7 @@ public final class LoadLog: Sendable {
     }
 
     /// Writes what is left and closes the file.
-    public func close() async {
+    package func close() async {
         queue.finish()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = ending.withLock { state -> Bool in

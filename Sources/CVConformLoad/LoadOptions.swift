@@ -3,20 +3,20 @@ import CVConformModel
 import CVConformTrace
 
 /// How a load run goes (contract section 7, `load`).
-public struct LoadOptions: Sendable {
-    public var cells: Int
+package struct LoadOptions: Sendable {
+    package var cells: Int
     /// Stimuli per second over all cells (open loop); nil: each cell sends
     /// its next stimulus as soon as the previous one's outputs are in
     /// (closed loop).
-    public var rate: Double?
-    public var duration: Duration
-    public var seed: UInt64
-    public var profile: Profile
-    public var replay: ReplayOptions
+    package var rate: Double?
+    package var duration: Duration
+    package var seed: UInt64
+    package var profile: Profile
+    package var replay: ReplayOptions
     /// Cells race within themselves too (contract section 8, `load --races`).
-    public var races = false
+    package var races = false
 
-    public init(cells: Int = 50, rate: Double? = nil, duration: Duration = .seconds(10), seed: UInt64 = 1,
+    package init(cells: Int = 50, rate: Double? = nil, duration: Duration = .seconds(10), seed: UInt64 = 1,
                 profile: Profile = .core, replay: ReplayOptions = ReplayOptions()) {
         self.cells = cells
         self.rate = rate

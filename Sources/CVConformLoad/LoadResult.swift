@@ -3,68 +3,68 @@ import CVConformTrace
 
 /// One violation a cell met: what was expected and what came instead,
 /// explained as `run` explains a divergence, with the cell's last messages.
-public struct LoadViolation: Sendable {
+package struct LoadViolation: Sendable {
     /// The cell's number (from 1); nil for an output that names no cell or
     /// two.
-    public var cell: Int?
+    package var cell: Int?
     /// One line.
-    public var detail: String
+    package var detail: String
     /// The explanation, as `run` prints it.
-    public var explanation: [String]
+    package var explanation: [String]
     /// The cell's last messages up to the violation, with what it did.
-    public var window: [LoadWindowEntry]
+    package var window: [LoadWindowEntry]
     /// Seconds since the start.
-    public var at: Double
+    package var at: Double
 }
 
 /// A message in a violation's window.
-public struct LoadWindowEntry: Sendable {
+package struct LoadWindowEntry: Sendable {
     /// Sent to the implementation, observed from it, expected but not
     /// come, or come unexpected.
-    public enum Mark: Sendable { case sent, observed, expected, unexpected }
-    public var message: Message
-    public var mark: Mark
+    package enum Mark: Sendable { case sent, observed, expected, unexpected }
+    package var message: Message
+    package var mark: Mark
 }
 
 /// One second of a load run, for plots.
-public struct LoadSample: Sendable {
-    public var second: Int
-    public var stimuli: Int
-    public var messages: Int
+package struct LoadSample: Sendable {
+    package var second: Int
+    package var stimuli: Int
+    package var messages: Int
     /// Latency percentiles of the outputs of that second, in seconds.
-    public var p50: Double
-    public var p90: Double
-    public var p99: Double
-    public var violations: Int
+    package var p50: Double
+    package var p90: Double
+    package var p99: Double
+    package var violations: Int
 }
 
 /// What a load run did and found.
-public struct LoadResult: Sendable {
-    public var implementation: String
-    public var duration: Double = 0
-    public var cells: Int
-    public var stimuli = 0
+package struct LoadResult: Sendable {
+    package var implementation: String
+    package var duration: Double = 0
+    package var cells: Int
+    package var stimuli = 0
     /// Messages judged: stimuli sent and outputs observed.
-    public var messages = 0
-    public var throughput: Double { duration > 0 ? Double(messages) / duration : 0 }
+    package var messages = 0
+    package var throughput: Double { duration > 0 ? Double(messages) / duration : 0 }
     /// Latency of outputs (from the stimulus that caused them), in seconds.
-    public var p50 = 0.0
-    public var p90 = 0.0
-    public var p99 = 0.0
-    public var max = 0.0
-    public var violations: [LoadViolation] = []
+    package var p50 = 0.0
+    package var p90 = 0.0
+    package var p99 = 0.0
+    package var max = 0.0
+    package var violations: [LoadViolation] = []
     /// Violations beyond those kept (the first 100 are kept).
-    public var moreViolations = 0
-    public var timeline: [LoadSample] = []
+    package var moreViolations = 0
+    package var timeline: [LoadSample] = []
     /// The implementation broke down (crashed, hung, flooded): the run ended.
-    public var failure: HarnessFailure?
+    package var failure: HarnessFailure?
     /// Stimuli that arrived (open loop) while their cell was still busy.
-    public var backlog = 0
+    package var backlog = 0
     /// Why the run stopped before its duration, when most cells had
     /// stopped at a violation (what was left measured too few cells).
-    public var stoppedEarly: String?
-    public var rate: Double?
-    public var seed: UInt64
+    package var stoppedEarly: String?
+    package var rate: Double?
+    package var seed: UInt64
 
-    public var violationCount: Int { violations.count + moreViolations }
+    package var violationCount: Int { violations.count + moreViolations }
 }

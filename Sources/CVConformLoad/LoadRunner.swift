@@ -5,14 +5,14 @@ import CVConformWire
 import Histogram
 
 /// What a load run tells a person while it goes.
-public struct LoadProgress: Sendable {
-    public var elapsed: Duration
-    public var stimuliPerSecond: Double
-    public var messagesPerSecond: Double
+package struct LoadProgress: Sendable {
+    package var elapsed: Duration
+    package var stimuliPerSecond: Double
+    package var messagesPerSecond: Double
     /// The 99th percentile latency so far, in seconds.
-    public var p99: Double
-    public var violations: Int
-    public var waitingCells: Int
+    package var p99: Double
+    package var violations: Int
+    package var waitingCells: Int
 }
 
 /// Drives many independent cells at once through one implementation
@@ -22,8 +22,8 @@ public struct LoadProgress: Sendable {
 /// output is placed in the cell whose ids it names and judged there, on its
 /// channel, in the model's order: outputs of different cells may come in any
 /// order. A cell that diverges stops; the others go on.
-public enum LoadRunner {
-    public static func run(
+package enum LoadRunner {
+    package static func run(
         options: LoadOptions, label: String, makeImplementation: @escaping SuiteRunner.Factory, log: LoadLog? = nil,
         stop: StopRequest = StopRequest(), progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }
     ) async -> LoadResult {

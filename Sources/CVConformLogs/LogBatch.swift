@@ -8,12 +8,8 @@ import CVConformWire
 /// values' bytes in one buffer; any other line is a `LogItem` aside. The
 /// judging thread builds each message as it judges it.
 ///
-/// Why packed: handed on as `Message`s, each message was an array made on
-/// the reading thread and freed there again when its batch came back, and
-/// that allocating and freeing was a third of reading. A batch is reused
-/// whole: its buffers keep their capacity, so reading allocates nothing
-/// per message (the reading thread's CPU time fell from about 1.0 s to
-/// 0.62 s on a million messages; the judging thread's did not change).
+/// Packed, and reused whole (its buffers keep their capacity), so reading
+/// allocates nothing per message (BENCHMARKS.md, "Why the code is as it is").
 package struct LogBatch: Sendable {
     /// One line of the batch.
     struct Record: Sendable {
@@ -78,7 +74,7 @@ package struct LogBatch: Sendable {
     /// Lines it takes before it is handed on.
     let capacity: Int
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
         records.reserveCapacity(capacity)
         bytes.reserveCapacity(capacity * 32)
@@ -86,7 +82,7 @@ package struct LogBatch: Sendable {
 
     var count: Int { records.count }
     /// Holds its capacity of lines, or its limit of bytes: time to hand it on.
-    var isFull: Bool { records.count >= capacity || bytes.count >= Self.byteLimit }
+    package var isFull: Bool { records.count >= capacity || bytes.count >= Self.byteLimit }
 
     /// Reads on in the segment `previous` was reading (its cells): the
     /// next batch filled after it.
@@ -95,14 +91,14 @@ package struct LogBatch: Sendable {
     }
 
     /// Empties the batch, keeping its buffers (and its segment's cells).
-    mutating func removeAll() {
+    package mutating func removeAll() {
         records.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         others.removeAll(keepingCapacity: true)
     }
 
     /// Adds a line, decoded; a blank line adds nothing.
-    mutating func add(_ line: LogLineReader.Line) {
+    package mutating func add(_ line: LogLineReader.Line) {
         if !line.tooLong, pack(line) { return }
         if let item = LogItem.decode(line) { add(item) }
     }

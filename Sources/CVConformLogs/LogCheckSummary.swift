@@ -2,26 +2,26 @@ import CVConformModel
 
 /// Counters over a whole log: all that `check-log` keeps once a segment is
 /// reported, so memory never grows with the log.
-public struct LogCheckSummary: Hashable, Sendable {
-    public var lines = 0
-    public var segments = 0
-    public var accepted = 0
-    public var rejected = 0
-    public var incomplete = 0
-    public var malformed = 0
+package struct LogCheckSummary: Hashable, Sendable {
+    package var lines = 0
+    package var segments = 0
+    package var accepted = 0
+    package var rejected = 0
+    package var incomplete = 0
+    package var malformed = 0
     /// Segments whose race judge outgrew `--max-states` (never a pass).
-    public var inconclusive = 0
+    package var inconclusive = 0
     /// `msg` lines, in segments or not.
-    public var messages = 0
-    public var skipped = SkippedLines()
+    package var messages = 0
+    package var skipped = SkippedLines()
     /// Well-formed lines of other ops of the wire protocol (hello, ready,
     /// sync, synced, bye), ignored.
-    public var ignored = 0
+    package var ignored = 0
 
-    public init() {}
+    package init() {}
 
     /// Whether a segment was rejected or malformed.
-    public var failed: Bool { rejected + malformed + inconclusive > 0 }
+    package var failed: Bool { rejected + malformed + inconclusive > 0 }
 
     mutating func count(_ outcome: Outcome) {
         segments += 1
@@ -36,18 +36,18 @@ public struct LogCheckSummary: Hashable, Sendable {
 }
 
 /// Lines that were skipped: how many, and the first few with their reason.
-public struct SkippedLines: Hashable, Sendable {
-    public static let kept = 5
+package struct SkippedLines: Hashable, Sendable {
+    package static let kept = 5
 
-    public struct Line: Hashable, Sendable {
-        public var number: Int
-        public var reason: String
+    package struct Line: Hashable, Sendable {
+        package var number: Int
+        package var reason: String
     }
 
-    public private(set) var count = 0
-    public private(set) var first: [Line] = []
+    package private(set) var count = 0
+    package private(set) var first: [Line] = []
 
-    public init() {}
+    package init() {}
 
     mutating func add(_ number: Int, _ reason: String) {
         count += 1
@@ -55,7 +55,7 @@ public struct SkippedLines: Hashable, Sendable {
     }
 
     /// `3 lines skipped: 2 (not JSON …), 5 (msg before any reset), …`
-    public var summary: String {
+    package var summary: String {
         guard count > 0 else { return "" }
         let shown = first.map { "line \($0.number) (\($0.reason))" }.joined(separator: ", ")
         return "\(count) line\(count == 1 ? "" : "s") skipped: \(shown)\(count > first.count ? ", …" : "")"

@@ -17,17 +17,17 @@ import Synchronization
 /// calling thread judges; batches go through a short bounded queue. From
 /// standard input every read is handed on at once, so a live log is judged
 /// as it grows.
-public struct LogChecker: Sendable {
-    public var options: LogCheckOptions
+package struct LogChecker: Sendable {
+    package var options: LogCheckOptions
 
-    public init(options: LogCheckOptions = LogCheckOptions()) {
+    package init(options: LogCheckOptions = LogCheckOptions()) {
         self.options = options
     }
 
     /// Judges a whole log, telling `observer` as it goes. Blocks the calling
     /// thread until the log ends: call it from a thread of its own, or use
     /// the async form.
-    public func check(_ source: LogSource, observer: inout some LogCheckObserver) throws(LogReadError) -> LogCheckSummary {
+    package func check(_ source: LogSource, observer: inout some LogCheckObserver) throws(LogReadError) -> LogCheckSummary {
         var state = State(options: options, lines: LogLineFetcher(source: source))
         if case .bytes = source {
             let lines = try LogLineReader.read(source) { line in
@@ -75,7 +75,7 @@ public struct LogChecker: Sendable {
 
     /// Judges a whole log on a thread of its own, so no task's thread waits
     /// for the log; the observer comes back with the summary.
-    public func check<Observer: LogCheckObserver & Sendable>(
+    package func check<Observer: LogCheckObserver & Sendable>(
         _ source: LogSource, observer: Observer
     ) async throws(LogReadError) -> (LogCheckSummary, Observer) {
         let outcome: Result<(LogCheckSummary, Observer), LogReadError> = await withCheckedContinuation { continuation in
@@ -94,10 +94,9 @@ public struct LogChecker: Sendable {
         return try outcome.get()
     }
 
-    /// The reading thread's side: fills batches and hands them on. (A
-    /// struct changed in place: the same state as local variables that a
-    /// nested function captured was checked for exclusive access at every
-    /// line, a twentieth of reading.)
+    /// The reading thread's side: fills batches and hands them on. A struct
+    /// changed in place, not locals a nested function captures (those are
+    /// checked for exclusive access at every line).
     private struct BatchFilling {
         let queue: HandOffQueue<LogBatch>
         let returned: HandOffQueue<LogBatch>
@@ -141,8 +140,8 @@ public struct LogChecker: Sendable {
         }
     }
 
-    /// For `cvconform bench-log`: every line of a log in memory, decoded
-    /// into batches as the reading thread fills them.
+    /// Every line of a log in memory, decoded into batches as the reading
+    /// thread fills them (to see or time the batches apart from judging).
     package static func decodeAll(_ bytes: [UInt8], batchSize: Int = LogCheckOptions().batchSize) -> [LogBatch] {
         var batches: [LogBatch] = []
         var batch = LogBatch(capacity: batchSize)
@@ -160,19 +159,9 @@ public struct LogChecker: Sendable {
         return batches
     }
 
-    /// For `cvconform bench-log`: decodes every line of a log in memory as
-    /// the reading thread does, reusing one batch and keeping nothing;
-    /// returns how many lines there were.
-    package static func decodeDropping(_ bytes: [UInt8], batchSize: Int = LogCheckOptions().batchSize) -> Int {
-        var batch = LogBatch(capacity: batchSize)
-        return (try? LogLineReader.read(.bytes(bytes, name: "")) { line in
-            batch.add(line)
-            if batch.isFull { batch.removeAll() }
-        }) ?? 0
-    }
-
-    /// For `cvconform bench-log`: judges decoded batches on this thread
-    /// alone, building each message as the judging thread does.
+    /// Judges batches already decoded, on this thread alone, building each
+    /// message as the judging thread does (to time judging apart from
+    /// reading: `cvconform-bench bench-log`).
     package func judge(_ batches: [LogBatch], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
         var state = State(options: options, lines: LogLineFetcher(source: source))
         for batch in batches { batch.forEach { state.handle($0, &observer) } }

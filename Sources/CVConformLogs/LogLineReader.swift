@@ -4,7 +4,7 @@ import Foundation
 /// single line is longer than it (up to `maximumLineLength`), so memory does
 /// not depend on the log's length. Lines are numbered from 1; the newline is
 /// not part of a line; a last line without one still counts.
-struct LogLineReader {
+package struct LogLineReader {
     /// A line longer than this is reported as too long and skipped; its
     /// bytes are never held.
     static let maximumLineLength = 16 << 20
@@ -13,7 +13,7 @@ struct LogLineReader {
     /// One line: its bytes (valid only during the call), its number, the
     /// offset of its first byte in the source, and whether it was cut off
     /// for being too long (then `bytes` is empty).
-    struct Line {
+    package struct Line {
         var bytes: UnsafeBufferPointer<UInt8>
         var number: Int
         var offset: Int
@@ -25,7 +25,7 @@ struct LogLineReader {
     /// hand on what it has before waiting for more). Returns how many lines
     /// there were.
     @discardableResult
-    static func read(
+    package static func read(
         _ source: LogSource, line: (Line) -> Void, afterRead: () -> Void = {}
     ) throws(LogReadError) -> Int {
         switch source {

@@ -79,8 +79,8 @@ package struct LogReset: Sendable {
 }
 
 /// Why a reset's setup or cells make its segment malformed.
-public struct LogResetError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var description: String
+package struct LogResetError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var description: String
 
     init(_ description: String) { self.description = description }
 }

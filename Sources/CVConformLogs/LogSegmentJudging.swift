@@ -9,8 +9,7 @@ import CVConformTrace
 final class LogSegmentJudging {
     let start: LogSegmentStart
     let options: LogCheckOptions
-    // Unchecked: only this object's methods touch these, on one thread, and
-    // checking each access dynamically cost a few percent of judging.
+    // Unchecked: only this object's methods touch these, on one thread.
     @exclusivity(unchecked) private(set) var result: LogSegmentResult
     @exclusivity(unchecked) private var judge: CellJudge
     @exclusivity(unchecked) private var windows: LogWindows

@@ -1,5 +1,5 @@
 /// Where a JSON-Lines log comes from.
-public enum LogSource: Sendable, Hashable {
+package enum LogSource: Sendable, Hashable {
     /// A file, read from its start to its end.
     case file(String)
     /// Standard input (`-`), read as it comes: lines are judged as soon as
@@ -9,7 +9,7 @@ public enum LogSource: Sendable, Hashable {
     case bytes([UInt8], name: String)
 
     /// How output names it: the path, `<stdin>`, or the name given.
-    public var name: String {
+    package var name: String {
         switch self {
         case .file(let path): return path
         case .standardInput: return "<stdin>"
@@ -27,14 +27,14 @@ public enum LogSource: Sendable, Hashable {
 
 /// A log that cannot be read (not one that reads badly: bad lines are
 /// counted and skipped, bad segments judged malformed).
-public struct LogReadError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var source: String
-    public var reason: String
+package struct LogReadError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var source: String
+    package var reason: String
 
-    public init(source: String, reason: String) {
+    package init(source: String, reason: String) {
         self.source = source
         self.reason = reason
     }
 
-    public var description: String { "cannot read \(source): \(reason)" }
+    package var description: String { "cannot read \(source): \(reason)" }
 }

@@ -5,19 +5,19 @@ import CVConformTrace
 /// A trace to cut out of a log (contract section 4): the messages of one
 /// cell of one segment (or of the whole segment when its reset names no
 /// cells) from its reset up to a line, under that cell's administration.
-public struct LogTraceRequest: Hashable, Sendable {
+package struct LogTraceRequest: Hashable, Sendable {
     /// The line of the segment's reset.
-    public var segmentLine: Int
+    package var segmentLine: Int
     /// The cell's index (0 when the reset names no cells).
-    public var cell: Int
+    package var cell: Int
     /// The last line taken; nil: to the end of the segment.
-    public var through: Int?
+    package var through: Int?
     /// The line of the message to mark `invalid="true"` (fail traces).
-    public var invalidLine: Int?
-    public var header: TraceHeader
-    public var path: String
+    package var invalidLine: Int?
+    package var header: TraceHeader
+    package var path: String
 
-    public init(segmentLine: Int, cell: Int, through: Int?, invalidLine: Int?, header: TraceHeader, path: String) {
+    package init(segmentLine: Int, cell: Int, through: Int?, invalidLine: Int?, header: TraceHeader, path: String) {
         self.segmentLine = segmentLine
         self.cell = cell
         self.through = through
@@ -32,17 +32,17 @@ public struct LogTraceRequest: Hashable, Sendable {
 /// exactly the messages its model judged, in their order, and `validate`
 /// judges the trace as `check-log` judged the cell. Streaming: each trace
 /// goes straight to its file (written atomically), nothing is held.
-public struct LogTraceExtraction: LogCheckObserver {
+package struct LogTraceExtraction: LogCheckObserver {
     private let requests: [LogTraceRequest]
     private var open: [(request: LogTraceRequest, stream: AtomicFileStream)] = []
-    public private(set) var written: [String] = []
-    public private(set) var failures: [AtomicFile.WriteError] = []
+    package private(set) var written: [String] = []
+    package private(set) var failures: [AtomicFile.WriteError] = []
 
-    public init(_ requests: [LogTraceRequest]) {
+    package init(_ requests: [LogTraceRequest]) {
         self.requests = requests
     }
 
-    public mutating func started(_ segment: LogSegmentStart) {
+    package mutating func started(_ segment: LogSegmentStart) {
         for request in requests where request.segmentLine == segment.line {
             do {
                 let stream = try AtomicFileStream(path: request.path)
@@ -54,16 +54,16 @@ public struct LogTraceExtraction: LogCheckObserver {
         }
     }
 
-    public var followsMessages: Bool { true }
+    package var followsMessages: Bool { true }
 
-    public mutating func judged(_ entry: LogEntry, _ judgement: CellJudgement, in segment: LogSegmentStart) {
+    package mutating func judged(_ entry: LogEntry, _ judgement: CellJudgement, in segment: LogSegmentStart) {
         guard !open.isEmpty, let cell = judgement.cell else { return }
         for (request, stream) in open where request.cell == cell && entry.line <= request.through ?? .max {
             stream.write(TraceWriter.messageLine(entry.message, invalid: entry.line == request.invalidLine))
         }
     }
 
-    public mutating func finished(_ segment: LogSegmentResult) {
+    package mutating func finished(_ segment: LogSegmentResult) {
         for (request, stream) in open {
             stream.write(TraceWriter.footer)
             do {

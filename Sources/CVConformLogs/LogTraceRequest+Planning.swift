@@ -3,10 +3,10 @@ import CVConformTrace
 
 extension LogTraceRequest {
     /// Why no trace can be cut for what was asked.
-    public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
+        package var description: String
 
-        public init(description: String) {
+        package init(description: String) {
             self.description = description
         }
     }
@@ -16,7 +16,7 @@ extension LogTraceRequest {
     /// `validate` judges it rejected at that message, as `check-log` did.
     /// Nil for a message naming two cells or none: no one cell's trace
     /// holds it.
-    public static func failing(
+    package static func failing(
         _ violation: LogViolation, in segment: LogSegmentResult, source: String, directory: String
     ) -> LogTraceRequest? {
         guard violation.rejection != nil, let partition = segment.partition else { return nil }
@@ -42,7 +42,7 @@ extension LogTraceRequest {
     /// [--cell N]`), as a trace whose `expect` is what `check-log` found:
     /// accepted → pass, incomplete → incomplete, rejected → fail with the
     /// first rejected message marked invalid.
-    public static func whole(
+    package static func whole(
         _ segment: LogSegmentResult, cell number: Int?, source: String, path: String
     ) throws(Refusal) -> LogTraceRequest {
         let at = "the segment at line \(segment.line)"

@@ -4,8 +4,8 @@ import CVConformTrace
 /// A message of a log that is not allowed where it stands, with what a
 /// person needs to see why: the messages before it on its channel and in
 /// its cell, each at its line (PObserve's window, bounded).
-public struct LogViolation: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
+package struct LogViolation: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable {
         /// Its cell's model does not allow it: what was owed instead, the
         /// sender's state and the clause (`Rejection.position` is the line).
         case rejected(Rejection)
@@ -14,32 +14,32 @@ public struct LogViolation: Hashable, Sendable {
     }
 
     /// The 1-based line of the message.
-    public var line: Int
-    public var message: Message
+    package var line: Int
+    package var message: Message
     /// The cell's number (1-based), when the reset names cells and the
     /// message belongs to one.
-    public var cell: Int?
-    public var kind: Kind
+    package var cell: Int?
+    package var kind: Kind
     /// The messages of its cell before it on its channel, oldest first
     /// (for an unplaced message: empty).
-    public var channelWindow: [LogEntry]
+    package var channelWindow: [LogEntry]
     /// The messages of its cell before it on any channel, oldest first (for
     /// a message naming two cells: those of the first cell named).
-    public var cellWindow: [LogEntry]
+    package var cellWindow: [LogEntry]
     /// For a message naming two cells: the window of the second.
-    public var otherCellWindow: [LogEntry] = []
+    package var otherCellWindow: [LogEntry] = []
     /// Whether its cell's model had applied a clause of profile extended
     /// before it (a trace cut here is then `profile="extended"`).
-    public var entersExtended = false
+    package var entersExtended = false
 
     /// The rejection, when its cell's model rejected it.
-    public var rejection: Rejection? {
+    package var rejection: Rejection? {
         if case .rejected(let rejection) = kind { return rejection }
         return nil
     }
 
     /// One line: `line 57 cvct→icm dropped(session=s1) is not allowed in cell 3: nothing is owed on cvct→icm`
-    public var summary: String {
+    package var summary: String {
         let place = cell.map { " in cell \($0)" } ?? ""
         switch kind {
         case .rejected(let rejection) where rejection.race != nil:

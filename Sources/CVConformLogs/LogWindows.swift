@@ -1,11 +1,11 @@
 import CVConformTrace
 
 /// A message at its line of a log.
-public struct LogEntry: Hashable, Sendable {
-    public var line: Int
-    public var message: Message
+package struct LogEntry: Hashable, Sendable {
+    package var line: Int
+    package var message: Message
 
-    public init(line: Int, message: Message) {
+    package init(line: Int, message: Message) {
         self.line = line
         self.message = message
     }

@@ -28,9 +28,8 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     /// The administered agents: their skill lists are read where they are.
     private let administeredAgents: [Administration.Agent]
-    /// Each agent's place in `administeredAgents`. A table of the lists
-    /// themselves touched every list, and cost a third of reading a setup
-    /// of many thousand agents.
+    /// Each agent's place in `administeredAgents` (a table of the lists
+    /// themselves would touch every list).
     private let agentIndex: IDMap<Int>
     let stations: Set<String>
     let skillByVDN: IDMap<String>

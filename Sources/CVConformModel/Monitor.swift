@@ -67,9 +67,7 @@ public struct Monitor: Sendable {
     ///
     /// Without `keepingReaction` an allowed message's reaction is not
     /// returned (`.allowed(nil)`), and its emissions are moved into what is
-    /// owed rather than copied: a copy retained each emission's message,
-    /// and dropping the reaction released it again, a few percent of
-    /// judging a log.
+    /// owed rather than copied (a copy retains each emission's message).
     public mutating func observe(_ message: Message, keepingReaction: Bool = true) -> Judgement {
         position += 1
         if message.from.isSystem {

@@ -4,20 +4,20 @@ import CVConformModel
 /// The traces that failed or erred, grouped by the clause of their
 /// divergence (RUN-26): eight traces failing on one clause show as one
 /// line naming the clause and the eight, not as eight unrelated failures.
-public struct ClauseFailures: Sendable {
-    public struct Group: Sendable {
+package struct ClauseFailures: Sendable {
+    package struct Group: Sendable {
         /// Nil for failures without a divergence (errors: a crash, a hang,
         /// a broken protocol, a malformed trace).
-        public var clause: Clause?
+        package var clause: Clause?
         /// Indexes into the report's results, in run order.
-        public var results: [Int]
+        package var results: [Int]
     }
 
     /// Largest group first; ties in clause order; the group without a
     /// clause last.
-    public var groups: [Group]
+    package var groups: [Group]
 
-    public init(_ report: RunReport) {
+    package init(_ report: RunReport) {
         var byClause: [Clause: [Int]] = [:]
         var unclaused: [Int] = []
         for (index, result) in report.results.enumerated() {
@@ -34,10 +34,10 @@ public struct ClauseFailures: Sendable {
         if !unclaused.isEmpty { groups.append(Group(clause: nil, results: unclaused)) }
     }
 
-    public var isEmpty: Bool { groups.isEmpty }
+    package var isEmpty: Bool { groups.isEmpty }
 
     /// For the terminal: one line per clause, the traces under it.
-    public func lines(_ report: RunReport) -> [String] {
+    package func lines(_ report: RunReport) -> [String] {
         guard !isEmpty else { return [] }
         var lines = ["failures by clause (the clause of each divergence):"]
         for group in groups {

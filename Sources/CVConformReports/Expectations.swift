@@ -13,31 +13,31 @@ import Foundation
 ///     # acme-icm 2.3
 ///     login-basic        fail   ACME-123: acw-open is sent twice
 ///     ext-*              error  extended profile not implemented (#12)
-public struct Expectations: Sendable {
-    public struct Entry: Hashable, Sendable {
-        public var glob: String
-        public var verdict: Verdict
-        public var reason: String
-        public var line: Int
+package struct Expectations: Sendable {
+    package struct Entry: Hashable, Sendable {
+        package var glob: String
+        package var verdict: Verdict
+        package var reason: String
+        package var line: Int
     }
 
-    public struct ParseError: Error, CustomStringConvertible {
-        public var file: String
-        public var line: Int
-        public var message: String
-        public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+    package struct ParseError: Error, CustomStringConvertible {
+        package var file: String
+        package var line: Int
+        package var message: String
+        package var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
     }
 
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// The file the entries came from, for messages (`file:line`).
-    public var file: String
+    package var file: String
 
-    public init(entries: [Entry] = [], file: String = "<expectations>") {
+    package init(entries: [Entry] = [], file: String = "<expectations>") {
         self.entries = entries
         self.file = file
     }
 
-    public static func read(file: String) throws -> Expectations {
+    package static func read(file: String) throws -> Expectations {
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw ParseError(file: file, line: 0, message: "no such file, or it cannot be read")
@@ -45,7 +45,7 @@ public struct Expectations: Sendable {
         return try parse(text, file: file)
     }
 
-    public static func parse(_ text: String, file: String = "<expectations>") throws -> Expectations {
+    package static func parse(_ text: String, file: String = "<expectations>") throws -> Expectations {
         var entries: [Entry] = []
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -66,25 +66,25 @@ public struct Expectations: Sendable {
     }
 
     /// The first entry whose glob matches the trace id.
-    public func entry(for id: String) -> Entry? {
+    package func entry(for id: String) -> Entry? {
         entries.first { fnmatch($0.glob, id, 0) == 0 }
     }
 
     /// Entries that matched none of the ids.
-    public func unused(ids: [String]) -> [Entry] {
+    package func unused(ids: [String]) -> [Entry] {
         entries.filter { entry in !ids.contains { fnmatch(entry.glob, $0, 0) == 0 } }
     }
 }
 
 /// A verdict as reported once expectations are applied.
-public enum Status: String, CaseIterable, Hashable, Sendable {
+package enum Status: String, CaseIterable, Hashable, Sendable {
     case pass, fail, error, skip
     /// Failed (or erred) as the expectations file says it would.
     case expectedFail = "expected-fail"
     /// Marked as failing, but passed: the expectation is stale.
     case unexpectedPass = "unexpected-pass"
 
-    public init(verdict: Verdict, expectation: Expectations.Entry?) {
+    package init(verdict: Verdict, expectation: Expectations.Entry?) {
         switch (verdict, expectation) {
         case (.pass, _?): self = .unexpectedPass
         case (let verdict, let entry?) where verdict == entry.verdict: self = .expectedFail

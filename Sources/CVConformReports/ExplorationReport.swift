@@ -6,11 +6,11 @@ import CVConformTrace
 
 /// The reports of `cvconform explore`: the JSON of contract section 7, the
 /// trace file of a finding, and the lines a person reads.
-public enum ExplorationReport {
+package enum ExplorationReport {
     /// `{"implementation","seed","stimuli","elapsed","coverage":{"clauses":[…]},"found":null|{…}}`,
     /// with more fields: the profile, the runs, the situations reached,
     /// and for a finding its confirmation and shrinking.
-    public static func json(_ result: ExplorationResult, file: String?) -> JSONValue {
+    package static func json(_ result: ExplorationResult, file: String?) -> JSONValue {
         let reachable = ExplorationCoverage.reachable(in: result.profile)
         let reached = result.coverage.situationsReached
         var fields: [(String, JSONValue)] = [
@@ -67,7 +67,7 @@ public enum ExplorationReport {
     /// The finding as a trace file ready to drop into `traces/`: what the
     /// model does, with what the implementation did instead in its
     /// description, the clauses it covers and the seed.
-    public static func findingTrace(_ finding: Finding, result: ExplorationResult, command: String) -> Trace {
+    package static func findingTrace(_ finding: Finding, result: ExplorationResult, command: String) -> Trace {
         var trace = finding.trace
         let clause = finding.result.divergence?.clause
         trace.header.id = "explore-\(result.seed)" + (clause.map { "-" + $0.id.lowercased() } ?? "")
@@ -104,7 +104,7 @@ public enum ExplorationReport {
     }
 
     /// The closing lines for the terminal.
-    public static func summary(_ result: ExplorationResult) -> [String] {
+    package static func summary(_ result: ExplorationResult) -> [String] {
         let reachable = ExplorationCoverage.reachable(in: result.profile)
         let missing = reachable.filter { !result.coverage.clauses.contains($0) }
         var lines = [
@@ -122,14 +122,14 @@ public enum ExplorationReport {
         return lines
     }
 
-    public static func seconds(_ duration: Duration) -> Double {
+    package static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 
 extension String {
     /// A number with two decimals.
-    public init(format2 value: Double) {
+    package init(format2 value: Double) {
         let hundredths = Int((value * 100).rounded())
         let fraction = abs(hundredths % 100)
         self = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"

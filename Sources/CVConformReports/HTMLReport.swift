@@ -13,8 +13,8 @@ import CVConformTrace
 ///    implementation's log; then known failures (expected-fail), closed;
 /// 4. the clause × trace coverage matrix, in blocks no wider than a screen;
 /// 5. one table of every trace (passing traces get no card and no chart).
-public enum HTMLReport {
-    public static func render(_ report: RunReport, title: String = "cvconform run") -> String {
+package enum HTMLReport {
+    package static func render(_ report: RunReport, title: String = "cvconform run") -> String {
         var out = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">

@@ -6,7 +6,7 @@ extension LoadReport {
     /// One self-contained page: the figures, plots over time (throughput,
     /// latency percentiles, violations), and the first violations with the
     /// sequence chart of their cell's last messages.
-    public static func html(_ result: LoadResult) -> String {
+    package static func html(_ result: LoadResult) -> String {
         var out = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">

@@ -5,11 +5,11 @@ import CVConformTrace
 
 /// The reports of `cvconform load`: the JSON of contract section 7, the
 /// lines a person reads, and a self-contained HTML page.
-public enum LoadReport {
+package enum LoadReport {
     /// `{"implementation","duration","cells","stimuli","messages","throughput","latency":{"p50","p90","p99","max"},
     /// "violations":[{"cell","detail"}]}`, with the seed, the rate, each violation's explanation and window, and
     /// a per-second timeline besides. Times are in seconds.
-    public static func json(_ result: LoadResult) -> JSONValue {
+    package static func json(_ result: LoadResult) -> JSONValue {
         func seconds(_ value: Double) -> JSONValue { .number(JSONNumber((value * 1_000_000).rounded() / 1_000_000) ?? 0) }
         var fields: [(String, JSONValue)] = [
             ("implementation", .string(result.implementation)),
@@ -54,7 +54,7 @@ public enum LoadReport {
     }
 
     /// The summary and each violation explained.
-    public static func lines(_ result: LoadResult) -> [String] {
+    package static func lines(_ result: LoadResult) -> [String] {
         var lines: [String] = []
         for violation in result.violations.prefix(10) {
             lines.append("VIOLATION in " + (violation.cell.map { "cell \($0)" } ?? "no cell") + " at \(String(format2: violation.at)) s: \(violation.detail)")

@@ -6,7 +6,7 @@ import CVConformModel
 extension LogCheckReport {
     /// One entry of `segments`: the contract's `trace`, `line`, `outcome`,
     /// `at` and `detail` first, then what this project adds (LOG-14).
-    public static func json(_ segment: LogSegmentResult) -> JSONValue {
+    package static func json(_ segment: LogSegmentResult) -> JSONValue {
         .object([
             ("trace", .optional(segment.trace)),
             ("line", .integer(segment.line)),
@@ -32,7 +32,7 @@ extension LogCheckReport {
     }
 
     /// The members after `segments`: the whole log's counters.
-    public static func jsonTail(_ summary: LogCheckSummary, source: String) -> [(String, JSONValue)] {
+    package static func jsonTail(_ summary: LogCheckSummary, source: String) -> [(String, JSONValue)] {
         [
             ("file", .string(source)),
             ("lines", .integer(summary.lines)),

@@ -5,9 +5,9 @@ import CVConformTrace
 
 /// What `cvconform check-log` prints: one line per segment as `validate`
 /// prints one per trace, the explanation of each violation, a summary.
-public enum LogCheckReport {
+package enum LogCheckReport {
     /// `FAIL rejected at 57   load-7                               app.log:1`
-    public static func line(_ segment: LogSegmentResult, source: String) -> String {
+    package static func line(_ segment: LogSegmentResult, source: String) -> String {
         var outcome = segment.outcome.rawValue
         if let at = segment.at, segment.outcome == .rejected { outcome += " at \(at)" }
         let trace = segment.trace ?? "-"
@@ -17,7 +17,7 @@ public enum LogCheckReport {
     /// What is printed under a segment's line: the explanation of each kept
     /// violation (unless already printed live), the malformation, or what
     /// is still owed.
-    public static func details(_ segment: LogSegmentResult, violationsShown: Bool) -> [String] {
+    package static func details(_ segment: LogSegmentResult, violationsShown: Bool) -> [String] {
         var lines: [String] = []
         switch segment.outcome {
         case .malformed:
@@ -53,7 +53,7 @@ public enum LogCheckReport {
     /// A violation explained: the message and why, what was owed instead,
     /// the sender's state and the clause, then the messages before it on its
     /// channel and in its cell, each at its line.
-    public static func explanation(_ violation: LogViolation) -> [String] {
+    package static func explanation(_ violation: LogViolation) -> [String] {
         let cell = violation.cell.map { " in cell \($0)" } ?? ""
         var lines: [String]
         switch violation.kind {
@@ -90,7 +90,7 @@ public enum LogCheckReport {
     }
 
     /// The closing lines: counts, then skipped lines if any.
-    public static func summary(_ summary: LogCheckSummary) -> [String] {
+    package static func summary(_ summary: LogCheckSummary) -> [String] {
         var lines: [String] = []
         if summary.segments == 0 {
             lines.append("no reset line in \(count(summary.lines, "line")): nothing was judged")

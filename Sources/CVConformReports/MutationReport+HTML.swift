@@ -6,7 +6,7 @@ extension MutationReport {
     /// A self-contained page: the score, a clause × operator matrix (each
     /// cell the mutants killed of those counted; survivors in red,
     /// equivalent ones grey), and the survivors and equivalent mutants.
-    public func html() -> String {
+    package func html() -> String {
         let operators = MutationOperator.allCases.filter { op in results.contains { $0.mutant.mutation == op } }
         var out = """
         <!DOCTYPE html>

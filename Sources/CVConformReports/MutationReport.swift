@@ -7,16 +7,16 @@ import CVConformTrace
 /// The reports of `cvconform mutate`: the JSON of contract section 7, the
 /// terminal's score and survivors, an HTML clause × operator matrix, and the
 /// traces `--augment` writes.
-public struct MutationReport: Sendable {
-    public var results: [MutantResult]
-    public var profile: Profile
-    public var bound: DistinguishingSearch.Bound
+package struct MutationReport: Sendable {
+    package var results: [MutantResult]
+    package var profile: Profile
+    package var bound: DistinguishingSearch.Bound
     /// The ids of the traces replayed.
-    public var traces: [String]
+    package var traces: [String]
     /// Whether each mutant was also checked by `verify` (`--invariants`).
-    public var invariantsChecked: Bool
+    package var invariantsChecked: Bool
 
-    public init(results: [MutantResult], profile: Profile, bound: DistinguishingSearch.Bound, traces: [String],
+    package init(results: [MutantResult], profile: Profile, bound: DistinguishingSearch.Bound, traces: [String],
                 invariantsChecked: Bool = false) {
         self.invariantsChecked = invariantsChecked
         self.results = results
@@ -25,13 +25,13 @@ public struct MutationReport: Sendable {
         self.traces = traces
     }
 
-    public var mutants: Int { results.count }
-    public var killed: Int { results.filter(\.killed).count }
-    public var equivalent: Int { results.filter(\.equivalent).count }
-    public var survivors: [MutantResult] { results.filter { !$0.killed && !$0.equivalent } }
+    package var mutants: Int { results.count }
+    package var killed: Int { results.filter(\.killed).count }
+    package var equivalent: Int { results.filter(\.equivalent).count }
+    package var survivors: [MutantResult] { results.filter { !$0.killed && !$0.equivalent } }
 
     /// killed / (mutants − equivalent); 1 when nothing is left to kill.
-    public var score: Double {
+    package var score: Double {
         let counted = mutants - equivalent
         return counted == 0 ? 1 : Double(killed) / Double(counted)
     }
@@ -42,7 +42,7 @@ public struct MutationReport: Sendable {
     /// "description","killed","killed_by","equivalent"}]}`, with the search bound, the profile, the traces
     /// replayed and each mutant's duplicates besides, and with `--invariants` the invariant each breaks
     /// (`"breaks": "INV-n" | null`). `survived` counts every mutant not killed, the equivalent ones too.
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         .object([
             ("summary", .object([
                 ("mutants", .integer(mutants)),
@@ -73,7 +73,7 @@ public struct MutationReport: Sendable {
     // MARK: - Terminal
 
     /// Score, per clause, survivors, equivalent mutants.
-    public func lines() -> [String] {
+    package func lines() -> [String] {
         var lines = ["mutation score: \(percent(score)) (\(killed) killed of \(mutants) mutants, \(equivalent) equivalent, "
                      + "\(survivors.count) surviving); \(traces.count) traces replayed, profile \(profile.rawValue)"]
         lines.append("per clause (killed / mutants, equivalent left out):")
@@ -114,7 +114,7 @@ public struct MutationReport: Sendable {
         return groups.keys.sorted().map { ($0, groups[$0] ?? []) }
     }
 
-    public func percent(_ value: Double) -> String {
+    package func percent(_ value: Double) -> String {
         let tenths = Int((value * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }
@@ -126,7 +126,7 @@ public struct MutationReport: Sendable {
     /// run found that tells a mutant from the reference. Where one run tells
     /// several survivors apart, one trace serves them all (chosen greedily),
     /// and its description names each.
-    public func augmentingTraces() -> [Trace] {
+    package func augmentingTraces() -> [Trace] {
         var open = survivors.filter { $0.witness != nil }
         var traces: [Trace] = []
         while !open.isEmpty {

@@ -4,35 +4,35 @@
 /// the earlier report but not in the later one counts as a regression too
 /// unless removals are allowed (RUN-28), so a shard that uploaded nothing
 /// cannot pass for a clean run.
-public struct ReportDiff: Sendable {
-    public struct Change: Sendable {
-        public var id: String
-        public var file: String
-        public var old: String
-        public var new: String
+package struct ReportDiff: Sendable {
+    package struct Change: Sendable {
+        package var id: String
+        package var file: String
+        package var old: String
+        package var new: String
     }
 
-    public var regressions: [Change] = []
-    public var fixes: [Change] = []
-    public var otherChanges: [Change] = []
-    public var added: [ReportFile.Entry] = []
-    public var removed: [ReportFile.Entry] = []
+    package var regressions: [Change] = []
+    package var fixes: [Change] = []
+    package var otherChanges: [Change] = []
+    package var added: [ReportFile.Entry] = []
+    package var removed: [ReportFile.Entry] = []
     /// Whether removed traces are accepted (`--allow-removed`).
-    public var allowRemoved: Bool
+    package var allowRemoved: Bool
     /// Whether a trace that passed and now fails as the expectations file
     /// says it would is accepted (`--allow-expected`); by default it is a
     /// regression: the trace did pass.
-    public var allowExpected: Bool
+    package var allowExpected: Bool
     /// The shard both reports were compared within, when one of them is a
     /// shard of the other's selection.
-    public var comparedShard: Shard?
+    package var comparedShard: Shard?
 
     /// unexpected-pass is good here: the trace passes; only the expectations
     /// file is behind.
     static let good: Set<String> = ["pass", "ok", "unexpected-pass"]
     static let bad: Set<String> = ["fail", "error", "not-ok"]
 
-    public init(old: ReportFile, new: ReportFile, allowRemoved: Bool = false, allowExpected: Bool = false) {
+    package init(old: ReportFile, new: ReportFile, allowRemoved: Bool = false, allowExpected: Bool = false) {
         self.allowRemoved = allowRemoved
         self.allowExpected = allowExpected
         // A shard's report against a whole run's: compare within the shard.
@@ -63,9 +63,9 @@ public struct ReportDiff: Sendable {
 
     /// True when the later report is worse: a regression, or a trace gone
     /// missing (unless that is allowed).
-    public var isRegression: Bool { !regressions.isEmpty || (!allowRemoved && !removed.isEmpty) }
+    package var isRegression: Bool { !regressions.isEmpty || (!allowRemoved && !removed.isEmpty) }
 
-    public var lines: [String] {
+    package var lines: [String] {
         var lines: [String] = []
         if let comparedShard { lines.append("compared within shard \(comparedShard): the traces of the other shards are left out") }
         func section(_ title: String, _ changes: [Change]) {

@@ -3,30 +3,30 @@ import Foundation
 
 /// A JSON report read back from disk: a run report (`verdict` per trace) or
 /// a validate report (`ok` per trace). For `merge` and `diff`.
-public struct ReportFile: Sendable {
-    public enum Kind: String, Sendable { case run, validate }
+package struct ReportFile: Sendable {
+    package enum Kind: String, Sendable { case run, validate }
 
-    public struct Entry: Sendable {
-        public var id: String
-        public var file: String
+    package struct Entry: Sendable {
+        package var id: String
+        package var file: String
         /// run: the verdict word; validate: "ok" or "not-ok".
-        public var result: String
+        package var result: String
         /// The entry as written, every member in its order, for merging.
-        public var fields: [(String, JSONValue)]
+        package var fields: [(String, JSONValue)]
     }
 
-    public var path: String
-    public var kind: Kind
-    public var implementation: String?
+    package var path: String
+    package var kind: Kind
+    package var implementation: String?
     /// The share of the suite the report covers (absent: the whole run).
-    public var shard: Shard?
+    package var shard: Shard?
     /// A merged report of an incomplete set of shards names the missing.
-    public var missingShards: [String] = []
+    package var missingShards: [String] = []
     /// Verdict words the run's summary counts (run reports).
-    public var summaryWords: [String] = []
-    public var entries: [Entry]
+    package var summaryWords: [String] = []
+    package var entries: [Entry]
 
-    public static func read(_ path: String) throws(ReportError) -> ReportFile {
+    package static func read(_ path: String) throws(ReportError) -> ReportFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportError("cannot read \(path)")
         }
@@ -34,7 +34,7 @@ public struct ReportFile: Sendable {
     }
 
     /// Reads a report from its text; `path` names it in errors.
-    public init(bytes: [UInt8], path: String) throws(ReportError) {
+    package init(bytes: [UInt8], path: String) throws(ReportError) {
         let root: JSONValue
         do {
             root = try JSONValue(parsing: bytes)

@@ -9,8 +9,8 @@ import CVConformJSON
 /// and (unless `allowIncomplete`) a set with a shard missing. Reports
 /// without a shard are whole runs (of different folders, say) and are
 /// joined as long as no trace is in two of them.
-public enum ReportMerge {
-    public static func merge(_ reports: [ReportFile], allowIncomplete: Bool = false) throws(ReportError) -> JSONValue {
+package enum ReportMerge {
+    package static func merge(_ reports: [ReportFile], allowIncomplete: Bool = false) throws(ReportError) -> JSONValue {
         guard let first = reports.first else { throw ReportError("nothing to merge") }
         for report in reports where report.kind != first.kind {
             throw ReportError("\(report.path) is a \(report.kind.rawValue) report, \(first.path) a \(first.kind.rawValue) report")

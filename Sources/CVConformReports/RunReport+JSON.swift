@@ -9,7 +9,7 @@ extension RunReport {
     /// absent when the run was not sharded) and, per trace, `clause` (the
     /// clause of its divergence, null without one) and `duration` (seconds);
     /// section 8 adds `racy` per trace.
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         var root: [(String, JSONValue)] = [("implementation", .string(implementation))]
         if let shard { root.append(("shard", .string(shard.description))) }
         root.append(("summary", .object(statuses.map { ($0.rawValue, .integer(count($0))) })))

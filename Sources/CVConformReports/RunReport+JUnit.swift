@@ -8,7 +8,7 @@ extension RunReport {
     /// and classed by its folder, each with its `time` in seconds (the
     /// suite's is the run's wall-clock time); failure, error and skipped as
     /// JUnit has them; the shard as a property.
-    public func junit() -> String {
+    package func junit() -> String {
         let failures = count(Status.fail) + count(Status.unexpectedPass)
         let errors = count(Status.error)
         let skipped = count(Status.skip) + count(Status.expectedFail)

@@ -3,13 +3,13 @@ import CVConformTrace
 
 extension RunReport {
     /// One line per trace for the terminal.
-    public static func line(_ result: ReplayResult) -> String {
+    package static func line(_ result: ReplayResult) -> String {
         let verdict = result.verdict.rawValue.uppercased().padding(5)
         return "\(verdict) \(result.id.padding(44)) \(result.file)"
     }
 
     /// The explanation under a trace that failed or erred.
-    public static func details(_ result: ReplayResult) -> [String] {
+    package static func details(_ result: ReplayResult) -> [String] {
         var lines: [String] = []
         if result.verdict == .error || (result.divergence == nil && result.verdict != .pass) {
             lines.append(result.detail)
@@ -63,7 +63,7 @@ extension RunReport {
     }
 
     /// Every message of the replay in order: → sent, ← observed, ✗ unexpected.
-    public static func exchange(_ result: ReplayResult) -> [String] {
+    package static func exchange(_ result: ReplayResult) -> [String] {
         guard let trace = result.trace else { return [] }
         return result.events.map { event in
             switch event {

@@ -7,17 +7,17 @@ import CVConformTrace
 /// the expectations applied and the shard of the suite it covered. The
 /// reports are written in `RunReport+JSON`, `RunReport+JUnit`,
 /// `RunReport+Terminal` and `HTMLReport`.
-public struct RunReport: Sendable {
-    public var implementation: String
-    public var results: [ReplayResult]
-    public var expectations: Expectations?
+package struct RunReport: Sendable {
+    package var implementation: String
+    package var results: [ReplayResult]
+    package var expectations: Expectations?
     /// The share of the suite replayed (`--shard`), nil for the whole.
-    public var shard: Shard?
+    package var shard: Shard?
     /// The wall-clock time of the whole run (with `--jobs`, less than the
     /// sum of the traces' durations).
-    public var elapsed: Duration?
+    package var elapsed: Duration?
 
-    public init(implementation: String, results: [ReplayResult], expectations: Expectations? = nil,
+    package init(implementation: String, results: [ReplayResult], expectations: Expectations? = nil,
                 shard: Shard? = nil, elapsed: Duration? = nil) {
         self.implementation = implementation
         self.results = results
@@ -26,37 +26,37 @@ public struct RunReport: Sendable {
         self.elapsed = elapsed
     }
 
-    public func status(of result: ReplayResult) -> Status {
+    package func status(of result: ReplayResult) -> Status {
         Status(verdict: result.verdict, expectation: expectation(for: result))
     }
 
     /// The expectations entry that applies to a trace, if any.
-    public func expectation(for result: ReplayResult) -> Expectations.Entry? {
+    package func expectation(for result: ReplayResult) -> Expectations.Entry? {
         expectations?.entry(for: result.id)
     }
 
-    public func count(_ status: Status) -> Int { results.filter { self.status(of: $0) == status }.count }
+    package func count(_ status: Status) -> Int { results.filter { self.status(of: $0) == status }.count }
 
     /// The statuses a report counts: the four verdicts, and the two of
     /// expectations when an expectations file was given.
-    public var statuses: [Status] {
+    package var statuses: [Status] {
         expectations == nil ? [.pass, .fail, .error, .skip] : Status.allCases
     }
 
     /// True when nothing failed or erred unexpectedly and no expectation is
     /// stale (unless stale ones are allowed).
-    public func succeeded(allowUnexpectedPass: Bool = false) -> Bool {
+    package func succeeded(allowUnexpectedPass: Bool = false) -> Bool {
         count(Status.fail) == 0 && count(Status.error) == 0 && (allowUnexpectedPass || count(Status.unexpectedPass) == 0)
     }
 
     /// The wall-clock time when known, else the sum of the traces' times.
-    public var totalDuration: Duration {
+    package var totalDuration: Duration {
         elapsed ?? results.reduce(.zero) { $0 + $1.duration }
     }
 
     /// Why a listed trace is reported as it is: the expectation's reason and
     /// place; for an unexpected pass, why that is red. Nil for unlisted ones.
-    public func expectationNote(_ result: ReplayResult) -> String? {
+    package func expectationNote(_ result: ReplayResult) -> String? {
         guard let entry = expectation(for: result), let expectations else { return nil }
         let place = "\(expectations.file):\(entry.line)"
         let reason = entry.reason.isEmpty ? "no reason given" : entry.reason

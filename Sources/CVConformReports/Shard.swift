@@ -3,29 +3,29 @@
 /// overlap and together make the whole suite, whatever the machine. Each
 /// report of a sharded run records its shard, so `merge` can tell a
 /// complete set from one with a shard missing.
-public struct Shard: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct Shard: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// 1-based.
-    public var index: Int
-    public var count: Int
+    package var index: Int
+    package var count: Int
 
-    public init?(index: Int, count: Int) {
+    package init?(index: Int, count: Int) {
         guard count >= 1, (1...count).contains(index) else { return nil }
         self.index = index
         self.count = count
     }
 
     /// `I/N`, e.g. `2/3`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
         self.init(index: index, count: count)
     }
 
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 
-    public static func < (lhs: Shard, rhs: Shard) -> Bool { (lhs.count, lhs.index) < (rhs.count, rhs.index) }
+    package static func < (lhs: Shard, rhs: Shard) -> Bool { (lhs.count, lhs.index) < (rhs.count, rhs.index) }
 
-    public func admits(_ id: String) -> Bool {
+    package func admits(_ id: String) -> Bool {
         Int(Self.hash(id) % UInt64(count)) + 1 == index
     }
 

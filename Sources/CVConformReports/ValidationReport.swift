@@ -1,14 +1,14 @@
+import CVConformHarness
 import CVConformJSON
 import CVConformModel
-import CVConformHarness
 import CVConformTrace
 
 /// The reports of `cvconform validate`: the JSON of contract section 6 and
 /// the lines a person reads.
-public enum ValidationReport {
+package enum ValidationReport {
     /// `{"traces":[{"id","file","expect","outcome","at","ok"}]}`, and
     /// `"shard":"I/N"` first when the run was sharded (RUN-27).
-    public static func json(_ results: [ValidationResult], shard: Shard? = nil) -> JSONValue {
+    package static func json(_ results: [ValidationResult], shard: Shard? = nil) -> JSONValue {
         .object((shard.map { [("shard", JSONValue.string($0.description))] } ?? []) + [
             ("traces", .array(results.map { result in
                 .object([
@@ -24,7 +24,7 @@ public enum ValidationReport {
     }
 
     /// One line per trace: verdict, outcome (with position), id, file.
-    public static func line(_ result: ValidationResult) -> String {
+    package static func line(_ result: ValidationResult) -> String {
         let verdict = result.ok ? "ok  " : "FAIL"
         var outcome = result.outcome.rawValue
         if let at = result.at { outcome += " at \(at)" }
@@ -33,7 +33,7 @@ public enum ValidationReport {
     }
 
     /// The explanation printed under a trace that is not ok.
-    public static func details(_ result: ValidationResult) -> [String] {
+    package static func details(_ result: ValidationResult) -> [String] {
         var lines: [String] = []
         if let problem = result.problem { lines.append(problem) }
         if let malformation = result.malformation, result.ok == false {
@@ -53,7 +53,7 @@ public enum ValidationReport {
     }
 
     /// Which clauses no `pass` trace that was judged ok exercises.
-    public static func coverage(_ results: [ValidationResult]) -> [String] {
+    package static func coverage(_ results: [ValidationResult]) -> [String] {
         var exercised = Set<Clause>()
         for result in results where result.expect == .pass && result.ok {
             exercised.formUnion(result.clauses)

@@ -5,16 +5,16 @@ import CVConformVerify
 
 /// The reports of `cvconform verify`: the JSON of contract section 9 and
 /// the lines a person reads.
-public enum VerifyReport {
+package enum VerifyReport {
     /// What a run measured besides the result.
-    public struct Measures: Sendable {
-        public var elapsed: Double
+    package struct Measures: Sendable {
+        package var elapsed: Double
         /// Peak resident memory, in bytes.
-        public var memory: Int
+        package var memory: Int
         /// Where the counterexample was written, if it was.
-        public var counterexampleFile: String?
+        package var counterexampleFile: String?
 
-        public init(elapsed: Double, memory: Int, counterexampleFile: String?) {
+        package init(elapsed: Double, memory: Int, counterexampleFile: String?) {
             self.elapsed = elapsed
             self.memory = memory
             self.counterexampleFile = counterexampleFile
@@ -24,7 +24,7 @@ public enum VerifyReport {
     /// `{"universe":{…},"states","transitions","elapsed","invariants":[{"id","text","holds"}],
     /// "clauses":{"reached":[ids],"dead":[ids]},"counterexample": null | {"invariant","file","messages"}}`,
     /// with the profile, races, the mutant, depth, states per second and memory besides.
-    public static func json(_ result: VerifyResult, _ measures: Measures) -> JSONValue {
+    package static func json(_ result: VerifyResult, _ measures: Measures) -> JSONValue {
         let universe = result.options.universe
         let seconds = (measures.elapsed * 1_000).rounded() / 1_000
         var fields: [(String, JSONValue)] = [
@@ -60,7 +60,7 @@ public enum VerifyReport {
     }
 
     /// The summary a person reads.
-    public static func lines(_ result: VerifyResult, _ measures: Measures) -> [String] {
+    package static func lines(_ result: VerifyResult, _ measures: Measures) -> [String] {
         let options = result.options
         let subject = options.mutant.map { "mutant \($0.id) (\($0.summary))" } ?? "the reference model"
         let semantics = options.races

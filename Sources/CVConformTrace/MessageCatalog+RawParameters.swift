@@ -27,10 +27,8 @@ extension MessageCatalog {
         WordIndex.parameterNames.index(of: text)
     }
 
-    /// The table by name places, flat, made once. Rows as arrays of
-    /// arrays (names, domains, the words of a domain) were retained and
-    /// released row by row at every line: a tenth of reading a log. Here a
-    /// row, a name place and a domain are plain values.
+    /// The table by name places, flat, made once: a row, a name place and a
+    /// domain are plain values, so no line retains or releases anything.
     private final class RawTable: Sendable {
         /// One row of the table (one state for `progress`): its roles and
         /// type, and where its parameters lie in `names` and `domains`,

@@ -53,8 +53,7 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     /// The model's own messages, their names given in sorted order: no
-    /// array of pairs to build and take apart, nothing to sort (the
-    /// dictionary literal cost a tenth of judging a log). Debug builds
+    /// array of pairs to build and take apart, nothing to sort. Debug builds
     /// check the order.
     package init(_ name: String, _ value: String) {
         items = [Parameter(name: name, value: value)]

@@ -35,9 +35,8 @@ public enum Values {
 
     /// The words of a text joined by single spaces (a title, a tag): the
     /// text itself when it has no white space to collapse, as most have.
-    /// One pass over the bytes otherwise: a long description has hundreds
-    /// of thousands of words, and splitting them into strings cost 4× what
-    /// libxml2 spends reading them.
+    /// One pass over the bytes otherwise: a long description may have
+    /// hundreds of thousands of words, too many to split into strings.
     public static func collapsingWhiteSpace(_ text: String) -> String {
         var previousWasSpace = true
         var needsWork = false

@@ -4,7 +4,7 @@ import CVConformTrace
 /// A property every quiescent state of the model must have, stated in
 /// `spec/verify.md` with the same id, text and basis. `verify` evaluates
 /// each in every quiescent state it reaches (INV-8 in every state).
-public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
+package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
     case loginsAgree = "INV-1"
     case sessionsAgree = "INV-2"
     case oneSessionPerAgent = "INV-3"
@@ -14,14 +14,14 @@ public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
     case sessionsLive = "INV-7"
     case quiescenceReachable = "INV-8"
 
-    public var id: String { rawValue }
+    package var id: String { rawValue }
 
-    public static func < (lhs: Invariant, rhs: Invariant) -> Bool {
+    package static func < (lhs: Invariant, rhs: Invariant) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 
     /// The invariant in words (the same as in `spec/verify.md`).
-    public var text: String {
+    package var text: String {
         switch self {
         case .loginsAgree:
             return "The ICM and the ECS agree on who is logged in where: an agent is logged in at an extension at the ICM exactly when it is at the ECS."
@@ -43,7 +43,7 @@ public enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
     }
 
     /// Where the contract says so (section 3's rules).
-    public var basis: String {
+    package var basis: String {
         switch self {
         case .loginsAgree: return "E1, E6, E7 log agents in and out at the ECS; I2, I8, I9 at the ICM, from the ECS's answers."
         case .sessionsAgree: return "E3 connects and I5 connects the ACW from its report; E4, E5 end a session, I6, I7 end it for the agent."

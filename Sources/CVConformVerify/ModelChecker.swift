@@ -2,20 +2,20 @@ import CVConformModel
 import CVConformTrace
 
 /// What `verify` checks and how (contract section 9).
-public struct VerifyOptions: Sendable {
-    public var universe: Universe
-    public var profile: Profile
+package struct VerifyOptions: Sendable {
+    package var universe: Universe
+    package var profile: Profile
     /// The asynchronous semantics of section 8 instead of the serial one.
-    public var races: Bool
+    package var races: Bool
     /// With races: how many stimuli may be sent before the system is
     /// quiescent again (2: racing pairs).
-    public var raceWidth: Int
+    package var raceWidth: Int
     /// A mutant of `mutate`'s catalog to check instead of the reference.
-    public var mutant: Mutant?
+    package var mutant: Mutant?
     /// Stop (the result says so) past this many states.
-    public var maxStates: Int
+    package var maxStates: Int
 
-    public init(universe: Universe = .default, profile: Profile = .core, races: Bool = false, raceWidth: Int = 2,
+    package init(universe: Universe = .default, profile: Profile = .core, races: Bool = false, raceWidth: Int = 2,
                 mutant: Mutant? = nil, maxStates: Int = 50_000_000) {
         self.universe = universe
         self.profile = profile
@@ -27,41 +27,41 @@ public struct VerifyOptions: Sendable {
 }
 
 /// How far a check has come, for a progress line.
-public struct VerifyProgress: Sendable {
-    public var states: Int
-    public var transitions: Int
-    public var depth: Int
+package struct VerifyProgress: Sendable {
+    package var states: Int
+    package var transitions: Int
+    package var depth: Int
 }
 
 /// What `verify` found.
-public struct VerifyResult: Sendable {
-    public var options: VerifyOptions
-    public var states: Int
-    public var transitions: Int
+package struct VerifyResult: Sendable {
+    package var options: VerifyOptions
+    package var states: Int
+    package var transitions: Int
     /// The length of the longest shortest path to a state (in steps: a
     /// stimulus and its propagation serially; a send or a delivery with races).
-    public var depth: Int
+    package var depth: Int
     /// Each invariant, and whether it held in every state checked.
-    public var invariants: [(invariant: Invariant, holds: Bool)]
-    public var reached: [Clause]
+    package var invariants: [(invariant: Invariant, holds: Bool)]
+    package var reached: [Clause]
     /// The clauses of the profile no state reaches.
-    public var dead: [Clause]
+    package var dead: [Clause]
     /// The first violation found: a shortest path to it.
-    public var counterexample: Counterexample?
+    package var counterexample: Counterexample?
     /// The state limit was reached before every state was seen.
-    public var complete: Bool
+    package var complete: Bool
 
-    public var holds: Bool { invariants.allSatisfy(\.holds) }
+    package var holds: Bool { invariants.allSatisfy(\.holds) }
 }
 
 /// A shortest run to a state that breaks an invariant, as a trace of
 /// section 4: the messages the checked model sends.
-public struct Counterexample: Sendable {
-    public var invariant: Invariant
-    public var trace: Trace
+package struct Counterexample: Sendable {
+    package var invariant: Invariant
+    package var trace: Trace
     /// What was wrong, in words.
-    public var explanation: String
-    public var messages: Int { trace.entries.count }
+    package var explanation: String
+    package var messages: Int { trace.entries.count }
 }
 
 /// One step of a path: a stimulus (its index in the alphabet) or, with
@@ -86,8 +86,8 @@ enum VerifyStep: Hashable, Sendable {
 /// bounded universe (contract section 9): serially, each stimulus taken
 /// with its whole propagation; with races, each send and each delivery a
 /// step of its own. States are deduplicated by their packed form.
-public enum ModelChecker {
-    public static func verify(_ options: VerifyOptions, progress: ((VerifyProgress) -> Void)? = nil) -> VerifyResult {
+package enum ModelChecker {
+    package static func verify(_ options: VerifyOptions, progress: ((VerifyProgress) -> Void)? = nil) -> VerifyResult {
         let administration = options.universe.administration
         if let mutant = options.mutant {
             return run(options, start: MutatedSystem(mutant, administration: administration), progress: progress)

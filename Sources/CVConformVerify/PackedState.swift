@@ -10,15 +10,15 @@ import CVConformTrace
 /// session: its media at the ICM, its skill and launch rank at the ECS.
 /// Then the sessions requested so far, and the stimuli sent since the last
 /// quiescent state (races only).
-public struct PackedState: Hashable, Sendable {
+package struct PackedState: Hashable, Sendable {
     var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     static let capacity = 64
 
-    public static func == (lhs: PackedState, rhs: PackedState) -> Bool {
+    package static func == (lhs: PackedState, rhs: PackedState) -> Bool {
         lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
         hasher.combine(words.1)
         hasher.combine(words.2)

@@ -25,27 +25,27 @@ import CVConformTrace
 /// to `raceWidth` stimuli before the system is quiescent again. A state is
 /// then the machines, the messages in each channel and the count of racing
 /// stimuli: the states verify counts with `--races`.
-public struct PromelaModel: Sendable {
-    public let universe: Universe
-    public let profile: Profile
+package struct PromelaModel: Sendable {
+    package let universe: Universe
+    package let profile: Profile
     /// The asynchronous semantics, up to this many stimuli before
     /// quiescence; nil for the serial semantics.
-    public let raceWidth: Int?
+    package let raceWidth: Int?
 
-    public init(universe: Universe, profile: Profile, raceWidth: Int? = nil) {
+    package init(universe: Universe, profile: Profile, raceWidth: Int? = nil) {
         self.universe = universe
         self.profile = profile
         self.raceWidth = raceWidth
     }
 
     /// Why this export cannot be written, or nil.
-    public var problem: String? {
+    package var problem: String? {
         guard raceWidth != nil, profile == .core else { return nil }
         return "--promela with --races needs --profile extended: core's rule for racing stimuli looks ahead at every "
             + "interleaving before sending, which a Promela guard cannot"
     }
 
-    public var text: String {
+    package var text: String {
         let body = raceWidth.map { racing(width: $0) } ?? serial
         return header + sends + declarations + roles + invariants + body
     }

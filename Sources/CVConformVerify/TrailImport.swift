@@ -2,8 +2,8 @@ import CVConformModel
 import CVConformTrace
 
 /// Why a SPIN trail could not be read back.
-public struct TrailImportError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+package struct TrailImportError: Error, CustomStringConvertible, Sendable {
+    package var description: String
 }
 
 extension ModelChecker {
@@ -12,7 +12,7 @@ extension ModelChecker {
     /// n-th stimulus of verify's alphabet for the same universe and
     /// profile. The stimuli are replayed on the reference model, and the
     /// trace names the first invariant the final state breaks.
-    public static func importTrail(_ text: String, file: String, options: VerifyOptions) throws -> Counterexample {
+    package static func importTrail(_ text: String, file: String, options: VerifyOptions) throws -> Counterexample {
         let record = SearchRecord(options: VerifyOptions(universe: options.universe, profile: options.profile))
         var stimuli: [UInt16] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -10,20 +10,20 @@ import CVConformTrace
 /// order, each once (a session id used twice is unspecified in `core`).
 /// Logins also try an agent and a station that are not administered, so
 /// the ECS's refusals are reached.
-public struct Universe: Hashable, Sendable, CustomStringConvertible {
-    public var agents: Int
-    public var stations: Int
-    public var vdns: Int
-    public var skills: Int
-    public var sessions: Int
+package struct Universe: Hashable, Sendable, CustomStringConvertible {
+    package var agents: Int
+    package var stations: Int
+    package var vdns: Int
+    package var skills: Int
+    package var sessions: Int
 
     /// Small enough to finish in about a second, serially.
-    public static let `default` = Universe(agents: 2, stations: 2, vdns: 2, skills: 2, sessions: 2)
+    package static let `default` = Universe(agents: 2, stations: 2, vdns: 2, skills: 2, sessions: 2)
     /// Small enough to finish in about a second with races, and to reach
     /// every race-only clause of `core`.
-    public static let defaultWithRaces = Universe(agents: 2, stations: 2, vdns: 1, skills: 1, sessions: 1)
+    package static let defaultWithRaces = Universe(agents: 2, stations: 2, vdns: 1, skills: 1, sessions: 1)
 
-    public init(agents: Int, stations: Int, vdns: Int, skills: Int, sessions: Int) {
+    package init(agents: Int, stations: Int, vdns: Int, skills: Int, sessions: Int) {
         self.agents = agents
         self.stations = stations
         self.vdns = vdns
@@ -33,7 +33,7 @@ public struct Universe: Hashable, Sendable, CustomStringConvertible {
 
     /// Why this universe cannot be checked, or nil. A state packs each
     /// field into four bits (see `PackedState`).
-    public var problem: String? {
+    package var problem: String? {
         for (name, value, limit) in [("agents", agents, 8), ("stations", stations, 9), ("vdns", vdns, 9),
                                      ("skills", skills, 9), ("sessions", sessions, 9)] {
             if value < 1 { return "--\(name) must be at least 1 (got \(value))" }
@@ -45,18 +45,18 @@ public struct Universe: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    public var agentIDs: [String] { (0..<agents).map { String(1001 + $0) } }
-    public var stationIDs: [String] { (0..<stations).map { String(4001 + $0) } }
-    public var vdnNumbers: [String] { (0..<vdns).map { String(5001 + $0) } }
-    public var skillIDs: [String] { (0..<skills).map { String(10 * ($0 + 1)) } }
-    public var sessionIDs: [String] { (0..<sessions).map { "s\($0 + 1)" } }
+    package var agentIDs: [String] { (0..<agents).map { String(1001 + $0) } }
+    package var stationIDs: [String] { (0..<stations).map { String(4001 + $0) } }
+    package var vdnNumbers: [String] { (0..<vdns).map { String(5001 + $0) } }
+    package var skillIDs: [String] { (0..<skills).map { String(10 * ($0 + 1)) } }
+    package var sessionIDs: [String] { (0..<sessions).map { "s\($0 + 1)" } }
     /// Ids no administration lists, for the refusals.
-    public static let unknownAgent = "1999"
-    public static let unknownStation = "4999"
+    package static let unknownAgent = "1999"
+    package static let unknownStation = "4999"
     /// A VDN no administration lists (profile extended only: unspecified in core).
-    public static let unknownVDN = "5999"
+    package static let unknownVDN = "5999"
 
-    public var administration: Administration {
+    package var administration: Administration {
         let skillIDs = skillIDs
         return Administration(
             agents: agentIDs.enumerated().map { index, id in
@@ -68,7 +68,7 @@ public struct Universe: Hashable, Sendable, CustomStringConvertible {
         )
     }
 
-    public var description: String {
+    package var description: String {
         func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
         return [count(agents, "agent"), count(stations, "station"), count(vdns, "VDN"), count(skills, "skill"), count(sessions, "session")]
             .joined(separator: ", ")

@@ -1,18 +1,18 @@
 import CVConformTrace
 
 /// What an implementation says of itself in `hello` (contract section 5).
-public struct Greeting: Hashable, Sendable {
-    public var implementation: String
+package struct Greeting: Hashable, Sendable {
+    package var implementation: String
     /// The system roles it plays: any non-empty subset of icm, cvct, ecs.
-    public var roles: Set<Role>
+    package var roles: Set<Role>
     /// Whether it reports messages between its own roles.
-    public var reportsInternal: Bool
+    package var reportsInternal: Bool
     /// Optional extensions it offers in its hello (`"capabilities":[...]`):
     /// "sync" lets the harness ask it to confirm it is idle instead of
     /// waiting out the quiet period.
-    public var capabilities: Set<String> = []
+    package var capabilities: Set<String> = []
 
-    public init(implementation: String, roles: Set<Role>, reportsInternal: Bool) {
+    package init(implementation: String, roles: Set<Role>, reportsInternal: Bool) {
         self.implementation = implementation
         self.roles = roles
         self.reportsInternal = reportsInternal

@@ -13,9 +13,8 @@ import CVConformTrace
 /// those would take, as the same message (`PlainMessageLineTests` compare
 /// both on every shape of line).
 ///
-/// Why not `JSONReader`: its tokens, the member names compared as strings
-/// and the parameters sorted by name as strings were most of what decoding
-/// a log cost, and check-log runs this a million times a second.
+/// Why not `JSONReader`: tokens and names compared as strings cost most of
+/// decoding a log (BENCHMARKS.md, "Why the code is as it is").
 package enum PlainMessageLine {
     static let maximumParameters = 4
 

@@ -5,22 +5,22 @@ import CVConformTrace
 /// The reference model behind the JSON Lines protocol: what `cvconform
 /// serve` runs. Implementers can compare against it over the same wire their
 /// own system speaks, and it can play any subset of the system roles.
-public struct ReferenceServer: Sendable {
-    public let roles: Set<Role>
-    public let offersSync: Bool
+package struct ReferenceServer: Sendable {
+    package let roles: Set<Role>
+    package let offersSync: Bool
     /// Serve a mutant of the reference instead (for trying a harness, or a
     /// suite, against a known mistake over the wire).
-    public let mutant: Mutant?
+    package let mutant: Mutant?
     private var system: any MessageDelivering = ReferenceSystem(administration: Administration())
 
-    public init(roles: Set<Role> = Set(Role.systemRoles), offersSync: Bool = true, mutant: Mutant? = nil) {
+    package init(roles: Set<Role> = Set(Role.systemRoles), offersSync: Bool = true, mutant: Mutant? = nil) {
         self.roles = roles
         self.offersSync = offersSync
         self.mutant = mutant
     }
 
     /// The lines to write in answer to one line read; `nil` means goodbye.
-    public mutating func handle(_ line: String) -> [String]? {
+    package mutating func handle(_ line: String) -> [String]? {
         // A stimulus (nearly every line) is decoded in one pass; the rest
         // is read whole.
         if case .message(let stimulus)? = try? WireProtocol.parse(line) {
@@ -54,7 +54,7 @@ public struct ReferenceServer: Sendable {
     }
 
     /// Forgets everything and loads an administration.
-    public mutating func reset(_ setup: Administration) {
+    package mutating func reset(_ setup: Administration) {
         if let mutant {
             system = MutatedSystem(mutant, administration: setup)
         } else {
@@ -64,7 +64,7 @@ public struct ReferenceServer: Sendable {
 
     /// What the roles played send for one stimulus, internal messages too
     /// (see `ReferenceSystem.propagate`).
-    public mutating func outputs(of stimulus: Message) -> [Message] {
+    package mutating func outputs(of stimulus: Message) -> [Message] {
         system.propagate(stimulus, within: roles).emissions.map(\.message)
     }
 

@@ -100,8 +100,8 @@ package enum SetupCodec {
 }
 
 /// Why a setup read strictly is refused.
-public struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var description: String
+package struct SetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var description: String
 
     package init(_ description: String) { self.description = description }
 }

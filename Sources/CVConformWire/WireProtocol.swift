@@ -45,9 +45,8 @@ package enum WireProtocol {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends a `msg` line's bytes, parameters in name order. Bytes, not
-    /// a string: appending to a String piece by piece cost the harness a
-    /// tenth of its time under load.
+    /// Appends a `msg` line's bytes, parameters in name order. Bytes, not a
+    /// string: a String grown piece by piece is slow under load.
     package static func append(_ message: Message, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: #"{"op":"msg","from":""#.utf8)
         bytes.append(contentsOf: message.from.rawValue.utf8)
@@ -84,7 +83,7 @@ package enum WireProtocol {
     }
 
     /// What an implementation wrote on one line.
-    public enum Incoming: Equatable, Sendable {
+    package enum Incoming: Equatable, Sendable {
         case hello(Greeting, protocol: String)
         case ready
         /// The answer to `sync` (capability "sync").
@@ -93,7 +92,7 @@ package enum WireProtocol {
     }
 
     /// Reads one line; the error says what is wrong with it.
-    public static func parse(_ line: String) throws(WireProtocolError) -> Incoming {
+    package static func parse(_ line: String) throws(WireProtocolError) -> Incoming {
         var line = line
         let outcome: Result<Incoming, WireProtocolError> = line.withUTF8 { bytes in
             do throws(WireProtocolError) { return .success(try parse(bytes: bytes)) } catch { return .failure(error) }
@@ -105,7 +104,7 @@ package enum WireProtocol {
     /// every line) is read in one pass (`PlainMessageLine`); another `msg`
     /// line is decoded straight into its fields, without building a tree;
     /// the few other lines are read whole.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(WireProtocolError) -> Incoming {
+    package static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(WireProtocolError) -> Incoming {
         if let message = PlainMessageLine.message(bytes) { return .message(message) }
         let fields: MessageFields
         do {
@@ -133,12 +132,12 @@ package enum WireProtocol {
     /// Roles, type and parameter names are looked up from their bytes, so a
     /// line that fits the message table makes no strings but its values, and
     /// `message` checks it on the table's fast path.
-    public struct MessageFields {
-        public var isMessage = false
+    package struct MessageFields {
+        package var isMessage = false
         /// The roles and type, when their text is one of the contract's.
-        public private(set) var fromRole: Role?
-        public private(set) var toRole: Role?
-        public private(set) var messageType: MessageType?
+        package private(set) var fromRole: Role?
+        package private(set) var toRole: Role?
+        package private(set) var messageType: MessageType?
         /// Texts that are no role or type of the contract, kept for the
         /// explanation.
         private var fromText: String?
@@ -148,30 +147,30 @@ package enum WireProtocol {
         /// shared strings.
         package private(set) var parameterList: [Parameters.Parameter] = []
         /// Why the line is not a good msg, though it is JSON.
-        public var problem: String?
+        package var problem: String?
 
-        public var from: String? { fromRole?.rawValue ?? fromText }
-        public var to: String? { toRole?.rawValue ?? toText }
-        public var type: String? { messageType?.rawValue ?? typeText }
-        public var parameters: [(name: String, value: String)] { parameterList.map { ($0.name, $0.value) } }
+        package var from: String? { fromRole?.rawValue ?? fromText }
+        package var to: String? { toRole?.rawValue ?? toText }
+        package var type: String? { messageType?.rawValue ?? typeText }
+        package var parameters: [(name: String, value: String)] { parameterList.map { ($0.name, $0.value) } }
 
         /// The message, when the line is a msg that fits the message table;
         /// nil otherwise (`MessageCatalog.check` on the fields says why).
-        public var message: Message? {
+        package var message: Message? {
             guard isMessage, problem == nil, let fromRole, let toRole, let messageType else { return nil }
             return MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameterList)
         }
 
         /// `message`, taking the parameters instead of copying them (one
         /// allocation less per line); the fields keep none afterwards.
-        public mutating func takeMessage() -> Message? {
+        package mutating func takeMessage() -> Message? {
             guard isMessage, problem == nil, let fromRole, let toRole, let messageType else { return nil }
             let parameters = parameterList
             parameterList = []
             return MessageCatalog.fastCheck(from: fromRole, to: toRole, type: messageType, parameters: parameters)
         }
 
-        public init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
+        package init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
             var reader = JSONReader(bytes: bytes)
             guard try reader.next() == .beginObject else {
                 throw JSONError(.unexpectedByte, at: 0, "not an object")

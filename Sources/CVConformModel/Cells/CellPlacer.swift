@@ -47,8 +47,8 @@ public struct CellPlacer: Sendable {
         if let named, let found = partition.locate(message, named: named, sessionCell: sessionCell) {
             located = found
         } else {
-            // The closure captures the sessions, not `self`: capturing
-            // `self` copied the whole partition for every message.
+            // The closure captures the sessions, not `self` (which would copy
+            // the whole partition for every message).
             let remembered = sessions
             located = partition.locate(message) { remembered.rememberedCell(of: $0) }
         }

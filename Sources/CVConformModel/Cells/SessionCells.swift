@@ -14,11 +14,8 @@ public struct SessionCells: Sendable {
     private var sweepAt: Int
     private let minimumSweep: Int
 
-    /// 2,048 by default: at 16,384 the map of a 200-cell log held up to
-    /// 32,768 buckets, about 768 KB, more than a core's L2 cache, and every
-    /// message naming a session missed it (judging went from 0.745 s to
-    /// 0.687 s, best of 16, `cvconform bench-log`). Sweeping more often
-    /// costs less than that.
+    /// 2,048 by default, so the map stays in a core's L2 cache (BENCHMARKS.md,
+    /// "Why the code is as it is").
     public init(minimumSweep: Int = 2048) {
         self.minimumSweep = max(1, minimumSweep)
         sweepAt = self.minimumSweep

@@ -25,9 +25,8 @@ public struct AsyncState: Hashable, Sendable {
     public var owed: [Emission] { unobserved.elements }
 
     /// Hashes the queues and a few words of the machines: the states a
-    /// judge holds differ mostly in what is in flight, and hashing every
-    /// table of the machines was most of judging (equality still compares
-    /// everything).
+    /// judge holds differ mostly in what is in flight (equality still
+    /// compares everything).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(inFlight)
         hasher.combine(unobserved)

@@ -14,9 +14,8 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
 
     package init() {}
 
-    /// Hashes each item's channel and type only: hashing the parameters'
-    /// strings was a third of judging races, and states that differ only
-    /// in values are rare (equality still compares everything).
+    /// Hashes each item's channel and type only: states that differ only in
+    /// values are rare (equality still compares everything).
     package func hash(into hasher: inout Hasher) {
         hasher.combine(items.count)
         for item in items {
