@@ -208,6 +208,13 @@ package struct ReplayResult: Hashable, Sendable {
     /// How long the trace took, from the start of its replay to its verdict
     /// (a fresh process started for it included).
     package var duration: Duration = .zero
+    /// The clause of its divergence as a report gave it, for a result read
+    /// back from a JSON report (`merge --html`), where the divergence itself
+    /// is not known.
+    package var reportedClause: Clause?
+
+    /// The clause of its divergence, if it diverged.
+    package var clause: Clause? { divergence?.clause ?? reportedClause }
 
     package init(id: String, file: String, verdict: Verdict, detail: String, trace: Trace? = nil) {
         self.id = id

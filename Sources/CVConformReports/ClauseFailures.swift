@@ -23,7 +23,7 @@ package struct ClauseFailures: Sendable {
         for (index, result) in report.results.enumerated() {
             let status = report.status(of: result)
             guard status == .fail || status == .error else { continue }
-            if let clause = result.divergence?.clause {
+            if let clause = result.clause {
                 byClause[clause, default: []].append(index)
             } else {
                 unclaused.append(index)

@@ -28,7 +28,7 @@ extension HTMLReport {
             for clause in clauses {
                 let using = report.results.indices.filter { exercised[$0].contains(clause) }
                 let bad = using.filter { [.fail, .error].contains(report.status(of: report.results[$0])) }
-                let culprit = report.results.filter { $0.divergence?.clause == clause }
+                let culprit = report.results.filter { $0.clause == clause }
                 out += "<tr\(using.isEmpty ? " class=\"uncovered\"" : "")><td title=\"\(escape(clause.summary))\">\(clause.id)</td>"
                 out += "<td>\(using.count)</td><td>\(bad.count)</td><td>\(culprit.count)</td></tr>\n"
             }
@@ -55,7 +55,7 @@ extension HTMLReport {
                 for index in block {
                     let result = report.results[index]
                     let status = report.status(of: result).rawValue
-                    if result.divergence?.clause == clause && result.verdict != .pass {
+                    if result.clause == clause && result.verdict != .pass {
                         out += "<td class=\"\(status) culprit\" title=\"\(escape(result.id)) diverged on \(clause.id)\">✗</td>"
                     } else if exercised[index].contains(clause) {
                         out += "<td class=\"\(status)\">●</td>"

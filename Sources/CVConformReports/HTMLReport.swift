@@ -100,7 +100,7 @@ package enum HTMLReport {
             let detail = [report.expectationNote(result), result.detail.isEmpty ? nil : result.detail].compactMap { $0 }.joined(separator: " — ")
             out += "<tr id=\"r\(index)\" class=\"\(status.rawValue)\"><td><span class=\"badge \(status.rawValue)\">\(status.rawValue)</span></td>"
             out += "<td class=\"id\">\(name)</td><td class=\"file\">\(escape(result.file))</td>"
-            out += "<td class=\"num\">\(RunReport.seconds(result.duration))</td><td>\(result.divergence?.clause?.id ?? "")</td>"
+            out += "<td class=\"num\">\(RunReport.seconds(result.duration))</td><td>\(result.clause?.id ?? "")</td>"
             out += "<td>\(escape(detail))</td></tr>\n"
         }
         out += "</tbody></table></section>\n"
@@ -124,7 +124,7 @@ package enum HTMLReport {
         let status = report.status(of: result)
         var out = "<details id=\"t\(index)\" class=\"trace \(status.rawValue)\"\(isOpen ? " open" : "")><summary>"
         out += "<span class=\"badge \(status.rawValue)\">\(status.rawValue)</span> <b>\(escape(result.id))</b> "
-        if let clause = result.divergence?.clause { out += "<span class=\"clause\">\(clause.id)</span> " }
+        if let clause = result.clause { out += "<span class=\"clause\">\(clause.id)</span> " }
         out += "<span class=\"file\">\(escape(result.file)) · \(RunReport.seconds(result.duration)) s</span></summary>\n"
         if let title = result.trace?.header.title { out += "<p class=\"title\">\(escape(title))</p>\n" }
         if status == .unexpectedPass {

@@ -27,7 +27,7 @@ extension RunReport {
             ("file", .string(result.file)),
             ("verdict", .string(status(of: result).rawValue)),
             ("detail", .string(detail)),
-            ("clause", .optional(result.divergence?.clause?.id)),
+            ("clause", .optional(result.clause?.id)),
             ("duration", .number(JSONNumber(seconds: result.duration))),
             ("racy", .bool(result.racy)),
         ])

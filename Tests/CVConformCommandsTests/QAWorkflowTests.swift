@@ -35,6 +35,42 @@ struct QAWorkflowTests {
         #expect(twice.stderr.contains("shard 1/3 is given twice"))
     }
 
+    @Test("merge --html and --junit write the merged shards as one run writes them: the same test cases and failures, the clauses, the coverage")
+    func mergeWritesHTMLAndJUnit() async throws {
+        let folder = try temporaryFolder()
+        let faulty = "\(exampleBinary) --fault echo-drop"
+        for index in 1...2 {
+            _ = try await cvconform("run", "traces", "--exec", faulty, "--shard", "\(index)/2", "--json", folder + "/s\(index).json")
+        }
+        _ = try await cvconform("run", "traces", "--exec", faulty, "--junit", folder + "/all.xml", "--json", folder + "/all.json")
+        let merged = try await cvconform("merge", folder + "/s1.json", folder + "/s2.json", "-o", folder + "/m.json",
+                                         "--html", folder + "/m.html", "--junit", folder + "/m.xml")
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stderr.contains("wrote \(folder)/m.html") && merged.stderr.contains("wrote \(folder)/m.xml"))
+        /// The test cases of a JUnit file and their failures' messages
+        /// (times and the divergence's details, which JSON does not keep, left out).
+        func cases(_ path: String) throws -> [String] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return text.matches(of: /<testcase name="[^"]*" classname="[^"]*"|<(failure|error|skipped) message="[^"]*"/).map { String($0.output.0) }
+        }
+        let all = try cases(folder + "/all.xml")
+        #expect(all.contains { $0.contains("<failure") }, "the fault should fail some traces")
+        #expect(try cases(folder + "/m.xml").sorted() == all.sorted())
+        let html = try String(contentsOfFile: folder + "/m.html", encoding: .utf8)
+        let failing = try readJSON(folder + "/all.json")["traces"]?.arrayValue?.filter { $0["verdict"] == .string("fail") } ?? []
+        #expect(!failing.isEmpty)
+        for trace in failing {
+            #expect(html.contains(trace["id"]?.stringValue ?? "?"))
+            if let clause = trace["clause"]?.stringValue { #expect(html.contains(clause)) }
+        }
+        #expect(html.contains("Failures by clause"))
+
+        _ = try await cvconform("validate", "traces/login", "--json", folder + "/v.json")
+        let refused = try await cvconform("merge", folder + "/v.json", "--html", folder + "/v.html")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("need the reports of run"), "\(refused.stderr)")
+    }
+
     @Test("merge refuses an incomplete set of shards, naming the missing, unless --allow-incomplete")
     func mergeIncomplete() async throws {
         let folder = try temporaryFolder()
