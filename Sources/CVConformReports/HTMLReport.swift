@@ -30,7 +30,7 @@ package enum HTMLReport {
         let known = cards.filter { report.status(of: report.results[$0]) == .expectedFail }
         out += clauseFailures(report)
         if !failing.isEmpty {
-            out += "<section id=\"failures\"><h2>Failures (\(failing.count))</h2>\n" + legend
+            out += "<section id=\"failures\"><h2>Failures (\(failing.count))</h2>\n" + (report.isMerged ? "" : legend)
             for (position, index) in failing.enumerated() {
                 out += card(report, index: index, open: position == 0)
             }
@@ -137,7 +137,9 @@ package enum HTMLReport {
         } else if result.verdict != .pass {
             out += "<p class=\"detail\">\(escape(result.detail))</p>\n"
         }
-        if let trace = result.trace {
+        if report.isMerged {
+            out += "<p class=\"detail\">What was observed (the sequence chart, the implementation's log) is in the shard's own report.</p>\n"
+        } else if let trace = result.trace {
             if result.verdict == .pass {
                 // An unexpected pass: every message as expected, one click away.
                 out += "<details class=\"whole\"><summary>the trace as replayed: every message as expected (\(trace.entries.count) messages)</summary>"

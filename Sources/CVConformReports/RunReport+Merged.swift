@@ -44,5 +44,6 @@ extension RunReport {
         }
         self.init(implementation: json["implementation"]?.stringValue ?? "", results: results,
                   expectations: expected.isEmpty ? nil : Expectations(entries: expected, file: "the shards' expectations"))
+        isMerged = true
     }
 }

@@ -16,6 +16,9 @@ package struct RunReport: Sendable {
     /// The wall-clock time of the whole run (with `--jobs`, less than the
     /// sum of the traces' durations).
     package var elapsed: Duration?
+    /// Rebuilt from merged JSON reports (`merge --html`): no observed
+    /// messages to chart.
+    package var isMerged = false
 
     package init(implementation: String, results: [ReplayResult], expectations: Expectations? = nil,
                 shard: Shard? = nil, elapsed: Duration? = nil) {

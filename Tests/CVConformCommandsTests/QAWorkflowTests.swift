@@ -64,6 +64,7 @@ struct QAWorkflowTests {
             if let clause = trace["clause"]?.stringValue { #expect(html.contains(clause)) }
         }
         #expect(html.contains("Failures by clause"))
+        #expect(html.contains("is in the shard's own report") && !html.contains("<svg class=\"msc\""))
 
         _ = try await cvconform("validate", "traces/login", "--json", folder + "/v.json")
         let refused = try await cvconform("merge", folder + "/v.json", "--html", folder + "/v.html")
