@@ -84,6 +84,10 @@ package struct SuiteRecovery: Sendable {
         failedStarts = 0
     }
 
+    /// The implementation was stopped (the suite's end): the next trace
+    /// starts a fresh one.
+    package mutating func stopped() { running = false }
+
     /// The start failed: the trace is `error`, and is not tried again.
     package mutating func startFailed(_ failure: HarnessFailure) {
         failedStarts += 1

@@ -93,7 +93,9 @@ package actor SuiteRunner {
             break
         }
         guard let current = implementation, let greeting else {
-            preconditionFailure("SuiteRecovery said replay without a running implementation")
+            // Stopped by `finish` since: start one again.
+            recovery.stopped()
+            return await replayOnce(trace)
         }
         var result = await Replayer.replay(trace, on: current, greeting: greeting, options: options)
         if fresh { result.startupLog = await current.startupLog() }
@@ -139,6 +141,7 @@ package actor SuiteRunner {
 
     /// Stops the implementation (end of the suite).
     package func finish() async {
+        recovery.stopped()
         await implementation?.stop()
         implementation = nil
         greeting = nil

@@ -5,7 +5,8 @@ import CVConformWire
 import Foundation
 
 /// The JSON-Lines log of a load run (contract section 7): the reset, with
-/// the cells' ids, then every message in the order its receiver took it.
+/// the cells' ids, then every message in the order load's cells judged it
+/// (LOAD-15), so check-log judges the log as load judged the run.
 /// Lines are written on a thread of their own (a file write may block a
 /// thread; it never blocks one of the cooperative pool) and the file is
 /// flushed as it grows, so what was logged before an interruption stays
@@ -70,7 +71,7 @@ package final class LoadLog: Sendable {
         await write([WireProtocol.reset(trace: "load", setup: setup, cells: cells, observed: observed)])
     }
 
-    /// Messages, in the order their receivers took them.
+    /// Messages, in the order the cells judged them.
     package func messages(_ messages: [Message]) async {
         guard !messages.isEmpty else { return }
         await write([String(WireProtocol.messages(messages).dropLast())])

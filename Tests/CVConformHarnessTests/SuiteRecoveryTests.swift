@@ -116,6 +116,13 @@ struct SuiteRecoveryTests {
         #expect(recovery.beforeTrace() == .start)
     }
 
+    @Test("After the implementation was stopped, the next trace starts a fresh one")
+    func afterStop() {
+        var recovery = running()
+        recovery.stopped()
+        #expect(recovery.beforeTrace() == .start)
+    }
+
     @Test("A retry whose start fails ends the retry")
     func retryStartFails() {
         var recovery = running()

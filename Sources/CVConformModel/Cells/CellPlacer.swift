@@ -71,9 +71,8 @@ public struct CellPlacer: Sendable {
 extension Array: SessionHolding where Element == Monitor {
     public mutating func holds(session: String, inCell cell: Int) -> Bool { Self.holds(&self[cell], session: session) }
 
-    /// `inout` hands over the monitor where it lies: read through the
-    /// array, the whole monitor was copied first (each of its arrays
-    /// retained and released), 2-3% of judging a log. Nothing is changed.
+    /// `inout` hands over the monitor where it lies (read through the array,
+    /// the whole monitor would be copied first). Nothing is changed.
     private static func holds(_ monitor: inout Monitor, session: String) -> Bool { monitor.holds(session: session) }
 }
 
