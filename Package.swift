@@ -48,7 +48,8 @@ let package = Package(
         // a reset) and the reference model behind it (`serve`).
         .target(name: "CVConformWire", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel"]),
         // The harness: implementations under test (reference, subprocess,
-        // TCP), the replay engine of contract section 5, recording.
+        // TCP, on SwiftNIO and swift-subprocess), the replay engines of
+        // contract sections 5 and 8, the suite runner, recording.
         .target(
             name: "CVConformHarness",
             dependencies: [
@@ -75,7 +76,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        // Reports: JSON values, atomic files, the validate and run reports.
+        // Reports: the JSON, JUnit, HTML and terminal reports of every
+        // command, expectations, shards, merge and diff.
         .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify"]),
         // The subcommands, as a library so tests can reach them.
         .target(
