@@ -14,6 +14,14 @@ final class LogSegmentJudging {
     @exclusivity(unchecked) private var judge: CellJudge
     @exclusivity(unchecked) private var windows: LogWindows
     @exclusivity(unchecked) private var cellMessages: [Int]
+    /// Each cell's first messages with their lines, while there are at most
+    /// `firstKept` in the cell and `allKept` in the segment: a rejection
+    /// among them shows the sender's state when it decided (the model is
+    /// run over them again).
+    @exclusivity(unchecked) private var firstMessages: [[LogEntry]?]
+    @exclusivity(unchecked) private var kept = 0
+    static let firstKept = 64
+    static let allKept = 16_384
     /// Malformed: nothing more is judged.
     @exclusivity(unchecked) private var stopped = false
 
@@ -43,6 +51,7 @@ final class LogSegmentJudging {
         self.result = result
         windows = LogWindows(cells: judge.partition.cells.count, size: options.windowSize, keepsMessages: keepsMessages)
         cellMessages = Array(repeating: 0, count: judge.partition.cells.count)
+        firstMessages = Array(repeating: [], count: judge.partition.cells.count)
     }
 
     var isDivided: Bool { judge.partition.isDivided }
@@ -67,12 +76,27 @@ final class LogSegmentJudging {
         case .allowed(let cell, _):
             cellMessages[cell] += 1
             windows.record(position, message, cell: cell)
+            if firstMessages[cell] != nil {
+                if cellMessages[cell] <= Self.firstKept && kept < Self.allKept {
+                    firstMessages[cell]?.append(LogEntry(line: line, message: message))
+                    kept += 1
+                } else {
+                    kept -= firstMessages[cell]?.count ?? 0
+                    firstMessages[cell] = nil
+                }
+            }
             return
         case .afterRejection(let cell):
             cellMessages[cell] += 1
             return
-        case .rejected(let cell, let rejection):
+        case .rejected(let cell, var rejection):
             cellMessages[cell] += 1
+            // Early in a cell, the sender's state as it was when it decided,
+            // as run shows it.
+            if let before = firstMessages[cell] {
+                Monitor.explainDecision(&rejection, messages: before.map(\.message),
+                                        setup: judge.partition.cells[cell].administration) { "line \(before[$0].line)" }
+            }
             violation = LogViolation(
                 line: line, message: message, cell: isDivided ? cell + 1 : nil, kind: .rejected(rejection),
                 channelWindow: lines.entries(windows.channel(message.channel, cell: cell)),

@@ -119,6 +119,19 @@ public struct Monitor: Sendable {
         return false
     }
 
+    /// Sets a rejection's sender state to the one it decided in: before the
+    /// message whose reaction owes what was expected on the channel.
+    /// `messages` are every message judged before the rejected one, from
+    /// `setup`'s initial state; `place` names a message by its index there.
+    public static func explainDecision(_ rejection: inout Rejection, messages: [Message], setup: Administration,
+                                       place: (Int) -> String) {
+        guard rejection.race == nil, !rejection.owedOnChannel.isEmpty else { return }
+        let causes = ModelCauses(messages: messages, setup: setup)
+        guard let cause = causes.cause(ofNextOn: rejection.message.channel) else { return }
+        rejection.roleState = causes.state(of: rejection.message.from, before: cause)
+        rejection.decidedAfter = place(cause)
+    }
+
     private func rejection(of message: Message) -> Rejection {
         let channel = message.channel
         let owedHere = owed(on: channel)
@@ -145,6 +158,11 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     /// sends messages like this one.
     public var clause: Clause?
     public var roleState: String
+    /// When `roleState` is the sender's state before the message whose
+    /// reaction owes what was expected here (the state it decided in), that
+    /// message's place as the report names places (`message 4`, `line 57`);
+    /// nil when it is the sender's state now.
+    public var decidedAfter: String?
     /// The rule that decided the sender's last reaction.
     public var lastClause: Clause?
     /// Judged by the race judge (contract section 8): what every
@@ -168,7 +186,11 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
         } else {
             lines.append("nothing is owed on \(message.channel)")
         }
-        lines.append("\(message.from.rawValue) state: \(roleState)")
+        if let decidedAfter {
+            lines.append("\(message.from.rawValue) before it received \(decidedAfter) (the state it decided in): \(roleState)")
+        } else {
+            lines.append("\(message.from.rawValue) state: \(roleState)")
+        }
         if let clause {
             let role = owedOnChannel.isEmpty ? " (the rule that sends it)" : ""
             lines.append("clause \(clause.id)\(role): \(clause.summary)")

@@ -113,7 +113,7 @@ public enum Validator {
         do {
             let header = try reader.readHeader()
             describe(header, into: &result)
-            var judging = Judging(monitor: Monitor(administration: header.setup))
+            var judging = Judging(monitor: Monitor(administration: header.setup), setup: header.setup)
             try reader.forEachEntry { entry, position in judging.observe(entry, position: position) }
             judging.finish(into: &result, header: header, messageCount: reader.position)
         } catch {
@@ -153,9 +153,16 @@ struct Judging: Sendable {
     /// What was owed when the first racing stimulus was placed.
     var owedAtRace: [Message] = []
     var extendedClauses: [Clause] = []
+    let setup: Administration
+    /// The messages so far, while there are few enough to keep: at a
+    /// rejection they show the sender's state before the message that made
+    /// it decide, as `run` does (the model is run over them again).
+    var kept: [Message]? = []
+    static let keptAtMost = 20_000
 
-    init(monitor: Monitor) {
+    init(monitor: Monitor, setup: Administration) {
         self.monitor = monitor
+        self.setup = setup
     }
 
     mutating func observe(_ entry: TraceEntry, position: Int) {
@@ -173,7 +180,11 @@ struct Judging: Sendable {
             for clause in reaction?.clauses ?? [] where clause.profile == .extended && !extendedClauses.contains(clause) {
                 extendedClauses.append(clause)
             }
-        case .rejected(let found):
+            if kept != nil {
+                if kept?.count ?? 0 < Self.keptAtMost { kept?.append(entry.message) } else { kept = nil }
+            }
+        case .rejected(var found):
+            if let kept { Monitor.explainDecision(&found, messages: kept, setup: setup) { "message \($0 + 1)" } }
             rejection = found
             rejectedAt = position
         }

@@ -47,6 +47,19 @@ func check(_ lines: [String], options: LogCheckOptions = LogCheckOptions()) thro
 
 @Suite("check-log: segments, cells, skipped lines, malformed messages, windows (contract section 7)")
 struct LogCheckerTests {
+    @Test("A rejection shows the sender's state before the line that made it decide, while the cell's window holds all its lines")
+    func stateBeforeTheDecision() throws {
+        var lines = [oneAgentReset] + loginLines("1001", "4001")
+        lines[4] = wire("ecs>cvct login-denied agent=1001 extension=4001 cause=unknown-agent")
+        let (_, recorder) = try check(lines)
+        guard case .rejected(let rejection)? = recorder.found.first?.kind else {
+            Issue.record("no rejection: \(recorder.found)")
+            return
+        }
+        #expect(rejection.decidedAfter == "line 4")
+        #expect(rejection.lines(at: "line 5").contains { $0.hasPrefix("ecs before it received line 4 (the state it decided in): ") })
+    }
+
     @Test("Each reset starts a segment at its line; outcomes and lines of the first violation")
     func segments() throws {
         let lines = [oneAgentReset] + loginLines("1001", "4001")

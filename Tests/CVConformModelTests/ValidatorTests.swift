@@ -153,3 +153,26 @@ struct ValidatorExplanationTests {
                 "\(String(describing: result.malformation))")
     }
 }
+
+@Suite("A rejection shows the sender's state when it decided, as run does")
+struct DecisionStateTests {
+    @Test("validate: the ECS's state before the asai-login it answered, not after")
+    func stateBeforeTheDecision() throws {
+        let text = longTrace(sessions: 0).replacingOccurrences(
+            of: #"type="logged-in" agent="1001" extension="4001""#, with: #"type="login-denied" agent="1001" extension="4001" cause="unknown-agent""#)
+        let rejection = try #require(Validator.validate(text: text).rejection)
+        let lines = rejection.lines(at: "message 4")
+        #expect(lines.contains("ecs before it received message 3 (the state it decided in): available, most idle first: none; busy: none; queue: empty"),
+                "\(lines)")
+    }
+
+    @Test("With nothing owed on the channel, the sender's state now")
+    func nothingOwed() throws {
+        let text = longTrace(sessions: 0).replacingOccurrences(
+            of: "</trace>", with: #"<msg from="icm" to="browser" type="acw-open" agent="1001"/></trace>"#)
+        let rejection = try #require(Validator.validate(text: text).rejection)
+        #expect(rejection.decidedAfter == nil)
+        #expect(rejection.lines(at: "message 7").contains { $0.hasPrefix("icm state: ") })
+    }
+}
+
