@@ -96,6 +96,10 @@ package struct Divergence: Hashable, Sendable {
     /// the model allows, not the trace's literal order), which replaces
     /// the serial one.
     package var race: RaceDivergence?
+    /// The output is one no stimulus sent since the last output leads to
+    /// (by the model's emission table): said, so the stimulus named is not
+    /// taken for its cause.
+    package var stimulusCannotCause = false
 
     package init(kind: Kind, expectedIndex: Int? = nil, expected: Message? = nil,
                 lastStimulusIndex: Int? = nil, lastStimulus: Message? = nil,
@@ -117,10 +121,12 @@ package struct Divergence: Hashable, Sendable {
         if let race { return race.lines }
         var lines: [String] = []
         if candidateStimuli.count > 1, let first = candidateStimulusIndexes.first, let last = candidateStimulusIndexes.last {
-            lines.append("after the stimuli at messages \(first + 1)–\(last + 1), sent back to back, any of which may have caused it: "
+            let which = stimulusCannotCause ? "none of which leads to such a message" : "any of which may have caused it"
+            lines.append("after the stimuli at messages \(first + 1)–\(last + 1), sent back to back, \(which): "
                          + zip(candidateStimulusIndexes, candidateStimuli).map { "\($0 + 1) \($1)" }.joined(separator: "; "))
         } else if let lastStimulus, let index = lastStimulusIndex {
-            lines.append("after the stimulus at message \(index + 1): \(lastStimulus)")
+            lines.append("after the stimulus at message \(index + 1): \(lastStimulus)"
+                         + (stimulusCannotCause ? ", which leads to no such message" : ""))
         } else {
             lines.append("before any stimulus was sent")
         }

@@ -208,6 +208,8 @@ package struct ReplayLedger: Sendable {
             }
         case .unexpected(let message), .extra(let message):
             let (blamed, candidates) = blame(for: message)
+            explained.stimulusCannotCause = !candidates.isEmpty
+                && !candidates.contains { EmissionTable.reference.canCause(entries[$0].message, message) }
             if let chosen = blamed ?? candidates.last {
                 explained.lastStimulusIndex = chosen
                 explained.lastStimulus = entries[chosen].message
