@@ -5,7 +5,8 @@ import CVConformTrace
 public struct ECSMachine: RoleMachine, Hashable {
     public static let role = Role.ecs
 
-    /// An agent's state at the switch; an agent with no entry is logged out.
+    /// An agent's state at the switch, in words (for diagnostics and the
+    /// tools that read the state); an agent with none is logged out.
     package enum AgentState: Hashable, Sendable {
         /// Logged in and idle since the tick `since` (for "most idle").
         case available(extension: String, since: UInt64)
@@ -19,29 +20,48 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
     }
 
-    /// A session the switch is handling (queued, alerting or connected).
+    /// A session the switch is handling (queued, alerting or connected), in
+    /// words.
     package struct ActiveSession: Hashable, Sendable {
         package var skill: String
         /// Launch order, which is also queue order.
         package var launchedAt: UInt64
     }
 
-    /// The administered agents: their skill lists are read where they are.
-    private let administeredAgents: [Administration.Agent]
-    /// Each agent's place in `administeredAgents` (a table of the lists
-    /// themselves would touch every list).
-    private let agentIndex: IDMap<Int>
-    let stations: Set<String>
-    let skillByVDN: IDMap<String>
+    /// What the switch keeps about an agent, at the agent's number: the
+    /// phase, and the station, session slot and tick it concerns.
+    struct AgentEntry: Hashable, Sendable {
+        enum Phase: UInt8, Hashable, Sendable { case loggedOut, available, alerting, connected }
+        var phase = Phase.loggedOut
+        var station: Int32 = -1
+        var session: Int32 = -1
+        /// Available since this tick.
+        var since: UInt64 = 0
 
-    package var agents = IDMap<AgentState>()
-    private(set) var agentAtExtension = IDMap<String>()
-    package private(set) var sessions = IDMap<ActiveSession>()
-    /// Queued sessions, per skill, in launch order.
-    private(set) var queues = IDMap<LaunchOrderQueue>()
-    /// Available agents, per skill, in the order they became available:
-    /// the first live entry is the most idle agent with the skill.
-    private(set) var availableBySkill = IDMap<AvailabilityQueue>()
+        static let loggedOut = AgentEntry()
+    }
+
+    /// What the switch keeps about a session it handles, in its slot.
+    struct SessionEntry: SlotInfo {
+        var skill: Int32
+        var launchedAt: UInt64
+        static let vacant = SessionEntry(skill: -1, launchedAt: 0)
+    }
+
+    /// The administration, numbered once and shared by every state of the
+    /// switch.
+    private let setup: SwitchAdministration
+    /// Indexed by agent number; agents past the end are logged out.
+    private var agentEntries: [AgentEntry] = []
+    /// Indexed by station number: the agent logged in there, or -1.
+    private var agentAtStation: [Int32] = []
+    private var sessionSlots = SessionSlots<SessionEntry>()
+    /// Queued sessions, per skill number, in launch order.
+    private var queues: [LaunchOrderQueue] = []
+    /// Available agents, per skill number, in the order they became
+    /// available: the first live entry is the most idle agent with the skill.
+    private var availableBySkill: [AvailabilityQueue] = []
+    private var loggedInCount = 0
     /// A logical clock: availability and launch order, never wall time.
     private var clock: UInt64 = 0
     /// The choices a mutant may change (see `Mutation`); the reference
@@ -51,36 +71,58 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// Hashes what changes as the switch runs (the states a race judge
     /// keeps share one administration); equality still compares everything.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(agents)
-        hasher.combine(sessions)
-        hasher.combine(clock)
+        hashSummary(into: &hasher)
+        for (agent, entry) in agentEntries.enumerated() where entry.phase != .loggedOut {
+            hasher.combine(agent)
+            hasher.combine(entry)
+        }
+    }
+
+    public static func == (lhs: ECSMachine, rhs: ECSMachine) -> Bool {
+        return lhs.clock == rhs.clock && lhs.loggedInCount == rhs.loggedInCount
+            && trimmed(lhs.agentEntries, empty: .loggedOut) == trimmed(rhs.agentEntries, empty: .loggedOut)
+            && trimmed(lhs.agentAtStation, empty: -1) == trimmed(rhs.agentAtStation, empty: -1)
+            && lhs.sessionSlots == rhs.sessionSlots
+            && lhs.liveQueues == rhs.liveQueues
+            && lhs.variation == rhs.variation && lhs.setup == rhs.setup
+    }
+
+    /// The queued sessions of each skill that has any (stale entries and
+    /// empty tables left out), for equality.
+    private var liveQueues: [[LaunchOrderQueue.Entry]] {
+        var live = queues.map { Array($0.live) }
+        while live.last?.isEmpty == true { live.removeLast() }
+        return live
     }
 
     /// The same state in one canonical form: the logical clock's ticks
     /// renumbered by rank (availability among agents, launch among
-    /// sessions: the switch compares ticks only within each kind), stale
-    /// queue entries dropped. Two interleavings that leave the switch
-    /// behaving alike then leave it equal, so a race judge keeps one state
-    /// where it kept one per history (RACE-21). Nothing it does later
-    /// changes.
+    /// sessions: the switch compares ticks only within each kind), sessions
+    /// in slots by launch order, stale queue entries dropped. Two
+    /// interleavings that leave the switch behaving alike then leave it
+    /// equal, so a race judge keeps one state where it kept one per history
+    /// (RACE-21). Nothing it does later changes.
     mutating func normalize() {
         var sinceValues: [UInt64] = []
-        for (_, state) in agents { if case .available(_, let since) = state { sinceValues.append(since) } }
-        let launchValues = sessions.map(\.value.launchedAt)
+        for entry in agentEntries where entry.phase == .available { sinceValues.append(entry.since) }
+        let live = sessionSlots.live
         let sinceRank = Self.ranks(sinceValues)
-        let launchRank = Self.ranks(launchValues)
-        for agent in agents.keys {
-            if case .available(let x, let since)? = agents[agent] { agents[agent] = .available(extension: x, since: sinceRank[since] ?? since) }
+        let launchRank = Self.ranks(live.map(\.info.launchedAt))
+        let remap = sessionSlots.renumber(in: live.sorted { $0.info.launchedAt < $1.info.launchedAt }.map(\.slot))
+            ?? (0..<Int32(live.count)).map { $0 }
+        for slot in 0..<Int32(sessionSlots.count) {
+            sessionSlots[slot].launchedAt = launchRank[sessionSlots[slot].launchedAt] ?? sessionSlots[slot].launchedAt
         }
-        for session in sessions.keys {
-            guard var active = sessions[session] else { continue }
-            active.launchedAt = launchRank[active.launchedAt] ?? active.launchedAt
-            sessions[session] = active
+        for index in agentEntries.indices {
+            if agentEntries[index].phase == .available {
+                agentEntries[index].since = sinceRank[agentEntries[index].since] ?? agentEntries[index].since
+            }
+            if agentEntries[index].session >= 0 { agentEntries[index].session = remap[Int(agentEntries[index].session)] }
         }
-        for skill in queues.keys { queues[skill]?.renumber(launchRank) }
-        let agents = self.agents
-        for skill in availableBySkill.keys {
-            availableBySkill[skill]?.renumber(sinceRank) { agents[$0.agent] == .available(extension: $0.extension, since: $0.since) }
+        for skill in queues.indices { queues[skill].renumber(launchRank, sessions: remap) }
+        let entries = agentEntries
+        for skill in availableBySkill.indices {
+            availableBySkill[skill].renumber(sinceRank) { Self.isLive($0, in: entries) }
         }
         clock = UInt64(max(sinceRank.count, launchRank.count))
     }
@@ -95,51 +137,51 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// A few words of the state that change as the switch runs.
     func hashSummary(into hasher: inout Hasher) {
         hasher.combine(clock)
-        hasher.combine(agents.count)
-        hasher.combine(sessions.count)
+        hasher.combine(loggedInCount)
+        hasher.combine(sessionSlots.count)
     }
 
     public init(administration: Administration) {
-        // Sized up front: a setup of many thousand entries would otherwise
-        // rehash its tables a dozen times.
-        administeredAgents = administration.agents
-        var index = IDMap<Int>(minimumCapacity: administration.agents.count)
-        for place in administration.agents.indices { index[administration.agents[place].id] = place }
-        agentIndex = index
-        stations = Set(administration.stations)
-        var vdns = IDMap<String>(minimumCapacity: administration.vdns.count)
-        for vdn in administration.vdns { vdns[vdn.number] = vdn.skill }
-        skillByVDN = vdns
+        setup = SwitchAdministration(administration)
     }
 
     /// `skills` without repeats, in their order; the list itself (no copy)
-    /// when it has none, as administered lists have. Asked at each use:
-    /// walking the list costs as much as this.
+    /// when it has none, as administered lists have.
     static func eachOnce(_ skills: [String]) -> [String] {
-        // A few skills are compared pairwise, without building a set: this
-        // runs each time an agent becomes available or stops being so.
-        if skills.count <= 8 {
-            var repeats = false
-            for later in skills.indices.dropFirst() where !repeats {
-                for earlier in 0..<later where skills[earlier] == skills[later] {
-                    repeats = true
-                    break
-                }
-            }
-            if !repeats { return skills }
-        }
         var seen: Set<String> = []
         let unique = skills.filter { seen.insert($0).inserted }
         return unique.count == skills.count ? skills : unique
     }
 
-    func isAdministered(_ agent: String) -> Bool { agentIndex[agent] != nil }
+    func isAdministered(_ agent: String) -> Bool { setup.agents.number(of: agent) != nil }
+
+    func isStation(_ x: String) -> Bool { setup.stations.number(of: x) != nil }
 
     /// The agent's skills in the order administered, each once; nil when
     /// the agent is not administered.
     package func skills(of agent: String) -> [String]? {
-        guard let place = agentIndex[agent] else { return nil }
-        return Self.eachOnce(administeredAgents[place].skills)
+        guard let number = setup.agents.number(of: agent) else { return nil }
+        return setup.skillsOfAgent[Int(number)].map { setup.skills[$0] }
+    }
+
+    private func entry(_ agent: Int32) -> AgentEntry {
+        Int(agent) < agentEntries.count ? agentEntries[Int(agent)] : .loggedOut
+    }
+
+    private mutating func setEntry(_ agent: Int32, _ entry: AgentEntry) {
+        if Int(agent) >= agentEntries.count {
+            agentEntries.append(contentsOf: repeatElement(.loggedOut, count: Int(agent) - agentEntries.count + 1))
+        }
+        let wasIn = agentEntries[Int(agent)].phase != .loggedOut
+        let isIn = entry.phase != .loggedOut
+        loggedInCount += (isIn ? 1 : 0) - (wasIn ? 1 : 0)
+        agentEntries[Int(agent)] = entry
+    }
+
+    private static func isLive(_ queued: AvailabilityQueue.Entry, in entries: [AgentEntry]) -> Bool {
+        guard Int(queued.agent) < entries.count else { return false }
+        let entry = entries[Int(queued.agent)]
+        return entry.phase == .available && entry.station == queued.station && entry.since == queued.since
     }
 
     public mutating func receive(_ message: Message) -> Reaction {
@@ -161,25 +203,31 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     mutating func asaiLogin(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        var cause: (Clause, String)?
+        let agentNumber = setup.agents.number(of: agent)
+        let station = setup.stations.number(of: x)
+        var cause: (Clause, Cause)?
         for check in variation.causeOrder where cause == nil {
             switch check {
-            case .unknownAgent where agentIndex[agent] == nil: cause = (.ecsLoginUnknownAgent, Cause.unknownAgent.rawValue)
-            case .unknownExtension where !stations.contains(x): cause = (.ecsLoginUnknownExtension, Cause.unknownExtension.rawValue)
-            case .agentLoggedIn where agents[agent] != nil: cause = (.ecsLoginAgentLoggedIn, Cause.agentLoggedIn.rawValue)
-            case .extensionInUse where agentAtExtension[x].map({ $0 != agent }) ?? false: cause = (.ecsLoginExtensionInUse, Cause.extensionInUse.rawValue)
+            case .unknownAgent where agentNumber == nil: cause = (.ecsLoginUnknownAgent, .unknownAgent)
+            case .unknownExtension where station == nil: cause = (.ecsLoginUnknownExtension, .unknownExtension)
+            case .agentLoggedIn where agentNumber.map({ entry($0).phase != .loggedOut }) ?? false:
+                cause = (.ecsLoginAgentLoggedIn, .agentLoggedIn)
+            case .extensionInUse where station.map({ agentAtStation[orNone: $0] }).map({ $0 >= 0 && $0 != agentNumber }) ?? false:
+                cause = (.ecsLoginExtensionInUse, .extensionInUse)
             default: break
             }
         }
         if let (clause, word) = cause {
             reaction.apply(clause)
-            reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, Parameters("agent", agent, "cause", word, "extension", x))
+            reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, Parameters("agent", agent, "cause", word.rawValue, "extension", x))
             return reaction
         }
+        // Every check ran (a mutant only reorders them), so both are known.
+        guard let agentNumber, let station else { return reaction }
         reaction.apply(.ecsLoginAccepted)
-        agentAtExtension[x] = agent
+        agentAtStation.set(station, agentNumber)
         reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, Parameters("agent", agent, "extension", x))
-        becomeAvailable(agent, at: x, dispatching: variation.dispatchOnLogin, &reaction)
+        becomeAvailable(agentNumber, at: station, dispatching: variation.dispatchOnLogin, &reaction)
         return reaction
     }
 
@@ -187,98 +235,115 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     mutating func launch(session: String, vdn: String) -> Reaction {
         var reaction = Reaction()
-        guard let skill = skillByVDN[vdn] else {
+        guard let vdnNumber = setup.vdns.number(of: vdn) else {
             reaction.apply(.extLaunchUnknownVDN)
             return reaction
         }
-        guard sessions[session] == nil else {
+        guard sessionSlots.slot(of: session) == nil else {
             reaction.apply(.extLaunchActiveSession)
             return reaction
         }
+        let skill = setup.skillOfVDN[Int(vdnNumber)]
         clock += 1
-        sessions[session] = ActiveSession(skill: skill, launchedAt: clock)
+        let slot = sessionSlots.insert(session, SessionEntry(skill: skill, launchedAt: clock))
         let candidate = mostIdleAgent(with: skill)
         let offeredClause: Clause = candidate == nil ? .ecsLaunchQueued : .ecsLaunchDelivered
         reaction.apply(offeredClause)
         reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "state", ProgressState.offered.rawValue, "vdn", vdn))
-        route(session, skill: skill, clause: offeredClause, to: candidate, &reaction)
+        route(slot, skill: skill, clause: offeredClause, to: candidate, &reaction)
         return reaction
     }
 
     /// Delivers a session to the most idle available agent with its skill, or
     /// queues it in launch order.
-    private mutating func route(_ session: String, skill: String, clause: Clause, _ reaction: inout Reaction) {
-        route(session, skill: skill, clause: clause, to: mostIdleAgent(with: skill), &reaction)
+    private mutating func route(_ slot: Int32, skill: Int32, clause: Clause, _ reaction: inout Reaction) {
+        route(slot, skill: skill, clause: clause, to: mostIdleAgent(with: skill), &reaction)
     }
 
     /// The same, with the most idle agent already looked up (launch needs
     /// it first, to say whether the session is delivered or queued).
     private mutating func route(
-        _ session: String, skill: String, clause: Clause, to candidate: (String, String, Int)?, _ reaction: inout Reaction
+        _ slot: Int32, skill: Int32, clause: Clause, to candidate: (agent: Int32, station: Int32, candidates: Int)?,
+        _ reaction: inout Reaction
     ) {
-        if let (agent, x, candidates) = candidate {
+        if let candidate {
             // Among several candidates the choice is the most-idle rule's, and
             // its messages cite it, so a wrong choice is reported under it.
-            if candidates > 1 { reaction.apply(.ecsMostIdle) }
-            deliver(session, to: agent, at: x, citing: candidates > 1 ? .ecsMostIdle : .ecsDeliver, &reaction)
+            if candidate.candidates > 1 { reaction.apply(.ecsMostIdle) }
+            deliver(slot, to: candidate.agent, at: candidate.station, citing: candidate.candidates > 1 ? .ecsMostIdle : .ecsDeliver,
+                    &reaction)
         } else {
-            queues[skill, default: LaunchOrderQueue()].insert(session, launchedAt: sessions[session]?.launchedAt ?? 0)
-            reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("session", session, "skill", skill, "state", ProgressState.queued.rawValue))
+            if Int(skill) >= queues.count { queues.append(contentsOf: repeatElement(LaunchOrderQueue(), count: Int(skill) - queues.count + 1)) }
+            queues[Int(skill)].insert(slot, launchedAt: sessionSlots[slot].launchedAt)
+            reaction.send(clause, to: .cvct, from: .ecs, .progress,
+                          Parameters("session", sessionSlots.name(slot), "skill", setup.skills[skill], "state", ProgressState.queued.rawValue))
         }
     }
 
     /// The available agent with the skill that became available earliest,
-    /// its extension, and how many agents were candidates.
-    private mutating func mostIdleAgent(with skill: String) -> (String, String, Int)? {
-        let agents = self.agents
-        let isLive = { (entry: AvailabilityQueue.Entry) in agents[entry.agent] == .available(extension: entry.extension, since: entry.since) }
-        guard let available = availableBySkill[skill], available.count > 0 else { return nil }
+    /// its station, and how many agents were candidates.
+    private mutating func mostIdleAgent(with skill: Int32) -> (agent: Int32, station: Int32, candidates: Int)? {
+        guard Int(skill) < availableBySkill.count, availableBySkill[Int(skill)].count > 0 else { return nil }
+        let entries = agentEntries
+        let candidates = availableBySkill[Int(skill)].count
         let chosen = variation.leastIdle
-            ? availableBySkill[skill]?.last(where: isLive)
-            : availableBySkill[skill]?.first(where: isLive)
-        return chosen.map { ($0.agent, $0.extension, available.count) }
+            ? availableBySkill[Int(skill)].last { Self.isLive($0, in: entries) }
+            : availableBySkill[Int(skill)].first { Self.isLive($0, in: entries) }
+        return chosen.map { ($0.agent, $0.station, candidates) }
     }
 
     // MARK: - E3, E4, E5
 
+    /// The agent logged in at an administered station, with its number.
+    private func agentAt(_ x: String) -> (agent: Int32, station: Int32, entry: AgentEntry)? {
+        guard let station = setup.stations.number(of: x) else { return nil }
+        let agent = agentAtStation[orNone: station]
+        return agent < 0 ? nil : (agent, station, entry(agent))
+    }
+
     mutating func answer(extension x: String) -> Reaction {
         var reaction = Reaction()
-        guard let agent = agentAtExtension[x], case .alerting(_, let session) = agents[agent] else {
+        guard let (agent, _, current) = agentAt(x), current.phase == .alerting else {
             reaction.apply(.ecsAnswerIgnored)
             return reaction
         }
         reaction.apply(.ecsAnswer)
-        agents[agent] = .connected(extension: x, session: session)
-        reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", ProgressState.answered.rawValue))
+        var connected = current
+        connected.phase = .connected
+        setEntry(agent, connected)
+        reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress,
+                      Parameters("extension", x, "session", sessionSlots.name(current.session), "state", ProgressState.answered.rawValue))
         return reaction
     }
 
     mutating func hangup(extension x: String) -> Reaction {
         var reaction = Reaction()
-        guard let agent = agentAtExtension[x], case .connected(_, let session) = agents[agent] else {
+        guard let (agent, station, current) = agentAt(x), current.phase == .connected else {
             reaction.apply(.ecsHangupIgnored)
             return reaction
         }
         reaction.apply(.ecsHangup)
-        sessions[session] = nil
+        let session = sessionSlots.name(current.session)
+        sessionSlots.remove(current.session)
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
                       Parameters("by", By.phone.rawValue, "extension", x, "session", session, "state", ProgressState.dropped.rawValue))
-        becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterHangup, &reaction)
+        becomeAvailable(agent, at: station, dispatching: variation.dispatchAfterHangup, &reaction)
         return reaction
     }
 
     mutating func asaiDrop(session: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        guard let agent = agentAtExtension[x], agents[agent] == .connected(extension: x, session: session) else {
+        guard let (agent, station, current) = agentAt(x), current.phase == .connected,
+              let slot = sessionSlots.slot(of: session), current.session == slot else {
             reaction.apply(.ecsDropIgnored)
             return reaction
         }
         reaction.apply(.ecsDrop)
-        sessions[session] = nil
+        sessionSlots.remove(slot)
         reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, Parameters("extension", x, "session", session))
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
                       Parameters("by", By.request.rawValue, "extension", x, "session", session, "state", ProgressState.dropped.rawValue))
-        becomeAvailable(agent, at: x, dispatching: variation.dispatchAfterDrop, &reaction)
+        becomeAvailable(agent, at: station, dispatching: variation.dispatchAfterDrop, &reaction)
         return reaction
     }
 
@@ -286,23 +351,28 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     mutating func asaiLogout(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        switch agents[agent] {
-        case .available(let at, _) where at == x:
+        guard let agentNumber = setup.agents.number(of: agent), let station = setup.stations.number(of: x) else {
+            reaction.apply(.ecsLogoutIgnored)
+            return reaction
+        }
+        let current = entry(agentNumber)
+        switch current.phase {
+        case .available where current.station == station:
             reaction.apply(.ecsLogout)
-            logOut(agent, at: x)
+            logOut(agentNumber, at: station)
             reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", By.request.rawValue, "extension", x))
-        case .alerting(let at, let session) where at == x:
+        case .alerting where current.station == station:
             // Extended: the browser logged out an agent whose phone is still
             // ringing (the ICM cannot know). Ring-no-answer: clear the phone,
             // log out, and give the session to someone else.
             reaction.apply(.extLogoutWhileAlerting)
-            logOut(agent, at: x)
-            reaction.send(.extLogoutWhileAlerting, to: .phone, from: .ecs, .clear, Parameters("extension", x, "session", session))
+            logOut(agentNumber, at: station)
+            reaction.send(.extLogoutWhileAlerting, to: .phone, from: .ecs, .clear,
+                          Parameters("extension", x, "session", sessionSlots.name(current.session)))
             reaction.send(.extLogoutWhileAlerting, to: .cvct, from: .ecs, .loggedOut,
                           Parameters("agent", agent, "by", By.request.rawValue, "extension", x))
-            let skill = sessions[session]?.skill ?? ""
-            route(session, skill: skill, clause: .extLogoutWhileAlerting, &reaction)
-        case .connected(let at, _) where at == x:
+            route(current.session, skill: sessionSlots[current.session].skill, clause: .extLogoutWhileAlerting, &reaction)
+        case .connected where current.station == station:
             reaction.apply(.extLogoutWhileConnected)
         default:
             reaction.apply(.ecsLogoutIgnored)
@@ -312,80 +382,241 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     mutating func logoutFeature(extension x: String) -> Reaction {
         var reaction = Reaction()
-        guard let agent = agentAtExtension[x], let state = agents[agent] else {
+        guard let (agent, station, current) = agentAt(x), current.phase != .loggedOut else {
             reaction.apply(.ecsLogoutFeatureIgnored)
             return reaction
         }
-        guard case .available = state else {
+        guard current.phase == .available else {
             reaction.apply(.extLogoutFeatureWhileBusy)
             return reaction
         }
         reaction.apply(.ecsLogoutFeature)
-        logOut(agent, at: x)
-        reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut, Parameters("agent", agent, "by", By.phone.rawValue, "extension", x))
+        logOut(agent, at: station)
+        reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut,
+                      Parameters("agent", setup.agents[agent], "by", By.phone.rawValue, "extension", x))
         return reaction
     }
 
     // MARK: - E8, E9
 
     private mutating func deliver(
-        _ session: String, to agent: String, at x: String, citing clause: Clause = .ecsDeliver, _ reaction: inout Reaction
+        _ slot: Int32, to agent: Int32, at station: Int32, citing clause: Clause = .ecsDeliver, _ reaction: inout Reaction
     ) {
         reaction.apply(.ecsDeliver)
         leaveAvailability(agent)
-        agents[agent] = .alerting(extension: x, session: session)
+        setEntry(agent, AgentEntry(phase: .alerting, station: station, session: slot))
+        let x = setup.stations[station]
+        let session = sessionSlots.name(slot)
         reaction.send(clause, to: .phone, from: .ecs, .alert, Parameters("extension", x, "session", session))
         reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters("extension", x, "session", session, "state", ProgressState.alerting.rawValue))
     }
 
     /// The agent becomes available now, then dispatch (E9).
-    private mutating func becomeAvailable(_ agent: String, at x: String, dispatching: Bool = true, _ reaction: inout Reaction) {
+    private mutating func becomeAvailable(_ agent: Int32, at station: Int32, dispatching: Bool = true, _ reaction: inout Reaction) {
         clock += 1
-        agents[agent] = .available(extension: x, since: clock)
-        let skills = skills(of: agent) ?? []
+        setEntry(agent, AgentEntry(phase: .available, station: station, since: clock))
+        let skills = setup.skillsOfAgent[Int(agent)]
         do {
-            // A snapshot for the sweep, released before `agents` changes again
-            // (holding it would make that change copy the whole dictionary).
-            let agents = self.agents
+            // A snapshot for the sweep, released before the entries change
+            // again (holding it would make that change copy the table).
+            let entries = agentEntries
             for skill in skills {
-                availableBySkill[skill, default: AvailabilityQueue()].append(.init(agent: agent, extension: x, since: clock)) {
-                    agents[$0.agent] == .available(extension: $0.extension, since: $0.since)
+                if Int(skill) >= availableBySkill.count {
+                    availableBySkill.append(contentsOf: repeatElement(AvailabilityQueue(), count: Int(skill) - availableBySkill.count + 1))
                 }
+                availableBySkill[Int(skill)].append(.init(agent: agent, station: station, since: clock)) { Self.isLive($0, in: entries) }
             }
         }
         guard dispatching else { return }
         // E9: the earliest queued session for any of the agent's skills.
-        var chosen: (skill: String, launchedAt: UInt64)?
-        for skill in skills {
-            guard let head = variation.latestQueued ? queues[skill]?.last : queues[skill]?.first else { continue }
+        var chosen: (skill: Int32, launchedAt: UInt64)?
+        for skill in skills where Int(skill) < queues.count {
+            guard let head = variation.latestQueued ? queues[Int(skill)].last : queues[Int(skill)].first else { continue }
             let better = variation.latestQueued ? head.launchedAt > (chosen?.launchedAt ?? 0) : head.launchedAt < (chosen?.launchedAt ?? .max)
             if chosen == nil || better { chosen = (skill, head.launchedAt) }
         }
         guard let skill = chosen?.skill,
-              let session = variation.latestQueued ? queues[skill]?.removeLast() : queues[skill]?.removeFirst()
+              let slot = variation.latestQueued ? queues[Int(skill)].removeLast() : queues[Int(skill)].removeFirst()
         else { return }
         reaction.apply(.ecsDispatch)
-        deliver(session, to: agent, at: x, &reaction)
+        deliver(slot, to: agent, at: station, &reaction)
     }
 
     /// The agent stops being available (delivered to, or logged out): its
     /// entries in the availability queues become stale.
-    private mutating func leaveAvailability(_ agent: String) {
-        guard case .available = agents[agent] else { return }
-        for skill in skills(of: agent) ?? [] { availableBySkill[skill]?.leave() }
+    private mutating func leaveAvailability(_ agent: Int32) {
+        guard entry(agent).phase == .available else { return }
+        for skill in setup.skillsOfAgent[Int(agent)] { availableBySkill[Int(skill)].leave() }
     }
 
-    private mutating func logOut(_ agent: String, at x: String) {
+    private mutating func logOut(_ agent: Int32, at station: Int32) {
         leaveAvailability(agent)
-        agents[agent] = nil
-        agentAtExtension[x] = nil
+        setEntry(agent, .loggedOut)
+        agentAtStation.set(station, -1)
+    }
+
+    // MARK: - The state in words
+
+    /// The agent's state in words; nil when logged out.
+    private func state(of entry: AgentEntry) -> AgentState? {
+        guard entry.station >= 0 else { return nil }
+        let x = setup.stations[entry.station]
+        switch entry.phase {
+        case .loggedOut: return nil
+        case .available: return .available(extension: x, since: entry.since)
+        case .alerting: return .alerting(extension: x, session: sessionSlots.name(entry.session))
+        case .connected: return .connected(extension: x, session: sessionSlots.name(entry.session))
+        }
+    }
+
+    /// One agent's state in words; nil when logged out or not administered.
+    package func agentState(_ agent: String) -> AgentState? {
+        setup.agents.number(of: agent).flatMap { state(of: entry($0)) }
+    }
+
+    /// Every agent logged in, by id, with its state in words.
+    package var agents: IDMap<AgentState> {
+        var agents = IDMap<AgentState>()
+        for (number, entry) in agentEntries.enumerated() {
+            if let state = state(of: entry) { agents[setup.agents[Int32(number)]] = state }
+        }
+        return agents
+    }
+
+    /// The agent logged in at each station that has one.
+    package var agentAtExtension: IDMap<String> {
+        var table = IDMap<String>()
+        for (station, agent) in agentAtStation.enumerated() where agent >= 0 {
+            table[setup.stations[Int32(station)]] = setup.agents[agent]
+        }
+        return table
+    }
+
+    /// The agent logged in at a station, if any.
+    package func agent(at x: String) -> String? {
+        agentAt(x).map { setup.agents[$0.agent] }
+    }
+
+    /// Every session the switch handles, by id.
+    package var sessions: IDMap<ActiveSession> {
+        var sessions = IDMap<ActiveSession>()
+        for (_, name, info) in sessionSlots.live {
+            sessions[name] = ActiveSession(skill: setup.skills[info.skill], launchedAt: info.launchedAt)
+        }
+        return sessions
+    }
+
+    /// Whether the switch handles the session (queued, alerting, connected).
+    package func holds(session: String) -> Bool { sessionSlots.slot(of: session) != nil }
+
+    /// How many agents with the skill are available now; nil for a skill
+    /// the administration does not name.
+    package func availableCount(withSkill skill: String) -> Int? {
+        guard let number = setup.skills.number(of: skill) else { return nil }
+        return Int(number) < availableBySkill.count ? availableBySkill[Int(number)].count : 0
     }
 
     /// Every queued session with its skill, in launch order (diagnostics).
     var queuedInLaunchOrder: [(session: String, skill: String)] {
-        queues.flatMap { skill, queue in queue.live.map { (launchedAt: $0.launchedAt, session: $0.session, skill: skill) } }
-            .sorted { $0.launchedAt < $1.launchedAt }
-            .map { ($0.session, $0.skill) }
+        queues.enumerated().flatMap { skill, queue in
+            queue.live.map { (launchedAt: $0.launchedAt, session: sessionSlots.name($0.session), skill: setup.skills[Int32(skill)]) }
+        }
+        .sorted { $0.launchedAt < $1.launchedAt }
+        .map { ($0.session, $0.skill) }
+    }
+
+    // MARK: - Situations (explore's coverage)
+
+    /// not administered, logged out, available, alerting, connected.
+    func agentPhaseCode(_ agent: String) -> UInt8 {
+        guard let number = setup.agents.number(of: agent) else { return 0 }
+        return Self.phaseCode(entry(number).phase)
+    }
+
+    private static func phaseCode(_ phase: AgentEntry.Phase) -> UInt8 {
+        switch phase {
+        case .loggedOut: return 1
+        case .available: return 2
+        case .alerting: return 3
+        case .connected: return 4
+        }
+    }
+
+    /// How an extension stands to an agent who would log in there: not a
+    /// station, free, its own, another agent's.
+    func extensionRelationCode(_ x: String, to agent: String) -> UInt8 {
+        guard let station = setup.stations.number(of: x) else { return 0 }
+        let holder = agentAtStation[orNone: station]
+        guard holder >= 0 else { return 1 }
+        return setup.agents[holder] == agent ? 2 : 3
+    }
+
+    /// not a station, no agent, or the phase of the agent logged in there.
+    func extensionPhaseCode(_ x: String) -> UInt8 {
+        guard let station = setup.stations.number(of: x) else { return 0 }
+        let holder = agentAtStation[orNone: station]
+        guard holder >= 0 else { return 1 }
+        return Self.phaseCode(entry(holder).phase)
+    }
+
+    /// What a session launched to this VDN would meet: not administered,
+    /// one agent available, several (the most-idle choice), none available,
+    /// queued behind others.
+    func vdnSituationCode(_ vdn: String) -> UInt8 {
+        guard let number = setup.vdns.number(of: vdn) else { return 0 }
+        let skill = Int(setup.skillOfVDN[Int(number)])
+        let available = skill < availableBySkill.count ? availableBySkill[skill].count : 0
+        if available > 0 { return available == 1 ? 1 : 2 }
+        return skill < queues.count && queues[skill].first != nil ? 4 : 3
+    }
+}
+
+/// An administration as the switch reads it, numbered once: every state of
+/// one switch shares it (a copy is one reference).
+final class SwitchAdministration: Hashable, Sendable {
+    let agents: IDNumbers
+    let stations: IDNumbers
+    /// Every skill an agent or a VDN names.
+    let skills: IDNumbers
+    let vdns: IDNumbers
+    /// Indexed by VDN number.
+    let skillOfVDN: [Int32]
+    /// Indexed by agent number: the skills in the order administered, each
+    /// once (an agent listed twice has the skills of its last listing).
+    let skillsOfAgent: [[Int32]]
+
+    init(_ administration: Administration) {
+        agents = IDNumbers(administration.agents.map(\.id))
+        stations = IDNumbers(administration.stations)
+        var skills = IDNumbers([String]())
+        var skillsOfAgent = [[Int32]](repeating: [], count: agents.count)
+        for agent in administration.agents {
+            guard let number = agents.number(of: agent.id) else { continue }
+            var own: [Int32] = []
+            for skill in agent.skills {
+                let skillNumber = skills.intern(skill)
+                if !own.contains(skillNumber) { own.append(skillNumber) }
+            }
+            skillsOfAgent[Int(number)] = own
+        }
+        vdns = IDNumbers(administration.vdns.map(\.number))
+        var skillOfVDN = [Int32](repeating: -1, count: vdns.count)
+        for vdn in administration.vdns {
+            if let number = vdns.number(of: vdn.number) { skillOfVDN[Int(number)] = skills.intern(vdn.skill) }
+        }
+        self.skills = skills
+        self.skillOfVDN = skillOfVDN
+        self.skillsOfAgent = skillsOfAgent
+    }
+
+    static func == (lhs: SwitchAdministration, rhs: SwitchAdministration) -> Bool {
+        lhs === rhs || (lhs.agents == rhs.agents && lhs.stations == rhs.stations && lhs.skills == rhs.skills
+            && lhs.vdns == rhs.vdns && lhs.skillOfVDN == rhs.skillOfVDN && lhs.skillsOfAgent == rhs.skillsOfAgent)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(agents.count)
+        hasher.combine(stations.count)
     }
 }
 
@@ -410,7 +641,8 @@ struct ECSVariation: Hashable, Sendable {
 struct LaunchOrderQueue: Hashable, Sendable {
     struct Entry: Hashable, Sendable {
         var launchedAt: UInt64
-        var session: String
+        /// The session's slot at the switch.
+        var session: Int32
     }
 
     private var entries: [Entry] = []
@@ -421,13 +653,13 @@ struct LaunchOrderQueue: Hashable, Sendable {
     var first: Entry? { head < entries.count ? entries[head] : nil }
     var last: Entry? { head < entries.count ? entries.last : nil }
 
-    mutating func insert(_ session: String, launchedAt: UInt64) {
+    mutating func insert(_ session: Int32, launchedAt: UInt64) {
         var index = entries.endIndex
         while index > head && entries[index - 1].launchedAt > launchedAt { index -= 1 }
         entries.insert(Entry(launchedAt: launchedAt, session: session), at: index)
     }
 
-    mutating func removeFirst() -> String? {
+    mutating func removeFirst() -> Int32? {
         guard head < entries.count else { return nil }
         let session = entries[head].session
         head += 1
@@ -438,15 +670,15 @@ struct LaunchOrderQueue: Hashable, Sendable {
         return session
     }
 
-    mutating func removeLast() -> String? {
+    mutating func removeLast() -> Int32? {
         guard head < entries.count else { return nil }
         return entries.removeLast().session
     }
 
-    /// The queued sessions only, their launch ticks renumbered (see
-    /// `ECSMachine.normalize`).
-    mutating func renumber(_ rank: [UInt64: UInt64]) {
-        entries = entries[head...].map { Entry(launchedAt: rank[$0.launchedAt] ?? $0.launchedAt, session: $0.session) }
+    /// The queued sessions only, their launch ticks renumbered and their
+    /// slots moved (see `ECSMachine.normalize`).
+    mutating func renumber(_ rank: [UInt64: UInt64], sessions remap: [Int32]) {
+        entries = entries[head...].map { Entry(launchedAt: rank[$0.launchedAt] ?? $0.launchedAt, session: remap[Int($0.session)]) }
         head = 0
     }
 }
@@ -457,8 +689,8 @@ struct LaunchOrderQueue: Hashable, Sendable {
 /// operation costs about O(1) however many agents there are.
 struct AvailabilityQueue: Hashable, Sendable {
     struct Entry: Hashable, Sendable {
-        var agent: String
-        var `extension`: String
+        var agent: Int32
+        var station: Int32
         var since: UInt64
     }
 
@@ -495,7 +727,7 @@ struct AvailabilityQueue: Hashable, Sendable {
     /// The live entries only, their ticks renumbered (see
     /// `ECSMachine.normalize`); `isLive` judges them after renumbering.
     mutating func renumber(_ rank: [UInt64: UInt64], isLive: (Entry) -> Bool) {
-        entries = entries[head...].map { Entry(agent: $0.agent, extension: $0.extension, since: rank[$0.since] ?? 0) }.filter(isLive)
+        entries = entries[head...].map { Entry(agent: $0.agent, station: $0.station, since: rank[$0.since] ?? 0) }.filter(isLive)
         head = 0
         count = entries.count
     }
@@ -517,6 +749,7 @@ extension ECSMachine: CustomStringConvertible {
     public var description: String {
         var available: [(since: UInt64, text: String)] = []
         var busy: [String] = []
+        let agents = self.agents
         for agent in agents.keys.sorted() {
             switch agents[agent] {
             case .available(let x, let since): available.append((since, "\(agent) at \(x)"))

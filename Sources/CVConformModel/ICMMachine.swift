@@ -6,7 +6,8 @@ import CVConformTrace
 public struct ICMMachine: RoleMachine, Hashable {
     public static let role = Role.icm
 
-    /// An agent's state at the ICM; an agent with no entry is logged out.
+    /// An agent's state at the ICM, in words; an agent with none is logged
+    /// out.
     package enum AgentState: Hashable, Sendable {
         case loggedIn(extension: String)
         case inSession(extension: String, session: String)
@@ -18,14 +19,87 @@ public struct ICMMachine: RoleMachine, Hashable {
         }
     }
 
-    package var agents = IDMap<AgentState>()
-    private(set) var agentAtExtension = IDMap<String>()
-    /// The media of each session requested and not yet ended at the ICM.
-    package private(set) var mediaBySession = IDMap<String>()
-    /// Which agent has a session, for `dropped`.
-    private(set) var agentBySession = IDMap<String>()
+    /// What the ICM keeps about an agent, at the agent's number.
+    struct AgentEntry: Hashable, Sendable {
+        enum Phase: UInt8, Hashable, Sendable { case loggedOut, loggedIn, inSession }
+        var phase = Phase.loggedOut
+        var station: Int32 = -1
+        /// The session's slot, in session.
+        var session: Int32 = -1
 
-    public init(administration: Administration) {}
+        static let loggedOut = AgentEntry()
+    }
+
+    /// The media the browser asked for: a byte, with room for a word the
+    /// catalog would not accept (kept so the session is still known).
+    enum MediaCode: UInt8, Hashable, Sendable {
+        case none, realtime, messaging, other
+
+        init(_ word: String) {
+            switch Media(rawValue: word) {
+            case .realtime?: self = .realtime
+            case .messaging?: self = .messaging
+            case nil: self = .other
+            }
+        }
+
+        var media: Media? {
+            switch self {
+            case .realtime: return .realtime
+            case .messaging: return .messaging
+            case .none, .other: return nil
+            }
+        }
+    }
+
+    /// What the ICM keeps about a session, in its slot: the media of a
+    /// session requested and not yet ended, the agent that has it, and how
+    /// many agents' entries name it. The slot is given back only when all
+    /// three are gone: an agent may still be in a session another agent's
+    /// release ended (a mutant's message can do that), and it names it by
+    /// its slot.
+    struct SessionEntry: SlotInfo {
+        var media = MediaCode.none
+        var agent: Int32 = -1
+        var holders: Int32 = 0
+        static let vacant = SessionEntry()
+
+        /// Whether the ICM holds the session: it knows its media or the
+        /// agent that has it.
+        var isHeld: Bool { media != .none || agent >= 0 }
+    }
+
+    /// Agent and station numbers: the administration's, then any other id
+    /// the ECS confirmed (a mutant's or a racing message's).
+    private var agentNumbers: IDNumbers
+    private var stationNumbers: IDNumbers
+    private var agentEntries: [AgentEntry] = []
+    /// Indexed by station number: the agent logged in there, or -1.
+    private var agentAtStation: [Int32] = []
+    private var sessionSlots = SessionSlots<SessionEntry>()
+    private var loggedInCount = 0
+
+    public init(administration: Administration) {
+        agentNumbers = IDNumbers(administration.agents.map(\.id))
+        stationNumbers = IDNumbers(administration.stations)
+    }
+
+    public static func == (lhs: ICMMachine, rhs: ICMMachine) -> Bool {
+        guard lhs.loggedInCount == rhs.loggedInCount, lhs.sessionSlots.count == rhs.sessionSlots.count else { return false }
+        guard lhs.agentNumbers == rhs.agentNumbers, lhs.stationNumbers == rhs.stationNumbers else {
+            // Numbered apart (each met ids nobody administered in its own
+            // order): compare in words.
+            return lhs.agents == rhs.agents && lhs.mediaBySession == rhs.mediaBySession && lhs.agentBySession == rhs.agentBySession
+        }
+        return trimmed(lhs.agentEntries, empty: .loggedOut) == trimmed(rhs.agentEntries, empty: .loggedOut)
+            && trimmed(lhs.agentAtStation, empty: -1) == trimmed(rhs.agentAtStation, empty: -1)
+            && lhs.sessionSlots == rhs.sessionSlots
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(loggedInCount)
+        hasher.combine(sessionSlots.count)
+    }
 
     public mutating func receive(_ message: Message) -> Reaction {
         switch message.type {
@@ -43,6 +117,36 @@ public struct ICMMachine: RoleMachine, Hashable {
         }
     }
 
+    private func entry(_ agent: Int32) -> AgentEntry {
+        Int(agent) < agentEntries.count ? agentEntries[Int(agent)] : .loggedOut
+    }
+
+    private mutating func setEntry(_ agent: Int32, _ entry: AgentEntry) {
+        if Int(agent) >= agentEntries.count {
+            agentEntries.append(contentsOf: repeatElement(.loggedOut, count: Int(agent) - agentEntries.count + 1))
+        }
+        let old = agentEntries[Int(agent)]
+        loggedInCount += (entry.phase != .loggedOut ? 1 : 0) - (old.phase != .loggedOut ? 1 : 0)
+        agentEntries[Int(agent)] = entry
+        if entry.session >= 0 { sessionSlots[entry.session].holders += 1 }
+        if old.session >= 0 {
+            sessionSlots[old.session].holders -= 1
+            releaseIfUnused(old.session)
+        }
+    }
+
+    /// Gives the slot back once nothing names its session any more.
+    private mutating func releaseIfUnused(_ slot: Int32) {
+        let info = sessionSlots[slot]
+        if !info.isHeld && info.holders == 0 { sessionSlots.remove(slot) }
+    }
+
+    /// The agent's number and entry; nil for an id the ICM never numbered
+    /// (such an agent is logged out).
+    private func agentEntry(_ agent: String) -> (number: Int32, entry: AgentEntry)? {
+        agentNumbers.number(of: agent).map { ($0, entry($0)) }
+    }
+
     // MARK: - Login (I1-I3)
 
     mutating func login(agent: String, extension x: String) -> Reaction {
@@ -54,14 +158,16 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     mutating func loginConfirmed(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        if agents[agent] != nil {
+        let number = agentNumbers.intern(agent)
+        if entry(number).phase != .loggedOut {
             // Only racing messages get here; I2 applies as written.
             reaction.apply(.extLoginConfirmedAgain)
-            forget(agent)
+            forget(number)
         }
         reaction.apply(.icmLoginConfirmed)
-        agents[agent] = .loggedIn(extension: x)
-        agentAtExtension[x] = agent
+        let station = stationNumbers.intern(x)
+        setEntry(number, AgentEntry(phase: .loggedIn, station: station))
+        agentAtStation.set(station, number)
         reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters("agent", agent))
         return reaction
     }
@@ -78,21 +184,27 @@ public struct ICMMachine: RoleMachine, Hashable {
     mutating func sessionRequest(session: String, media: String, vdn: String) -> Reaction {
         var reaction = Reaction()
         reaction.apply(.icmSessionRequest)
-        if agentBySession[session] == nil { mediaBySession[session] = media }
+        if let slot = sessionSlots.slot(of: session) {
+            if sessionSlots[slot].agent < 0 { sessionSlots[slot].media = MediaCode(media) }
+        } else {
+            sessionSlots.insert(session, SessionEntry(media: MediaCode(media)))
+        }
         reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, Parameters("media", media, "session", session, "vdn", vdn))
         return reaction
     }
 
     mutating func answered(session: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        guard let agent = agentAtExtension[x], agents[agent] == .loggedIn(extension: x) else {
+        guard let station = stationNumbers.number(of: x), case let agent = agentAtStation[orNone: station], agent >= 0,
+              entry(agent) == AgentEntry(phase: .loggedIn, station: station) else {
             reaction.apply(.extAnsweredWithoutIdleAgent)
             return reaction
         }
         reaction.apply(.icmAnswered)
-        agents[agent] = .inSession(extension: x, session: session)
-        agentBySession[session] = agent
-        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters("agent", agent, "session", session))
+        let slot = sessionSlots.insert(session, SessionEntry())
+        setEntry(agent, AgentEntry(phase: .inSession, station: station, session: slot))
+        sessionSlots[slot].agent = agent
+        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters("agent", agentNumbers[agent], "session", session))
         return reaction
     }
 
@@ -100,36 +212,41 @@ public struct ICMMachine: RoleMachine, Hashable {
         var reaction = Reaction()
         // I6: the button must fit the session's media; its clause and
         // reason follow from the button.
-        var fitting: (Clause, String)?
-        if let media = mediaBySession[session].flatMap(Media.init(rawValue:)), let pressed = Button(rawValue: button), pressed.fits(media) {
+        let slot = sessionSlots.slot(of: session)
+        var fitting: (Clause, Reason)?
+        if let media = slot.flatMap({ sessionSlots[$0].media.media }), let pressed = Button(rawValue: button), pressed.fits(media) {
             let clause: Clause
             switch pressed {
             case .drop: clause = .icmReleaseDrop
             case .close: clause = .icmReleaseClose
             case .suspend: clause = .icmReleaseSuspend
             }
-            fitting = (clause, pressed.reason.rawValue)
+            fitting = (clause, pressed.reason)
         }
-        guard case .inSession(let x, let current) = agents[agent], current == session, let (clause, reason) = fitting else {
+        guard let (number, current) = agentEntry(agent), current.phase == .inSession, let slot, current.session == slot,
+              let (clause, reason) = fitting else {
             reaction.apply(.icmReleaseIgnored)
             return reaction
         }
         reaction.apply(clause)
-        endSession(session, of: agent, at: x)
+        endSession(slot, of: number, at: current.station)
+        let x = stationNumbers[current.station]
         reaction.send(clause, to: .cvct, from: .icm, .dropRequest, Parameters("extension", x, "session", session))
-        reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters("agent", agent, "reason", reason, "session", session))
+        reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters("agent", agent, "reason", reason.rawValue, "session", session))
         return reaction
     }
 
     mutating func dropped(session: String) -> Reaction {
         var reaction = Reaction()
-        guard let agent = agentBySession[session], case .inSession(let x, session) = agents[agent] else {
+        guard let slot = sessionSlots.slot(of: session), case let agent = sessionSlots[slot].agent, agent >= 0,
+              case let current = entry(agent), current.phase == .inSession, current.session == slot else {
             reaction.apply(.icmDroppedIgnored)
             return reaction
         }
         reaction.apply(.icmDropped)
-        endSession(session, of: agent, at: x)
-        reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect, Parameters("agent", agent, "reason", "hangup", "session", session))
+        endSession(slot, of: agent, at: current.station)
+        reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect,
+                      Parameters("agent", agentNumbers[agent], "reason", Reason.hangup.rawValue, "session", session))
         return reaction
     }
 
@@ -137,15 +254,16 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     mutating func logout(agent: String) -> Reaction {
         var reaction = Reaction()
-        switch agents[agent] {
-        case .loggedIn(let x):
+        let (number, current) = agentEntry(agent) ?? (-1, .loggedOut)
+        switch current.phase {
+        case .loggedIn:
             reaction.apply(.icmLogout)
-            forget(agent)
-            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, Parameters("agent", agent, "extension", x))
+            forget(number)
+            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, Parameters("agent", agent, "extension", stationNumbers[current.station]))
             reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, Parameters("agent", agent))
         case .inSession:
             reaction.apply(.extBrowserLogoutWithSession)
-        case nil:
+        case .loggedOut:
             reaction.apply(.icmLogoutIgnored)
         }
         return reaction
@@ -154,36 +272,138 @@ public struct ICMMachine: RoleMachine, Hashable {
     mutating func agentLoggedOut(agent: String) -> Reaction {
         var reaction = Reaction()
         reaction.apply(.icmAgentLoggedOut)
-        forget(agent)
+        if let number = agentNumbers.number(of: agent) { forget(number) }
         reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, Parameters("agent", agent))
         return reaction
     }
 
     // MARK: - State helpers
 
-    private mutating func endSession(_ session: String, of agent: String, at x: String) {
-        agents[agent] = .loggedIn(extension: x)
-        agentBySession[session] = nil
-        mediaBySession[session] = nil
+    /// The session no longer has media or an agent at the ICM.
+    private mutating func forgetSession(_ slot: Int32) {
+        sessionSlots[slot].media = .none
+        sessionSlots[slot].agent = -1
+        releaseIfUnused(slot)
     }
 
-    private mutating func forget(_ agent: String) {
-        guard let state = agents.removeValue(forKey: agent) else { return }
-        if agentAtExtension[state.extension] == agent { agentAtExtension[state.extension] = nil }
-        if case .inSession(_, let session) = state {
-            agentBySession[session] = nil
-            mediaBySession[session] = nil
+    private mutating func endSession(_ slot: Int32, of agent: Int32, at station: Int32) {
+        sessionSlots[slot].holders += 1 // kept while the agent's entry changes
+        setEntry(agent, AgentEntry(phase: .loggedIn, station: station))
+        sessionSlots[slot].holders -= 1
+        forgetSession(slot)
+    }
+
+    private mutating func forget(_ agent: Int32) {
+        let current = entry(agent)
+        guard current.phase != .loggedOut else { return }
+        if current.phase == .inSession { sessionSlots[current.session].holders += 1 }
+        setEntry(agent, .loggedOut)
+        if agentAtStation[orNone: current.station] == agent { agentAtStation.set(current.station, -1) }
+        if current.phase == .inSession {
+            sessionSlots[current.session].holders -= 1
+            forgetSession(current.session)
         }
+    }
+
+    /// The ICM's session slots in a canonical order (by id), so equal
+    /// states that met their sessions in another order are equal (see
+    /// `ECSMachine.normalize`).
+    mutating func normalize() {
+        guard let remap = sessionSlots.renumber(in: sessionSlots.slotsByName) else { return }
+        for index in agentEntries.indices where agentEntries[index].session >= 0 {
+            agentEntries[index].session = remap[Int(agentEntries[index].session)]
+        }
+    }
+
+    // MARK: - The state in words
+
+    private func state(of entry: AgentEntry) -> AgentState? {
+        switch entry.phase {
+        case .loggedOut: return nil
+        case .loggedIn: return .loggedIn(extension: stationNumbers[entry.station])
+        case .inSession: return .inSession(extension: stationNumbers[entry.station], session: sessionSlots.name(entry.session))
+        }
+    }
+
+    /// Every agent logged in, by id, with its state in words.
+    package var agents: IDMap<AgentState> {
+        var agents = IDMap<AgentState>()
+        for (number, entry) in agentEntries.enumerated() {
+            if let state = state(of: entry) { agents[agentNumbers[Int32(number)]] = state }
+        }
+        return agents
+    }
+
+    /// One agent's state in words; nil when logged out.
+    package func agentState(_ agent: String) -> AgentState? {
+        agentEntry(agent).flatMap { state(of: $0.entry) }
+    }
+
+    /// The media of each session requested and not yet ended.
+    package var mediaBySession: IDMap<String> {
+        var table = IDMap<String>()
+        for (_, name, info) in sessionSlots.live where info.media != .none {
+            table[name] = info.media.media?.rawValue ?? "unknown media"
+        }
+        return table
+    }
+
+    /// The agent that has each session answered and not yet ended.
+    package var agentBySession: IDMap<String> {
+        var table = IDMap<String>()
+        for (_, name, info) in sessionSlots.live where info.agent >= 0 { table[name] = agentNumbers[info.agent] }
+        return table
+    }
+
+    /// The agent logged in at each station that has one.
+    package var agentAtExtension: IDMap<String> {
+        var table = IDMap<String>()
+        for (station, agent) in agentAtStation.enumerated() where agent >= 0 {
+            table[stationNumbers[Int32(station)]] = agentNumbers[agent]
+        }
+        return table
+    }
+
+    /// How many agents are logged in at the ICM.
+    var loggedInAgents: Int { loggedInCount }
+
+    /// Whether the ICM knows the session's media or the agent that has it.
+    package func holds(session: String) -> Bool { sessionSlots.slot(of: session).map { sessionSlots[$0].isHeld } ?? false }
+
+    /// Whether the button fits the media of a session the ICM knows.
+    func button(_ button: String, fits session: String) -> Bool {
+        guard let slot = sessionSlots.slot(of: session), let media = sessionSlots[slot].media.media,
+              let pressed = Button(rawValue: button) else { return false }
+        return pressed.fits(media)
+    }
+
+    /// The session an agent has, if any.
+    func session(of agent: String) -> String? {
+        guard let (_, current) = agentEntry(agent), current.phase == .inSession else { return nil }
+        return sessionSlots.name(current.session)
+    }
+
+    /// The agent that has a session, if any.
+    func agent(having session: String) -> String? {
+        guard let slot = sessionSlots.slot(of: session), sessionSlots[slot].agent >= 0 else { return nil }
+        return agentNumbers[sessionSlots[slot].agent]
+    }
+
+    /// The media the ICM recorded for a session.
+    func media(of session: String) -> String? {
+        guard let slot = sessionSlots.slot(of: session), sessionSlots[slot].media != .none else { return nil }
+        return sessionSlots[slot].media.media?.rawValue ?? "unknown media"
     }
 }
 
 extension ICMMachine: CustomStringConvertible {
     /// `agents logged in: 1001 at 4001 with s1 (realtime)`
     public var description: String {
+        let agents = self.agents
         let text = agents.keys.sorted().map { agent -> String in
             switch agents[agent] {
             case .loggedIn(let x): return "\(agent) at \(x)"
-            case .inSession(let x, let s): return "\(agent) at \(x) with \(s) (\(mediaBySession[s] ?? "unknown media"))"
+            case .inSession(let x, let s): return "\(agent) at \(x) with \(s) (\(media(of: s) ?? "unknown media"))"
             case nil: return agent
             }
         }

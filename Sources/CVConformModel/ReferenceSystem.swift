@@ -19,16 +19,17 @@ public struct ReferenceSystem: Hashable, Sendable {
         ecs = ECSMachine(administration: administration)
     }
 
-    /// The switch in its canonical form (see `ECSMachine.normalize`).
+    /// The switch in its canonical form (see `ECSMachine.normalize`), and
+    /// the ICM's sessions in canonical slots.
     package mutating func normalizeSwitch() {
         ecs.normalize()
+        icm.normalize()
     }
 
     /// A few words that tell most states apart (the race judge's hash; see
     /// `AsyncState.hash(into:)`).
     func hashSummary(into hasher: inout Hasher) {
-        hasher.combine(icm.agents.count)
-        hasher.combine(icm.agentBySession.count)
+        hasher.combine(icm)
         ecs.hashSummary(into: &hasher)
     }
 
@@ -47,7 +48,7 @@ public struct ReferenceSystem: Hashable, Sendable {
     /// agent that has it, or the ECS is handling it (queued, alerting,
     /// connected).
     public func holds(session: String) -> Bool {
-        icm.mediaBySession[session] != nil || icm.agentBySession[session] != nil || ecs.sessions[session] != nil
+        icm.holds(session: session) || ecs.holds(session: session)
     }
 
     /// A role's state in words, for diagnostics.

@@ -29,7 +29,7 @@ extension VerifiedSystem {
     mutating func take(_ message: Message, into inFlight: inout ChannelQueues<Message>,
                        written: (Message) -> Void = { _ in }) -> [Clause]? {
         guard let reaction = deliver(message) else { return nil }
-        if message.to == .ecs { normalizeSwitch() }
+        if message.to != .cvct { normalizeSwitch() }
         var clauses = reaction.clauses
         for emission in reaction.emissions {
             let sent = emission.message

@@ -99,7 +99,7 @@ struct ECSMachineTests {
         ))
         #expect(ecs.skills(of: "1001") == ["10"])
         ecs.feed("cvct>ecs asai-login agent=1001 extension=4001")
-        #expect(ecs.availableBySkill["10"]?.count == 1)
+        #expect(ecs.availableCount(withSkill: "10") == 1)
         #expect(ecs.feed("icm>ecs launch session=s1 vdn=5000 media=realtime").clauses.contains(.ecsDeliver))
         #expect(ecs.feed("icm>ecs launch session=s2 vdn=5000 media=realtime").clauses == [.ecsLaunchQueued])
         #expect(ECSMachine.eachOnce(["10", "20", "10"]) == ["10", "20"])

@@ -20,8 +20,9 @@ extension StimulusGenerator {
         func phone(_ type: MessageType, _ x: String) -> Message {
             Message(from: .phone, to: .ecs, type: type, parameters: ["extension": x])
         }
-        for agent in system.icm.agents.keys.sorted() {
-            guard let x = system.icm.agents[agent]?.extension else { continue }
+        let agents = system.icm.agents
+        for agent in agents.keys.sorted() {
+            guard let x = agents[agent]?.extension else { continue }
             let logout = Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent])
             if let session = system.icm.session(of: agent) {
                 let media = system.icm.media(of: session) ?? Media.realtime.rawValue
@@ -33,7 +34,7 @@ extension StimulusGenerator {
                 menu.append(([phone(.hangup, x), phone(.answer, x)], false))
                 menu.append(([release, phone(.answer, x)], false))
                 menu.append(([release, phone(.hangup, x), phone(.answer, x)], true))
-            } else if case .alerting? = system.ecs.agents[agent] {
+            } else if case .alerting? = system.ecs.agentState(agent) {
                 menu.append(([phone(.answer, x), phone(.hangup, x)], false))
             } else {
                 menu.append(([logout, phone(.logoutFeature, x)], true))

@@ -107,7 +107,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
         case .release:
             let icm = system.icm
             let relation: UInt8
-            if let owner = icm.agentBySession[session] { relation = owner == agent ? 0 : 1 } else { relation = 2 }
+            if let owner = icm.agent(having: session) { relation = owner == agent ? 0 : 1 } else { relation = 2 }
             let media = icm.media(of: session)
             let fit: UInt8 = media == nil ? 4 : (icm.button(button, fits: session) ? 0 : 2) + (media == Media.realtime.rawValue ? 0 : 1)
             return Situation(kind, ecs.agentPhaseCode(agent), relation, fit)
@@ -157,59 +157,4 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
         }
         return all.sorted()
     }()
-}
-
-extension ECSMachine {
-    /// not administered, logged out, available, alerting, connected.
-    func agentPhaseCode(_ agent: String) -> UInt8 {
-        guard isAdministered(agent) else { return 0 }
-        switch agents[agent] {
-        case nil: return 1
-        case .available: return 2
-        case .alerting: return 3
-        case .connected: return 4
-        }
-    }
-
-    /// How an extension stands to an agent who would log in there: not a
-    /// station, free, its own, another agent's.
-    func extensionRelationCode(_ x: String, to agent: String) -> UInt8 {
-        guard stations.contains(x) else { return 0 }
-        guard let holder = agentAtExtension[x] else { return 1 }
-        return holder == agent ? 2 : 3
-    }
-
-    /// not a station, no agent, or the phase of the agent logged in there.
-    func extensionPhaseCode(_ x: String) -> UInt8 {
-        guard stations.contains(x) else { return 0 }
-        guard let agent = agentAtExtension[x] else { return 1 }
-        return agentPhaseCode(agent)
-    }
-
-    /// What a session launched to this VDN would meet: not administered,
-    /// one agent available, several (the most-idle choice), none available,
-    /// queued behind others.
-    func vdnSituationCode(_ vdn: String) -> UInt8 {
-        guard let skill = skillByVDN[vdn] else { return 0 }
-        let available = availableBySkill[skill]?.count ?? 0
-        if available > 0 { return available == 1 ? 1 : 2 }
-        return queues[skill]?.first == nil ? 3 : 4
-    }
-}
-
-extension ICMMachine {
-    /// Whether the button fits the media of a session the ICM knows.
-    func button(_ button: String, fits session: String) -> Bool {
-        guard let media = mediaBySession[session].flatMap(Media.init(rawValue:)), let pressed = Button(rawValue: button) else { return false }
-        return pressed.fits(media)
-    }
-
-    /// The session an agent has, if any.
-    func session(of agent: String) -> String? {
-        if case .inSession(_, let session) = agents[agent] { return session }
-        return nil
-    }
-
-    /// The media the ICM recorded for a session.
-    func media(of session: String) -> String? { mediaBySession[session] }
 }

@@ -69,12 +69,13 @@ struct CanonicalNaming {
         for (session, agent) in icm.agentBySession { total &+= entry { $0.combine(3); $0.combine(name(session)); $0.combine(agent) } }
         for (x, agent) in icm.agentAtExtension { total &+= entry { $0.combine(4); $0.combine(x); $0.combine(agent) } }
         let ecs = system.ecs
+        let ecsAgents = ecs.agents
         var available: [(String, UInt64)] = []
-        for (agent, state) in ecs.agents {
+        for (agent, state) in ecsAgents {
             if case .available(_, let since) = state { available.append((agent, since)) }
         }
         available.sort { $0.1 < $1.1 }
-        for (agent, state) in ecs.agents {
+        for (agent, state) in ecsAgents {
             total &+= entry { hasher in
                 hasher.combine(5)
                 hasher.combine(agent)
@@ -89,12 +90,8 @@ struct CanonicalNaming {
         for (rank, (session, active)) in ecs.sessions.sorted(by: { $0.value.launchedAt < $1.value.launchedAt }).enumerated() {
             total &+= entry { $0.combine(7); $0.combine(name(session)); $0.combine(active.skill); $0.combine(rank) }
         }
-        for (skill, queue) in ecs.queues where queue.first != nil {
-            total &+= entry { hasher in
-                hasher.combine(8)
-                hasher.combine(skill)
-                for queued in queue.live { hasher.combine(name(queued.session)) }
-            }
+        for (position, queued) in ecs.queuedInLaunchOrder.enumerated() {
+            total &+= entry { $0.combine(8); $0.combine(queued.skill); $0.combine(name(queued.session)); $0.combine(position) }
         }
         return (total, other)
     }

@@ -93,7 +93,7 @@ public struct AsyncSemantics: Hashable, Sendable {
     func deliverHead(slot: UInt8, in state: inout AsyncState) -> Reaction? {
         guard let message = state.inFlight.removeHead(on: slot),
               let reaction = state.system.deliver(message) else { return nil }
-        if message.to == .ecs { state.system.normalizeSwitch() }
+        if message.to != .cvct { state.system.normalizeSwitch() }
         for emission in reaction.emissions {
             let channel = emission.message.channel
             if plays(channel.to) { state.inFlight.append(emission.message, on: channel.slot) }

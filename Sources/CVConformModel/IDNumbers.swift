@@ -1,0 +1,162 @@
+/// Dense numbers for the ids of one kind (agents, stations, skills, VDNs),
+/// so the role machines keep their state in arrays indexed by number and
+/// look an id up once per message, not once per table. The administered ids
+/// are numbered when a machine is made, in the administration's order;
+/// an id nobody administered gets the next number when it first enters a
+/// machine's state (only a mutant's message or a racing one does that).
+/// Ids stay strings: `0101` and `101` are two ids with two numbers.
+package struct IDNumbers: Hashable, Sendable {
+    package private(set) var ids: [String] = []
+    private var numbers: IDMap<Int32>
+
+    package init<Ids: Collection<String>>(_ ids: Ids) {
+        numbers = IDMap(minimumCapacity: ids.count)
+        self.ids.reserveCapacity(ids.count)
+        for id in ids { _ = intern(id) }
+    }
+
+    /// The id's number; nil when it has none.
+    package func number(of id: String) -> Int32? { numbers[id] }
+
+    /// The id's number, given one if it had none.
+    package mutating func intern(_ id: String) -> Int32 {
+        if let number = numbers[id] { return number }
+        let number = Int32(ids.count)
+        ids.append(id)
+        numbers[id] = number
+        return number
+    }
+
+    package subscript(_ number: Int32) -> String { ids[Int(number)] }
+
+    package var count: Int { ids.count }
+
+    /// Equal when they number the same ids alike (the map follows from
+    /// the list). Copies of one administration's numbers share storage,
+    /// and comparing shared arrays is one pointer comparison.
+    package static func == (lhs: IDNumbers, rhs: IDNumbers) -> Bool { lhs.ids == rhs.ids }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(ids.count) }
+}
+
+/// What a machine keeps about each session it holds; `vacant` fills a
+/// free slot.
+package protocol SlotInfo: Hashable, Sendable {
+    static var vacant: Self { get }
+}
+
+/// The sessions a machine holds, each in a numbered slot: sessions are not
+/// administered, so each gets a slot when it first enters the machine and
+/// gives it back when it ends, for the next session to reuse. Other tables
+/// of the machine refer to a session by its slot.
+package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
+    private var names: [String] = []
+    private var infos: [Info] = []
+    private var occupied: [Bool] = []
+    private var slotByName = IDMap<Int32>()
+    private var free: [Int32] = []
+    package private(set) var count = 0
+
+    package init() {}
+
+    package func slot(of name: String) -> Int32? { slotByName[name] }
+
+    package func name(_ slot: Int32) -> String { names[Int(slot)] }
+
+    /// The session's slot, given one (with `info`) if it had none.
+    @discardableResult
+    package mutating func insert(_ name: String, _ info: Info) -> Int32 {
+        if let slot = slotByName[name] { return slot }
+        count += 1
+        let slot: Int32
+        if let reused = free.popLast() {
+            slot = reused
+            names[Int(slot)] = name
+            infos[Int(slot)] = info
+            occupied[Int(slot)] = true
+        } else {
+            slot = Int32(names.count)
+            names.append(name)
+            infos.append(info)
+            occupied.append(true)
+        }
+        slotByName[name] = slot
+        return slot
+    }
+
+    /// The session in the slot ended: the slot is free again.
+    package mutating func remove(_ slot: Int32) {
+        let index = Int(slot)
+        guard occupied[index] else { return }
+        slotByName.removeValue(forKey: names[index])
+        names[index] = ""
+        infos[index] = .vacant
+        occupied[index] = false
+        free.append(slot)
+        count -= 1
+    }
+
+    /// The live session's information (read or changed in place).
+    package subscript(_ slot: Int32) -> Info {
+        get { infos[Int(slot)] }
+        _modify { yield &infos[Int(slot)] }
+    }
+
+    /// Every live session: its slot, name and information, by slot.
+    package var live: [(slot: Int32, name: String, info: Info)] {
+        infos.indices.filter { occupied[$0] }.map { (Int32($0), names[$0], infos[$0]) }
+    }
+
+    /// The same sessions in slots numbered in `order` (live slots, in the
+    /// order wanted); returns where each old slot went (-1: nowhere), nil
+    /// when every session already sat in its place. Two
+    /// histories that leave the same sessions in the same order then leave
+    /// equal tables.
+    package mutating func renumber(in order: [Int32]) -> [Int32]? {
+        // Already so (the usual case): nothing to move.
+        if names.count == count && order.elementsEqual(0..<Int32(count)) { return nil }
+        var remap = [Int32](repeating: -1, count: names.count)
+        var renumbered = SessionSlots()
+        for slot in order where occupied[Int(slot)] {
+            remap[Int(slot)] = renumbered.insert(names[Int(slot)], infos[Int(slot)])
+        }
+        self = renumbered
+        return remap
+    }
+
+    /// Slots of live sessions sorted by name (a canonical order).
+    package var slotsByName: [Int32] {
+        infos.indices.filter { occupied[$0] }.sorted { names[$0] < names[$1] }.map(Int32.init)
+    }
+
+    /// Equal when the same sessions sit in the same slots with the same
+    /// information (the free list only says which slot comes next).
+    package static func == (lhs: SessionSlots, rhs: SessionSlots) -> Bool {
+        lhs.count == rhs.count && lhs.occupied == rhs.occupied && lhs.infos == rhs.infos && lhs.names == rhs.names
+    }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(count) }
+}
+
+extension Array where Element == Int32 {
+    /// The element at `index`, -1 past the end (a table grown only as far as
+    /// it was written).
+    subscript(orNone index: Int32) -> Int32 {
+        Int(index) < count ? self[Int(index)] : -1
+    }
+
+    /// Writes at `index`, growing the table with -1 as needed.
+    mutating func set(_ index: Int32, _ value: Int32) {
+        if Int(index) >= count { append(contentsOf: repeatElement(-1, count: Int(index) - count + 1)) }
+        self[Int(index)] = value
+    }
+}
+
+/// A table without its trailing `empty` entries: tables indexed by number
+/// grow only as far as they were written, so two equal states may differ
+/// in how far.
+func trimmed<Element: Equatable>(_ table: [Element], empty: Element) -> ArraySlice<Element> {
+    var end = table.endIndex
+    while end > 0 && table[end - 1] == empty { end -= 1 }
+    return table[..<end]
+}
