@@ -180,8 +180,8 @@ package enum Explorer {
                 result.coverage.record(situation, propagation)
                 stimuli.append(stimulus)
                 result.stimuli += 1
-                engine.append(CollectionOfOne(TraceEntry(message: stimulus)))
-                engine.append(propagation.emissions.lazy.map { TraceEntry(message: $0.message) })
+                engine.append(TraceEntry(message: stimulus))
+                for emission in propagation.emissions { engine.append(TraceEntry(message: emission.message)) }
                 do {
                     try await engine.drive(implementation)
                 } catch {

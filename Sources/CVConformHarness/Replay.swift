@@ -40,8 +40,8 @@ package enum ReplayRole: Hashable, Sendable {
     case notInvolved
 
     package static func of(_ message: Message, greeting: Greeting) -> ReplayRole {
-        let fromInside = greeting.roles.contains(message.from)
-        let toInside = greeting.roles.contains(message.to)
+        let fromInside = greeting.plays(message.from)
+        let toInside = greeting.plays(message.to)
         switch (fromInside, toInside) {
         case (false, true): return .stimulus
         case (true, false): return .output

@@ -31,6 +31,8 @@ package struct ReplayEngine {
 
     package mutating func append(_ more: some Sequence<TraceEntry>) { ledger.append(more) }
 
+    package mutating func append(_ entry: TraceEntry) { ledger.append(entry) }
+
     /// Sends every stimulus not sent yet, each once the outputs placed
     /// before it have been observed, then waits for every output placed so
     /// far. Stops at the first divergence.

@@ -45,16 +45,21 @@ package struct ReplayLedger: Sendable {
 
     /// Adds messages at the end of the trace.
     package mutating func append(_ more: some Sequence<TraceEntry>) {
-        for entry in more {
-            let index = entries.count
-            let kind = ReplayRole.of(entry.message, greeting: greeting)
-            entries.append(entry)
-            kinds.append(kind)
-            observed.append(false)
-            if kind == .output {
-                outputIndexes.append(index)
-                expectedBySlot[Self.slot(entry.message.channel)].append(index)
-            }
+        for entry in more { append(entry) }
+    }
+
+    /// One entry more. (Explore appends each message of each step; through
+    /// the generic sequence above, unspecialised across modules, that was
+    /// a twentieth of explore.)
+    package mutating func append(_ entry: TraceEntry) {
+        let index = entries.count
+        let kind = ReplayRole.of(entry.message, greeting: greeting)
+        entries.append(entry)
+        kinds.append(kind)
+        observed.append(false)
+        if kind == .output {
+            outputIndexes.append(index)
+            expectedBySlot[Self.slot(entry.message.channel)].append(index)
         }
     }
 
@@ -136,12 +141,12 @@ package struct ReplayLedger: Sendable {
 
     /// The same check for any replay of this implementation.
     package static func check(_ message: Message, greeting: Greeting) throws(ReplayStop) {
-        guard greeting.roles.contains(message.from) else {
+        guard greeting.plays(message.from) else {
             let played = greeting.roles.sorted().map(\.rawValue).joined(separator: ", ")
             throw .failed(HarnessFailure(.protocolViolation,
                                          "the implementation wrote a message from \(message.from.rawValue), a role it does not play (\(played)): \(message)"))
         }
-        if greeting.roles.contains(message.to) && !greeting.reportsInternal {
+        if greeting.plays(message.to) && !greeting.reportsInternal {
             throw .failed(HarnessFailure(.protocolViolation,
                                          "the implementation wrote \(message), but \(message.channel) is internal to it "
                                          + "(it plays both roles) and its hello said \"internal\": false, so such messages are not expected"))

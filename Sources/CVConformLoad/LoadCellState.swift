@@ -102,8 +102,8 @@ struct LoadCellState {
             coverage.record(situation, propagation)
             var ledger = ReplayLedger(greeting: greeting)
             ledger.keepsEvents = false
-            ledger.append(CollectionOfOne(TraceEntry(message: stimulus)))
-            ledger.append(propagation.emissions.lazy.map { TraceEntry(message: $0.message) })
+            ledger.append(TraceEntry(message: stimulus))
+            for emission in propagation.emissions { ledger.append(TraceEntry(message: emission.message)) }
             stepStarted = now
             lastProgress = now
             let sending = ledger.takeSendable()

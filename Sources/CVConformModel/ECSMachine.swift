@@ -103,19 +103,22 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// equal, so a race judge keeps one state where it kept one per history
     /// (RACE-21). Nothing it does later changes.
     mutating func normalize() {
+        if isNormal { return }
         var sinceValues: [UInt64] = []
         for entry in agentEntries where entry.phase == .available { sinceValues.append(entry.since) }
         let live = sessionSlots.live
-        let sinceRank = Self.ranks(sinceValues)
-        let launchRank = Self.ranks(live.map(\.info.launchedAt))
+        let sinceTicks = Self.ranks(sinceValues)
+        let launchTicks = Self.ranks(live.map(\.info.launchedAt))
+        let sinceRank = { (tick: UInt64) in Self.rank(of: tick, in: sinceTicks) }
+        let launchRank = { (tick: UInt64) in Self.rank(of: tick, in: launchTicks) }
         let remap = sessionSlots.renumber(in: live.sorted { $0.info.launchedAt < $1.info.launchedAt }.map(\.slot))
             ?? (0..<Int32(live.count)).map { $0 }
         for slot in 0..<Int32(sessionSlots.count) {
-            sessionSlots[slot].launchedAt = launchRank[sessionSlots[slot].launchedAt] ?? sessionSlots[slot].launchedAt
+            sessionSlots[slot].launchedAt = launchRank(sessionSlots[slot].launchedAt) ?? sessionSlots[slot].launchedAt
         }
         for index in agentEntries.indices {
             if agentEntries[index].phase == .available {
-                agentEntries[index].since = sinceRank[agentEntries[index].since] ?? agentEntries[index].since
+                agentEntries[index].since = sinceRank(agentEntries[index].since) ?? agentEntries[index].since
             }
             if agentEntries[index].session >= 0 { agentEntries[index].session = remap[Int(agentEntries[index].session)] }
         }
@@ -124,14 +127,54 @@ public struct ECSMachine: RoleMachine, Hashable {
         for skill in availableBySkill.indices {
             availableBySkill[skill].renumber(sinceRank) { Self.isLive($0, in: entries) }
         }
-        clock = UInt64(max(sinceRank.count, launchRank.count))
+        clock = UInt64(max(sinceTicks.count, launchTicks.count))
     }
 
-    /// Each distinct value's 1-based rank.
-    private static func ranks(_ values: [UInt64]) -> [UInt64: UInt64] {
-        var rank: [UInt64: UInt64] = [:]
-        for (index, value) in Set(values).sorted().enumerated() { rank[value] = UInt64(index + 1) }
-        return rank
+    /// Whether `normalize` would change nothing that equality sees: the
+    /// ticks are already ranks 1...n, the sessions sit in launch order
+    /// from slot 0, and the clock is the highest rank. Checked in a pass
+    /// without allocating (a race judge asks after every delivery, and
+    /// most leave the switch normal).
+    private var isNormal: Bool {
+        guard clock < 64, sessionSlots.isCompact else { return false }
+        var sinceMask: UInt64 = 0
+        var available = 0
+        for entry in agentEntries where entry.phase == .available {
+            sinceMask |= 1 << entry.since
+            available += 1
+        }
+        var launchMask: UInt64 = 0
+        var inLaunchOrder = true
+        sessionSlots.forEach { slot, _, info in
+            launchMask |= 1 << info.launchedAt
+            inLaunchOrder = inLaunchOrder && info.launchedAt == UInt64(slot) + 1
+        }
+        let sessions = sessionSlots.count
+        return inLaunchOrder && clock == UInt64(max(available, sessions))
+            && sinceMask == (UInt64(1) << available - 1) << 1 && launchMask == (UInt64(1) << sessions - 1) << 1
+    }
+
+    /// The distinct values, ascending: a value's rank is its place plus one.
+    private static func ranks(_ values: [UInt64]) -> [UInt64] {
+        var sorted = values.sorted()
+        var kept = 0
+        for value in sorted where kept == 0 || sorted[kept - 1] != value {
+            sorted[kept] = value
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
+    }
+
+    /// A tick's 1-based rank among `ranks` (binary search); nil when it is
+    /// not there (a stale entry's).
+    private static func rank(of value: UInt64, in ranks: [UInt64]) -> UInt64? {
+        var low = 0, high = ranks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranks[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < ranks.count && ranks[low] == value ? UInt64(low + 1) : nil
     }
 
     /// A few words of the state that change as the switch runs.
@@ -474,12 +517,17 @@ public struct ECSMachine: RoleMachine, Hashable {
         setup.agents.number(of: agent).flatMap { state(of: entry($0)) }
     }
 
+    /// Visits every agent logged in, with its state in words.
+    package func forEachAgent(_ body: (_ agent: String, _ state: AgentState) -> Void) {
+        for (number, entry) in agentEntries.enumerated() {
+            if let state = state(of: entry) { body(setup.agents[Int32(number)], state) }
+        }
+    }
+
     /// Every agent logged in, by id, with its state in words.
     package var agents: IDMap<AgentState> {
         var agents = IDMap<AgentState>()
-        for (number, entry) in agentEntries.enumerated() {
-            if let state = state(of: entry) { agents[setup.agents[Int32(number)]] = state }
-        }
+        forEachAgent { agents[$0] = $1 }
         return agents
     }
 
@@ -497,12 +545,16 @@ public struct ECSMachine: RoleMachine, Hashable {
         agentAt(x).map { setup.agents[$0.agent] }
     }
 
+    /// Visits every session the switch handles (queued, alerting,
+    /// connected).
+    package func forEachSession(_ body: (_ session: String, _ active: ActiveSession) -> Void) {
+        sessionSlots.forEach { _, name, info in body(name, ActiveSession(skill: setup.skills[info.skill], launchedAt: info.launchedAt)) }
+    }
+
     /// Every session the switch handles, by id.
     package var sessions: IDMap<ActiveSession> {
         var sessions = IDMap<ActiveSession>()
-        for (_, name, info) in sessionSlots.live {
-            sessions[name] = ActiveSession(skill: setup.skills[info.skill], launchedAt: info.launchedAt)
-        }
+        forEachSession { sessions[$0] = $1 }
         return sessions
     }
 
@@ -677,8 +729,8 @@ struct LaunchOrderQueue: Hashable, Sendable {
 
     /// The queued sessions only, their launch ticks renumbered and their
     /// slots moved (see `ECSMachine.normalize`).
-    mutating func renumber(_ rank: [UInt64: UInt64], sessions remap: [Int32]) {
-        entries = entries[head...].map { Entry(launchedAt: rank[$0.launchedAt] ?? $0.launchedAt, session: remap[Int($0.session)]) }
+    mutating func renumber(_ rank: (UInt64) -> UInt64?, sessions remap: [Int32]) {
+        entries = entries[head...].map { Entry(launchedAt: rank($0.launchedAt) ?? $0.launchedAt, session: remap[Int($0.session)]) }
         head = 0
     }
 }
@@ -726,8 +778,8 @@ struct AvailabilityQueue: Hashable, Sendable {
 
     /// The live entries only, their ticks renumbered (see
     /// `ECSMachine.normalize`); `isLive` judges them after renumbering.
-    mutating func renumber(_ rank: [UInt64: UInt64], isLive: (Entry) -> Bool) {
-        entries = entries[head...].map { Entry(agent: $0.agent, station: $0.station, since: rank[$0.since] ?? 0) }.filter(isLive)
+    mutating func renumber(_ rank: (UInt64) -> UInt64?, isLive: (Entry) -> Bool) {
+        entries = entries[head...].map { Entry(agent: $0.agent, station: $0.station, since: rank($0.since) ?? 0) }.filter(isLive)
         head = 0
         count = entries.count
     }

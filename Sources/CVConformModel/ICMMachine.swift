@@ -309,7 +309,7 @@ public struct ICMMachine: RoleMachine, Hashable {
     /// states that met their sessions in another order are equal (see
     /// `ECSMachine.normalize`).
     mutating func normalize() {
-        guard let remap = sessionSlots.renumber(in: sessionSlots.slotsByName) else { return }
+        guard !sessionSlots.isInNameOrder, let remap = sessionSlots.renumber(in: sessionSlots.slotsByName) else { return }
         for index in agentEntries.indices where agentEntries[index].session >= 0 {
             agentEntries[index].session = remap[Int(agentEntries[index].session)]
         }
@@ -325,12 +325,26 @@ public struct ICMMachine: RoleMachine, Hashable {
         }
     }
 
+    /// Visits every agent logged in, with its state in words.
+    package func forEachAgent(_ body: (_ agent: String, _ state: AgentState) -> Void) {
+        for (number, entry) in agentEntries.enumerated() {
+            if let state = state(of: entry) { body(agentNumbers[Int32(number)], state) }
+        }
+    }
+
+    /// Visits every session the ICM holds: its media (nil when it knows
+    /// none) and the agent that has it (nil when none).
+    package func forEachSession(_ body: (_ session: String, _ media: String?, _ agent: String?) -> Void) {
+        sessionSlots.forEach { _, name, info in
+            guard info.isHeld else { return }
+            body(name, info.media == .none ? nil : info.media.media?.rawValue ?? "unknown media", info.agent < 0 ? nil : agentNumbers[info.agent])
+        }
+    }
+
     /// Every agent logged in, by id, with its state in words.
     package var agents: IDMap<AgentState> {
         var agents = IDMap<AgentState>()
-        for (number, entry) in agentEntries.enumerated() {
-            if let state = state(of: entry) { agents[agentNumbers[Int32(number)]] = state }
-        }
+        forEachAgent { agents[$0] = $1 }
         return agents
     }
 
@@ -342,16 +356,14 @@ public struct ICMMachine: RoleMachine, Hashable {
     /// The media of each session requested and not yet ended.
     package var mediaBySession: IDMap<String> {
         var table = IDMap<String>()
-        for (_, name, info) in sessionSlots.live where info.media != .none {
-            table[name] = info.media.media?.rawValue ?? "unknown media"
-        }
+        forEachSession { session, media, _ in if let media { table[session] = media } }
         return table
     }
 
     /// The agent that has each session answered and not yet ended.
     package var agentBySession: IDMap<String> {
         var table = IDMap<String>()
-        for (_, name, info) in sessionSlots.live where info.agent >= 0 { table[name] = agentNumbers[info.agent] }
+        forEachSession { session, _, agent in if let agent { table[session] = agent } }
         return table
     }
 

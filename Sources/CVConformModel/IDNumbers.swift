@@ -107,6 +107,11 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
         infos.indices.filter { occupied[$0] }.map { (Int32($0), names[$0], infos[$0]) }
     }
 
+    /// Visits every live session, by slot, without building a list.
+    package func forEach(_ body: (_ slot: Int32, _ name: String, _ info: Info) -> Void) {
+        for index in infos.indices where occupied[index] { body(Int32(index), names[index], infos[index]) }
+    }
+
     /// The same sessions in slots numbered in `order` (live slots, in the
     /// order wanted); returns where each old slot went (-1: nowhere), nil
     /// when every session already sat in its place. Two
@@ -122,6 +127,17 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
         }
         self = renumbered
         return remap
+    }
+
+    /// Whether the live sessions fill the first slots, with none free.
+    package var isCompact: Bool { names.count == count }
+
+    /// Whether the live sessions fill the first slots in name order (then
+    /// `renumber(in: slotsByName)` would change nothing).
+    package var isInNameOrder: Bool {
+        guard names.count == count else { return false }
+        for index in names.indices.dropFirst() where !(names[index - 1] < names[index]) { return false }
+        return true
     }
 
     /// Slots of live sessions sorted by name (a canonical order).

@@ -55,7 +55,9 @@ extension MessageDelivering {
             let current = pending[index]
             index += 1
             guard let reaction = deliver(current) else { continue }
-            result.clauses += reaction.clauses
+            // Ordinal by ordinal: the reaction's `clauses` would build an
+            // array only to append it.
+            reaction.forEachClauseOrdinal { result.clauses.append(Clause.byOrdinal[$0]) }
             for emission in reaction.emissions {
                 result.emissions.append(emission)
                 if plays(emission.message.to) { pending.append(emission.message) }

@@ -63,20 +63,22 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
         let ecs = system.ecs
         switch self {
         case .loginsAgree:
-            let icmLogins = Dictionary(uniqueKeysWithValues: icm.agents.map { ($0.key, $0.value.extension) })
-            let ecsLogins = Dictionary(uniqueKeysWithValues: ecs.agents.map { ($0.key, $0.value.extension) })
+            var icmLogins: [String: String] = [:]
+            icm.forEachAgent { icmLogins[$0] = $1.extension }
+            var ecsLogins: [String: String] = [:]
+            ecs.forEachAgent { ecsLogins[$0] = $1.extension }
             return icmLogins == ecsLogins
         case .sessionsAgree:
             var browser: [String: String] = [:]
-            for (agent, state) in icm.agents { if case .inSession(_, let session) = state { browser[agent] = session } }
+            icm.forEachAgent { agent, state in if case .inSession(_, let session) = state { browser[agent] = session } }
             var connected: [String: String] = [:]
-            for (agent, state) in ecs.agents { if case .connected(_, let session) = state { connected[agent] = session } }
+            ecs.forEachAgent { agent, state in if case .connected(_, let session) = state { connected[agent] = session } }
             return browser == connected
         case .oneSessionPerAgent:
             var icmHolders: [String: Int] = [:]
-            for (_, state) in icm.agents { if case .inSession(_, let session) = state { icmHolders[session, default: 0] += 1 } }
+            icm.forEachAgent { _, state in if case .inSession(_, let session) = state { icmHolders[session, default: 0] += 1 } }
             var ecsHolders: [String: Int] = [:]
-            for (_, state) in ecs.agents {
+            ecs.forEachAgent { _, state in
                 switch state {
                 case .alerting(_, let session), .connected(_, let session): ecsHolders[session, default: 0] += 1
                 case .available: break
@@ -86,29 +88,41 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
             // at most one session by construction; two agents may not share one.
             return icmHolders.values.allSatisfy { $0 == 1 } && ecsHolders.values.allSatisfy { $0 == 1 }
         case .oneAgentPerStation:
-            let icmStations = icm.agents.map(\.value.extension)
-            let ecsStations = ecs.agents.map(\.value.extension)
+            var icmStations: [String] = []
+            icm.forEachAgent { icmStations.append($1.extension) }
+            var ecsStations: [String] = []
+            ecs.forEachAgent { ecsStations.append($1.extension) }
             return Set(icmStations).count == icmStations.count && Set(ecsStations).count == ecsStations.count
         case .noIdleAgentBesideQueue:
             var held = Set<String>()
-            for (_, state) in ecs.agents {
-                if case .alerting(_, let session) = state { held.insert(session) }
-                if case .connected(_, let session) = state { held.insert(session) }
+            var available: [String] = []
+            ecs.forEachAgent { agent, state in
+                switch state {
+                case .alerting(_, let session), .connected(_, let session): held.insert(session)
+                case .available: available.append(agent)
+                }
             }
-            let waitingSkills = Set(ecs.sessions.filter { session, _ in !held.contains(session) }.map(\.value.skill))
+            var waitingSkills = Set<String>()
+            ecs.forEachSession { session, active in if !held.contains(session) { waitingSkills.insert(active.skill) } }
             if waitingSkills.isEmpty { return true }
-            for (agent, state) in ecs.agents {
-                guard case .available = state, let skills = ecs.skills(of: agent) else { continue }
+            for agent in available {
+                guard let skills = ecs.skills(of: agent) else { continue }
                 if skills.contains(where: waitingSkills.contains) { return false }
             }
             return true
         case .administeredOnly:
             let agents = Set(administration.agents.map(\.id))
             let stations = Set(administration.stations)
-            let logins = icm.agents.map { ($0.key, $0.value.extension) } + ecs.agents.map { ($0.key, $0.value.extension) }
-            return logins.allSatisfy { agents.contains($0.0) && stations.contains($0.1) }
+            var administered = true
+            icm.forEachAgent { agent, state in administered = administered && agents.contains(agent) && stations.contains(state.extension) }
+            ecs.forEachAgent { agent, state in administered = administered && agents.contains(agent) && stations.contains(state.extension) }
+            return administered
         case .sessionsLive:
-            return ecs.sessions.count == icm.mediaBySession.count && ecs.sessions.allSatisfy { icm.mediaBySession[$0.key] != nil }
+            var icmMedia = Set<String>()
+            icm.forEachSession { session, media, _ in if media != nil { icmMedia.insert(session) } }
+            var ecsSessions = Set<String>()
+            ecs.forEachSession { session, _ in ecsSessions.insert(session) }
+            return ecsSessions == icmMedia
         case .quiescenceReachable:
             return true
         }

@@ -92,12 +92,12 @@ struct PackedLayout: Sendable {
 
     func pack(_ system: ReferenceSystem, requested: Int, racing: Int = 0) -> PackedState {
         var state = PackedState()
-        for (id, agentState) in system.icm.agents {
+        system.icm.forEachAgent { id, agentState in
             let index = agent(id)
             state[icmStation(index)] = code(agentState.extension, in: stationIndex)
             if case .inSession(_, let session) = agentState { state[icmSession(index)] = code(session, in: sessionIndex) }
         }
-        for (id, agentState) in system.ecs.agents {
+        system.ecs.forEachAgent { id, agentState in
             let index = agent(id)
             state[ecsStation(index)] = code(agentState.extension, in: stationIndex)
             switch agentState {
@@ -112,12 +112,12 @@ struct PackedLayout: Sendable {
                 state[ecsSession(index)] = code(session, in: sessionIndex)
             }
         }
-        for (session, media) in system.icm.mediaBySession {
-            guard let index = sessionIndex[session] else { continue }
+        system.icm.forEachSession { session, media, _ in
+            guard let media, let index = sessionIndex[session] else { return }
             state[icmMedia(index)] = media == Media.realtime.rawValue ? 1 : 2
         }
-        for (session, active) in system.ecs.sessions {
-            guard let index = sessionIndex[session] else { continue }
+        system.ecs.forEachSession { session, active in
+            guard let index = sessionIndex[session] else { return }
             state[ecsSkill(index)] = code(active.skill, in: skillIndex)
             state[ecsLaunchRank(index)] = UInt8(min(active.launchedAt, 15))
         }

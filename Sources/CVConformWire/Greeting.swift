@@ -4,7 +4,12 @@ import CVConformTrace
 package struct Greeting: Hashable, Sendable {
     package var implementation: String
     /// The system roles it plays: any non-empty subset of icm, cvct, ecs.
-    package var roles: Set<Role>
+    package var roles: Set<Role> {
+        didSet { playedMask = Self.mask(of: roles) }
+    }
+    /// `roles` as a bit per role (its order): asked for every message
+    /// judged, where hashing into the set was a few percent of explore.
+    private var playedMask: UInt8
     /// Whether it reports messages between its own roles.
     package var reportsInternal: Bool
     /// Optional extensions it offers in its hello (`"capabilities":[...]`):
@@ -16,5 +21,13 @@ package struct Greeting: Hashable, Sendable {
         self.implementation = implementation
         self.roles = roles
         self.reportsInternal = reportsInternal
+        playedMask = Self.mask(of: roles)
+    }
+
+    /// Whether the implementation plays the role.
+    package func plays(_ role: Role) -> Bool { playedMask & (1 << UInt8(role.order)) != 0 }
+
+    private static func mask(of roles: Set<Role>) -> UInt8 {
+        roles.reduce(0) { $0 | 1 << UInt8($1.order) }
     }
 }
