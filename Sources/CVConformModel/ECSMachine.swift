@@ -50,7 +50,7 @@ public struct ECSMachine: RoleMachine, Hashable {
 
     /// The administration, numbered once and shared by every state of the
     /// switch.
-    private let setup: SwitchAdministration
+    private var setup: SwitchAdministration
     /// Indexed by agent number; agents past the end are logged out.
     private var agentEntries: [AgentEntry] = []
     /// Indexed by station number: the agent logged in there, or -1.
@@ -65,8 +65,12 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// A logical clock: availability and launch order, never wall time.
     private var clock: UInt64 = 0
     /// The choices a mutant may change (see `Mutation`); the reference
-    /// leaves it as it is. Read only where a choice is made.
-    var variation = ECSVariation()
+    /// leaves it as it is. Read only where a choice is made; kept with the
+    /// administration (one reference for every state).
+    var variation: ECSVariation {
+        get { setup.variation }
+        set { setup = SwitchAdministration(setup, variation: newValue) }
+    }
 
     /// Hashes what changes as the switch runs (the states a race judge
     /// keeps share one administration); equality still compares everything.
@@ -84,7 +88,7 @@ public struct ECSMachine: RoleMachine, Hashable {
             && trimmed(lhs.agentAtStation, empty: -1) == trimmed(rhs.agentAtStation, empty: -1)
             && lhs.sessionSlots == rhs.sessionSlots
             && lhs.liveQueues == rhs.liveQueues
-            && lhs.variation == rhs.variation && lhs.setup == rhs.setup
+            && lhs.setup == rhs.setup
     }
 
     /// The queued sessions of each skill that has any (stale entries and
@@ -636,6 +640,18 @@ final class SwitchAdministration: Hashable, Sendable {
     /// Indexed by agent number: the skills in the order administered, each
     /// once (an agent listed twice has the skills of its last listing).
     let skillsOfAgent: [[Int32]]
+    let variation: ECSVariation
+
+    /// The same administration with a mutant's choices.
+    init(_ other: SwitchAdministration, variation: ECSVariation) {
+        agents = other.agents
+        stations = other.stations
+        skills = other.skills
+        vdns = other.vdns
+        skillOfVDN = other.skillOfVDN
+        skillsOfAgent = other.skillsOfAgent
+        self.variation = variation
+    }
 
     init(_ administration: Administration) {
         agents = IDNumbers(administration.agents.map(\.id))
@@ -659,11 +675,13 @@ final class SwitchAdministration: Hashable, Sendable {
         self.skills = skills
         self.skillOfVDN = skillOfVDN
         self.skillsOfAgent = skillsOfAgent
+        variation = ECSVariation()
     }
 
     static func == (lhs: SwitchAdministration, rhs: SwitchAdministration) -> Bool {
         lhs === rhs || (lhs.agents == rhs.agents && lhs.stations == rhs.stations && lhs.skills == rhs.skills
-            && lhs.vdns == rhs.vdns && lhs.skillOfVDN == rhs.skillOfVDN && lhs.skillsOfAgent == rhs.skillsOfAgent)
+            && lhs.vdns == rhs.vdns && lhs.skillOfVDN == rhs.skillOfVDN && lhs.skillsOfAgent == rhs.skillsOfAgent
+            && lhs.variation == rhs.variation)
     }
 
     func hash(into hasher: inout Hasher) {

@@ -70,9 +70,11 @@ public struct ICMMachine: RoleMachine, Hashable {
     }
 
     /// Agent and station numbers: the administration's, then any other id
-    /// the ECS confirmed (a mutant's or a racing message's).
-    private var agentNumbers: IDNumbers
-    private var stationNumbers: IDNumbers
+    /// the ECS confirmed (a mutant's or a racing message's). One reference,
+    /// shared by every copy of the machine until such an id comes.
+    private var numbers: ICMNumbers
+    private var agentNumbers: IDNumbers { numbers.agents }
+    private var stationNumbers: IDNumbers { numbers.stations }
     private var agentEntries: [AgentEntry] = []
     /// Indexed by station number: the agent logged in there, or -1.
     private var agentAtStation: [Int32] = []
@@ -80,13 +82,12 @@ public struct ICMMachine: RoleMachine, Hashable {
     private var loggedInCount = 0
 
     public init(administration: Administration) {
-        agentNumbers = IDNumbers(administration.agents.map(\.id))
-        stationNumbers = IDNumbers(administration.stations)
+        numbers = ICMNumbers(agents: IDNumbers(administration.agents.map(\.id)), stations: IDNumbers(administration.stations))
     }
 
     public static func == (lhs: ICMMachine, rhs: ICMMachine) -> Bool {
         guard lhs.loggedInCount == rhs.loggedInCount, lhs.sessionSlots.count == rhs.sessionSlots.count else { return false }
-        guard lhs.agentNumbers == rhs.agentNumbers, lhs.stationNumbers == rhs.stationNumbers else {
+        guard lhs.numbers === rhs.numbers || (lhs.agentNumbers == rhs.agentNumbers && lhs.stationNumbers == rhs.stationNumbers) else {
             // Numbered apart (each met ids nobody administered in its own
             // order): compare in words.
             return lhs.agents == rhs.agents && lhs.mediaBySession == rhs.mediaBySession && lhs.agentBySession == rhs.agentBySession
@@ -115,6 +116,22 @@ public struct ICMMachine: RoleMachine, Hashable {
         default:
             return Reaction() // The catalog routes nothing else to the ICM.
         }
+    }
+
+    private mutating func intern(agent: String) -> Int32 {
+        if let number = agentNumbers.number(of: agent) { return number }
+        var agents = agentNumbers
+        let number = agents.intern(agent)
+        numbers = ICMNumbers(agents: agents, stations: stationNumbers)
+        return number
+    }
+
+    private mutating func intern(station: String) -> Int32 {
+        if let number = stationNumbers.number(of: station) { return number }
+        var stations = stationNumbers
+        let number = stations.intern(station)
+        numbers = ICMNumbers(agents: agentNumbers, stations: stations)
+        return number
     }
 
     private func entry(_ agent: Int32) -> AgentEntry {
@@ -158,14 +175,14 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     mutating func loginConfirmed(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
-        let number = agentNumbers.intern(agent)
+        let number = intern(agent: agent)
         if entry(number).phase != .loggedOut {
             // Only racing messages get here; I2 applies as written.
             reaction.apply(.extLoginConfirmedAgain)
             forget(number)
         }
         reaction.apply(.icmLoginConfirmed)
-        let station = stationNumbers.intern(x)
+        let station = intern(station: x)
         setEntry(number, AgentEntry(phase: .loggedIn, station: station))
         agentAtStation.set(station, number)
         reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters("agent", agent))
@@ -420,5 +437,16 @@ extension ICMMachine: CustomStringConvertible {
             }
         }
         return "agents logged in: \(text.isEmpty ? "none" : text.joined(separator: ", "))"
+    }
+}
+
+/// The ICM's agent and station numbers, shared by the machine's copies.
+final class ICMNumbers: Sendable {
+    let agents: IDNumbers
+    let stations: IDNumbers
+
+    init(agents: IDNumbers, stations: IDNumbers) {
+        self.agents = agents
+        self.stations = stations
     }
 }

@@ -49,19 +49,39 @@ package protocol SlotInfo: Hashable, Sendable {
 /// administered, so each gets a slot when it first enters the machine and
 /// gives it back when it ends, for the next session to reuse. Other tables
 /// of the machine refer to a session by its slot.
+///
+/// Two references in all (the slots and the map by name): a race judge
+/// copies whole states, and each reference a state holds is retained at
+/// every copy and released at every drop.
 package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
-    private var names: [String] = []
-    private var infos: [Info] = []
-    private var occupied: [Bool] = []
+    private struct Slot: Hashable, Sendable {
+        var name: String
+        var info: Info
+        var occupied: Bool
+        /// The next free slot after this free one (-1: none): the free
+        /// list, threaded through the slots. Not part of the slot's value.
+        var nextFree: Int32
+
+        static func == (lhs: Slot, rhs: Slot) -> Bool {
+            lhs.occupied == rhs.occupied && lhs.info == rhs.info && lhs.name == rhs.name
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(occupied)
+            hasher.combine(info)
+        }
+    }
+
+    private var slots: [Slot] = []
     private var slotByName = IDMap<Int32>()
-    private var free: [Int32] = []
+    private var firstFree: Int32 = -1
     package private(set) var count = 0
 
     package init() {}
 
     package func slot(of name: String) -> Int32? { slotByName[name] }
 
-    package func name(_ slot: Int32) -> String { names[Int(slot)] }
+    package func name(_ slot: Int32) -> String { slots[Int(slot)].name }
 
     /// The session's slot, given one (with `info`) if it had none.
     @discardableResult
@@ -69,16 +89,13 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
         if let slot = slotByName[name] { return slot }
         count += 1
         let slot: Int32
-        if let reused = free.popLast() {
-            slot = reused
-            names[Int(slot)] = name
-            infos[Int(slot)] = info
-            occupied[Int(slot)] = true
+        if firstFree >= 0 {
+            slot = firstFree
+            firstFree = slots[Int(slot)].nextFree
+            slots[Int(slot)] = Slot(name: name, info: info, occupied: true, nextFree: -1)
         } else {
-            slot = Int32(names.count)
-            names.append(name)
-            infos.append(info)
-            occupied.append(true)
+            slot = Int32(slots.count)
+            slots.append(Slot(name: name, info: info, occupied: true, nextFree: -1))
         }
         slotByName[name] = slot
         return slot
@@ -87,68 +104,65 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
     /// The session in the slot ended: the slot is free again.
     package mutating func remove(_ slot: Int32) {
         let index = Int(slot)
-        guard occupied[index] else { return }
-        slotByName.removeValue(forKey: names[index])
-        names[index] = ""
-        infos[index] = .vacant
-        occupied[index] = false
-        free.append(slot)
+        guard slots[index].occupied else { return }
+        slotByName.removeValue(forKey: slots[index].name)
+        slots[index] = Slot(name: "", info: .vacant, occupied: false, nextFree: firstFree)
+        firstFree = slot
         count -= 1
     }
 
     /// The live session's information (read or changed in place).
     package subscript(_ slot: Int32) -> Info {
-        get { infos[Int(slot)] }
-        _modify { yield &infos[Int(slot)] }
+        get { slots[Int(slot)].info }
+        _modify { yield &slots[Int(slot)].info }
     }
 
     /// Every live session: its slot, name and information, by slot.
     package var live: [(slot: Int32, name: String, info: Info)] {
-        infos.indices.filter { occupied[$0] }.map { (Int32($0), names[$0], infos[$0]) }
+        slots.indices.filter { slots[$0].occupied }.map { (Int32($0), slots[$0].name, slots[$0].info) }
     }
 
     /// Visits every live session, by slot, without building a list.
     package func forEach(_ body: (_ slot: Int32, _ name: String, _ info: Info) -> Void) {
-        for index in infos.indices where occupied[index] { body(Int32(index), names[index], infos[index]) }
+        for index in slots.indices where slots[index].occupied { body(Int32(index), slots[index].name, slots[index].info) }
     }
 
     /// The same sessions in slots numbered in `order` (live slots, in the
     /// order wanted); returns where each old slot went (-1: nowhere), nil
-    /// when every session already sat in its place. Two
-    /// histories that leave the same sessions in the same order then leave
-    /// equal tables.
+    /// when every session already sat in its place. Two histories that
+    /// leave the same sessions in the same order then leave equal tables.
     package mutating func renumber(in order: [Int32]) -> [Int32]? {
         // Already so (the usual case): nothing to move.
-        if names.count == count && order.elementsEqual(0..<Int32(count)) { return nil }
-        var remap = [Int32](repeating: -1, count: names.count)
+        if isCompact && order.elementsEqual(0..<Int32(count)) { return nil }
+        var remap = [Int32](repeating: -1, count: slots.count)
         var renumbered = SessionSlots()
-        for slot in order where occupied[Int(slot)] {
-            remap[Int(slot)] = renumbered.insert(names[Int(slot)], infos[Int(slot)])
+        for slot in order where slots[Int(slot)].occupied {
+            remap[Int(slot)] = renumbered.insert(slots[Int(slot)].name, slots[Int(slot)].info)
         }
         self = renumbered
         return remap
     }
 
     /// Whether the live sessions fill the first slots, with none free.
-    package var isCompact: Bool { names.count == count }
+    package var isCompact: Bool { slots.count == count }
 
     /// Whether the live sessions fill the first slots in name order (then
     /// `renumber(in: slotsByName)` would change nothing).
     package var isInNameOrder: Bool {
-        guard names.count == count else { return false }
-        for index in names.indices.dropFirst() where !(names[index - 1] < names[index]) { return false }
+        guard isCompact else { return false }
+        for index in slots.indices.dropFirst() where !(slots[index - 1].name < slots[index].name) { return false }
         return true
     }
 
     /// Slots of live sessions sorted by name (a canonical order).
     package var slotsByName: [Int32] {
-        infos.indices.filter { occupied[$0] }.sorted { names[$0] < names[$1] }.map(Int32.init)
+        slots.indices.filter { slots[$0].occupied }.sorted { slots[$0].name < slots[$1].name }.map(Int32.init)
     }
 
     /// Equal when the same sessions sit in the same slots with the same
     /// information (the free list only says which slot comes next).
     package static func == (lhs: SessionSlots, rhs: SessionSlots) -> Bool {
-        lhs.count == rhs.count && lhs.occupied == rhs.occupied && lhs.infos == rhs.infos && lhs.names == rhs.names
+        lhs.count == rhs.count && lhs.slots == rhs.slots
     }
 
     package func hash(into hasher: inout Hasher) { hasher.combine(count) }

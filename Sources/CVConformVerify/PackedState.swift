@@ -57,18 +57,21 @@ struct PackedLayout: Sendable {
 
     let agentCount: Int
     let sessionCount: Int
-    private let agentIndex: [String: Int]
-    private let stationIndex: [String: Int]
-    private let sessionIndex: [String: Int]
-    private let skillIndex: [String: Int]
+    /// Ids by place. A universe has at most 15 of each kind, so a look is
+    /// a short scan of small strings: no hashing (a dictionary here was a
+    /// fifth of `verify`).
+    private let agentIDs: [String]
+    private let stationIDs: [String]
+    private let sessionIDs: [String]
+    private let skillIDs: [String]
 
     init(_ universe: Universe) {
         agentCount = universe.agents + 1
         sessionCount = universe.sessions
-        agentIndex = Dictionary(uniqueKeysWithValues: (universe.agentIDs + [Universe.unknownAgent]).enumerated().map { ($1, $0) })
-        stationIndex = Dictionary(uniqueKeysWithValues: (universe.stationIDs + [Universe.unknownStation]).enumerated().map { ($1, $0) })
-        sessionIndex = Dictionary(uniqueKeysWithValues: universe.sessionIDs.enumerated().map { ($1, $0) })
-        skillIndex = Dictionary(uniqueKeysWithValues: universe.skillIDs.enumerated().map { ($1, $0) })
+        agentIDs = universe.agentIDs + [Universe.unknownAgent]
+        stationIDs = universe.stationIDs + [Universe.unknownStation]
+        sessionIDs = universe.sessionIDs
+        skillIDs = universe.skillIDs
     }
 
     var nibbles: Int { agentCount * 6 + sessionCount * 3 + 2 }
@@ -87,38 +90,38 @@ struct PackedLayout: Sendable {
 
     /// An id's place plus one (0 is "none"); ids outside the universe (only
     /// a mutant makes them) share the last value.
-    private func code(_ id: String, in index: [String: Int]) -> UInt8 { UInt8(min((index[id] ?? 14) + 1, 15)) }
-    private func agent(_ id: String) -> Int { agentIndex[id] ?? (agentCount - 1) }
+    private func code(_ id: String, in ids: [String]) -> UInt8 { UInt8(min((ids.firstIndex(of: id) ?? 14) + 1, 15)) }
+    private func agent(_ id: String) -> Int { agentIDs.firstIndex(of: id) ?? (agentCount - 1) }
 
     func pack(_ system: ReferenceSystem, requested: Int, racing: Int = 0) -> PackedState {
         var state = PackedState()
         system.icm.forEachAgent { id, agentState in
             let index = agent(id)
-            state[icmStation(index)] = code(agentState.extension, in: stationIndex)
-            if case .inSession(_, let session) = agentState { state[icmSession(index)] = code(session, in: sessionIndex) }
+            state[icmStation(index)] = code(agentState.extension, in: stationIDs)
+            if case .inSession(_, let session) = agentState { state[icmSession(index)] = code(session, in: sessionIDs) }
         }
         system.ecs.forEachAgent { id, agentState in
             let index = agent(id)
-            state[ecsStation(index)] = code(agentState.extension, in: stationIndex)
+            state[ecsStation(index)] = code(agentState.extension, in: stationIDs)
             switch agentState {
             case .available(_, let since):
                 state[ecsStatus(index)] = Status.available.rawValue
                 state[ecsRank(index)] = UInt8(min(since, 15))
             case .alerting(_, let session):
                 state[ecsStatus(index)] = Status.alerting.rawValue
-                state[ecsSession(index)] = code(session, in: sessionIndex)
+                state[ecsSession(index)] = code(session, in: sessionIDs)
             case .connected(_, let session):
                 state[ecsStatus(index)] = Status.connected.rawValue
-                state[ecsSession(index)] = code(session, in: sessionIndex)
+                state[ecsSession(index)] = code(session, in: sessionIDs)
             }
         }
         system.icm.forEachSession { session, media, _ in
-            guard let media, let index = sessionIndex[session] else { return }
+            guard let media, let index = sessionIDs.firstIndex(of: session) else { return }
             state[icmMedia(index)] = media == Media.realtime.rawValue ? 1 : 2
         }
         system.ecs.forEachSession { session, active in
-            guard let index = sessionIndex[session] else { return }
-            state[ecsSkill(index)] = code(active.skill, in: skillIndex)
+            guard let index = sessionIDs.firstIndex(of: session) else { return }
+            state[ecsSkill(index)] = code(active.skill, in: skillIDs)
             state[ecsLaunchRank(index)] = UInt8(min(active.launchedAt, 15))
         }
         state[self.requested] = UInt8(requested)
