@@ -50,9 +50,10 @@ package protocol SlotInfo: Hashable, Sendable {
 /// gives it back when it ends, for the next session to reuse. Other tables
 /// of the machine refer to a session by its slot.
 ///
-/// Two references in all (the slots and the map by name): a race judge
-/// copies whole states, and each reference a state holds is retained at
-/// every copy and released at every drop.
+/// One reference while there are few slots, two past that (the map by
+/// name): a race judge copies whole states, and each reference a state
+/// holds is retained at every copy and released at every drop. A few
+/// slots are found by name faster by looking at each than by hashing.
 package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
     private struct Slot: Hashable, Sendable {
         var name: String
@@ -73,20 +74,30 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
     }
 
     private var slots: [Slot] = []
-    private var slotByName = IDMap<Int32>()
+    /// Made once there are more than `scanned` slots.
+    private var slotByName: IDMap<Int32>?
+    private static var scanned: Int { 16 }
     private var firstFree: Int32 = -1
     package private(set) var count = 0
 
     package init() {}
 
-    package func slot(of name: String) -> Int32? { slotByName[name] }
+    package func slot(of name: String) -> Int32? {
+        if let slotByName { return slotByName[name] }
+        // Lengths first: most different ids differ in length.
+        let length = name.utf8.count
+        for index in slots.indices where slots[index].occupied && slots[index].name.utf8.count == length && slots[index].name == name {
+            return Int32(index)
+        }
+        return nil
+    }
 
     package func name(_ slot: Int32) -> String { slots[Int(slot)].name }
 
     /// The session's slot, given one (with `info`) if it had none.
     @discardableResult
     package mutating func insert(_ name: String, _ info: Info) -> Int32 {
-        if let slot = slotByName[name] { return slot }
+        if let slot = slot(of: name) { return slot }
         count += 1
         let slot: Int32
         if firstFree >= 0 {
@@ -96,8 +107,13 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
         } else {
             slot = Int32(slots.count)
             slots.append(Slot(name: name, info: info, occupied: true, nextFree: -1))
+            if slotByName == nil && slots.count > Self.scanned {
+                var map = IDMap<Int32>(minimumCapacity: slots.count * 2)
+                for index in slots.indices where slots[index].occupied { map[slots[index].name] = Int32(index) }
+                slotByName = map
+            }
         }
-        slotByName[name] = slot
+        slotByName?[name] = slot
         return slot
     }
 
@@ -105,7 +121,7 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
     package mutating func remove(_ slot: Int32) {
         let index = Int(slot)
         guard slots[index].occupied else { return }
-        slotByName.removeValue(forKey: slots[index].name)
+        slotByName?.removeValue(forKey: slots[index].name)
         slots[index] = Slot(name: "", info: .vacant, occupied: false, nextFree: firstFree)
         firstFree = slot
         count -= 1

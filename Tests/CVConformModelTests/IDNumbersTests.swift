@@ -44,6 +44,28 @@ struct IDNumbersTests {
         #expect(slots.isInNameOrder)
     }
 
+    @Test("Past a few sessions the slots are found through a map by name, and stay found as sessions come and go")
+    func manySessions() {
+        struct Info: SlotInfo {
+            var value: Int
+            static let vacant = Info(value: -1)
+        }
+        var slots = SessionSlots<Info>()
+        for index in 0..<40 { slots.insert("s\(index)", Info(value: index)) }
+        for index in stride(from: 0, to: 40, by: 3) { slots.remove(slots.slot(of: "s\(index)") ?? -1) }
+        for index in 40..<50 { slots.insert("s\(index)", Info(value: index)) }
+        for index in 0..<50 {
+            let slot = slots.slot(of: "s\(index)")
+            if index < 40 && index % 3 == 0 {
+                #expect(slot == nil)
+            } else {
+                #expect(slot.map { slots[$0].value } == index)
+                #expect(slot.map { slots.name($0) } == "s\(index)")
+            }
+        }
+        #expect(slots.count == 50 - 14)
+    }
+
     @Test("Two histories that leave the switch and the ICM alike leave equal systems once normalised")
     func canonicalSlots() {
         let setup = Administration(agents: [.init(id: "1001", skills: ["10"])], stations: ["4001"], vdns: [.init(number: "5000", skill: "10")])

@@ -16,12 +16,14 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
 
     /// Hashes each item's channel and type only: states that differ only in
     /// values are rare (equality still compares everything).
+    /// The items are folded into one word first: a `Hasher` round per
+    /// field was a tenth of judging races.
     package func hash(into hasher: inout Hasher) {
-        hasher.combine(items.count)
+        var folded = UInt64(items.count)
         for item in items {
-            hasher.combine(item.slot)
-            hasher.combine(item.element.queuedType)
+            folded = folded &* 0x100_0000_01B3 ^ (UInt64(item.slot) << 8 | UInt64(item.element.queuedType.ordinal))
         }
+        hasher.combine(folded)
     }
 
     package static func == (lhs: ChannelQueues, rhs: ChannelQueues) -> Bool { lhs.items == rhs.items }
