@@ -192,18 +192,6 @@ public struct ECSMachine: RoleMachine, Hashable {
         setup = SwitchAdministration(administration)
     }
 
-    /// `skills` without repeats, in their order; the list itself (no copy)
-    /// when it has none, as administered lists have.
-    static func eachOnce(_ skills: [String]) -> [String] {
-        var seen: Set<String> = []
-        let unique = skills.filter { seen.insert($0).inserted }
-        return unique.count == skills.count ? skills : unique
-    }
-
-    func isAdministered(_ agent: String) -> Bool { setup.agents.number(of: agent) != nil }
-
-    func isStation(_ x: String) -> Bool { setup.stations.number(of: x) != nil }
-
     /// The agent's skills in the order administered, each once; nil when
     /// the agent is not administered.
     package func skills(of agent: String) -> [String]? {
@@ -544,11 +532,6 @@ public struct ECSMachine: RoleMachine, Hashable {
         return table
     }
 
-    /// The agent logged in at a station, if any.
-    package func agent(at x: String) -> String? {
-        agentAt(x).map { setup.agents[$0.agent] }
-    }
-
     /// Visits every session the switch handles (queued, alerting,
     /// connected).
     package func forEachSession(_ body: (_ session: String, _ active: ActiveSession) -> Void) {
@@ -660,10 +643,14 @@ final class SwitchAdministration: Hashable, Sendable {
         var skillsOfAgent = [[Int32]](repeating: [], count: agents.count)
         for agent in administration.agents {
             guard let number = agents.number(of: agent.id) else { continue }
+            // Each skill once: a few are compared pairwise, many through a
+            // set (a hostile setup may list thousands for one agent).
             var own: [Int32] = []
+            var seen = Set<Int32>()
             for skill in agent.skills {
                 let skillNumber = skills.intern(skill)
-                if !own.contains(skillNumber) { own.append(skillNumber) }
+                let isNew = agent.skills.count <= 8 ? !own.contains(skillNumber) : seen.insert(skillNumber).inserted
+                if isNew { own.append(skillNumber) }
             }
             skillsOfAgent[Int(number)] = own
         }

@@ -118,19 +118,17 @@ public struct ICMMachine: RoleMachine, Hashable {
         }
     }
 
-    private mutating func intern(agent: String) -> Int32 {
-        if let number = agentNumbers.number(of: agent) { return number }
-        var agents = agentNumbers
-        let number = agents.intern(agent)
-        numbers = ICMNumbers(agents: agents, stations: stationNumbers)
-        return number
-    }
+    private mutating func intern(agent: String) -> Int32 { intern(agent, asStation: false) }
 
-    private mutating func intern(station: String) -> Int32 {
-        if let number = stationNumbers.number(of: station) { return number }
+    private mutating func intern(station: String) -> Int32 { intern(station, asStation: true) }
+
+    /// The id's number, given one (in a new shared box) if it had none.
+    private mutating func intern(_ id: String, asStation: Bool) -> Int32 {
+        var agents = agentNumbers
         var stations = stationNumbers
-        let number = stations.intern(station)
-        numbers = ICMNumbers(agents: agentNumbers, stations: stations)
+        if let number = asStation ? stations.number(of: id) : agents.number(of: id) { return number }
+        let number = asStation ? stations.intern(id) : agents.intern(id)
+        numbers = ICMNumbers(agents: agents, stations: stations)
         return number
     }
 
@@ -392,9 +390,6 @@ public struct ICMMachine: RoleMachine, Hashable {
         }
         return table
     }
-
-    /// How many agents are logged in at the ICM.
-    var loggedInAgents: Int { loggedInCount }
 
     /// Whether the ICM knows the session's media or the agent that has it.
     package func holds(session: String) -> Bool { sessionSlots.slot(of: session).map { sessionSlots[$0].isHeld } ?? false }

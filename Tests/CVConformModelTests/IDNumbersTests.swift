@@ -3,6 +3,12 @@ import CVConformTrace
 import Testing
 @testable import CVConformModel
 
+/// What a test's session table keeps about each session.
+private struct Info: SlotInfo {
+    var value: Int
+    static let vacant = Info(value: -1)
+}
+
 @Suite("Integer ids: numbers for administered ids, slots for sessions")
 struct IDNumbersTests {
     @Test("Ids stay strings: 0101 and 101, and ids that are prefixes of one another, get numbers of their own")
@@ -19,10 +25,6 @@ struct IDNumbersTests {
 
     @Test("A session's slot is reused once it ends, and two tables with the same sessions in the same slots are equal")
     func sessionSlotsAreReused() {
-        struct Info: SlotInfo {
-            var value: Int
-            static let vacant = Info(value: -1)
-        }
         var slots = SessionSlots<Info>()
         let first = slots.insert("s1", Info(value: 1))
         let second = slots.insert("s2", Info(value: 2))
@@ -46,10 +48,6 @@ struct IDNumbersTests {
 
     @Test("Past a few sessions the slots are found through a map by name, and stay found as sessions come and go")
     func manySessions() {
-        struct Info: SlotInfo {
-            var value: Int
-            static let vacant = Info(value: -1)
-        }
         var slots = SessionSlots<Info>()
         for index in 0..<40 { slots.insert("s\(index)", Info(value: index)) }
         for index in stride(from: 0, to: 40, by: 3) { slots.remove(slots.slot(of: "s\(index)") ?? -1) }
