@@ -105,13 +105,23 @@ public struct AsyncSemantics: Hashable, Sendable {
     /// Every state one delivery leads to, with the clauses it applied (a bit
     /// per clause ordinal). Each is normalized (see `takeSilentRelays`).
     public func successors(of state: AsyncState) -> [(state: AsyncState, clauses: UInt64)] {
-        deliverable(in: state).compactMap { slot in
+        var all: [(state: AsyncState, clauses: UInt64)] = []
+        forEachSuccessor(of: state) { all.append(($0, $1)) }
+        return all
+    }
+
+    /// The same, one by one, without a list (the judge's closure asks for
+    /// every state's successors after every stimulus).
+    public func forEachSuccessor(of state: AsyncState, _ body: (_ next: consuming AsyncState, _ clauses: UInt64) -> Void) {
+        var previous: UInt8?
+        for item in state.inFlight.items where item.slot != previous {
+            previous = item.slot
             var next = state
-            guard let reaction = deliverHead(slot: slot, in: &next) else { return nil }
+            guard let reaction = deliverHead(slot: item.slot, in: &next) else { continue }
             var mask: UInt64 = 0
             reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
             mask |= takeSilentRelays(in: &next)
-            return (next, mask)
+            body(next, mask)
         }
     }
 

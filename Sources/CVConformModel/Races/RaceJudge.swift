@@ -115,23 +115,29 @@ public struct RaceJudge: Sendable {
     /// clause of every interleaving that reaches it.
     private mutating func close() {
         var work = Array(states.keys)
-        while let state = work.popLast() {
+        var overflowed = false
+        while !overflowed, let state = work.popLast() {
             guard let clauses = states[state] else { continue }
-            for (next, applied) in semantics.successors(of: state) {
+            semantics.forEachSuccessor(of: state) { next, applied in
+                guard !overflowed else { return }
                 let merged = clauses | applied
-                if let known = states[next] {
-                    guard known | merged != known else { continue }
-                    states[next] = known | merged
+                // One look-up for a state already known (most are: the
+                // closure meets each interleaving's states again).
+                if let index = states.index(forKey: next) {
+                    let known = states.values[index]
+                    guard known | merged != known else { return }
+                    states.values[index] = known | merged
                 } else {
                     states[next] = merged
                     if states.count > maxStates {
-                        giveUp()
+                        overflowed = true
                         return
                     }
                 }
                 work.append(next)
             }
         }
+        if overflowed { giveUp() }
     }
 
     private mutating func giveUp() {
