@@ -1,0 +1,68 @@
+import CVConformTrace
+
+/// An administration as the switch reads it, numbered once: every state of
+/// one switch shares it (a copy is one reference).
+final class SwitchAdministration: Hashable, Sendable {
+    let agents: IDNumbers
+    let stations: IDNumbers
+    /// Every skill an agent or a VDN names.
+    let skills: IDNumbers
+    let vdns: IDNumbers
+    /// Indexed by VDN number.
+    let skillOfVDN: [Int32]
+    /// Indexed by agent number: the skills in the order administered, each
+    /// once (an agent listed twice has the skills of its last listing).
+    let skillsOfAgent: [[Int32]]
+    let variation: ECSVariation
+
+    /// The same administration with a mutant's choices.
+    init(_ other: SwitchAdministration, variation: ECSVariation) {
+        agents = other.agents
+        stations = other.stations
+        skills = other.skills
+        vdns = other.vdns
+        skillOfVDN = other.skillOfVDN
+        skillsOfAgent = other.skillsOfAgent
+        self.variation = variation
+    }
+
+    init(_ administration: Administration) {
+        agents = IDNumbers(administration.agents.map(\.id))
+        stations = IDNumbers(administration.stations)
+        var skills = IDNumbers([String]())
+        var skillsOfAgent = [[Int32]](repeating: [], count: agents.count)
+        for agent in administration.agents {
+            guard let number = agents.number(of: agent.id) else { continue }
+            // Each skill once: a few are compared pairwise, many through a
+            // set (a hostile setup may list thousands for one agent).
+            var own: [Int32] = []
+            var seen = Set<Int32>()
+            for skill in agent.skills {
+                let skillNumber = skills.intern(skill)
+                let isNew = agent.skills.count <= 8 ? !own.contains(skillNumber) : seen.insert(skillNumber).inserted
+                if isNew { own.append(skillNumber) }
+            }
+            skillsOfAgent[Int(number)] = own
+        }
+        vdns = IDNumbers(administration.vdns.map(\.number))
+        var skillOfVDN = [Int32](repeating: -1, count: vdns.count)
+        for vdn in administration.vdns {
+            if let number = vdns.number(of: vdn.number) { skillOfVDN[Int(number)] = skills.intern(vdn.skill) }
+        }
+        self.skills = skills
+        self.skillOfVDN = skillOfVDN
+        self.skillsOfAgent = skillsOfAgent
+        variation = ECSVariation()
+    }
+
+    static func == (lhs: SwitchAdministration, rhs: SwitchAdministration) -> Bool {
+        lhs === rhs || (lhs.agents == rhs.agents && lhs.stations == rhs.stations && lhs.skills == rhs.skills
+            && lhs.vdns == rhs.vdns && lhs.skillOfVDN == rhs.skillOfVDN && lhs.skillsOfAgent == rhs.skillsOfAgent
+            && lhs.variation == rhs.variation)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(agents.count)
+        hasher.combine(stations.count)
+    }
+}
