@@ -83,20 +83,24 @@ public struct ECSMachine: RoleMachine, Hashable {
     }
 
     public static func == (lhs: ECSMachine, rhs: ECSMachine) -> Bool {
-        return lhs.clock == rhs.clock && lhs.loggedInCount == rhs.loggedInCount
+        lhs.clock == rhs.clock && lhs.loggedInCount == rhs.loggedInCount
             && trimmed(lhs.agentEntries, empty: .loggedOut) == trimmed(rhs.agentEntries, empty: .loggedOut)
             && trimmed(lhs.agentAtStation, empty: -1) == trimmed(rhs.agentAtStation, empty: -1)
             && lhs.sessionSlots == rhs.sessionSlots
-            && lhs.liveQueues == rhs.liveQueues
+            && sameQueues(lhs.queues, rhs.queues)
             && lhs.setup == rhs.setup
     }
 
-    /// The queued sessions of each skill that has any (stale entries and
-    /// empty tables left out), for equality.
-    private var liveQueues: [[LaunchOrderQueue.Entry]] {
-        var live = queues.map { Array($0.live) }
-        while live.last?.isEmpty == true { live.removeLast() }
-        return live
+    /// The same sessions queued for each skill (entries already taken, and
+    /// tables never written, are not state). Compared in place: a race
+    /// judge compares states at every hash match.
+    private static func sameQueues(_ lhs: [LaunchOrderQueue], _ rhs: [LaunchOrderQueue]) -> Bool {
+        for skill in 0..<max(lhs.count, rhs.count) {
+            let left = skill < lhs.count ? lhs[skill].live : []
+            let right = skill < rhs.count ? rhs[skill].live : []
+            if left != right { return false }
+        }
+        return true
     }
 
     /// The same state in one canonical form: the logical clock's ticks
