@@ -127,17 +127,32 @@ package struct MutationReport: Sendable {
     /// several survivors apart, one trace serves them all (chosen greedily),
     /// and its description names each.
     package func augmentingTraces() -> [Trace] {
-        var open = survivors.filter { $0.witness != nil }
+        let targets = survivors.filter { $0.witness != nil }
+        let witnesses = targets.compactMap(\.witness)
+        // Which targets each witness kills, run once: a round of the greedy
+        // choice only narrows these sets to the targets still open.
+        let killsBy = witnesses.map { witness in
+            targets.indices.filter { targets[$0].mutant.distinguishes(witness, profile: profile) != nil }
+        }
+        var open = Array(repeating: true, count: targets.count)
         var traces: [Trace] = []
-        while !open.isEmpty {
-            // The witness that kills the most open survivors; the shortest among equals.
-            let candidates = open.compactMap(\.witness)
-            let killsBy = candidates.map { witness in open.filter { $0.mutant.distinguishes(witness, profile: profile) != nil } }
-            guard let best = killsBy.indices.max(by: { (killsBy[$0].count, -candidates[$0].stimuli.count) < (killsBy[$1].count, -candidates[$1].stimuli.count) }),
-                  !killsBy[best].isEmpty else { break }
-            traces.append(trace(candidates[best], killing: killsBy[best].map(\.mutant)))
-            let killed = Set(killsBy[best].map(\.mutant.id))
-            open.removeAll { killed.contains($0.mutant.id) }
+        while open.contains(true) {
+            // Among the witnesses of open survivors, the one that kills the
+            // most of them; the shortest among equals, the first among those.
+            var best: (index: Int, kills: [Int])?
+            for index in witnesses.indices where open[index] {
+                let kills = killsBy[index].filter { open[$0] }
+                guard let current = best else {
+                    best = (index, kills)
+                    continue
+                }
+                if (current.kills.count, -witnesses[current.index].stimuli.count) < (kills.count, -witnesses[index].stimuli.count) {
+                    best = (index, kills)
+                }
+            }
+            guard let best, !best.kills.isEmpty else { break }
+            traces.append(trace(witnesses[best.index], killing: best.kills.map { targets[$0].mutant }))
+            for target in best.kills { open[target] = false }
         }
         return traces
     }

@@ -11,7 +11,7 @@ struct LoadCommandTests {
     func reference() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try await cvconform("load", "--cells", "10", "--duration", "0.5", "--seed", "4",
+        let result = try await cvconform("load", "--cells", "10", "--duration", "0.5", "--rate", "4000", "--seed", "4",
                                    "--json", folder + "/load.json", "--html", folder + "/load.html", "--log", folder + "/load.log")
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("no violation"))
