@@ -35,7 +35,12 @@ struct Shrinker {
     let deadline: ContinuousClock.Instant
     let started: ContinuousClock.Instant
     let progress: @Sendable (ExploreProgress) -> Void
-    private(set) var best: Scenario
+    private(set) var best: Scenario {
+        didSet { bestSize = best.size(profile: profile) }
+    }
+    /// The best run's size, kept with it: every candidate is measured
+    /// against it, and measuring plays the run in the model.
+    private var bestSize: [Int]
     private(set) var bestResult: ReplayResult?
     private(set) var report = ShrinkReport()
     /// Every candidate tried: the failing run it came to, or nil.
@@ -50,6 +55,7 @@ struct Shrinker {
         deadline = started + timeLimit
         self.progress = progress
         best = start.normalized(profile: profile)
+        bestSize = best.size(profile: profile)
     }
 
     /// Shrinks, then replays the result `options.confirmations` times.
@@ -268,10 +274,10 @@ struct Shrinker {
     /// smaller than the best so far, which it then becomes.
     private mutating func test(_ proposed: Scenario) async -> Bool {
         // The model says at once whether it would be smaller: only those are replayed.
-        let bestSize = best.size(profile: profile)
         let normalized = proposed.normalized(profile: profile)
-        guard Self.isSmaller(normalized.size(profile: profile), than: bestSize),
-              let kept = await failing(normalized), Self.isSmaller(kept.size(profile: profile), than: bestSize) else {
+        let size = normalized.size(profile: profile)
+        guard Self.isSmaller(size, than: bestSize), let kept = await failing(normalized, normalized: true),
+              Self.isSmaller(kept == normalized ? size : kept.size(profile: profile), than: bestSize) else {
             return false
         }
         best = kept
@@ -280,8 +286,8 @@ struct Shrinker {
 
     /// The candidate as the model plays it, cut after the stimulus it fails
     /// at, when it fails in the same way; nil when it does not.
-    private mutating func failing(_ proposed: Scenario) async -> Scenario? {
-        let candidate = proposed.normalized(profile: profile)
+    private mutating func failing(_ proposed: Scenario, normalized: Bool = false) async -> Scenario? {
+        let candidate = normalized ? proposed : proposed.normalized(profile: profile)
         if let known = verdicts[candidate] {
             report.cached += 1
             return known
@@ -301,12 +307,14 @@ struct Shrinker {
             bestResult = result
         }
         verdicts[candidate] = kept
-        progress(.shrinking(stimuli: min(best.stimuli.count, kept?.stimuli.count ?? .max), messages: bestMessages,
+        progress(.shrinking(stimuli: min(best.stimuli.count, kept?.stimuli.count ?? .max), messages: bestSize[Self.messagesPlace],
                             candidates: report.candidates, elapsed: ContinuousClock.now - started))
         return kept
     }
 
-    private var bestMessages: Int { best.play(profile: profile).entries.count }
+
+    /// Where `Scenario.size(profile:)` counts the run's messages.
+    static let messagesPlace = 3
 
     static func isSmaller(_ lhs: [Int], than rhs: [Int]) -> Bool { lhs.lexicographicallyPrecedes(rhs) }
 }

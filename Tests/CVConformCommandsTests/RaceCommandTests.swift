@@ -39,7 +39,7 @@ struct RaceCommandTests {
     func exploreFindsRaceFault(_ fault: String) async throws {
         let folder = try temporaryFolder()
         let faulty = "\(Self.concurrent) --fault \(fault)"
-        let explored = try await cvconform(["explore", "--races", "--seed", "7", "--time", "120", "--shrink-time", "30", "--exec", faulty,
+        let explored = try await cvconform(["explore", "--races", "--seed", "7", "--time", "120", "--shrink-time", "10", "--exec", faulty,
                                       "--output", folder, "--json", folder + "/explore.json", "--quiet", "--confirmations", "3"])
         #expect(explored.status == 1, "\(explored.stdout)\(explored.stderr)")
         let json = try readJSON(folder + "/explore.json")
