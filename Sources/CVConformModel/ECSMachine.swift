@@ -520,6 +520,30 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
     }
 
+    /// Visits every agent logged in by numbers, where building its words
+    /// would cost more than the visit (verify packs millions of states):
+    /// its number and station number in the administration's order, its
+    /// phase (1 available, 2 alerting, 3 connected), its session's slot
+    /// (or -1) and its tick.
+    package func forEachNumberedAgent(_ body: (_ agent: Int, _ phase: UInt8, _ station: Int, _ session: Int32, _ since: UInt64) -> Void) {
+        for (number, entry) in agentEntries.enumerated() where entry.phase != .loggedOut && entry.station >= 0 {
+            body(number, entry.phase.rawValue, Int(entry.station), entry.phase == .available ? -1 : entry.session, entry.since)
+        }
+    }
+
+    /// Visits every session the switch handles by numbers: its slot, its
+    /// id, its skill's number and its launch tick.
+    package func forEachNumberedSession(_ body: (_ slot: Int32, _ session: String, _ skill: Int, _ launchedAt: UInt64) -> Void) {
+        sessionSlots.forEach { slot, name, info in body(slot, name, Int(info.skill), info.launchedAt) }
+    }
+
+    /// The ids behind the numbers `forEachNumbered…` gives.
+    package func agentID(number: Int) -> String { setup.agents[Int32(number)] }
+    package func sessionID(slot: Int32) -> String { sessionSlots.name(slot) }
+    package func stationID(number: Int) -> String { setup.stations[Int32(number)] }
+    package func skillID(number: Int) -> String { setup.skills[Int32(number)] }
+    package var numberedCounts: (agents: Int, stations: Int, skills: Int) { (setup.agents.count, setup.stations.count, setup.skills.count) }
+
     /// Every agent logged in, by id, with its state in words.
     package var agents: IDMap<AgentState> {
         var agents = IDMap<AgentState>()

@@ -356,6 +356,30 @@ public struct ICMMachine: RoleMachine, Hashable {
         }
     }
 
+    /// Visits every agent logged in by numbers, where building its words
+    /// would cost more than the visit (verify packs millions of states):
+    /// its number and station number (the administration's first, then any
+    /// other id the ECS confirmed), and its session's slot (or -1).
+    package func forEachNumberedAgent(_ body: (_ agent: Int, _ station: Int, _ session: Int32) -> Void) {
+        for (number, entry) in agentEntries.enumerated() where entry.phase != .loggedOut {
+            body(number, Int(entry.station), entry.phase == .inSession ? entry.session : -1)
+        }
+    }
+
+    /// Visits every session whose media the ICM knows: its slot, its id and
+    /// its media (nil for a word the catalog would not accept).
+    package func forEachNumberedSession(_ body: (_ slot: Int32, _ session: String, _ media: Media?) -> Void) {
+        sessionSlots.forEach { slot, name, info in
+            if info.media != .none { body(slot, name, info.media.media) }
+        }
+    }
+
+    /// The ids behind the numbers `forEachNumbered…` gives.
+    package func agentID(number: Int) -> String { agentNumbers[Int32(number)] }
+    package func sessionID(slot: Int32) -> String { sessionSlots.name(slot) }
+    package func stationID(number: Int) -> String { stationNumbers[Int32(number)] }
+    package var numberedCounts: (agents: Int, stations: Int) { (agentNumbers.count, stationNumbers.count) }
+
     /// Every agent logged in, by id, with its state in words.
     package var agents: IDMap<AgentState> {
         var agents = IDMap<AgentState>()

@@ -157,6 +157,26 @@ struct SearchRecord: Sendable {
         }
     }
 
+    /// The invariants a quiescent state breaks, one bit each (in
+    /// `Invariant.allCases` order): checked where the state was made, on
+    /// any thread, and recorded with `record(broken:state:)`.
+    func brokenMask(_ system: ReferenceSystem) -> UInt16 {
+        var mask: UInt16 = 0
+        for (bit, invariant) in Invariant.allCases.enumerated() where invariant != .quiescenceReachable {
+            if !invariant.holds(in: system, administration: administration) { mask |= 1 << UInt16(bit) }
+        }
+        return mask
+    }
+
+    /// Remembers the invariants `mask` names as broken at `state`, where
+    /// none broke them before.
+    mutating func record(broken mask: UInt16, state: Int) {
+        guard mask != 0 else { return }
+        for (bit, invariant) in Invariant.allCases.enumerated() where mask & (1 << UInt16(bit)) != 0 && broken[invariant] == nil {
+            broken[invariant] = state
+        }
+    }
+
     mutating func apply(_ clauses: [Clause]) {
         for clause in clauses { reachedMask |= 1 << UInt64(clause.ordinal) }
     }

@@ -52,9 +52,6 @@ package struct PackedState: Hashable, Sendable {
 /// Where each field of a `PackedState` sits for one universe, and how a
 /// system is packed.
 struct PackedLayout: Sendable {
-    /// The ECS's status of an agent.
-    enum Status: UInt8 { case loggedOut = 0, available, alerting, connected }
-
     let agentCount: Int
     let sessionCount: Int
     /// Ids by place. A universe has at most 15 of each kind, so a look is
@@ -64,6 +61,15 @@ struct PackedLayout: Sendable {
     private let stationIDs: [String]
     private let sessionIDs: [String]
     private let skillIDs: [String]
+    /// The places and codes of the machines' numbers, worked out once: the
+    /// numbers of a universe's ids are the same in every state. A number
+    /// past these (an id the ICM met later, from a mutant or a race) is
+    /// looked up by its id.
+    private let icmAgentPlaces: [Int]
+    private let icmStationCodes: [UInt8]
+    private let ecsAgentPlaces: [Int]
+    private let ecsStationCodes: [UInt8]
+    private let ecsSkillCodes: [UInt8]
 
     init(_ universe: Universe) {
         agentCount = universe.agents + 1
@@ -72,6 +78,16 @@ struct PackedLayout: Sendable {
         stationIDs = universe.stationIDs + [Universe.unknownStation]
         sessionIDs = universe.sessionIDs
         skillIDs = universe.skillIDs
+        let start = ReferenceSystem(administration: universe.administration)
+        let icm = start.icm.numberedCounts
+        let ecs = start.ecs.numberedCounts
+        let agentIDs = agentIDs, stationIDs = stationIDs, skillIDs = skillIDs
+        let place = { (id: String) in agentIDs.firstIndex(of: id) ?? (agentIDs.count - 1) }
+        icmAgentPlaces = (0..<icm.agents).map { place(start.icm.agentID(number: $0)) }
+        icmStationCodes = (0..<icm.stations).map { Self.code(start.icm.stationID(number: $0), in: stationIDs) }
+        ecsAgentPlaces = (0..<ecs.agents).map { place(start.ecs.agentID(number: $0)) }
+        ecsStationCodes = (0..<ecs.stations).map { Self.code(start.ecs.stationID(number: $0), in: stationIDs) }
+        ecsSkillCodes = (0..<ecs.skills).map { Self.code(start.ecs.skillID(number: $0), in: skillIDs) }
     }
 
     var nibbles: Int { agentCount * 6 + sessionCount * 3 + 2 }
@@ -90,39 +106,38 @@ struct PackedLayout: Sendable {
 
     /// An id's place plus one (0 is "none"); ids outside the universe (only
     /// a mutant makes them) share the last value.
-    private func code(_ id: String, in ids: [String]) -> UInt8 { UInt8(min((ids.firstIndex(of: id) ?? 14) + 1, 15)) }
+    private static func code(_ id: String, in ids: [String]) -> UInt8 { UInt8(min((ids.firstIndex(of: id) ?? 14) + 1, 15)) }
     private func agent(_ id: String) -> Int { agentIDs.firstIndex(of: id) ?? (agentCount - 1) }
 
     func pack(_ system: ReferenceSystem, requested: Int, racing: Int = 0) -> PackedState {
         var state = PackedState()
-        system.icm.forEachAgent { id, agentState in
-            let index = agent(id)
-            state[icmStation(index)] = code(agentState.extension, in: stationIDs)
-            if case .inSession(_, let session) = agentState { state[icmSession(index)] = code(session, in: sessionIDs) }
+        let icm = system.icm
+        let ecs = system.ecs
+        icm.forEachNumberedAgent { number, station, session in
+            let index = number < icmAgentPlaces.count ? icmAgentPlaces[number] : agent(icm.agentID(number: number))
+            state[icmStation(index)] = station < icmStationCodes.count ? icmStationCodes[station]
+                : Self.code(icm.stationID(number: station), in: stationIDs)
+            if session >= 0 { state[icmSession(index)] = Self.code(icm.sessionID(slot: session), in: sessionIDs) }
         }
-        system.ecs.forEachAgent { id, agentState in
-            let index = agent(id)
-            state[ecsStation(index)] = code(agentState.extension, in: stationIDs)
-            switch agentState {
-            case .available(_, let since):
-                state[ecsStatus(index)] = Status.available.rawValue
+        ecs.forEachNumberedAgent { number, phase, station, session, since in
+            // The switch numbers only the administration's ids.
+            let index = ecsAgentPlaces[number]
+            state[ecsStation(index)] = ecsStationCodes[station]
+            state[ecsStatus(index)] = phase // 1 available, 2 alerting, 3 connected
+            if session >= 0 {
+                state[ecsSession(index)] = Self.code(ecs.sessionID(slot: session), in: sessionIDs)
+            } else {
                 state[ecsRank(index)] = UInt8(min(since, 15))
-            case .alerting(_, let session):
-                state[ecsStatus(index)] = Status.alerting.rawValue
-                state[ecsSession(index)] = code(session, in: sessionIDs)
-            case .connected(_, let session):
-                state[ecsStatus(index)] = Status.connected.rawValue
-                state[ecsSession(index)] = code(session, in: sessionIDs)
             }
         }
-        system.icm.forEachSession { session, media, _ in
-            guard let media, let index = sessionIDs.firstIndex(of: session) else { return }
-            state[icmMedia(index)] = media == Media.realtime.rawValue ? 1 : 2
-        }
-        system.ecs.forEachSession { session, active in
+        icm.forEachNumberedSession { _, session, media in
             guard let index = sessionIDs.firstIndex(of: session) else { return }
-            state[ecsSkill(index)] = code(active.skill, in: skillIDs)
-            state[ecsLaunchRank(index)] = UInt8(min(active.launchedAt, 15))
+            state[icmMedia(index)] = media == .realtime ? 1 : 2
+        }
+        ecs.forEachNumberedSession { _, session, skill, launchedAt in
+            guard let index = sessionIDs.firstIndex(of: session) else { return }
+            state[ecsSkill(index)] = ecsSkillCodes[skill]
+            state[ecsLaunchRank(index)] = UInt8(min(launchedAt, 15))
         }
         state[self.requested] = UInt8(requested)
         state[self.racing] = UInt8(racing)

@@ -1,5 +1,7 @@
 import CVConformModel
 import CVConformTrace
+import Dispatch
+import Synchronization
 
 /// `verify` without races: a state is a quiescent state, and a transition
 /// is one stimulus with its whole propagation (the serial semantics of
@@ -17,38 +19,80 @@ struct SerialSearch<System: VerifiedSystem> {
         self.start = start
     }
 
+    /// A state of the level being expanded.
+    private typealias Node = (system: System, number: Int32, requested: Int)
+
+    /// What one stimulus sent in a node came to, worked out on any thread.
+    private enum Outcome: Sendable {
+        /// Left out: in `core`, its propagation enters an unspecified situation.
+        case skipped
+        /// Its messages never stopped.
+        case unfinished(clauses: UInt64)
+        /// A quiescent state already seen, or seen earlier in the serial
+        /// order: nothing more to do.
+        case known(clauses: UInt64)
+        /// A quiescent state its chunk reaches here first (another chunk
+        /// may have reached it before): its place among the candidates.
+        case candidate(clauses: UInt64, at: Int32)
+    }
+
+    /// A state a chunk reached first, with the invariants it breaks.
+    private struct Candidate: Sendable {
+        var packed: PackedState
+        var requested: Int
+        var system: System
+        var broken: UInt16
+    }
+
+    /// What a chunk of a level came to: an outcome for each stimulus of
+    /// each of its nodes, in order.
+    private struct Expansion: Sendable {
+        var nodes = 0
+        var outcomes: [Outcome] = []
+        var candidates: [Candidate] = []
+    }
+
     mutating func run(progress: ((VerifyProgress) -> Void)?) -> VerifyResult {
-        let alphabet = record.alphabet
-        let layout = record.layout
-        let core = record.options.profile == .core
-        seen.insert(layout.pack(start.machines, requested: 0))
+        seen.insert(record.layout.pack(start.machines, requested: 0))
         record.check(start.machines, state: 0)
-        var level: [(system: System, number: Int32, requested: Int)] = [(start, 0, 0)]
+        var level: [Node] = [(start, 0, 0)]
         var complete = true
         search: while !level.isEmpty {
-            var next: [(system: System, number: Int32, requested: Int)] = []
-            for node in level {
-                for index in alphabet.allowed[node.requested] {
-                    var system = node.system
-                    let propagation = system.propagate(alphabet.stimuli[Int(index)])
-                    if core && propagation.entersExtended { continue }
-                    record.transitions += 1
-                    record.apply(propagation.clauses)
-                    if propagation.unfinished {
-                        if endless == nil { endless = (Int(node.number), index) }
-                        continue
-                    }
-                    system.normalizeSwitch()
-                    let requested = alphabet.requested(after: Int(index), node.requested)
-                    guard seen.insert(layout.pack(system.machines, requested: requested)).inserted else { continue }
-                    let number = record.add(from: Int(node.number), by: .stimulus(index))
-                    record.check(system.machines, state: number)
-                    next.append((system, Int32(number), requested))
-                    if record.states >= record.options.maxStates {
-                        complete = false
-                        break search
+            var next: [Node] = []
+            var first = 0
+            for expansion in expand(level) {
+                // Its outcomes follow its nodes and their stimuli in order.
+                var place = 0
+                for node in level[first..<first + expansion.nodes] {
+                    for index in record.alphabet.allowed[node.requested] {
+                        let outcome = expansion.outcomes[place]
+                        place += 1
+                        switch outcome {
+                        case .skipped:
+                            continue
+                        case .unfinished(let clauses):
+                            record.transitions += 1
+                            record.reachedMask |= clauses
+                            if endless == nil { endless = (Int(node.number), index) }
+                        case .known(let clauses):
+                            record.transitions += 1
+                            record.reachedMask |= clauses
+                        case .candidate(let clauses, let at):
+                            record.transitions += 1
+                            record.reachedMask |= clauses
+                            let candidate = expansion.candidates[Int(at)]
+                            guard seen.insert(candidate.packed).inserted else { continue }
+                            let number = record.add(from: Int(node.number), by: .stimulus(index))
+                            record.record(broken: candidate.broken, state: number)
+                            next.append((candidate.system, Int32(number), candidate.requested))
+                            if record.states >= record.options.maxStates {
+                                complete = false
+                                break search
+                            }
+                        }
                     }
                 }
+                first += expansion.nodes
             }
             if !next.isEmpty { record.depth += 1 }
             level = next
@@ -56,6 +100,63 @@ struct SerialSearch<System: VerifiedSystem> {
         }
         if endless != nil { record.broken[.quiescenceReachable] = record.broken[.quiescenceReachable] ?? -1 }
         return record.result(complete: complete, counterexample: counterexample())
+    }
+
+    /// Every stimulus sent in every node of a level, in chunks: on every
+    /// core when the level is large (the work of a transition, propagating
+    /// and packing, touches nothing shared; the states seen before the
+    /// level are only read), then taken in the serial order, so states are
+    /// numbered and paths chosen exactly as one thread would.
+    private func expand(_ level: [Node]) -> [Expansion] {
+        let record = record
+        let known = seen
+        let chunks = min(8, level.count / 256)
+        guard chunks > 1 else { return [Self.expand(level[...], record: record, known: known)] }
+        let chunkSize = (level.count + chunks - 1) / chunks
+        let results = Mutex([Expansion](repeating: Expansion(), count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let nodes = level[chunk * chunkSize..<min(level.count, (chunk + 1) * chunkSize)]
+            let expansion = Self.expand(nodes, record: record, known: known)
+            results.withLock { $0[chunk] = expansion }
+        }
+        return results.withLock { $0 }
+    }
+
+    /// The outcomes of a run of nodes. Only the first time the run reaches
+    /// a state does it keep the state's system and check it: most
+    /// transitions lead to a state another one reached already.
+    private static func expand(_ nodes: ArraySlice<Node>, record: SearchRecord, known: Set<PackedState>) -> Expansion {
+        let alphabet = record.alphabet
+        let core = record.options.profile == .core
+        var expansion = Expansion(nodes: nodes.count)
+        var reached = Set<PackedState>()
+        for node in nodes {
+            for index in alphabet.allowed[node.requested] {
+                var system = node.system
+                let propagation = system.propagate(alphabet.stimuli[Int(index)])
+                if core && propagation.entersExtended {
+                    expansion.outcomes.append(.skipped)
+                    continue
+                }
+                var clauses: UInt64 = 0
+                for clause in propagation.clauses { clauses |= 1 << UInt64(clause.ordinal) }
+                if propagation.unfinished {
+                    expansion.outcomes.append(.unfinished(clauses: clauses))
+                    continue
+                }
+                system.normalizeSwitch()
+                let requested = alphabet.requested(after: Int(index), node.requested)
+                let packed = record.layout.pack(system.machines, requested: requested)
+                guard !known.contains(packed), reached.insert(packed).inserted else {
+                    expansion.outcomes.append(.known(clauses: clauses))
+                    continue
+                }
+                expansion.outcomes.append(.candidate(clauses: clauses, at: Int32(expansion.candidates.count)))
+                expansion.candidates.append(Candidate(packed: packed, requested: requested, system: system,
+                                                      broken: record.brokenMask(system.machines)))
+            }
+        }
+        return expansion
     }
 
     private func counterexample() -> Counterexample? {

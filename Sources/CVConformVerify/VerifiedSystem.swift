@@ -2,7 +2,7 @@ import CVConformModel
 import CVConformTrace
 
 /// What `verify` checks: the reference system, or a mutant of it.
-protocol VerifiedSystem: MessageDelivering {
+protocol VerifiedSystem: MessageDelivering, Sendable {
     /// The machines' state, for packing and for the invariants.
     var machines: ReferenceSystem { get }
     /// Puts the switch in its canonical form after it took a message.
