@@ -55,6 +55,15 @@ actor InterleavingImplementation: ImplementationUnderTest {
 private let shortLoad = LoadOptions(cells: 12, duration: .milliseconds(400), seed: 11,
                                     replay: ReplayOptions(timeout: .milliseconds(300), quietPeriod: .milliseconds(20)))
 
+/// `shortLoad` paced, for the tests that judge the log again offline: a
+/// few thousand messages show what they test as well as the hundreds of
+/// thousands an unpaced run writes.
+private let pacedLoad = {
+    var options = shortLoad
+    options.rate = 5_000
+    return options
+}()
+
 @Suite("load: cells driven at once, judged cell by cell (contract section 7)", .tags(.slow, .timing))
 struct LoadTests {
     @Test("The reference model under load: no violation, every cell moves, latencies measured")
@@ -122,7 +131,7 @@ struct LoadTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/load.log"
         let log = try LoadLog.open(path).get()
-        var options = shortLoad
+        var options = pacedLoad
         options.races = races
         let result = await LoadRunner.run(options: options, label: "late-dropped",
                                           makeImplementation: { ScriptedImplementation(distort: lateDropped) }, log: log)
@@ -158,7 +167,7 @@ struct LoadTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/load.log"
         let log = try LoadLog.open(path).get()
-        let result = await LoadRunner.run(options: shortLoad, label: "interleaving", makeImplementation: { InterleavingImplementation() },
+        let result = await LoadRunner.run(options: pacedLoad, label: "interleaving", makeImplementation: { InterleavingImplementation() },
                                           log: log)
         await log.close()
         #expect(result.violations.isEmpty)
