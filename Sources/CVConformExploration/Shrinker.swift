@@ -312,7 +312,6 @@ struct Shrinker {
         return kept
     }
 
-
     /// Where `Scenario.size(profile:)` counts the run's messages.
     static let messagesPlace = 3
 

@@ -203,6 +203,10 @@ public struct ECSMachine: RoleMachine, Hashable {
         return setup.skillsOfAgent[Int(number)].map { setup.skills[$0] }
     }
 
+    /// The numbers of an agent's skills (see `skillID(number:)`), by the
+    /// agent's number.
+    package func skillNumbers(ofAgent number: Int) -> [Int32] { setup.skillsOfAgent[number] }
+
     private func entry(_ agent: Int32) -> AgentEntry {
         Int(agent) < agentEntries.count ? agentEntries[Int(agent)] : .loggedOut
     }

@@ -59,72 +59,158 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
     /// Whether the invariant holds in a quiescent state (INV-8 is judged by
     /// the checker, over the states, not here).
     func holds(in system: ReferenceSystem, administration: Administration) -> Bool {
-        let icm = system.icm
-        let ecs = system.ecs
+        holds(in: InvariantView(system, administered: AdministeredIDs(administration, numberedLike: system)))
+    }
+
+    /// The same, on a state's numbers (verify checks millions of states).
+    func holds(in view: InvariantView) -> Bool {
         switch self {
         case .loginsAgree:
-            var icmLogins: [String: String] = [:]
-            icm.forEachAgent { icmLogins[$0] = $1.extension }
-            var ecsLogins: [String: String] = [:]
-            ecs.forEachAgent { ecsLogins[$0] = $1.extension }
-            return icmLogins == ecsLogins
+            // The administration's ids have the same numbers at both roles;
+            // an id only the ICM met has a number past them, so it differs.
+            return view.sameAtBothRoles(view.icm.map(\.station), view.ecs.map(\.station))
         case .sessionsAgree:
-            var browser: [String: String] = [:]
-            icm.forEachAgent { agent, state in if case .inSession(_, let session) = state { browser[agent] = session } }
-            var connected: [String: String] = [:]
-            ecs.forEachAgent { agent, state in if case .connected(_, let session) = state { connected[agent] = session } }
-            return browser == connected
+            return view.sameAtBothRoles(view.icm.map { $0.session.map(view.icmSessionID) },
+                                        view.ecs.map { $0.phase == ECSPhase.connected ? $0.session.map(view.ecsSessionID) : nil })
         case .oneSessionPerAgent:
-            var icmHolders: [String: Int] = [:]
-            icm.forEachAgent { _, state in if case .inSession(_, let session) = state { icmHolders[session, default: 0] += 1 } }
-            var ecsHolders: [String: Int] = [:]
-            ecs.forEachAgent { _, state in
-                switch state {
-                case .alerting(_, let session), .connected(_, let session): ecsHolders[session, default: 0] += 1
-                case .available: break
-                }
-            }
-            // The machines give an agent one state each, so an agent holds
-            // at most one session by construction; two agents may not share one.
-            return icmHolders.values.allSatisfy { $0 == 1 } && ecsHolders.values.allSatisfy { $0 == 1 }
+            // One slot per session id at each role.
+            return InvariantView.distinct(view.icm.compactMap(\.session)) && InvariantView.distinct(view.ecs.compactMap(\.session))
         case .oneAgentPerStation:
-            var icmStations: [String] = []
-            icm.forEachAgent { icmStations.append($1.extension) }
-            var ecsStations: [String] = []
-            ecs.forEachAgent { ecsStations.append($1.extension) }
-            return Set(icmStations).count == icmStations.count && Set(ecsStations).count == ecsStations.count
+            return InvariantView.distinct(view.icm.compactMap(\.station)) && InvariantView.distinct(view.ecs.compactMap(\.station))
         case .noIdleAgentBesideQueue:
-            var held = Set<String>()
-            var available: [String] = []
-            ecs.forEachAgent { agent, state in
-                switch state {
-                case .alerting(_, let session), .connected(_, let session): held.insert(session)
-                case .available: available.append(agent)
-                }
+            let held = view.ecs.compactMap(\.session)
+            var waitingSkills: [Int32] = []
+            view.system.ecs.forEachNumberedSession { slot, _, skill, _ in
+                if !held.contains(slot) { waitingSkills.append(Int32(skill)) }
             }
-            var waitingSkills = Set<String>()
-            ecs.forEachSession { session, active in if !held.contains(session) { waitingSkills.insert(active.skill) } }
             if waitingSkills.isEmpty { return true }
-            for agent in available {
-                guard let skills = ecs.skills(of: agent) else { continue }
-                if skills.contains(where: waitingSkills.contains) { return false }
+            for (number, agent) in view.ecs.enumerated() where agent.phase == ECSPhase.available {
+                if view.system.ecs.skillNumbers(ofAgent: number).contains(where: waitingSkills.contains) { return false }
             }
             return true
         case .administeredOnly:
-            let agents = Set(administration.agents.map(\.id))
-            let stations = Set(administration.stations)
-            var administered = true
-            icm.forEachAgent { agent, state in administered = administered && agents.contains(agent) && stations.contains(state.extension) }
-            ecs.forEachAgent { agent, state in administered = administered && agents.contains(agent) && stations.contains(state.extension) }
-            return administered
+            for (number, agent) in view.icm.enumerated() {
+                guard let station = agent.station else { continue }
+                if !view.administered.agent(number, at: view.system.icm) || !view.administered.station(station, at: view.system.icm) { return false }
+            }
+            for (number, agent) in view.ecs.enumerated() {
+                guard let station = agent.station else { continue }
+                if !view.administered.switchAgent(number) || !view.administered.switchStation(station) { return false }
+            }
+            return true
         case .sessionsLive:
-            var icmMedia = Set<String>()
-            icm.forEachSession { session, media, _ in if media != nil { icmMedia.insert(session) } }
-            var ecsSessions = Set<String>()
-            ecs.forEachSession { session, _ in ecsSessions.insert(session) }
-            return ecsSessions == icmMedia
+            var icmSessions: [String] = []
+            view.system.icm.forEachNumberedSession { _, session, _ in icmSessions.append(session) }
+            var ecsSessions: [String] = []
+            view.system.ecs.forEachNumberedSession { _, session, _, _ in ecsSessions.append(session) }
+            return icmSessions.count == ecsSessions.count && icmSessions.allSatisfy(ecsSessions.contains)
         case .quiescenceReachable:
             return true
         }
+    }
+}
+
+/// The ECS's phase numbers, as `ECSMachine.forEachNumberedAgent` gives them.
+enum ECSPhase {
+    static let available: UInt8 = 1
+    static let connected: UInt8 = 3
+}
+
+/// A quiescent state by numbers, for the invariants: each agent's station
+/// and session slot at each role, indexed by the role's agent number.
+struct InvariantView {
+    struct Agent {
+        var station: Int?
+        var session: Int32?
+        var phase: UInt8 = 0
+    }
+
+    let system: ReferenceSystem
+    let administered: AdministeredIDs
+    private(set) var icm: [Agent] = []
+    private(set) var ecs: [Agent] = []
+
+    init(_ system: ReferenceSystem, administered: AdministeredIDs) {
+        self.system = system
+        self.administered = administered
+        var icm: [Agent] = []
+        system.icm.forEachNumberedAgent { number, station, session in
+            while icm.count <= number { icm.append(Agent()) }
+            icm[number] = Agent(station: station, session: session >= 0 ? session : nil)
+        }
+        var ecs: [Agent] = []
+        system.ecs.forEachNumberedAgent { number, phase, station, session, _ in
+            while ecs.count <= number { ecs.append(Agent()) }
+            ecs[number] = Agent(station: station, session: session >= 0 ? session : nil, phase: phase)
+        }
+        self.icm = icm
+        self.ecs = ecs
+    }
+
+    func icmSessionID(_ slot: Int32) -> String { system.icm.sessionID(slot: slot) }
+    func ecsSessionID(_ slot: Int32) -> String { system.ecs.sessionID(slot: slot) }
+
+    /// Whether two tables by agent number say the same, an agent past the
+    /// end of one having nothing there.
+    func sameAtBothRoles<Value: Equatable>(_ icm: [Value?], _ ecs: [Value?]) -> Bool {
+        for number in 0..<max(icm.count, ecs.count) where (number < icm.count ? icm[number] : nil) != (number < ecs.count ? ecs[number] : nil) {
+            return false
+        }
+        return true
+    }
+
+    static func distinct<Value: Equatable>(_ values: [Value]) -> Bool {
+        for (index, value) in values.enumerated() where values[..<index].contains(value) { return false }
+        return true
+    }
+}
+
+/// Which of a system's numbers stand for administered ids: the ICM's
+/// first numbers are the administration's, in its order, when the system
+/// was made from it; any other number is judged by its id.
+struct AdministeredIDs: Sendable {
+    private let agents: Set<String>
+    private let stations: Set<String>
+    /// How many of the ICM's first agent and station numbers are known to
+    /// be administered.
+    private let administeredAgentNumbers: Int
+    private let administeredStationNumbers: Int
+    private let switchAgents: [Bool]
+    private let switchStations: [Bool]
+
+    init(_ administration: Administration, numberedLike system: ReferenceSystem) {
+        agents = Set(administration.agents.map(\.id))
+        stations = Set(administration.stations)
+        let fresh = ReferenceSystem(administration: administration)
+        var agentNumbers = 0
+        while agentNumbers < fresh.icm.numberedCounts.agents, agentNumbers < system.icm.numberedCounts.agents,
+              system.icm.agentID(number: agentNumbers) == fresh.icm.agentID(number: agentNumbers) {
+            agentNumbers += 1
+        }
+        var stationNumbers = 0
+        while stationNumbers < fresh.icm.numberedCounts.stations, stationNumbers < system.icm.numberedCounts.stations,
+              system.icm.stationID(number: stationNumbers) == fresh.icm.stationID(number: stationNumbers) {
+            stationNumbers += 1
+        }
+        administeredAgentNumbers = agentNumbers
+        administeredStationNumbers = stationNumbers
+        let counts = system.ecs.numberedCounts
+        let agents = agents, stations = stations
+        switchAgents = (0..<counts.agents).map { agents.contains(system.ecs.agentID(number: $0)) }
+        switchStations = (0..<counts.stations).map { stations.contains(system.ecs.stationID(number: $0)) }
+    }
+
+    /// Whether the switch's agent and station numbers stand for
+    /// administered ids (the switch numbers only its own administration's,
+    /// once).
+    func switchAgent(_ number: Int) -> Bool { switchAgents[number] }
+    func switchStation(_ number: Int) -> Bool { switchStations[number] }
+
+    func agent(_ number: Int, at icm: ICMMachine) -> Bool {
+        number < administeredAgentNumbers || agents.contains(icm.agentID(number: number))
+    }
+
+    func station(_ number: Int, at icm: ICMMachine) -> Bool {
+        number < administeredStationNumbers || stations.contains(icm.stationID(number: number))
     }
 }

@@ -113,6 +113,8 @@ struct SearchRecord: Sendable {
     let layout: PackedLayout
     let alphabet: VerifyAlphabet
     let administration: Administration
+    /// Which numbers of the checked systems stand for administered ids.
+    let administered: AdministeredIDs
     /// For each state by number, the state it was first reached from and
     /// the step that reached it.
     var parent: [Int32] = [-1]
@@ -127,6 +129,7 @@ struct SearchRecord: Sendable {
         layout = PackedLayout(options.universe)
         alphabet = VerifyAlphabet(universe: options.universe, profile: options.profile)
         administration = options.universe.administration
+        administered = AdministeredIDs(administration, numberedLike: ReferenceSystem(administration: administration))
     }
 
     var states: Int { parent.count }
@@ -161,9 +164,10 @@ struct SearchRecord: Sendable {
     /// `Invariant.allCases` order): checked where the state was made, on
     /// any thread, and recorded with `record(broken:state:)`.
     func brokenMask(_ system: ReferenceSystem) -> UInt16 {
+        let view = InvariantView(system, administered: administered)
         var mask: UInt16 = 0
         for (bit, invariant) in Invariant.allCases.enumerated() where invariant != .quiescenceReachable {
-            if !invariant.holds(in: system, administration: administration) { mask |= 1 << UInt16(bit) }
+            if !invariant.holds(in: view) { mask |= 1 << UInt16(bit) }
         }
         return mask
     }
