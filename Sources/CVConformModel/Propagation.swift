@@ -67,6 +67,27 @@ extension MessageDelivering {
         return result
     }
 
+    /// What `propagate` finds among every system role, without its lists:
+    /// the clauses applied, one bit per ordinal, and whether the messages
+    /// did not stop. For a caller that needs no messages (verify, which
+    /// takes millions of stimuli).
+    /// `pending` is the caller's, emptied and used as the queue of
+    /// messages in flight: kept from call to call, it is allocated once.
+    public mutating func propagateForClauses(_ stimulus: Message, pending: inout [Message]) -> (clauses: UInt64, unfinished: Bool) {
+        guard stimulus.to.isSystem else { return (0, false) }
+        var clauses: UInt64 = 0
+        pending.removeAll(keepingCapacity: true)
+        pending.append(stimulus)
+        var index = 0
+        while index < pending.count && index < 10_000 {
+            let current = pending[index]
+            index += 1
+            guard let reaction = deliver(current) else { continue }
+            reaction.forEachClauseOrdinal { clauses |= 1 << UInt64($0) }
+            for emission in reaction.emissions where emission.message.to.isSystem { pending.append(emission.message) }
+        }
+        return (clauses, index < pending.count)
+    }
 }
 
 extension ReferenceSystem {

@@ -127,20 +127,20 @@ struct SerialSearch<System: VerifiedSystem> {
     /// transitions lead to a state another one reached already.
     private static func expand(_ nodes: ArraySlice<Node>, record: SearchRecord, known: Set<PackedState>) -> Expansion {
         let alphabet = record.alphabet
-        let core = record.options.profile == .core
+        // In `core`, a stimulus that enters an unspecified situation is not sent.
+        let leftOut = record.options.profile == .core ? Clause.allCases.filter { $0.profile == .extended }.reduce(UInt64(0)) { $0 | 1 << UInt64($1.ordinal) } : 0
         var expansion = Expansion(nodes: nodes.count)
         var reached = Set<PackedState>()
+        var pending: [Message] = []
         for node in nodes {
             for index in alphabet.allowed[node.requested] {
                 var system = node.system
-                let propagation = system.propagate(alphabet.stimuli[Int(index)])
-                if core && propagation.entersExtended {
+                let (clauses, unfinished) = system.propagateForClauses(alphabet.stimuli[Int(index)], pending: &pending)
+                if clauses & leftOut != 0 {
                     expansion.outcomes.append(.skipped)
                     continue
                 }
-                var clauses: UInt64 = 0
-                for clause in propagation.clauses { clauses |= 1 << UInt64(clause.ordinal) }
-                if propagation.unfinished {
+                if unfinished {
                     expansion.outcomes.append(.unfinished(clauses: clauses))
                     continue
                 }
