@@ -1,6 +1,7 @@
 import CVConformModel
 import CVConformTrace
 import Dispatch
+import Foundation
 import Synchronization
 
 /// `verify` without races: a state is a quiescent state, and a transition
@@ -110,7 +111,8 @@ struct SerialSearch<System: VerifiedSystem> {
     private func expand(_ level: [Node]) -> [Expansion] {
         let record = record
         let known = seen
-        let chunks = min(8, level.count / 256)
+        // One chunk per core: a state two chunks reach is worked out twice.
+        let chunks = min(ProcessInfo.processInfo.activeProcessorCount, level.count / 256)
         guard chunks > 1 else { return [Self.expand(level[...], record: record, known: known)] }
         let chunkSize = (level.count + chunks - 1) / chunks
         let results = Mutex([Expansion](repeating: Expansion(), count: chunks))
