@@ -21,7 +21,11 @@ struct SerialSearch<System: VerifiedSystem> {
     }
 
     /// A state of the level being expanded.
-    private typealias Node = (system: System, number: Int32, requested: Int)
+    private struct Node: Sendable {
+        var system: System
+        var number: Int32
+        var requested: Int
+    }
 
     /// What one stimulus sent in a node came to, worked out on any thread.
     private enum Outcome: Sendable {
@@ -56,7 +60,7 @@ struct SerialSearch<System: VerifiedSystem> {
     mutating func run(progress: ((VerifyProgress) -> Void)?) -> VerifyResult {
         seen.insert(record.layout.pack(start.machines, requested: 0))
         record.check(start.machines, state: 0)
-        var level: [Node] = [(start, 0, 0)]
+        var level = [Node(system: start, number: 0, requested: 0)]
         var complete = true
         search: while !level.isEmpty {
             var next: [Node] = []
@@ -85,7 +89,7 @@ struct SerialSearch<System: VerifiedSystem> {
                             guard seen.insert(candidate.packed).inserted else { continue }
                             let number = record.add(from: Int(node.number), by: .stimulus(index))
                             record.record(broken: candidate.broken, state: number)
-                            next.append((candidate.system, Int32(number), candidate.requested))
+                            next.append(Node(system: candidate.system, number: Int32(number), requested: candidate.requested))
                             if record.states >= record.options.maxStates {
                                 complete = false
                                 break search
