@@ -1,5 +1,6 @@
 import CVConformModel
 import CVConformTrace
+import Foundation
 
 /// What `verify` checks and how (contract section 9).
 package struct VerifyOptions: Sendable {
@@ -14,6 +15,10 @@ package struct VerifyOptions: Sendable {
     package var mutant: Mutant?
     /// Stop (the result says so) past this many states.
     package var maxStates: Int
+    /// A serial level of at least this many states is worked out in
+    /// `chunks` chunks at once (the result is the same either way).
+    package var parallelFrom = 512
+    package var chunks = ProcessInfo.processInfo.activeProcessorCount
 
     package init(universe: Universe = .default, profile: Profile = .core, races: Bool = false, raceWidth: Int = 2,
                 mutant: Mutant? = nil, maxStates: Int = 50_000_000) {

@@ -1,7 +1,6 @@
 import CVConformModel
 import CVConformTrace
 import Dispatch
-import Foundation
 import Synchronization
 
 /// `verify` without races: a state is a quiescent state, and a transition
@@ -116,12 +115,12 @@ struct SerialSearch<System: VerifiedSystem> {
         let record = record
         let known = seen
         // One chunk per core: a state two chunks reach is worked out twice.
-        let chunks = min(ProcessInfo.processInfo.activeProcessorCount, level.count / 256)
+        let chunks = level.count >= record.options.parallelFrom ? min(record.options.chunks, level.count) : 1
         guard chunks > 1 else { return [Self.expand(level[...], record: record, known: known)] }
         let chunkSize = (level.count + chunks - 1) / chunks
         let results = Mutex([Expansion](repeating: Expansion(), count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let nodes = level[chunk * chunkSize..<min(level.count, (chunk + 1) * chunkSize)]
+            let nodes = level[min(level.count, chunk * chunkSize)..<min(level.count, (chunk + 1) * chunkSize)]
             let expansion = Self.expand(nodes, record: record, known: known)
             results.withLock { $0[chunk] = expansion }
         }

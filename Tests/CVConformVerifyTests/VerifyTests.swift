@@ -64,6 +64,25 @@ struct VerifyTests {
         #expect(counterexample.trace.header.description?.contains(mutant.id) == true)
     }
 
+    @Test("A level split into chunks gives what one thread gives: the states, their counts, the clauses, the counterexample",
+          arguments: [nil, "ECS-HANGUP-1/skip-state-change", "ECS-LOGIN-5/replace-value/logged-in.agent"])
+    func chunksAgreeWithOneThread(_ mutantID: String?) throws {
+        let mutant = Mutant.catalog().first { $0.id == mutantID }
+        var whole = VerifyOptions(mutant: mutant)
+        whole.parallelFrom = .max
+        var chunked = whole
+        chunked.parallelFrom = 2
+        chunked.chunks = 3
+        let one = ModelChecker.verify(whole)
+        let split = ModelChecker.verify(chunked)
+        #expect(one.states > 100)
+        #expect(split.states == one.states && split.transitions == one.transitions && split.depth == one.depth)
+        #expect(split.invariants.map(\.holds) == one.invariants.map(\.holds))
+        #expect(split.reached == one.reached)
+        #expect(split.counterexample.map { TraceWriter.xml($0.trace) } == one.counterexample.map { TraceWriter.xml($0.trace) })
+        #expect((one.counterexample != nil) == (mutantID != nil), "each of these mutants breaks an invariant")
+    }
+
     @Test("Breadth first: the counterexample is a shortest run (a login whose ECS forgets it: one stimulus)")
     func shortest() throws {
         let mutant = try #require(Mutant.catalog().first { $0.id == "ECS-LOGIN-5/skip-state-change" })
