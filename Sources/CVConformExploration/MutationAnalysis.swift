@@ -20,6 +20,8 @@ package struct MutationOptions: Sendable {
     /// Also check each mutant with `verify` (the default universe, serial)
     /// and say which invariant it breaks first.
     package var checkInvariants: Bool
+    /// The mutants to analyse; nil for the whole catalog of the profile.
+    package var mutants: [Mutant]?
 
     package init(profile: Profile = .core, bound: DistinguishingSearch.Bound = .init(), exploreSteps: Int = 20_000,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, printRuns: Int = 48, checkInvariants: Bool = false) {
@@ -59,7 +61,7 @@ package struct MutantResult: Sendable {
 /// `explore` makes, tells it from the reference.
 package enum MutationAnalysis {
     package static func analyse(traces: [Trace], options: MutationOptions) async -> [MutantResult] {
-        let mutants = Mutant.catalog(profile: options.profile)
+        let mutants = options.mutants ?? Mutant.catalog(profile: options.profile)
         let runs = FingerprintRuns.make(count: options.printRuns, profile: options.profile)
         let prints = await inParallel(mutants, jobs: options.jobs) { $0.fingerprint(runs, profile: options.profile) }
         let referencePrint = FingerprintRuns.print(runs, profile: options.profile) { ReferenceSystem(administration: $0) }
