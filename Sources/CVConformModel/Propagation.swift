@@ -71,6 +71,7 @@ extension MessageDelivering {
     /// the clauses applied, one bit per ordinal, and whether the messages
     /// did not stop. For a caller that needs no messages (verify, which
     /// takes millions of stimuli).
+    ///
     /// `pending` is the caller's, emptied and used as the queue of
     /// messages in flight: kept from call to call, it is allocated once.
     public mutating func propagateForClauses(_ stimulus: Message, pending: inout [Message]) -> (clauses: UInt64, unfinished: Bool) {

@@ -114,7 +114,8 @@ struct SerialSearch<System: VerifiedSystem> {
     private func expand(_ level: [Node]) -> [Expansion] {
         let record = record
         let known = seen
-        // One chunk per core: a state two chunks reach is worked out twice.
+        // By default one chunk per core: a state two chunks reach is worked
+        // out in both.
         let chunks = level.count >= record.options.parallelFrom ? min(record.options.chunks, level.count) : 1
         guard chunks > 1 else { return [Self.expand(level[...], record: record, known: known)] }
         let chunkSize = (level.count + chunks - 1) / chunks
@@ -133,7 +134,10 @@ struct SerialSearch<System: VerifiedSystem> {
     private static func expand(_ nodes: ArraySlice<Node>, record: SearchRecord, known: Set<PackedState>) -> Expansion {
         let alphabet = record.alphabet
         // In `core`, a stimulus that enters an unspecified situation is not sent.
-        let leftOut = record.options.profile == .core ? Clause.allCases.filter { $0.profile == .extended }.reduce(UInt64(0)) { $0 | 1 << UInt64($1.ordinal) } : 0
+        var leftOut: UInt64 = 0
+        if record.options.profile == .core {
+            for clause in Clause.allCases where clause.profile == .extended { leftOut |= 1 << UInt64(clause.ordinal) }
+        }
         var expansion = Expansion(nodes: nodes.count)
         var reached = Set<PackedState>()
         var pending: [Message] = []
