@@ -524,14 +524,25 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
     }
 
+    /// A logged-in agent's phase, as `forEachNumberedAgent` gives it.
+    package enum NumberedPhase: UInt8, Sendable {
+        case available = 1, alerting, connected
+    }
+
     /// Visits every agent logged in by numbers, where building its words
     /// would cost more than the visit (verify packs millions of states):
     /// its number and station number in the administration's order, its
-    /// phase (1 available, 2 alerting, 3 connected), its session's slot
-    /// (or -1) and its tick.
-    package func forEachNumberedAgent(_ body: (_ agent: Int, _ phase: UInt8, _ station: Int, _ session: Int32, _ since: UInt64) -> Void) {
-        for (number, entry) in agentEntries.enumerated() where entry.phase != .loggedOut && entry.station >= 0 {
-            body(number, entry.phase.rawValue, Int(entry.station), entry.phase == .available ? -1 : entry.session, entry.since)
+    /// phase, its session's slot (or -1) and its tick.
+    package func forEachNumberedAgent(_ body: (_ agent: Int, _ phase: NumberedPhase, _ station: Int, _ session: Int32, _ since: UInt64) -> Void) {
+        for (number, entry) in agentEntries.enumerated() where entry.station >= 0 {
+            let phase: NumberedPhase
+            switch entry.phase {
+            case .loggedOut: continue
+            case .available: phase = .available
+            case .alerting: phase = .alerting
+            case .connected: phase = .connected
+            }
+            body(number, phase, Int(entry.station), phase == .available ? -1 : entry.session, entry.since)
         }
     }
 

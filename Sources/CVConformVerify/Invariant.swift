@@ -71,7 +71,7 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
             return view.sameAtBothRoles(view.icm.map(\.station), view.ecs.map(\.station))
         case .sessionsAgree:
             return view.sameAtBothRoles(view.icm.map { $0.session.map(view.icmSessionID) },
-                                        view.ecs.map { $0.phase == ECSPhase.connected ? $0.session.map(view.ecsSessionID) : nil })
+                                        view.ecs.map { $0.phase == .connected ? $0.session.map(view.ecsSessionID) : nil })
         case .oneSessionPerAgent:
             // One slot per session id at each role.
             return InvariantView.distinct(view.icm.compactMap(\.session)) && InvariantView.distinct(view.ecs.compactMap(\.session))
@@ -84,7 +84,7 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
                 if !held.contains(slot) { waitingSkills.append(Int32(skill)) }
             }
             if waitingSkills.isEmpty { return true }
-            for (number, agent) in view.ecs.enumerated() where agent.phase == ECSPhase.available {
+            for (number, agent) in view.ecs.enumerated() where agent.phase == .available {
                 if view.system.ecs.skillNumbers(ofAgent: number).contains(where: waitingSkills.contains) { return false }
             }
             return true
@@ -110,19 +110,14 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
     }
 }
 
-/// The ECS's phase numbers, as `ECSMachine.forEachNumberedAgent` gives them.
-enum ECSPhase {
-    static let available: UInt8 = 1
-    static let connected: UInt8 = 3
-}
-
 /// A quiescent state by numbers, for the invariants: each agent's station
 /// and session slot at each role, indexed by the role's agent number.
 struct InvariantView {
     struct Agent {
         var station: Int?
         var session: Int32?
-        var phase: UInt8 = 0
+        /// At the switch (nil at the ICM).
+        var phase: ECSMachine.NumberedPhase?
     }
 
     let system: ReferenceSystem

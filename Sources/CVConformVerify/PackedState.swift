@@ -123,7 +123,7 @@ struct PackedLayout: Sendable {
             // The switch numbers only the administration's ids.
             let index = ecsAgentPlaces[number]
             state[ecsStation(index)] = ecsStationCodes[station]
-            state[ecsStatus(index)] = phase // 1 available, 2 alerting, 3 connected
+            state[ecsStatus(index)] = phase.rawValue
             if session >= 0 {
                 state[ecsSession(index)] = Self.code(ecs.sessionID(slot: session), in: sessionIDs)
             } else {
