@@ -68,9 +68,9 @@ package enum Invariant: String, CaseIterable, Hashable, Sendable, Comparable {
         case .loginsAgree:
             // The administration's ids have the same numbers at both roles;
             // an id only the ICM met has a number past them, so it differs.
-            return view.sameAtBothRoles(view.icm.map(\.station), view.ecs.map(\.station))
+            return InvariantView.sameAtBothRoles(view.icm.map(\.station), view.ecs.map(\.station))
         case .sessionsAgree:
-            return view.sameAtBothRoles(view.icm.map { $0.session.map(view.icmSessionID) },
+            return InvariantView.sameAtBothRoles(view.icm.map { $0.session.map(view.icmSessionID) },
                                         view.ecs.map { $0.phase == .connected ? $0.session.map(view.ecsSessionID) : nil })
         case .oneSessionPerAgent:
             // One slot per session id at each role.
@@ -147,7 +147,7 @@ struct InvariantView {
 
     /// Whether two tables by agent number say the same, an agent past the
     /// end of one having nothing there.
-    func sameAtBothRoles<Value: Equatable>(_ icm: [Value?], _ ecs: [Value?]) -> Bool {
+    static func sameAtBothRoles<Value: Equatable>(_ icm: [Value?], _ ecs: [Value?]) -> Bool {
         for number in 0..<max(icm.count, ecs.count) where (number < icm.count ? icm[number] : nil) != (number < ecs.count ? ecs[number] : nil) {
             return false
         }
@@ -160,52 +160,38 @@ struct InvariantView {
     }
 }
 
-/// Which of a system's numbers stand for administered ids: the ICM's
-/// first numbers are the administration's, in its order, when the system
-/// was made from it; any other number is judged by its id.
+/// Which of a system's numbers stand for administered ids, worked out once
+/// per numbering: by number for the ids the system numbered when this was
+/// made, by id for any the ICM numbered later (a mutant's or a race's).
 struct AdministeredIDs: Sendable {
     private let agents: Set<String>
     private let stations: Set<String>
-    /// How many of the ICM's first agent and station numbers are known to
-    /// be administered.
-    private let administeredAgentNumbers: Int
-    private let administeredStationNumbers: Int
+    private let icmAgents: [Bool]
+    private let icmStations: [Bool]
     private let switchAgents: [Bool]
     private let switchStations: [Bool]
 
     init(_ administration: Administration, numberedLike system: ReferenceSystem) {
-        agents = Set(administration.agents.map(\.id))
-        stations = Set(administration.stations)
-        let fresh = ReferenceSystem(administration: administration)
-        var agentNumbers = 0
-        while agentNumbers < fresh.icm.numberedCounts.agents, agentNumbers < system.icm.numberedCounts.agents,
-              system.icm.agentID(number: agentNumbers) == fresh.icm.agentID(number: agentNumbers) {
-            agentNumbers += 1
-        }
-        var stationNumbers = 0
-        while stationNumbers < fresh.icm.numberedCounts.stations, stationNumbers < system.icm.numberedCounts.stations,
-              system.icm.stationID(number: stationNumbers) == fresh.icm.stationID(number: stationNumbers) {
-            stationNumbers += 1
-        }
-        administeredAgentNumbers = agentNumbers
-        administeredStationNumbers = stationNumbers
-        let counts = system.ecs.numberedCounts
-        let agents = agents, stations = stations
-        switchAgents = (0..<counts.agents).map { agents.contains(system.ecs.agentID(number: $0)) }
-        switchStations = (0..<counts.stations).map { stations.contains(system.ecs.stationID(number: $0)) }
+        let agents = Set(administration.agents.map(\.id))
+        let stations = Set(administration.stations)
+        self.agents = agents
+        self.stations = stations
+        let icm = system.icm, ecs = system.ecs
+        icmAgents = (0..<icm.numberedCounts.agents).map { agents.contains(icm.agentID(number: $0)) }
+        icmStations = (0..<icm.numberedCounts.stations).map { stations.contains(icm.stationID(number: $0)) }
+        switchAgents = (0..<ecs.numberedCounts.agents).map { agents.contains(ecs.agentID(number: $0)) }
+        switchStations = (0..<ecs.numberedCounts.stations).map { stations.contains(ecs.stationID(number: $0)) }
     }
 
-    /// Whether the switch's agent and station numbers stand for
-    /// administered ids (the switch numbers only its own administration's,
-    /// once).
-    func switchAgent(_ number: Int) -> Bool { switchAgents[number] }
-    func switchStation(_ number: Int) -> Bool { switchStations[number] }
-
     func agent(_ number: Int, at icm: ICMMachine) -> Bool {
-        number < administeredAgentNumbers || agents.contains(icm.agentID(number: number))
+        number < icmAgents.count ? icmAgents[number] : agents.contains(icm.agentID(number: number))
     }
 
     func station(_ number: Int, at icm: ICMMachine) -> Bool {
-        number < administeredStationNumbers || stations.contains(icm.stationID(number: number))
+        number < icmStations.count ? icmStations[number] : stations.contains(icm.stationID(number: number))
     }
+
+    /// The switch numbers only its own administration's ids, once.
+    func switchAgent(_ number: Int) -> Bool { switchAgents[number] }
+    func switchStation(_ number: Int) -> Bool { switchStations[number] }
 }
