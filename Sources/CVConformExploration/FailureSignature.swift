@@ -39,7 +39,7 @@ package enum FailureSignature: Hashable, Sendable, CustomStringConvertible {
     /// A message's type, with the state of a `progress` (its parameters
     /// differ by state).
     static func shape(_ message: Message) -> String {
-        message.type == .progress ? "progress(\(message["state"]))" : message.type.rawValue
+        message.type == .progress ? "progress(\(message[.state]))" : message.type.rawValue
     }
 
     package var description: String {

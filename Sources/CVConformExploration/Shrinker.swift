@@ -167,11 +167,11 @@ struct Shrinker {
             let current = best.stimuli[index]
             var alternatives: [Message] = []
             for x in setup.stations {
-                for type in [MessageType.hangup, .answer, .logoutFeature] where !(current.type == type && current["extension"] == x) {
+                for type in [MessageType.hangup, .answer, .logoutFeature] where !(current.type == type && current[.extension] == x) {
                     alternatives.append(Message(from: .phone, to: .ecs, type: type, parameters: ["extension": x]))
                 }
             }
-            for agent in setup.agents.map(\.id) where !(current.type == .logout && current["agent"] == agent) {
+            for agent in setup.agents.map(\.id) where !(current.type == .logout && current[.agent] == agent) {
                 alternatives.append(Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent]))
             }
             let currentSize = best.size(profile: profile)

@@ -71,7 +71,7 @@ package struct ReplayLedger: Sendable {
     /// come this is what says the session is still in play.
     package func owesMessage(naming session: String) -> Bool {
         for index in outputIndexes[lowestUnobserved...] where !observed[index] {
-            if entries[index].message.parameters["session"] == session { return true }
+            if entries[index].message.parameters[.session] == session { return true }
         }
         return false
     }

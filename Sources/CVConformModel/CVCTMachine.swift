@@ -20,18 +20,18 @@ public struct CVCTMachine: RoleMachine, Hashable {
         case (.ecs, .loggedIn): relay(.cvctLoggedIn, to: .icm, .loginConfirmed, message.parameters)
         case (.ecs, .loginDenied): relay(.cvctLoginDenied, to: .icm, .loginDenied, message.parameters)
         case (.ecs, .progress):
-            switch (ProgressState(rawValue: message["state"]), By(rawValue: message["by"])) {
+            switch (ProgressState(rawValue: message[.state]), By(rawValue: message[.by])) {
             case (.answered?, _):
-                relay(.cvctAnswered, to: .icm, .answered, Parameters("extension", message["extension"], "session", message["session"]))
+                relay(.cvctAnswered, to: .icm, .answered, Parameters(.extension, message[.extension], .session, message[.session]))
             case (.dropped?, .phone?):
-                relay(.cvctDroppedByPhone, to: .icm, .dropped, Parameters("session", message["session"]))
+                relay(.cvctDroppedByPhone, to: .icm, .dropped, Parameters(.session, message[.session]))
             default:
                 reaction.apply(.cvctOtherProgress)
             }
         case (.ecs, .loggedOut):
-            if message["by"] == By.phone.rawValue {
+            if message[.by] == By.phone.rawValue {
                 relay(.cvctLoggedOutByPhone, to: .icm, .agentLoggedOut,
-                      Parameters("agent", message["agent"], "extension", message["extension"]))
+                      Parameters(.agent, message[.agent], .extension, message[.extension]))
             } else {
                 reaction.apply(.cvctLoggedOutByRequest)
             }

@@ -16,10 +16,10 @@ public struct EmissionShape: Hashable, Sendable, Comparable, CustomStringConvert
         to = message.to
         type = message.type
         switch message.type {
-        case .progress: word = message["state"] + (message.parameters["by"].map { " by \($0)" } ?? "")
-        case .loggedOut: word = "by " + message["by"]
-        case .disconnect: word = message["reason"]
-        case .loginDenied, .loginFailed: word = message["cause"]
+        case .progress: word = message[.state] + (message.parameters[.by].map { " by \($0)" } ?? "")
+        case .loggedOut: word = "by " + message[.by]
+        case .disconnect: word = message[.reason]
+        case .loginDenied, .loginFailed: word = message[.cause]
         default: word = nil
         }
     }

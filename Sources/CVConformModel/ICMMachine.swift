@@ -104,15 +104,15 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     public mutating func receive(_ message: Message) -> Reaction {
         switch message.type {
-        case .login: return login(agent: message["agent"], extension: message["extension"])
-        case .loginConfirmed: return loginConfirmed(agent: message["agent"], extension: message["extension"])
-        case .loginDenied: return loginDenied(agent: message["agent"], cause: message["cause"])
-        case .sessionRequest: return sessionRequest(session: message["session"], media: message["media"], vdn: message["vdn"])
-        case .answered: return answered(session: message["session"], extension: message["extension"])
-        case .release: return release(agent: message["agent"], session: message["session"], button: message["button"])
-        case .dropped: return dropped(session: message["session"])
-        case .logout: return logout(agent: message["agent"])
-        case .agentLoggedOut: return agentLoggedOut(agent: message["agent"])
+        case .login: return login(agent: message[.agent], extension: message[.extension])
+        case .loginConfirmed: return loginConfirmed(agent: message[.agent], extension: message[.extension])
+        case .loginDenied: return loginDenied(agent: message[.agent], cause: message[.cause])
+        case .sessionRequest: return sessionRequest(session: message[.session], media: message[.media], vdn: message[.vdn])
+        case .answered: return answered(session: message[.session], extension: message[.extension])
+        case .release: return release(agent: message[.agent], session: message[.session], button: message[.button])
+        case .dropped: return dropped(session: message[.session])
+        case .logout: return logout(agent: message[.agent])
+        case .agentLoggedOut: return agentLoggedOut(agent: message[.agent])
         default:
             return Reaction() // The catalog routes nothing else to the ICM.
         }
@@ -167,7 +167,7 @@ public struct ICMMachine: RoleMachine, Hashable {
     mutating func login(agent: String, extension x: String) -> Reaction {
         var reaction = Reaction()
         reaction.apply(.icmLogin)
-        reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, Parameters("agent", agent, "extension", x))
+        reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, Parameters(.agent, agent, .extension, x))
         return reaction
     }
 
@@ -183,14 +183,14 @@ public struct ICMMachine: RoleMachine, Hashable {
         let station = intern(station: x)
         setEntry(number, AgentEntry(phase: .loggedIn, station: station))
         agentAtStation.set(station, number)
-        reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters("agent", agent))
+        reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters(.agent, agent))
         return reaction
     }
 
     mutating func loginDenied(agent: String, cause: String) -> Reaction {
         var reaction = Reaction()
         reaction.apply(.icmLoginDenied)
-        reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, Parameters("agent", agent, "cause", cause))
+        reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, Parameters(.agent, agent, .cause, cause))
         return reaction
     }
 
@@ -204,7 +204,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         } else {
             sessionSlots.insert(session, SessionEntry(media: MediaCode(media)))
         }
-        reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, Parameters("media", media, "session", session, "vdn", vdn))
+        reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, Parameters(.media, media, .session, session, .vdn, vdn))
         return reaction
     }
 
@@ -219,7 +219,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         let slot = sessionSlots.insert(session, SessionEntry())
         setEntry(agent, AgentEntry(phase: .inSession, station: station, session: slot))
         sessionSlots[slot].agent = agent
-        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters("agent", agentNumbers[agent], "session", session))
+        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters(.agent, agentNumbers[agent], .session, session))
         return reaction
     }
 
@@ -246,8 +246,8 @@ public struct ICMMachine: RoleMachine, Hashable {
         reaction.apply(clause)
         endSession(slot, of: number, at: current.station)
         let x = stationNumbers[current.station]
-        reaction.send(clause, to: .cvct, from: .icm, .dropRequest, Parameters("extension", x, "session", session))
-        reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters("agent", agent, "reason", reason.rawValue, "session", session))
+        reaction.send(clause, to: .cvct, from: .icm, .dropRequest, Parameters(.extension, x, .session, session))
+        reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters(.agent, agent, .reason, reason.rawValue, .session, session))
         return reaction
     }
 
@@ -261,7 +261,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         reaction.apply(.icmDropped)
         endSession(slot, of: agent, at: current.station)
         reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect,
-                      Parameters("agent", agentNumbers[agent], "reason", Reason.hangup.rawValue, "session", session))
+                      Parameters(.agent, agentNumbers[agent], .reason, Reason.hangup.rawValue, .session, session))
         return reaction
     }
 
@@ -274,8 +274,8 @@ public struct ICMMachine: RoleMachine, Hashable {
         case .loggedIn:
             reaction.apply(.icmLogout)
             forget(number)
-            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, Parameters("agent", agent, "extension", stationNumbers[current.station]))
-            reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, Parameters("agent", agent))
+            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, Parameters(.agent, agent, .extension, stationNumbers[current.station]))
+            reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, Parameters(.agent, agent))
         case .inSession:
             reaction.apply(.extBrowserLogoutWithSession)
         case .loggedOut:
@@ -288,7 +288,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         var reaction = Reaction()
         reaction.apply(.icmAgentLoggedOut)
         if let number = agentNumbers.number(of: agent) { forget(number) }
-        reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, Parameters("agent", agent))
+        reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, Parameters(.agent, agent))
         return reaction
     }
 

@@ -109,15 +109,15 @@ public enum ModelExplorer {
             // or the message or what the role sent names it; when neither
             // names any agent, when the message names its extension or
             // session.
-            let named = ([message] + reaction.emissions.map(\.message)).compactMap { $0.parameters["agent"] }
+            let named = ([message] + reaction.emissions.map(\.message)).compactMap { $0.parameters[.agent] }
             let concerns: Bool
             if before != after || named.contains(watchedAgent) {
                 concerns = true
             } else if !named.isEmpty {
                 concerns = false
-            } else if let x = message.parameters["extension"] {
+            } else if let x = message.parameters[.extension] {
                 concerns = [before.extension, after.extension].contains(x)
-            } else if let session = message.parameters["session"] {
+            } else if let session = message.parameters[.session] {
                 concerns = [before.session, after.session].contains(session)
             } else {
                 concerns = false

@@ -114,7 +114,7 @@ public struct Monitor: Sendable {
         if system.holds(session: session) { return true }
         guard owedCount > 0 else { return false }
         for queue in owed where !queue.isEmpty {
-            for emission in queue where emission.message.parameters["session"] == session { return true }
+            for emission in queue where emission.message.parameters[.session] == session { return true }
         }
         return false
     }

@@ -21,11 +21,14 @@ public struct Message: Hashable, Sendable, CustomStringConvertible {
     /// messages always carry every parameter of their type).
     public subscript(_ name: String) -> String { parameters[name] ?? "" }
 
+    /// The same, found without comparing a string.
+    public subscript(_ name: ParameterName) -> String { parameters[name] ?? "" }
+
     /// The parameters in the contract's order, for output that people read.
     public var orderedParameters: [(name: String, value: String)] {
         let names: [String]
         if let definition = MessageCatalog.definition(from: from, to: to, type: type),
-           let required = MessageCatalog.requiredParameters(of: definition, state: parameters["state"]) {
+           let required = MessageCatalog.requiredParameters(of: definition, state: parameters[.state]) {
             names = required + parameters.names.filter { !required.contains($0) }
         } else {
             names = parameters.names

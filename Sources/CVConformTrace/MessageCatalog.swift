@@ -126,14 +126,8 @@ public enum MessageCatalog {
         uniqueKeysWithValues: definitions.map { (Key(from: $0.channel.from, to: $0.channel.to, type: $0.type), $0) }
     )
 
-    /// Every parameter name that any message uses.
-    public static let allParameterNames: [String] = {
-        var seen: [String] = []
-        for name in definitions.flatMap(\.parameters) + progressParameters.values.flatMap({ $0 }) where !seen.contains(name) {
-            seen.append(name)
-        }
-        return seen
-    }()
+    /// Every parameter name that any message uses, in alphabetical order.
+    public static let allParameterNames: [String] = ParameterName.allCases.map(\.name)
 
     public static func definition(from: Role, to: Role, type: MessageType) -> MessageDefinition? {
         byKey[Key(from: from, to: to, type: type)]
@@ -255,7 +249,7 @@ public enum MessageCatalog {
             return .failure(.undefinedType(type, channel: Channel(from: fromRole, to: toRole)))
         }
         let values = Parameters(sorted: sorted)
-        let state = values["state"]
+        let state = values[.state]
         if messageType == .progress, let state, !domain(of: "state").admits(state) {
             return .failure(.badValue(parameter: "state", value: state, domain: domain(of: "state")))
         }

@@ -55,26 +55,28 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// The model's own messages, their names given in sorted order: no
     /// array of pairs to build and take apart, nothing to sort. Debug builds
     /// check the order.
-    package init(_ name: String, _ value: String) {
-        items = [Parameter(name: name, value: value)]
+    package init(_ name: ParameterName, _ value: String) {
+        items = [Parameter(name: name.name, value: value)]
     }
 
-    package init(_ name1: String, _ value1: String, _ name2: String, _ value2: String) {
-        items = [Parameter(name: name1, value: value1), Parameter(name: name2, value: value2)]
+    package init(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String) {
+        items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2)]
         assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
     }
 
-    package init(_ name1: String, _ value1: String, _ name2: String, _ value2: String, _ name3: String, _ value3: String) {
-        items = [Parameter(name: name1, value: value1), Parameter(name: name2, value: value2), Parameter(name: name3, value: value3)]
+    package init(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
+                 _ name3: ParameterName, _ value3: String) {
+        items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2),
+                 Parameter(name: name3.name, value: value3)]
         assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
     }
 
     package init(
-        _ name1: String, _ value1: String, _ name2: String, _ value2: String,
-        _ name3: String, _ value3: String, _ name4: String, _ value4: String
+        _ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
+        _ name3: ParameterName, _ value3: String, _ name4: ParameterName, _ value4: String
     ) {
-        items = [Parameter(name: name1, value: value1), Parameter(name: name2, value: value2),
-                 Parameter(name: name3, value: value3), Parameter(name: name4, value: value4)]
+        items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2),
+                 Parameter(name: name3.name, value: value3), Parameter(name: name4.name, value: value4)]
         assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
     }
 
@@ -105,6 +107,9 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         }
         return low < items.count && items[low].name == name ? items[low].value : nil
     }
+
+    /// A parameter's value, by the table's name.
+    public subscript(_ name: ParameterName) -> String? { self[name.name] }
 
     public var count: Int { items.count }
     public var names: [String] { items.map(\.name) }

@@ -480,10 +480,10 @@ package struct PromelaModel: Sendable {
     private func coreGuard(_ stimulus: Message) -> String? {
         switch stimulus.type {
         case .logout:
-            guard let agent = universe.agentIDs.firstIndex(of: stimulus["agent"]) else { return nil }
+            guard let agent = universe.agentIDs.firstIndex(of: stimulus[.agent]) else { return nil }
             return "(icm_session[\(agent)] == 0 && ecs_status[\(agent)] < ALERTING)"
         case .logoutFeature:
-            guard let station = universe.stationIDs.firstIndex(of: stimulus["extension"]) else { return nil }
+            guard let station = universe.stationIDs.firstIndex(of: stimulus[.extension]) else { return nil }
             let idle = (0...universe.agents).map { "(ecs_status[\($0)] < ALERTING || ecs_station[\($0)] != \(station + 1))" }
             return "(" + idle.joined(separator: " && ") + ")"
         default:
@@ -497,18 +497,18 @@ package struct PromelaModel: Sendable {
         // An id not in the universe (the unknown agent, station or VDN) is
         // the number after the last administered one.
         func index(_ id: String, in ids: [String]) -> Int { ids.firstIndex(of: id) ?? ids.count }
-        let agent = index(stimulus["agent"], in: universe.agentIDs)
-        let station = index(stimulus["extension"], in: universe.stationIDs)
-        let session = index(stimulus["session"], in: universe.sessionIDs)
-        let vdn = index(stimulus["vdn"], in: universe.vdnNumbers)
+        let agent = index(stimulus[.agent], in: universe.agentIDs)
+        let station = index(stimulus[.extension], in: universe.stationIDs)
+        let session = index(stimulus[.session], in: universe.sessionIDs)
+        let vdn = index(stimulus[.vdn], in: universe.vdnNumbers)
         func set(_ type: String, _ first: Any, _ second: Any = 0, _ third: Any = 0) -> String {
             "stimulus = \(type); s1 = \(first); s2 = \(second); s3 = \(third)"
         }
         switch stimulus.type {
         case .login: return set("login", agent, station)
         case .logout: return set("logout", agent)
-        case .release: return set("release", agent, session, (Button.allCases.firstIndex { $0.rawValue == stimulus["button"] } ?? -1) + 1)
-        case .sessionRequest: return set("session_request", session, stimulus["media"] == Media.realtime.rawValue ? "REALTIME" : "MESSAGING", vdn)
+        case .release: return set("release", agent, session, (Button.allCases.firstIndex { $0.rawValue == stimulus[.button] } ?? -1) + 1)
+        case .sessionRequest: return set("session_request", session, stimulus[.media] == Media.realtime.rawValue ? "REALTIME" : "MESSAGING", vdn)
         case .answer: return set("answer", station)
         case .hangup: return set("hangup", station)
         default: return set("logout_feature", station)

@@ -63,7 +63,7 @@ public struct CellViolation: Hashable, Sendable, CustomStringConvertible {
             var parts: [String] = []
             let ids = message.orderedParameters.filter { CellPartition.namesID($0.name) }.map { "\($0.name) \($0.value)" }
             if !ids.isEmpty { parts.append(ids.joined(separator: ", ") + (ids.count == 1 ? " is" : " are") + " listed in no cell") }
-            if let session = message.parameters["session"] {
+            if let session = message.parameters[.session] {
                 parts.append("session \(session) belongs to no cell (it was not requested on a VDN of a cell, or has ended)")
             }
             return "names no id of any cell: " + (parts.isEmpty ? "it names no id at all" : parts.joined(separator: "; "))

@@ -40,7 +40,7 @@ public struct CellPlacer: Sendable {
         _ message: Message, named: NamedCell? = nil, models: inout Models
     ) -> CellPlacement {
         guard partition.isDivided else { return .cell(0) }
-        let session = message.parameters["session"]
+        let session = message.parameters[.session]
         var sessionCell: Int?
         if let session { sessionCell = sessions.rememberedCell(of: session) }
         let located: (placement: CellPlacement, restsOnSession: Bool)
@@ -62,7 +62,7 @@ public struct CellPlacer: Sendable {
     /// tells the cell of its session.
     public mutating func allowed<Models: SessionHolding>(_ message: Message, in cell: Int, models: inout Models) {
         guard partition.isDivided, message.type == .sessionRequest || message.type == .launch else { return }
-        sessions.learn(message["session"], cell: cell)
+        sessions.learn(message[.session], cell: cell)
         guard sessions.needsSweep else { return }
         sessions.sweep { session, cell in models.holds(session: session, inCell: cell) }
     }

@@ -26,7 +26,7 @@ public struct ModelRun: Sendable {
     /// what it causes; nil, with nothing changed, when the profile does not
     /// allow it here.
     public mutating func step(_ stimulus: Message) -> Propagation? {
-        let session = stimulus.type == .sessionRequest ? stimulus["session"] : nil
+        let session = stimulus.type == .sessionRequest ? stimulus[.session] : nil
         if let session, profile == .core, requested.contains(session) { return nil }
         var next = system
         let propagation = next.propagate(stimulus)
@@ -40,7 +40,7 @@ public struct ModelRun: Sendable {
     /// profile does not allow it, this run is left broken and must be
     /// thrown away (a search that copied the run already does).
     mutating func stepOrBreak(_ stimulus: Message) -> Propagation? {
-        let session = stimulus.type == .sessionRequest ? stimulus["session"] : nil
+        let session = stimulus.type == .sessionRequest ? stimulus[.session] : nil
         if let session, profile == .core, requested.contains(session) { return nil }
         let propagation = system.propagate(stimulus)
         if profile == .core && propagation.entersExtended { return nil }
@@ -99,7 +99,7 @@ public struct ModelRun: Sendable {
             if let situation, profile == .core { risks.record(situation, entersExtended: propagation == nil) }
             return propagation.map(LearntStep.applied) ?? .refused
         }
-        if stimulus.type == .sessionRequest && requested.contains(stimulus["session"]) { return .refused }
+        if stimulus.type == .sessionRequest && requested.contains(stimulus[.session]) { return .refused }
         if let propagation = stepOrBreak(stimulus) { return .applied(propagation) }
         risks.record(situation, entersExtended: true)
         return .broken
@@ -121,7 +121,7 @@ public struct ModelRun: Sendable {
     public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000, checkingInterleavings: Bool = true) -> RaceStep? {
         var sessions = Set<String>()
         for stimulus in stimuli where stimulus.type == .sessionRequest {
-            let session = stimulus["session"]
+            let session = stimulus[.session]
             if profile == .core && (requested.contains(session) || !sessions.insert(session).inserted) { return nil }
         }
         if checkingInterleavings {

@@ -66,6 +66,6 @@ extension StimulusGenerator {
         let vdn = random.pick(vdns).number
         let request = make(.sessionRequest, run: run, random: &random)
         return Message(from: .customer, to: .icm, type: .sessionRequest,
-                       parameters: ["session": request["session"], "media": random.pick(Media.allCases).rawValue, "vdn": vdn])
+                       parameters: ["session": request[.session], "media": random.pick(Media.allCases).rawValue, "vdn": vdn])
     }
 }

@@ -89,8 +89,8 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     /// The situation a stimulus meets in a system.
     public static func of(_ stimulus: Message, in system: ReferenceSystem) -> Situation? {
         guard let kind = StimulusKind(stimulus) else { return nil }
-        return of(kind, agent: stimulus["agent"], extension: stimulus["extension"], session: stimulus["session"],
-                  button: stimulus["button"], media: stimulus["media"], vdn: stimulus["vdn"], in: system)
+        return of(kind, agent: stimulus[.agent], extension: stimulus[.extension], session: stimulus[.session],
+                  button: stimulus[.button], media: stimulus[.media], vdn: stimulus[.vdn], in: system)
     }
 
     /// The situation of a stimulus given by its values.

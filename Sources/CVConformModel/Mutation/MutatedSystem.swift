@@ -36,12 +36,12 @@ public struct MutatedSystem: MessageDelivering, Sendable {
         case .reactToIgnored where clause == .icmReleaseIgnored:
             // The button is not checked against the media: the agent's own
             // session ends whatever the button, with the button's reason.
-            guard message.type == .release, system.icm.session(of: message["agent"]) == message["session"],
-                  let media = system.icm.media(of: message["session"]), !system.icm.button(message["button"], fits: message["session"])
+            guard message.type == .release, system.icm.session(of: message[.agent]) == message[.session],
+                  let media = system.icm.media(of: message[.session]), !system.icm.button(message[.button], fits: message[.session])
             else { return system.deliver(message) }
             let fitting = Self.setting("button", to: ((Media(rawValue: media) ?? .realtime).fittingButtons.first ?? .drop).rawValue, in: Emission(message, clause)).message
             guard var reaction = system.deliver(fitting) else { return nil }
-            let reason = (Button(rawValue: message["button"])?.reason ?? .dropped).rawValue
+            let reason = (Button(rawValue: message[.button])?.reason ?? .dropped).rawValue
             reaction.emissions = reaction.emissions.map { $0.message.type == .disconnect ? Self.setting("reason", to: reason, in: $0) : $0 }
             return reaction
         case .reactToIgnored:
@@ -151,22 +151,22 @@ public struct MutatedSystem: MessageDelivering, Sendable {
         switch clause {
         case .ecsAnswerIgnored:
             // Answering a connected phone again reports the answer again.
-            let x = message["extension"]
+            let x = message[.extension]
             guard let agent = system.ecs.agentAtExtension[x], case .connected(_, let session)? = system.ecs.agents[agent] else { return [] }
             return emit(.ecs, .cvct, .progress, ["session": session, "state": ProgressState.answered.rawValue, "extension": x])
         case .ecsHangupIgnored:
             // Hanging up a ringing phone is taken as the end of the session.
-            let x = message["extension"]
+            let x = message[.extension]
             guard let agent = system.ecs.agentAtExtension[x], case .alerting(_, let session)? = system.ecs.agents[agent] else { return [] }
             return emit(.ecs, .cvct, .progress, ["session": session, "state": ProgressState.dropped.rawValue, "extension": x, "by": By.phone.rawValue])
         case .icmLogoutIgnored:
-            return emit(.icm, .browser, .acwClose, ["agent": message["agent"]])
+            return emit(.icm, .browser, .acwClose, ["agent": message[.agent]])
         case .cvctOtherProgress:
             // A drop the ICM asked for is reported back to it.
-            guard message["state"] == ProgressState.dropped.rawValue else { return [] }
-            return emit(.cvct, .icm, .dropped, ["session": message["session"]])
+            guard message[.state] == ProgressState.dropped.rawValue else { return [] }
+            return emit(.cvct, .icm, .dropped, ["session": message[.session]])
         case .cvctLoggedOutByRequest:
-            return emit(.cvct, .icm, .agentLoggedOut, ["agent": message["agent"], "extension": message["extension"]])
+            return emit(.cvct, .icm, .agentLoggedOut, ["agent": message[.agent], "extension": message[.extension]])
         default:
             return []
         }

@@ -36,8 +36,8 @@ public struct AsyncState: Hashable, Sendable {
     /// Whether a role or a message in flight or owed still names a session.
     func holds(session: String) -> Bool {
         if system.holds(session: session) { return true }
-        return inFlight.items.contains { $0.element.parameters["session"] == session }
-            || unobserved.items.contains { $0.element.message.parameters["session"] == session }
+        return inFlight.items.contains { $0.element.parameters[.session] == session }
+            || unobserved.items.contains { $0.element.message.parameters[.session] == session }
     }
 }
 
