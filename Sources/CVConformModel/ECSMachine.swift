@@ -110,17 +110,33 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// interleavings that leave the switch behaving alike then leave it
     /// equal, so a race judge keeps one state where it kept one per history
     /// (RACE-21). Nothing it does later changes.
-    mutating func normalize() {
+    mutating func normalize(rankingByBits: Bool = true) {
         if isNormal { return }
+        // Ticks below 64 are ranked by counting bits, and sessions already
+        // in launch order stay in their slots: the usual case, normalized
+        // without allocating anything. (Tests turn it off to compare.)
+        if rankingByBits && ranksByBits {
+            var sinceMask: UInt64 = 0
+            for entry in agentEntries where entry.phase == .available { sinceMask |= 1 << entry.since }
+            var launchMask: UInt64 = 0
+            sessionSlots.forEach { _, _, info in launchMask |= 1 << info.launchedAt }
+            renumber(sinceRank: { Self.rank(of: $0, in: sinceMask) }, launchRank: { Self.rank(of: $0, in: launchMask) }, sessions: nil)
+            clock = UInt64(max(sinceMask.nonzeroBitCount, launchMask.nonzeroBitCount))
+            return
+        }
         var sinceValues: [UInt64] = []
         for entry in agentEntries where entry.phase == .available { sinceValues.append(entry.since) }
         let live = sessionSlots.live
         let sinceTicks = Self.ranks(sinceValues)
         let launchTicks = Self.ranks(live.map(\.info.launchedAt))
-        let sinceRank = { (tick: UInt64) in Self.rank(of: tick, in: sinceTicks) }
-        let launchRank = { (tick: UInt64) in Self.rank(of: tick, in: launchTicks) }
         let remap = sessionSlots.renumber(in: live.sorted { $0.info.launchedAt < $1.info.launchedAt }.map(\.slot))
-            ?? (0..<Int32(live.count)).map { $0 }
+        renumber(sinceRank: { Self.rank(of: $0, in: sinceTicks) }, launchRank: { Self.rank(of: $0, in: launchTicks) }, sessions: remap)
+        clock = UInt64(max(sinceTicks.count, launchTicks.count))
+    }
+
+    /// Gives every tick its rank and moves sessions to their new slots
+    /// (nil: they stay); a tick without a rank is a stale entry's.
+    private mutating func renumber(sinceRank: (UInt64) -> UInt64?, launchRank: (UInt64) -> UInt64?, sessions remap: [Int32]?) {
         for slot in 0..<Int32(sessionSlots.count) {
             sessionSlots[slot].launchedAt = launchRank(sessionSlots[slot].launchedAt) ?? sessionSlots[slot].launchedAt
         }
@@ -128,14 +144,34 @@ public struct ECSMachine: RoleMachine, Hashable {
             if agentEntries[index].phase == .available {
                 agentEntries[index].since = sinceRank(agentEntries[index].since) ?? agentEntries[index].since
             }
-            if agentEntries[index].session >= 0 { agentEntries[index].session = remap[Int(agentEntries[index].session)] }
+            if let remap, agentEntries[index].session >= 0 { agentEntries[index].session = remap[Int(agentEntries[index].session)] }
         }
         for skill in queues.indices { queues[skill].renumber(launchRank, sessions: remap) }
         let entries = agentEntries
         for skill in availableBySkill.indices {
             availableBySkill[skill].renumber(sinceRank) { Self.isLive($0, in: entries) }
         }
-        clock = UInt64(max(sinceTicks.count, launchTicks.count))
+    }
+
+    /// Whether `normalize` takes the way that allocates nothing.
+    var ranksByBits: Bool { clock < 64 && sessionSlots.isCompact && sessionsInLaunchOrder }
+
+    /// Whether the sessions' slots are in the order they were launched.
+    private var sessionsInLaunchOrder: Bool {
+        var previous: UInt64 = 0
+        var inOrder = true
+        sessionSlots.forEach { _, _, info in
+            inOrder = inOrder && info.launchedAt > previous
+            previous = info.launchedAt
+        }
+        return inOrder
+    }
+
+    /// A tick's 1-based rank among the ticks set in a mask (all below 64);
+    /// nil when it is not set.
+    private static func rank(of tick: UInt64, in mask: UInt64) -> UInt64? {
+        guard tick < 64, mask & (1 << tick) != 0 else { return nil }
+        return UInt64((mask & ((1 << tick) - 1)).nonzeroBitCount + 1)
     }
 
     /// Whether `normalize` would change nothing that equality sees: the
@@ -710,9 +746,15 @@ struct LaunchOrderQueue: Hashable, Sendable {
 
     /// The queued sessions only, their launch ticks renumbered and their
     /// slots moved (see `ECSMachine.normalize`).
-    mutating func renumber(_ rank: (UInt64) -> UInt64?, sessions remap: [Int32]) {
-        entries = entries[head...].map { Entry(launchedAt: rank($0.launchedAt) ?? $0.launchedAt, session: remap[Int($0.session)]) }
-        head = 0
+    mutating func renumber(_ rank: (UInt64) -> UInt64?, sessions remap: [Int32]?) {
+        if head > 0 {
+            entries.removeFirst(head)
+            head = 0
+        }
+        for index in entries.indices {
+            entries[index].launchedAt = rank(entries[index].launchedAt) ?? entries[index].launchedAt
+            if let remap { entries[index].session = remap[Int(entries[index].session)] }
+        }
     }
 }
 
@@ -760,9 +802,18 @@ struct AvailabilityQueue: Hashable, Sendable {
     /// The live entries only, their ticks renumbered (see
     /// `ECSMachine.normalize`); `isLive` judges them after renumbering.
     mutating func renumber(_ rank: (UInt64) -> UInt64?, isLive: (Entry) -> Bool) {
-        entries = entries[head...].map { Entry(agent: $0.agent, station: $0.station, since: rank($0.since) ?? 0) }.filter(isLive)
+        var kept = 0
+        for index in head..<entries.count {
+            var entry = entries[index]
+            entry.since = rank(entry.since) ?? 0
+            if isLive(entry) {
+                entries[kept] = entry
+                kept += 1
+            }
+        }
+        entries.removeLast(entries.count - kept)
         head = 0
-        count = entries.count
+        count = kept
     }
 
     /// The latest live entry (a mutant's least idle agent).

@@ -67,8 +67,10 @@ struct SerialSearch<System: VerifiedSystem> {
             for expansion in expand(level) {
                 // Its outcomes follow its nodes and their stimuli in order.
                 var place = 0
-                for node in level[first..<first + expansion.nodes] {
-                    for index in record.alphabet.allowed[node.requested] {
+                // By place: a node copied out would retain its whole system.
+                for nodePlace in first..<first + expansion.nodes {
+                    let nodeNumber = level[nodePlace].number
+                    for index in record.alphabet.allowed[level[nodePlace].requested] {
                         let outcome = expansion.outcomes[place]
                         place += 1
                         switch outcome {
@@ -77,7 +79,7 @@ struct SerialSearch<System: VerifiedSystem> {
                         case .unfinished(let clauses):
                             record.transitions += 1
                             record.reachedMask |= clauses
-                            if endless == nil { endless = (Int(node.number), index) }
+                            if endless == nil { endless = (Int(nodeNumber), index) }
                         case .known(let clauses):
                             record.transitions += 1
                             record.reachedMask |= clauses
@@ -86,7 +88,7 @@ struct SerialSearch<System: VerifiedSystem> {
                             record.reachedMask |= clauses
                             let candidate = expansion.candidates[Int(at)]
                             guard seen.insert(candidate.packed).inserted else { continue }
-                            let number = record.add(from: Int(node.number), by: .stimulus(index))
+                            let number = record.add(from: Int(nodeNumber), by: .stimulus(index))
                             record.record(broken: candidate.broken, state: number)
                             next.append(Node(system: candidate.system, number: Int32(number), requested: candidate.requested))
                             if record.states >= record.options.maxStates {
@@ -141,9 +143,10 @@ struct SerialSearch<System: VerifiedSystem> {
         var expansion = Expansion(nodes: nodes.count)
         var reached = Set<PackedState>()
         var pending: [Message] = []
-        for node in nodes {
-            for index in alphabet.allowed[node.requested] {
-                var system = node.system
+        for nodePlace in nodes.indices {
+            let nodeRequested = nodes[nodePlace].requested
+            for index in alphabet.allowed[nodeRequested] {
+                var system = nodes[nodePlace].system
                 let (clauses, unfinished) = system.propagateForClauses(alphabet.stimuli[Int(index)], pending: &pending)
                 if clauses & leftOut != 0 {
                     expansion.outcomes.append(.skipped)
@@ -154,7 +157,7 @@ struct SerialSearch<System: VerifiedSystem> {
                     continue
                 }
                 system.normalizeSwitch()
-                let requested = alphabet.requested(after: Int(index), node.requested)
+                let requested = alphabet.requested(after: Int(index), nodeRequested)
                 let packed = record.layout.pack(system.machines, requested: requested)
                 guard !known.contains(packed), reached.insert(packed).inserted else {
                     expansion.outcomes.append(.known(clauses: clauses))

@@ -4,6 +4,26 @@ import Testing
 
 @Suite("ECS machine: E1-E9 and the extended decisions")
 struct ECSMachineTests {
+    @Test("Normalizing by counting bits gives the switch the same form as ranking by sorting")
+    func normalizeByBitsAgreesWithSorting() {
+        var byBits = 0, bySorting = 0
+        for seed in 1...40 {
+            let scenario = Scenario.generated(seed: UInt64(seed), length: 60).scenario
+            var system = ReferenceSystem(administration: scenario.administration)
+            for stimulus in scenario.stimuli {
+                _ = system.propagate(stimulus)
+                var fast = system.ecs, sorted = system.ecs
+                if fast.ranksByBits { byBits += 1 } else { bySorting += 1 }
+                fast.normalize()
+                sorted.normalize(rankingByBits: false)
+                #expect(fast == sorted, "seed \(seed): \(fast) against \(sorted)")
+                system.normalizeSwitch()
+            }
+        }
+        // Both ways were taken.
+        #expect(byBits > 1000 && bySorting > 20, "\(byBits) by bits, \(bySorting) by sorting")
+    }
+
     // MARK: E1 asai-login
 
     @Test("E1: an unknown agent is denied unknown-agent, even at an unknown extension")
