@@ -62,9 +62,10 @@ package struct MutantResult: Sendable {
 package enum MutationAnalysis {
     package static func analyse(traces: [Trace], options: MutationOptions) async -> [MutantResult] {
         let mutants = options.mutants ?? Mutant.catalog(profile: options.profile)
-        let runs = FingerprintRuns.make(count: options.printRuns, profile: options.profile)
-        let prints = await inParallel(mutants, jobs: options.jobs) { $0.fingerprint(runs, profile: options.profile) }
-        let referencePrint = FingerprintRuns.print(runs, profile: options.profile) { ReferenceSystem(administration: $0) }
+        let printRuns = FingerprintRuns(count: options.printRuns, profile: options.profile)
+        let runs = printRuns.scenarios
+        let prints = await inParallel(mutants, jobs: options.jobs) { $0.fingerprint(printRuns) }
+        let referencePrint = printRuns.referencePrint
         // Duplicates by behaviour: the first (by id) stands for the rest.
         // Mutants that print as the reference does are not compared with one
         // another: the runs never reached their mistakes.

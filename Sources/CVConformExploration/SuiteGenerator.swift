@@ -28,9 +28,10 @@ package enum SuiteGenerator {
                                 jobs: Int = 2, randomRuns: Int = 48, printRuns: Int = 48) async -> GeneratedSuite {
         // The mutants, one per behaviour (as `mutate` counts them).
         let catalog = Mutant.catalog(profile: profile)
-        let prints = FingerprintRuns.make(count: printRuns, profile: profile)
-        let fingerprints = await inParallel(catalog, jobs: jobs) { $0.fingerprint(prints, profile: profile) }
-        let referencePrint = FingerprintRuns.print(prints, profile: profile) { ReferenceSystem(administration: $0) }
+        let printed = FingerprintRuns(count: printRuns, profile: profile)
+        let prints = printed.scenarios
+        let fingerprints = await inParallel(catalog, jobs: jobs) { $0.fingerprint(printed) }
+        let referencePrint = printed.referencePrint
         var seen = Set<[Int]>()
         let mutants = zip(catalog, fingerprints).filter { $0.1 == referencePrint || seen.insert($0.1).inserted }.map(\.0)
         let reachable = ExplorationCoverage.reachable(in: profile)

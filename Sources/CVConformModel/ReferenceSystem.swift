@@ -13,7 +13,15 @@ public struct ReferenceSystem: Hashable, Sendable {
         ecs.variation = variation
     }
 
+    /// The system as an administration starts it. Built once per
+    /// administration (numbering its ids is most of the work) and copied
+    /// after: mutation analysis starts a system for every run it plays.
     public init(administration: Administration) {
+        self = FreshSystems.shared.system(for: administration)
+    }
+
+    /// The machines built from the administration itself.
+    init(building administration: Administration) {
         icm = ICMMachine(administration: administration)
         cvct = CVCTMachine(administration: administration)
         ecs = ECSMachine(administration: administration)

@@ -82,10 +82,55 @@ struct MutationTests {
 
     @Test("Behaviour prints: the same system prints the same; a mutant that changes what is sent prints differently")
     func prints() throws {
-        let runs = FingerprintRuns.make(count: 6, length: 30, profile: .core)
-        let reference = FingerprintRuns.print(runs, profile: .core) { ReferenceSystem(administration: $0) }
-        #expect(try mutant("ECS-LOGIN-5/omit/logged-in").fingerprint(runs, profile: .core) != reference)
-        #expect(FingerprintRuns.print(runs, profile: .core) { ReferenceSystem(administration: $0) } == reference)
+        let runs = FingerprintRuns(count: 6, length: 30, profile: .core)
+        #expect(try mutant("ECS-LOGIN-5/omit/logged-in").fingerprint(runs) != runs.referencePrint)
+        #expect(FingerprintRuns(count: 6, length: 30, profile: .core).referencePrint == runs.referencePrint)
+        #expect(Self.printPlayingFromStart(runs.scenarios) { ReferenceSystem(administration: $0) } == runs.referencePrint)
+    }
+
+    @Test("Going on from the reference's state where it first applies the mutant's clause prints and distinguishes as playing the mutant from the start", arguments: [Profile.core, .extended])
+    func startingWhereTheClauseApplies(profile: Profile) throws {
+        let runs = FingerprintRuns(count: 4, length: 24, profile: profile)
+        let scenarios = runs.scenarios
+        var startedLate = 0
+        for mutant in Mutant.catalog(profile: profile) {
+            #expect(mutant.fingerprint(runs) == Self.printPlayingFromStart(scenarios) { MutatedSystem(mutant, administration: $0) }, "\(mutant.id)")
+            for scenario in scenarios {
+                #expect(mutant.distinguishes(scenario, profile: profile) == Self.distinguishesPlayingBoth(mutant, scenario, profile: profile),
+                        "\(mutant.id)")
+            }
+            if mutant.actsOnlyUnderItsClause { startedLate += 1 }
+        }
+        #expect(startedLate > 200)
+    }
+
+    /// The definition of a print: every stimulus played on the system from
+    /// its start.
+    static func printPlayingFromStart<System: MessageDelivering>(_ scenarios: [Scenario], system makeSystem: (Administration) -> System) -> [Int] {
+        scenarios.map { scenario in
+            var system = makeSystem(scenario.administration)
+            var hasher = Hasher()
+            for stimulus in scenario.stimuli {
+                for emission in system.propagate(stimulus).emissions { hasher.combine(emission.message) }
+                hasher.combine(0)
+            }
+            return hasher.finalize()
+        }
+    }
+
+    /// The definition of `distinguishes`: the reference and the mutant
+    /// played side by side from the start.
+    static func distinguishesPlayingBoth(_ mutant: Mutant, _ scenario: Scenario, profile: Profile) -> Int? {
+        var reference = ModelRun(administration: scenario.administration, profile: profile)
+        var mutated = MutatedSystem(mutant, administration: scenario.administration)
+        var index = 0
+        for stimulus in scenario.stimuli {
+            guard let expected = reference.step(stimulus) else { continue }
+            let actual = mutated.propagate(stimulus)
+            if !DistinguishingSearch.sameOnEveryChannel(expected.emissions, actual.emissions) { return index }
+            index += 1
+        }
+        return nil
     }
 
     @Test("The reference's machines are untouched by mutants: the default variation is the contract's")

@@ -10,10 +10,16 @@ public struct MutatedSystem: MessageDelivering, Sendable {
     private let administration: Administration
 
     public init(_ mutant: Mutant, administration: Administration) {
+        self.init(mutant, administration: administration, system: ReferenceSystem(administration: administration))
+    }
+
+    /// The mutant, from a state the reference reached on the same
+    /// administration.
+    init(_ mutant: Mutant, administration: Administration, system: ReferenceSystem) {
         self.mutant = mutant
         self.administration = administration
-        system = ReferenceSystem(administration: administration)
-        if case .variation(let variation) = mutant.change { system.vary(variation) }
+        self.system = system
+        if case .variation(let variation) = mutant.change { self.system.vary(variation) }
     }
 
     public mutating func deliver(_ message: Message) -> Reaction? {
