@@ -88,18 +88,25 @@ struct MutationTests {
         #expect(Self.printPlayingFromStart(runs.scenarios) { ReferenceSystem(administration: $0) } == runs.referencePrint)
     }
 
-    @Test("Going on from the reference's state where it first applies the mutant's clause prints and distinguishes as playing the mutant from the start", arguments: [Profile.core, .extended])
+    @Test("Going on from the reference's state where it first applies the mutant's clause prints, distinguishes and searches as playing the mutant from the start", arguments: [Profile.core, .extended])
     func startingWhereTheClauseApplies(profile: Profile) throws {
         let runs = FingerprintRuns(count: 4, length: 24, profile: profile)
         let scenarios = runs.scenarios
         var startedLate = 0
-        for mutant in Mutant.catalog(profile: profile) {
+        for (place, mutant) in Mutant.catalog(profile: profile).enumerated() {
             #expect(mutant.fingerprint(runs) == Self.printPlayingFromStart(scenarios) { MutatedSystem(mutant, administration: $0) }, "\(mutant.id)")
             for scenario in scenarios {
                 #expect(mutant.distinguishes(scenario, profile: profile) == Self.distinguishesPlayingBoth(mutant, scenario, profile: profile),
                         "\(mutant.id)")
             }
             if mutant.actsOnlyUnderItsClause { startedLate += 1 }
+            // The searches for every fourth mutant (each costs two).
+            guard place % 4 == 0 else { continue }
+            let late = DistinguishingSearch.search(mutant, profile: profile, bound: .init(depth: 2))
+            let fromStart = DistinguishingSearch.search(mutant, profile: profile, bound: .init(depth: 2), setup: DistinguishingSearch.administration,
+                                                        runningMutantFromStart: true)
+            #expect(late.witness == fromStart.witness && late.statesVisited == fromStart.statesVisited && late.complete == fromStart.complete,
+                    "\(mutant.id)")
         }
         #expect(startedLate > 200)
     }

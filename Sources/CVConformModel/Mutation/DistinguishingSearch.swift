@@ -42,17 +42,27 @@ public enum DistinguishingSearch {
 
     public static func search(_ mutant: Mutant, profile: Profile = .core, bound: Bound = Bound(),
                               setup: Administration = administration) -> Outcome {
+        search(mutant, profile: profile, bound: bound, setup: setup, runningMutantFromStart: false)
+    }
+
+    /// The search; tests run the mutant from the start to compare.
+    static func search(_ mutant: Mutant, profile: Profile, bound: Bound, setup: Administration,
+                       runningMutantFromStart: Bool) -> Outcome {
         struct Node {
             var reference: ModelRun
-            var mutant: MutatedSystem
+            /// Nil while the mutant is in the reference's state (its clause
+            /// never applied on the way, for a mutant that acts only under
+            /// it): it is not run until then.
+            var mutant: MutatedSystem?
             var parent: Int
             var stimulus: Message?
             var depth: Int
             var requested: Int
         }
-        var nodes = [Node(reference: ModelRun(administration: setup, profile: profile),
-                          mutant: MutatedSystem(mutant, administration: setup), parent: -1, stimulus: nil, depth: 0, requested: 0)]
-        var visited: Set<StateDigest> = [StateDigest(nodes[0].reference.system, nodes[0].mutant.system)]
+        let start = ModelRun(administration: setup, profile: profile)
+        let startMutant = mutant.actsOnlyUnderItsClause && !runningMutantFromStart ? nil : MutatedSystem(mutant, administration: setup)
+        var nodes = [Node(reference: start, mutant: startMutant, parent: -1, stimulus: nil, depth: 0, requested: 0)]
+        var visited: Set<StateDigest> = [startMutant.map { StateDigest(start.system, $0.system) } ?? StateDigest(both: start.system)]
         var next = 0
         func path(to index: Int, then last: Message) -> [Message] {
             var stimuli = [last]
@@ -72,13 +82,20 @@ public enum DistinguishingSearch {
                 var reference = node.reference
                 guard let expected = reference.stepOrBreak(stimulus) else { continue }
                 var changed = node.mutant
-                let actual = changed.propagate(stimulus)
-                if !sameOnEveryChannel(expected.emissions, actual.emissions) {
-                    return Outcome(witness: Scenario(administration: setup, stimuli: path(to: index, then: stimulus)),
-                                   statesVisited: visited.count, complete: true)
+                if changed == nil && Mutant.applies(mutant.clause, in: expected) {
+                    changed = MutatedSystem(mutant, administration: setup, system: node.reference.system)
+                }
+                if var system = changed {
+                    let actual = system.propagate(stimulus)
+                    changed = system
+                    if !sameOnEveryChannel(expected.emissions, actual.emissions) {
+                        return Outcome(witness: Scenario(administration: setup, stimuli: path(to: index, then: stimulus)),
+                                       statesVisited: visited.count, complete: true)
+                    }
                 }
                 guard visited.count < bound.stateLimit else { return Outcome(witness: nil, statesVisited: visited.count, complete: false) }
-                if visited.insert(StateDigest(reference.system, changed.system)).inserted {
+                let digest = changed.map { StateDigest(reference.system, $0.system) } ?? StateDigest(both: reference.system)
+                if visited.insert(digest).inserted {
                     nodes.append(Node(reference: reference, mutant: changed, parent: index, stimulus: stimulus, depth: node.depth + 1,
                                       requested: node.requested + (stimulus.type == .sessionRequest ? 1 : 0)))
                 }
@@ -112,7 +129,7 @@ public enum DistinguishingSearch {
             var requested: Int
         }
         var nodes = [Node(run: ModelRun(administration: setup, profile: profile), parent: -1, stimulus: nil, depth: 0, requested: 0)]
-        var visited: Set<StateDigest> = [StateDigest(nodes[0].run.system, nodes[0].run.system)]
+        var visited: Set<StateDigest> = [StateDigest(both: nodes[0].run.system)]
         var next = 0
         while next < nodes.count {
             let node = nodes[next]
@@ -133,7 +150,7 @@ public enum DistinguishingSearch {
                     return Scenario(administration: setup, stimuli: stimuli.reversed())
                 }
                 guard visited.count < bound.stateLimit else { return nil }
-                if visited.insert(StateDigest(run.system, run.system)).inserted {
+                if visited.insert(StateDigest(both: run.system)).inserted {
                     nodes.append(Node(run: run, parent: index, stimulus: stimulus, depth: node.depth + 1,
                                       requested: node.requested + (stimulus.type == .sessionRequest ? 1 : 0)))
                 }
