@@ -131,6 +131,7 @@ public struct FingerprintRuns: Sendable {
     func print(of mutant: Mutant) -> [Int] {
         let clause: UInt64 = 1 << UInt64(mutant.clause.ordinal)
         return runs.map { run in
+            guard !run.stimuli.isEmpty else { return run.print }
             var start = 0
             if mutant.actsOnlyUnderItsClause {
                 guard let first = run.clauses.firstIndex(where: { $0 & clause != 0 }) else { return run.print }
