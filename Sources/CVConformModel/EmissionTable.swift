@@ -88,8 +88,13 @@ public struct EmissionTable: Sendable {
             let before = machine
             let input = random.pick(universe)
             let reaction = machine.receive(input)
-            record(reaction, changed: machine != before)
-            sentFor[MessageKind(input), default: []].formUnion(reaction.emissions.map { MessageKind($0.message) })
+            // Whether the state changed matters only for a clause not yet
+            // seen to change it: comparing machines is most of the walk.
+            let deciding = reaction.decidingClause
+            record(reaction, changed: deciding.map { !changesState.contains($0) } == true && machine != before)
+            let kind = MessageKind(input)
+            for emission in reaction.emissions { sentFor[kind, default: []].insert(MessageKind(emission.message)) }
+            if reaction.emissions.isEmpty && sentFor[kind] == nil { sentFor[kind] = [] }
         }
     }
 

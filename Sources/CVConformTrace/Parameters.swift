@@ -60,28 +60,24 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     package init(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String) {
+        assert(name1 < name2, "names out of order")
         items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2)]
-        assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
     }
 
     package init(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
                  _ name3: ParameterName, _ value3: String) {
+        assert(name1 < name2 && name2 < name3, "names out of order")
         items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2),
                  Parameter(name: name3.name, value: value3)]
-        assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
     }
 
     package init(
         _ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
         _ name3: ParameterName, _ value3: String, _ name4: ParameterName, _ value4: String
     ) {
+        assert(name1 < name2 && name2 < name3 && name3 < name4, "names out of order")
         items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2),
                  Parameter(name: name3.name, value: value3), Parameter(name: name4.name, value: value4)]
-        assert(Self.isSorted(items), "names out of order: \(items.map(\.name))")
-    }
-
-    private static func isSorted(_ items: [Parameter]) -> Bool {
-        zip(items, items.dropFirst()).allSatisfy { $0.name < $1.name }
     }
 
     public init(_ dictionary: [String: String]) {
@@ -95,8 +91,14 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         guard items.count > Self.smallCount else {
             // Lengths first: comparing two different strings is a call into
             // the runtime, and most names differ in length.
+            // A plain loop: an iterator is generic code, slow in the debug
+            // builds the tests run.
             let length = name.utf8.count
-            for item in items where item.name.utf8.count == length && item.name == name { return item.value }
+            var index = 0
+            while index < items.count {
+                if items[index].name.utf8.count == length && items[index].name == name { return items[index].value }
+                index += 1
+            }
             return nil
         }
         // Sorted by name: search by halves.
