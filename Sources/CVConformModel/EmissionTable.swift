@@ -93,8 +93,8 @@ public struct EmissionTable: Sendable {
             let deciding = reaction.decidingClause
             record(reaction, changed: deciding.map { !changesState.contains($0) } == true && machine != before)
             let kind = MessageKind(input)
-            for emission in reaction.emissions { sentFor[kind, default: []].insert(MessageKind(emission.message)) }
-            if reaction.emissions.isEmpty && sentFor[kind] == nil { sentFor[kind] = [] }
+            if sentFor[kind] == nil { sentFor[kind] = [] }
+            for emission in reaction.emissions { sentFor[kind]?.insert(MessageKind(emission.message)) }
         }
     }
 

@@ -7,25 +7,12 @@ extension Mutant {
     /// not allow where they stand are left out, as `Scenario.play` does.
     public func distinguishes(_ scenario: Scenario, profile: Profile) -> Int? {
         var reference = ModelRun(administration: scenario.administration, profile: profile)
-        // Until the reference applies the mutant's clause, the mutant does
-        // what it does: only the reference is run, and the mutant starts from
-        // its state there.
-        var mutated = actsOnlyUnderItsClause ? nil : MutatedSystem(self, administration: scenario.administration)
+        var mutated = LateMutant(self, administration: scenario.administration)
         var index = 0
         for stimulus in scenario.stimuli {
             let before = reference.system
             guard let expected = reference.step(stimulus) else { continue }
-            if mutated == nil {
-                guard Self.applies(clause, in: expected) else {
-                    index += 1
-                    continue
-                }
-                mutated = MutatedSystem(self, administration: scenario.administration, system: before)
-            }
-            guard var system = mutated else { continue }
-            let actual = system.propagate(stimulus)
-            mutated = system
-            if !DistinguishingSearch.sameOnEveryChannel(expected.emissions, actual.emissions) { return index }
+            if !mutated.agrees(taking: stimulus, from: before, withReferenceSending: expected) { return index }
             index += 1
         }
         return nil
@@ -71,6 +58,35 @@ extension Mutant {
             removal.accept(Scenario(administration: candidate.administration, stimuli: Array(candidate.play(profile: profile).kept.prefix(at + 1))))
         }
         return removal.best
+    }
+}
+
+/// A mutant run beside the reference, started only where the reference
+/// first applies its clause (from the start for a mutant that may act
+/// anywhere): until then it is in the reference's state, so running it
+/// would only repeat the reference.
+struct LateMutant: Sendable {
+    let mutant: Mutant
+    let administration: Administration
+    /// Nil until the mutant is started.
+    private(set) var system: MutatedSystem?
+
+    init(_ mutant: Mutant, administration: Administration, fromStart: Bool = false) {
+        self.mutant = mutant
+        self.administration = administration
+        if fromStart || !mutant.actsOnlyUnderItsClause { system = MutatedSystem(mutant, administration: administration) }
+    }
+
+    /// Takes a stimulus the reference took from `before`, sending
+    /// `expected`; whether the mutant sends the same on every channel.
+    mutating func agrees(taking stimulus: Message, from before: ReferenceSystem, withReferenceSending expected: Propagation) -> Bool {
+        if system == nil && Mutant.applies(mutant.clause, in: expected) {
+            system = MutatedSystem(mutant, administration: administration, system: before)
+        }
+        guard var started = system else { return true }
+        let actual = started.propagate(stimulus)
+        system = started
+        return DistinguishingSearch.sameOnEveryChannel(expected.emissions, actual.emissions)
     }
 }
 

@@ -50,19 +50,21 @@ public enum DistinguishingSearch {
                        runningMutantFromStart: Bool) -> Outcome {
         struct Node {
             var reference: ModelRun
-            /// Nil while the mutant is in the reference's state (its clause
-            /// never applied on the way, for a mutant that acts only under
-            /// it): it is not run until then.
-            var mutant: MutatedSystem?
+            var mutant: LateMutant
             var parent: Int
             var stimulus: Message?
             var depth: Int
             var requested: Int
         }
-        let start = ModelRun(administration: setup, profile: profile)
-        let startMutant = mutant.actsOnlyUnderItsClause && !runningMutantFromStart ? nil : MutatedSystem(mutant, administration: setup)
-        var nodes = [Node(reference: start, mutant: startMutant, parent: -1, stimulus: nil, depth: 0, requested: 0)]
-        var visited: Set<StateDigest> = [startMutant.map { StateDigest(start.system, $0.system) } ?? StateDigest(both: start.system)]
+        let start = Node(reference: ModelRun(administration: setup, profile: profile),
+                         mutant: LateMutant(mutant, administration: setup, fromStart: runningMutantFromStart),
+                         parent: -1, stimulus: nil, depth: 0, requested: 0)
+        /// The pair's digest; a mutant not started is in the reference's state.
+        func digest(_ node: Node) -> StateDigest {
+            node.mutant.system.map { StateDigest(node.reference.system, $0.system) } ?? StateDigest(both: node.reference.system)
+        }
+        var nodes = [start]
+        var visited: Set<StateDigest> = [digest(start)]
         var next = 0
         func path(to index: Int, then last: Message) -> [Message] {
             var stimuli = [last]
@@ -79,26 +81,15 @@ public enum DistinguishingSearch {
             next += 1
             guard node.depth < bound.depth else { continue }
             for stimulus in alphabet(node.reference, requested: node.requested, setup: setup, profile: profile) {
-                var reference = node.reference
-                guard let expected = reference.stepOrBreak(stimulus) else { continue }
-                var changed = node.mutant
-                if changed == nil && Mutant.applies(mutant.clause, in: expected) {
-                    changed = MutatedSystem(mutant, administration: setup, system: node.reference.system)
-                }
-                if var system = changed {
-                    let actual = system.propagate(stimulus)
-                    changed = system
-                    if !sameOnEveryChannel(expected.emissions, actual.emissions) {
-                        return Outcome(witness: Scenario(administration: setup, stimuli: path(to: index, then: stimulus)),
-                                       statesVisited: visited.count, complete: true)
-                    }
+                var child = Node(reference: node.reference, mutant: node.mutant, parent: index, stimulus: stimulus, depth: node.depth + 1,
+                                 requested: node.requested + (stimulus.type == .sessionRequest ? 1 : 0))
+                guard let expected = child.reference.stepOrBreak(stimulus) else { continue }
+                if !child.mutant.agrees(taking: stimulus, from: node.reference.system, withReferenceSending: expected) {
+                    return Outcome(witness: Scenario(administration: setup, stimuli: path(to: index, then: stimulus)),
+                                   statesVisited: visited.count, complete: true)
                 }
                 guard visited.count < bound.stateLimit else { return Outcome(witness: nil, statesVisited: visited.count, complete: false) }
-                let digest = changed.map { StateDigest(reference.system, $0.system) } ?? StateDigest(both: reference.system)
-                if visited.insert(digest).inserted {
-                    nodes.append(Node(reference: reference, mutant: changed, parent: index, stimulus: stimulus, depth: node.depth + 1,
-                                      requested: node.requested + (stimulus.type == .sessionRequest ? 1 : 0)))
-                }
+                if visited.insert(digest(child)).inserted { nodes.append(child) }
             }
         }
         return Outcome(witness: nil, statesVisited: visited.count, complete: true)
