@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "cvconform-example", targets: ["cvconform-example"]),
         .library(name: "CVConformTrace", targets: ["CVConformTrace"]),
         .library(name: "CVConformModel", targets: ["CVConformModel"]),
+        .library(name: "CVConformMutation", targets: ["CVConformMutation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,20 +41,24 @@ let package = Package(
         .target(name: "CVConformTrace", dependencies: ["CLibXML2", "CVConformPlatform"]),
         // The reference model: one state machine per system role, and the monitor.
         .target(name: "CVConformModel", dependencies: ["CVConformTrace"]),
+        // The model's mutants (mutate, generate, verify --mutant, serve
+        // --mutant): the catalog, a mutated system, and the search that
+        // tells a mutant from the reference.
+        .target(name: "CVConformMutation", dependencies: ["CVConformTrace", "CVConformModel"]),
         // verify (contract section 9): every state of the model over a
         // bounded universe, its invariants, and the Promela for SPIN.
-        .target(name: "CVConformVerify", dependencies: ["CVConformTrace", "CVConformModel"]),
+        .target(name: "CVConformVerify", dependencies: ["CVConformTrace", "CVConformModel", "CVConformMutation"]),
         // The wire protocol of contract section 5: the codec of its lines
         // (msg in one pass for the usual shape, the other ops, the setup of
         // a reset) and the reference model behind it (`serve`).
-        .target(name: "CVConformWire", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel"]),
+        .target(name: "CVConformWire", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformMutation"]),
         // The harness: implementations under test (reference, subprocess,
         // TCP, on SwiftNIO and swift-subprocess), the replay engines of
         // contract sections 5 and 8, the suite runner, recording.
         .target(
             name: "CVConformHarness",
             dependencies: [
-                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformPlatform", "CVConformWire",
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformMutation", "CVConformPlatform", "CVConformWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -67,7 +72,7 @@ let package = Package(
         // explore, mutate and generate: driving an implementation with
         // stimuli the model chooses, shrinking what fails, and judging a
         // suite by the mistakes it catches.
-        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformVerify"]),
+        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformMutation", "CVConformWire", "CVConformHarness", "CVConformVerify"]),
         // load: many cells at once, judged online, with latency percentiles.
         .target(
             name: "CVConformLoad",
@@ -78,12 +83,12 @@ let package = Package(
         ),
         // Reports: the JSON, JUnit, HTML and terminal reports of every
         // command, expectations, shards, merge and diff.
-        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify"]),
+        .target(name: "CVConformReports", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformMutation", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify"]),
         // The subcommands, as a library so tests can reach them.
         .target(
             name: "CVConformCommands",
             dependencies: [
-                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad",
+                "CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformMutation", "CVConformWire", "CVConformHarness", "CVConformLogs", "CVConformExploration", "CVConformLoad",
                 "CVConformVerify", "CVConformReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,7 +99,7 @@ let package = Package(
         // Measurements for Scripts/bench, kept out of the cvconform product.
         .executableTarget(name: "cvconform-bench",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
-                                         "CVConformModel", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify", "CVConformReports", "CVConformTrace"],
+                                         "CVConformModel", "CVConformMutation", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify", "CVConformReports", "CVConformTrace"],
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
@@ -124,12 +129,13 @@ let package = Package(
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
         .testTarget(name: "CVConformWireTests", dependencies: ["CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformVerifyTests", dependencies: ["CVConformVerify", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformVerifyTests", dependencies: ["CVConformVerify", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformMutationTests", dependencies: ["CVConformMutation", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformExplorationTests", dependencies: ["CVConformHarnessTestSupport", "CVConformExploration", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformExplorationTests", dependencies: ["CVConformHarnessTestSupport", "CVConformExploration", "CVConformHarness", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarnessTestSupport", "CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarnessTestSupport", "CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformLoad", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
     ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import CVConformExploration
 import CVConformHarness
 import CVConformModel
+import CVConformMutation
 import CVConformReports
 import CVConformTrace
 import Foundation

@@ -2,6 +2,7 @@ import ArgumentParser
 import CVConformExploration
 import CVConformHarness
 import CVConformModel
+import CVConformMutation
 import CVConformPlatform
 import CVConformReports
 import CVConformTrace

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVConformHarness
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 import CVConformWire
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CVConformModel
+import CVConformMutation
 import CVConformPlatform
 import CVConformReports
 import CVConformTrace

@@ -1,5 +1,6 @@
 import CVConformHarness
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 import CVConformVerify
 import Foundation

@@ -1,5 +1,6 @@
 import CVConformHarness
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 
 /// A suite written from the model alone (contract section 7, `generate`).

@@ -1,4 +1,5 @@
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 import CVConformWire
 import Synchronization

@@ -635,7 +635,7 @@ public struct ECSMachine: RoleMachine, Hashable {
     }
 
     /// Every queued session with its skill, in launch order (diagnostics).
-    var queuedInLaunchOrder: [(session: String, skill: String)] {
+    package var queuedInLaunchOrder: [(session: String, skill: String)] {
         queues.enumerated().flatMap { skill, queue in
             queue.live.map { (launchedAt: $0.launchedAt, session: sessionSlots.name($0.session), skill: setup.skills[Int32(skill)]) }
         }
@@ -691,17 +691,19 @@ public struct ECSMachine: RoleMachine, Hashable {
 
 /// The choices of the ECS that a mutant may reverse or reorder; the reference
 /// model uses the defaults, which are the contract's.
-struct ECSVariation: Hashable, Sendable {
+package struct ECSVariation: Hashable, Sendable {
     /// The login causes of E1, in the order they are checked.
-    enum LoginCheck: Hashable, Sendable, CaseIterable { case unknownAgent, unknownExtension, agentLoggedIn, extensionInUse }
-    var causeOrder: [LoginCheck] = LoginCheck.allCases
+    package enum LoginCheck: Hashable, Sendable, CaseIterable { case unknownAgent, unknownExtension, agentLoggedIn, extensionInUse }
+    package var causeOrder: [LoginCheck] = LoginCheck.allCases
     /// Deliver to the agent that became available last (most idle reversed).
-    var leastIdle = false
+    package var leastIdle = false
     /// Dispatch the session queued last (E9 reversed).
-    var latestQueued = false
-    var dispatchOnLogin = true
-    var dispatchAfterHangup = true
-    var dispatchAfterDrop = true
+    package var latestQueued = false
+    package var dispatchOnLogin = true
+    package var dispatchAfterHangup = true
+    package var dispatchAfterDrop = true
+
+    package init() {}
 }
 
 /// Sessions queued for one skill, in launch order. Almost always appended at

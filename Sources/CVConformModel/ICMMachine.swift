@@ -419,14 +419,14 @@ public struct ICMMachine: RoleMachine, Hashable {
     package func holds(session: String) -> Bool { sessionSlots.slot(of: session).map { sessionSlots[$0].isHeld } ?? false }
 
     /// Whether the button fits the media of a session the ICM knows.
-    func button(_ button: String, fits session: String) -> Bool {
+    package func button(_ button: String, fits session: String) -> Bool {
         guard let slot = sessionSlots.slot(of: session), let media = sessionSlots[slot].media.media,
               let pressed = Button(rawValue: button) else { return false }
         return pressed.fits(media)
     }
 
     /// The session an agent has, if any.
-    func session(of agent: String) -> String? {
+    package func session(of agent: String) -> String? {
         guard let (_, current) = agentEntry(agent), current.phase == .inSession else { return nil }
         return sessionSlots.name(current.session)
     }
@@ -438,7 +438,7 @@ public struct ICMMachine: RoleMachine, Hashable {
     }
 
     /// The media the ICM recorded for a session.
-    func media(of session: String) -> String? {
+    package func media(of session: String) -> String? {
         guard let slot = sessionSlots.slot(of: session), sessionSlots[slot].media != .none else { return nil }
         return sessionSlots[slot].media.media?.rawValue ?? "unknown media"
     }

@@ -9,7 +9,7 @@ public struct ReferenceSystem: Hashable, Sendable {
     public private(set) var ecs: ECSMachine
 
     /// Sets the ECS's choices (mutants only).
-    mutating func vary(_ variation: ECSVariation) {
+    package mutating func vary(_ variation: ECSVariation) {
         ecs.variation = variation
     }
 

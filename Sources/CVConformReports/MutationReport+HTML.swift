@@ -1,6 +1,7 @@
 import CVConformExploration
 import CVConformHarness
 import CVConformModel
+import CVConformMutation
 
 extension MutationReport {
     /// A self-contained page: the score, a clause × operator matrix (each

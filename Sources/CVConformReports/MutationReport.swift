@@ -2,6 +2,7 @@ import CVConformExploration
 import CVConformHarness
 import CVConformJSON
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 
 /// The reports of `cvconform mutate`: the JSON of contract section 7, the

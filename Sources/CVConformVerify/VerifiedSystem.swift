@@ -1,4 +1,5 @@
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 
 /// What `verify` checks: the reference system, or a mutant of it.

@@ -1,5 +1,6 @@
 import CVConformJSON
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 
 /// The reference model behind the JSON Lines protocol: what `cvconform

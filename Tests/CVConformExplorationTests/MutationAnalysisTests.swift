@@ -1,6 +1,7 @@
 import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformModel
+import CVConformMutation
 import CVConformTestSupport
 import CVConformTrace
 import Testing

@@ -1,5 +1,6 @@
 import CVConformHarnessTestSupport
 import CVConformModel
+import CVConformMutation
 import CVConformTrace
 import Testing
 @testable import CVConformHarness

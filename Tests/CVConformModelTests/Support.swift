@@ -2,18 +2,8 @@ import CVConformTestSupport
 import CVConformTrace
 @testable import CVConformModel
 
-/// `browser>icm login agent=1001 extension=4001`
-
-let administration = Administration(
-    agents: [
-        .init(id: "1001", skills: ["10", "20"]),
-        .init(id: "1002", skills: ["10"]),
-        .init(id: "1003", skills: ["30"]),
-        .init(id: "0101", skills: ["10"]),
-    ],
-    stations: ["4001", "4002", "4003", "4004"],
-    vdns: [.init(number: "5000", skill: "10"), .init(number: "5001", skill: "20"), .init(number: "5003", skill: "30")]
-)
+/// The administration of the machines' tests.
+let administration = sampleAdministration
 
 extension Reaction {
     /// The messages sent, in compact form.

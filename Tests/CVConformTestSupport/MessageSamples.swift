@@ -20,6 +20,19 @@ public enum MessageSamples {
     }
 }
 
+/// The administration the model's and the mutants' unit tests share: four
+/// agents (one of them `0101`, distinct from `101`), four stations, three VDNs.
+public let sampleAdministration = Administration(
+    agents: [
+        .init(id: "1001", skills: ["10", "20"]),
+        .init(id: "1002", skills: ["10"]),
+        .init(id: "1003", skills: ["30"]),
+        .init(id: "0101", skills: ["10"]),
+    ],
+    stations: ["4001", "4002", "4003", "4004"],
+    vdns: [.init(number: "5000", skill: "10"), .init(number: "5001", skill: "20"), .init(number: "5003", skill: "30")]
+)
+
 /// A message from its compact form (`browser>icm login agent=1001
 /// extension=4001`), for tests that spell many.
 public func m(_ text: String) -> Message { try! Message(compact: text) }

@@ -3,6 +3,7 @@ import CVConformTrace
 import Foundation
 import Testing
 @testable import CVConformModel
+import CVConformMutation
 @testable import CVConformVerify
 
 @Suite("verify: every state of a bounded universe", .tags(.slow))

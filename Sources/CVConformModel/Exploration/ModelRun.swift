@@ -39,7 +39,7 @@ public struct ModelRun: Sendable {
     /// Applies a stimulus without keeping a copy to fall back on: when the
     /// profile does not allow it, this run is left broken and must be
     /// thrown away (a search that copied the run already does).
-    mutating func stepOrBreak(_ stimulus: Message) -> Propagation? {
+    package mutating func stepOrBreak(_ stimulus: Message) -> Propagation? {
         let session = stimulus.type == .sessionRequest ? stimulus[.session] : nil
         if let session, profile == .core, requested.contains(session) { return nil }
         let propagation = system.propagate(stimulus)

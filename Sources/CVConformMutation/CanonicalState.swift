@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// A digest of a pair of systems' states up to names that do not matter:

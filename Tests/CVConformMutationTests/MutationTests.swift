@@ -2,6 +2,7 @@ import CVConformTestSupport
 import CVConformTrace
 import Testing
 @testable import CVConformModel
+@testable import CVConformMutation
 
 @Suite("Mutants of the reference model")
 struct MutationTests {
@@ -28,7 +29,7 @@ struct MutationTests {
 
     /// What one stimulus makes the mutant send, after a few others.
     func sent(by id: String, after setupStimuli: [String], then last: String) throws -> [String] {
-        var system = MutatedSystem(try mutant(id), administration: administration)
+        var system = MutatedSystem(try mutant(id), administration: sampleAdministration)
         for text in setupStimuli { _ = system.propagate(m(text)) }
         return system.propagate(m(last)).emissions.map(\.message.compact)
     }

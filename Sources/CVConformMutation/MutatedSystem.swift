@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// The reference system with one mutant's mistake. The machines themselves

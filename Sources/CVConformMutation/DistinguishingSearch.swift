@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Bounded exhaustive search for a run that tells a mutant from the

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 extension Mutant {

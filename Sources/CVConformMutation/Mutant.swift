@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// The kinds of deliberate mistake a mutant makes (MoMuT's operators, for
