@@ -120,7 +120,8 @@ struct LoadCellState {
     /// stimulus; sent only when no interleaving of it, from any state the
     /// cell's judge holds, leaves the profile (RACE-15).
     private mutating func startRacingStep(greeting: Greeting, now: ContinuousClock.Instant) -> [Message] {
-        var judge = raceJudge ?? RaceJudge(
+        // Taken out (and put back on every path) so it changes in place.
+        var judge = raceJudge.take() ?? RaceJudge(
             administration: generated.administration,
             semantics: AsyncSemantics(played: greeting.roles, reportsInternal: greeting.reportsInternal), maxStates: maxStates)
         judge.assumeStimuliTaken()
@@ -162,17 +163,17 @@ struct LoadCellState {
     /// An output of a cell of `load --races`, judged by the cell's judge.
     private mutating func observeRacing(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> Observed {
         var observed = Observed(stepStarted: stepStarted)
-        guard var judge = raceJudge else {
+        // Judged in place: a copy of the judge would copy its states.
+        guard let judgement = raceJudge?.observe(output) else {
             remember([output], .unexpected)
             violated = true
             throw .diverged(Divergence(kind: .extra(output)))
         }
-        switch judge.observe(output) {
+        switch judgement {
         case .allowed:
-            raceJudge = judge
             remember([output], .observed)
             lastProgress = now
-            if racingInFlight && judge.canEndWell {
+            if racingInFlight, let judge = raceJudge, judge.canEndWell {
                 racingInFlight = false
                 observed.settled = true
                 if let system = judge.someSystem { model.continue(from: system) }
@@ -186,7 +187,7 @@ struct LoadCellState {
             throw .diverged(divergence)
         case .inconclusive:
             violated = true
-            throw .failed(HarnessFailure(.inconclusive, "inconclusive: " + (judge.inconclusiveReason ?? "")))
+            throw .failed(HarnessFailure(.inconclusive, "inconclusive: " + (raceJudge?.inconclusiveReason ?? "")))
         }
     }
 

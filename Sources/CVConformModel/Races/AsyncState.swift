@@ -6,7 +6,16 @@ import CVConformTrace
 /// observed there. Reports of one channel come in send order, but a report
 /// may lead or lag its delivery, so the two are separate queues.
 public struct AsyncState: Hashable, Sendable {
-    public internal(set) var system: ReferenceSystem
+    /// The machines, shared by copies of a state until a delivery changes
+    /// them: most copies a judge makes (one per interleaving, one per state
+    /// kept by an observation) change only the queues, and a copy of the
+    /// machines retains a dozen buffers.
+    private var machines: SharedSystem
+
+    public internal(set) var system: ReferenceSystem {
+        get { machines.system }
+        set { machines = SharedSystem(newValue) }
+    }
     /// Sent to a played role, not yet taken: each channel FIFO.
     var inFlight = ChannelQueues<Message>()
     /// Sent on an observed channel, not yet observed: each channel FIFO,
@@ -14,7 +23,7 @@ public struct AsyncState: Hashable, Sendable {
     var unobserved = ChannelQueues<Emission>()
 
     public init(system: ReferenceSystem) {
-        self.system = system
+        machines = SharedSystem(system)
     }
 
     /// Nothing is in flight and nothing is owed to the observer: the run
@@ -30,7 +39,12 @@ public struct AsyncState: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(inFlight)
         hasher.combine(unobserved)
-        system.hashSummary(into: &hasher)
+        machines.system.hashSummary(into: &hasher)
+    }
+
+    public static func == (lhs: AsyncState, rhs: AsyncState) -> Bool {
+        lhs.inFlight == rhs.inFlight && lhs.unobserved == rhs.unobserved
+            && (lhs.machines === rhs.machines || lhs.machines.system == rhs.machines.system)
     }
 
     /// Whether a role or a message in flight or owed still names a session.
@@ -39,6 +53,13 @@ public struct AsyncState: Hashable, Sendable {
         return inFlight.items.contains { $0.element.parameters[.session] == session }
             || unobserved.items.contains { $0.element.message.parameters[.session] == session }
     }
+}
+
+/// A system that states share; never changed in place.
+private final class SharedSystem: Sendable {
+    let system: ReferenceSystem
+
+    init(_ system: ReferenceSystem) { self.system = system }
 }
 
 /// The successor function of the asynchronous semantics: which roles the
@@ -91,9 +112,12 @@ public struct AsyncSemantics: Hashable, Sendable {
     /// observed channel). Returns the reaction, nil when nothing was there.
     @discardableResult
     func deliverHead(slot: UInt8, in state: inout AsyncState) -> Reaction? {
-        guard let message = state.inFlight.removeHead(on: slot),
-              let reaction = state.system.deliver(message) else { return nil }
-        if message.to != .cvct { state.system.normalizeSwitch() }
+        guard let message = state.inFlight.removeHead(on: slot) else { return nil }
+        // Changed as one copy, then shared again.
+        var system = state.system
+        guard let reaction = system.deliver(message) else { return nil }
+        if message.to != .cvct { system.normalizeSwitch() }
+        state.system = system
         for emission in reaction.emissions {
             let channel = emission.message.channel
             if plays(channel.to) { state.inFlight.append(emission.message, on: channel.slot) }

@@ -85,6 +85,19 @@ extension Emission: QueuedMessage {
     package var queuedType: MessageType { message.type }
 }
 
+extension ChannelQueues<Emission> {
+    /// Whether the oldest message owed on a channel is this one (compared
+    /// in place, without a copy).
+    package func head(on slot: UInt8, is message: Message) -> Bool {
+        var index = 0
+        while index < items.count {
+            if items[index].slot == slot { return items[index].element.message == message }
+            index += 1
+        }
+        return false
+    }
+}
+
 extension Channel {
     /// A small number for each of the 36 role pairs, for `ChannelQueues`.
     package var slot: UInt8 { UInt8(from.order * Role.allCases.count + to.order) }

@@ -19,9 +19,19 @@ public struct RaceJudge: Sendable {
 
     public let semantics: AsyncSemantics
     public let maxStates: Int
-    /// Each state consistent with what was observed, with the clauses some
+    /// A state consistent with what was observed, with the clauses some
     /// interleaving reaching it applied (a bit per clause ordinal).
-    private var states: [AsyncState: UInt64]
+    private struct Candidate: Sendable {
+        var state: AsyncState
+        var clauses: UInt64
+    }
+
+    /// Each state consistent with what was observed, each once. A list,
+    /// not a set: an observation and a stimulus change every state the same
+    /// way (one message off or onto one channel), so distinct states stay
+    /// distinct and are changed in place; only the closure under deliveries
+    /// looks states up.
+    private var states: [Candidate]
     /// Outputs observed and allowed so far.
     public private(set) var observedCount = 0
     /// Stimuli sent so far.
@@ -34,7 +44,7 @@ public struct RaceJudge: Sendable {
     public init(start system: ReferenceSystem, semantics: AsyncSemantics, maxStates: Int = RaceJudge.defaultMaxStates) {
         self.semantics = semantics
         self.maxStates = max(1, maxStates)
-        states = [AsyncState(system: system): 0]
+        states = [Candidate(state: AsyncState(system: system), clauses: 0)]
     }
 
     public init(administration: Administration, semantics: AsyncSemantics, maxStates: Int = RaceJudge.defaultMaxStates) {
@@ -45,18 +55,17 @@ public struct RaceJudge: Sendable {
     public var stateCount: Int { states.count }
 
     /// Some state consistent with everything observed owes nothing more.
-    public var canEndWell: Bool { isInconclusive || states.keys.contains { $0.isQuiescent } }
+    public var canEndWell: Bool { isInconclusive || states.contains { $0.state.isQuiescent } }
 
     /// Every state consistent with what was observed owes nothing more:
     /// whatever the implementation did, it is done.
-    public var isSettled: Bool { !isInconclusive && states.keys.allSatisfy(\.isQuiescent) }
+    public var isSettled: Bool { !isInconclusive && states.allSatisfy(\.state.isQuiescent) }
 
     /// The implementation has stayed quiet (the quiet period, or its word
     /// that it is idle): only the states that owe nothing more are kept.
     /// Nothing changes when none is quiescent.
     public mutating func keepQuiescent() {
-        let quiet = states.filter { $0.key.isQuiescent }
-        if !quiet.isEmpty { states = quiet }
+        if states.contains(where: \.state.isQuiescent) { states.removeAll { !$0.state.isQuiescent } }
     }
 
     /// Before a stimulus that does not race (sent once some interleaving
@@ -66,14 +75,17 @@ public struct RaceJudge: Sendable {
     /// messages stay, so a slow implementation's late outputs are still
     /// judged (RACE-20). Nothing changes when every state holds one.
     public mutating func assumeStimuliTaken() {
-        let taken = states.filter { !$0.key.inFlight.items.contains { !semantics.plays($0.element.from) } }
-        if !taken.isEmpty { states = taken }
+        let semantics = semantics
+        func stimulusInFlight(_ candidate: Candidate) -> Bool {
+            candidate.state.inFlight.items.contains { !semantics.plays($0.element.from) }
+        }
+        if states.contains(where: { !stimulusInFlight($0) }) { states.removeAll(where: stimulusInFlight) }
     }
 
     /// The system of one state consistent with what was observed, a
     /// quiescent one when there is one (to choose the next stimulus from).
     public var someSystem: ReferenceSystem? {
-        (states.keys.first { $0.isQuiescent } ?? states.keys.first)?.system
+        (states.first { $0.state.isQuiescent } ?? states.first)?.state.system
     }
 
     /// The environment sends a stimulus (or a message from a role the model
@@ -82,15 +94,10 @@ public struct RaceJudge: Sendable {
     public mutating func send(_ stimulus: Message) {
         guard !isInconclusive else { return }
         stimulusCount += 1
-        var sent: [AsyncState: UInt64] = [:]
-        sent.reserveCapacity(states.count)
-        for (state, clauses) in states {
-            var next = state
-            semantics.send(stimulus, in: &next)
-            let silent = semantics.takeSilentRelays(in: &next)
-            sent[next, default: 0] |= clauses | silent
+        for index in states.indices {
+            semantics.send(stimulus, in: &states[index].state)
+            states[index].clauses |= semantics.takeSilentRelays(in: &states[index].state)
         }
-        states = sent
         close()
     }
 
@@ -98,14 +105,14 @@ public struct RaceJudge: Sendable {
     /// message changes nothing.
     public mutating func observe(_ message: Message) -> Judgement {
         guard !isInconclusive else { return .inconclusive }
-        var kept: [AsyncState: UInt64] = [:]
-        for (state, clauses) in states {
-            if let next = semantics.observe(message, in: state) { kept[next, default: 0] |= clauses }
+        let slot = message.channel.slot
+        guard states.contains(where: { $0.state.unobserved.head(on: slot, is: message) }) else {
+            return .rejected(rejection(of: message))
         }
-        guard !kept.isEmpty else { return .rejected(rejection(of: message)) }
         // Closed already: a delivery possible after the observation was
         // possible before it, and its state kept the same head.
-        states = kept
+        states.removeAll { !$0.state.unobserved.head(on: slot, is: message) }
+        for index in states.indices { states[index].state.unobserved.removeHead(on: slot) }
         observedCount += 1
         return .allowed
     }
@@ -113,28 +120,44 @@ public struct RaceJudge: Sendable {
     /// Adds every state the hidden steps lead to. A state reached again
     /// with more clauses is walked again, so each state carries every
     /// clause of every interleaving that reaches it.
+    /// Also merges states a stimulus made equal.
     private mutating func close() {
-        var work = Array(states.keys)
+        var places: [AsyncState: Int] = [:]
+        places.reserveCapacity(states.count * 2)
+        var distinct: [Candidate] = []
+        distinct.reserveCapacity(states.count)
+        for candidate in states {
+            if let place = places[candidate.state] {
+                distinct[place].clauses |= candidate.clauses
+            } else {
+                places[candidate.state] = distinct.count
+                distinct.append(candidate)
+            }
+        }
+        states = distinct
+        var work = Array(states.indices)
         var overflowed = false
-        while !overflowed, let state = work.popLast() {
-            guard let clauses = states[state] else { continue }
+        while !overflowed, let place = work.popLast() {
+            let (state, clauses) = (states[place].state, states[place].clauses)
             semantics.forEachSuccessor(of: state) { next, applied in
                 guard !overflowed else { return }
                 let merged = clauses | applied
                 // One look-up for a state already known (most are: the
                 // closure meets each interleaving's states again).
-                if let index = states.index(forKey: next) {
-                    let known = states.values[index]
-                    guard known | merged != known else { return }
-                    states.values[index] = known | merged
+                if let known = places[next] {
+                    let old = states[known].clauses
+                    guard old | merged != old else { return }
+                    states[known].clauses = old | merged
+                    work.append(known)
                 } else {
-                    states[next] = merged
-                    if states.count > maxStates {
+                    guard states.count < maxStates else {
                         overflowed = true
                         return
                     }
+                    places[next] = states.count
+                    work.append(states.count)
+                    states.append(Candidate(state: next, clauses: merged))
                 }
-                work.append(next)
             }
         }
         if overflowed { giveUp() }
@@ -144,19 +167,19 @@ public struct RaceJudge: Sendable {
         inconclusiveReason = "the messages in flight allow more than \(maxStates) states of the model "
             + "(--max-states \(maxStates)) after \(stimulusCount) stimuli and \(observedCount) outputs; "
             + "nothing after that was judged"
-        states = [:]
+        states = []
     }
 
     /// The clauses that some interleaving consistent with everything
     /// observed applied, in the model's clause order.
     public var clausesApplied: [Clause] {
-        let mask = states.values.reduce(0, |)
+        let mask = states.reduce(0) { $0 | $1.clauses }
         return Clause.byOrdinal.filter { mask & (1 << UInt64($0.ordinal)) != 0 }
     }
 
     /// Whether any state still has something to do with a session.
     public func holds(session: String) -> Bool {
-        states.keys.contains { $0.holds(session: session) }
+        states.contains { $0.state.holds(session: session) }
     }
 
     /// What the run still owes when no state can end well: for each group
@@ -165,8 +188,8 @@ public struct RaceJudge: Sendable {
         // The states where every message has been taken: what they owe is
         // all that is left (the set is closed, so they are in it).
         var groups: [[Emission]: Int] = [:]
-        for state in states.keys where state.inFlight.isEmpty {
-            groups[state.unobserved.heads, default: 0] += 1
+        for candidate in states where candidate.state.inFlight.isEmpty {
+            groups[candidate.state.unobserved.heads, default: 0] += 1
         }
         let ordered = groups.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.count < $1.key.count }
         return RaceShortfall(stateCount: groups.values.reduce(0, +), groups: ordered.map { RaceShortfall.Group(owed: $0.key, states: $0.value) })
@@ -175,13 +198,13 @@ public struct RaceJudge: Sendable {
     /// The owed messages of the state closest to ending: of the states
     /// where every message has been taken, one that owes the fewest.
     public var leastOwed: [Emission] {
-        states.keys.filter { $0.inFlight.isEmpty }.min { $0.unobserved.count < $1.unobserved.count }?.owed ?? []
+        states.lazy.map(\.state).filter { $0.inFlight.isEmpty }.min { $0.unobserved.count < $1.unobserved.count }?.owed ?? []
     }
 
     private func rejection(of message: Message) -> RaceRejection {
         let slot = message.channel.slot
         var groups: [Emission?: Int] = [:]
-        for state in states.keys { groups[state.unobserved.head(on: slot), default: 0] += 1 }
+        for candidate in states { groups[candidate.state.unobserved.head(on: slot), default: 0] += 1 }
         let ordered = groups.sorted { lhs, rhs in
             lhs.value != rhs.value ? lhs.value > rhs.value : (lhs.key?.description ?? "") < (rhs.key?.description ?? "")
         }
