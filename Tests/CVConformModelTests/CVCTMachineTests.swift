@@ -1,3 +1,4 @@
+import CVConformTestSupport
 import CVConformTrace
 import Testing
 @testable import CVConformModel
@@ -34,5 +35,28 @@ struct CVCTMachineTests {
         let reaction = cvct.feed(input)
         #expect(reaction.sent.isEmpty)
         #expect(reaction.clauses == [clause])
+    }
+
+    @Test("What the race judge asks (silentClauses) agrees with what the relay does, for every message to the CVCT")
+    func silentClausesAgreeWithReceive() {
+        // Every row to the CVCT (every state of progress), with each way
+        // a progress or a logout can be made.
+        var samples: [Message] = []
+        for row in MessageSamples.everyRow where row.to == .cvct {
+            samples.append(row)
+            guard row[.by] != nil else { continue }
+            for by in [By.phone, .request] {
+                let pairs = row.parameters.map { ($0.name, $0.name == "by" ? by.rawValue : $0.value) }
+                samples.append(Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(pairs)))
+            }
+        }
+        #expect(samples.count > 12)
+        for message in samples {
+            var cvct = CVCTMachine(administration: administration)
+            let reaction = cvct.receive(message)
+            var mask: UInt64 = 0
+            reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
+            #expect(CVCTMachine.silentClauses(of: message) == (reaction.emissions.isEmpty ? mask : nil), "\(message)")
+        }
     }
 }

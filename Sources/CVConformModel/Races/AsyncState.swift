@@ -161,23 +161,24 @@ public struct AsyncSemantics: Hashable, Sendable {
     public func takeSilentRelays(in state: inout AsyncState) -> UInt64 {
         guard plays(.cvct) else { return 0 }
         var mask: UInt64 = 0
-        var taken = true
-        while taken {
-            taken = false
-            for slot in state.inFlight.slots where Self.toCVCT.contains(slot) {
-                guard let head = state.inFlight.head(on: slot) else { continue }
-                var relay = CVCTMachine(administration: Administration())
-                let reaction = relay.receive(head)
-                guard reaction.emissions.isEmpty else { continue }
-                state.inFlight.removeHead(on: slot)
-                reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
-                taken = true
+        // The queues are in channel order, so a channel's head is the first
+        // item of its channel; once it is taken, the next one is the head.
+        var index = 0
+        while index < state.inFlight.items.count {
+            let slot = state.inFlight.items[index].slot
+            if slot % Self.roleCount == Self.cvctOrder, index == 0 || state.inFlight.items[index - 1].slot != slot,
+               let clauses = CVCTMachine.silentClauses(of: state.inFlight.items[index].element) {
+                state.inFlight.remove(at: index)
+                mask |= clauses
+            } else {
+                index += 1
             }
         }
         return mask
     }
 
-    private static let toCVCT: Set<UInt8> = Set(Role.allCases.map { Channel(from: $0, to: .cvct).slot })
+    private static let roleCount = UInt8(Role.allCases.count)
+    private static let cvctOrder = UInt8(Role.cvct.order)
 
     /// The observer sees a message: allowed when it is the oldest owed on
     /// its channel; the state without it, or nil.

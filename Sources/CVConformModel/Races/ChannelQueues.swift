@@ -50,6 +50,11 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
         return items.remove(at: index).element
     }
 
+    /// Takes off the item at a place in `items` (a channel's head).
+    package mutating func remove(at index: Int) {
+        items.remove(at: index)
+    }
+
     /// The channels that hold something, each once, in order.
     package var slots: [UInt8] {
         var result: [UInt8] = []
