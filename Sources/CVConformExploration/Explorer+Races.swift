@@ -52,22 +52,9 @@ extension Explorer {
                 guard let first = generator.next(for: model, coverage: result.coverage, random: &runRandom) else { break }
                 group = [first]
             }
-            let first = group[0]
-            // The model's side: one interleaving to go on from, and the
-            // profile's word on it.
-            var next = model
-            if group.count > 1, next.race(group, checkingInterleavings: false) == nil { group = [first] }
-            if group.count == 1 {
-                next = model
-                guard next.step(first) != nil else { continue }
-            }
-            // The judge's side: from every state it holds.
-            var trial = engine.judge
-            for stimulus in group { trial.send(stimulus) }
-            if trial.isInconclusive { continue }
-            if options.profile == .core && trial.clausesApplied.contains(where: { $0.profile == .extended }) { continue }
-            let situation = Situation.of(first, in: model.system)
-            model = next
+            // One interleaving to go on from, and the profile's word on
+            // every interleaving from every state the judge holds.
+            guard let (_, situation) = model.takeRacing(&group, judgedBy: engine.judge) else { continue }
             let start = scenario.stimuli.count
             scenario.stimuli += group
             for index in group.indices.dropFirst() { scenario.setRacing(true, at: start + index) }

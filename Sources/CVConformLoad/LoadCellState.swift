@@ -134,18 +134,8 @@ struct LoadCellState {
             } else {
                 continue
             }
-            var next = model
-            if group.count > 1, next.race(group, checkingInterleavings: false) == nil { group = [group[0]] }
-            if group.count == 1 {
-                next = model
-                guard next.step(group[0]) != nil else { continue }
-            }
-            var trial = judge
-            for stimulus in group { trial.send(stimulus) }
-            if trial.isInconclusive { continue }
-            if model.profile == .core && trial.clausesApplied.contains(where: { $0.profile == .extended }) { continue }
-            coverage.record(Situation.of(group[0], in: model.system), Propagation())
-            model = next
+            guard let (trial, situation) = model.takeRacing(&group, judgedBy: judge) else { continue }
+            coverage.record(situation, Propagation())
             judge = trial
             raceJudge = judge
             racingStimuli += group.count - 1

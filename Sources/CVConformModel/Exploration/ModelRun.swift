@@ -119,11 +119,7 @@ public struct ModelRun: Sendable {
     /// holds (`explore --races`, `load --races`, with their race judge),
     /// passes `checkingInterleavings: false`.
     public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000, checkingInterleavings: Bool = true) -> RaceStep? {
-        var sessions = Set<String>()
-        for stimulus in stimuli where stimulus.type == .sessionRequest {
-            let session = stimulus[.session]
-            if profile == .core && (requested.contains(session) || !sessions.insert(session).inserted) { return nil }
-        }
+        guard canRace(stimuli) else { return nil }
         if checkingInterleavings {
             var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
             for stimulus in stimuli { judge.send(stimulus) }
@@ -143,9 +139,49 @@ public struct ModelRun: Sendable {
                 if emission.message.to.isSystem { pending.append(emission.message) } else { step.entries.append(emission.message) }
             }
         }
-        for session in sessions where requested.insert(session).inserted { requestedSessions.append(session) }
+        for stimulus in stimuli where stimulus.type == .sessionRequest {
+            let session = stimulus[.session]
+            if requested.insert(session).inserted { requestedSessions.append(session) }
+        }
         applied += stimuli
         return step
+    }
+
+    /// Takes a racing group (or one stimulus) for a driver that judges
+    /// every interleaving itself (`explore --races`, `load --races`): when
+    /// every interleaving of it, from every state `judge` holds, stays
+    /// within the judge's bound and the profile, the run goes on from one
+    /// interleaving, in place (a copy of the run would copy every stimulus
+    /// and session id of it), and the judge that took the group comes back
+    /// with the situation the first stimulus met. Nil, with nothing
+    /// changed, otherwise. A group whose session ids cannot race is cut to
+    /// its first stimulus.
+    public mutating func takeRacing(_ group: inout [Message], judgedBy judge: RaceJudge) -> (judge: RaceJudge, situation: Situation?)? {
+        if group.count > 1, !canRace(group) { group = [group[0]] }
+        var trial = judge
+        for stimulus in group { trial.send(stimulus) }
+        if trial.isInconclusive { return nil }
+        if profile == .core && trial.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
+        let situation = Situation.of(group[0], in: system)
+        if group.count > 1 {
+            _ = race(group, checkingInterleavings: false)
+        } else if step(group[0]) == nil {
+            return nil
+        }
+        return (trial, situation)
+    }
+
+    /// Whether stimuli may race as far as their session ids go: in `core`
+    /// no id is requested twice. `race` refuses them otherwise, before
+    /// anything changes.
+    public func canRace(_ stimuli: [Message]) -> Bool {
+        guard profile == .core else { return true }
+        var sessions = Set<String>()
+        for stimulus in stimuli where stimulus.type == .sessionRequest {
+            let session = stimulus[.session]
+            if requested.contains(session) || !sessions.insert(session).inserted { return false }
+        }
+        return true
     }
 
     /// Goes on from another state of the system (one interleaving of a race
