@@ -49,7 +49,8 @@ public struct AsyncState: Hashable, Sendable {
 
     /// Whether a role or a message in flight or owed still names a session.
     func holds(session: String) -> Bool {
-        if system.holds(session: session) { return true }
+        // Through the shared machines: `system` would copy them.
+        if machines.system.holds(session: session) { return true }
         return inFlight.items.contains { $0.element.parameters[.session] == session }
             || unobserved.items.contains { $0.element.message.parameters[.session] == session }
     }
@@ -138,10 +139,12 @@ public struct AsyncSemantics: Hashable, Sendable {
     /// every state's successors after every stimulus).
     public func forEachSuccessor(of state: AsyncState, _ body: (_ next: consuming AsyncState, _ clauses: UInt64) -> Void) {
         var previous: UInt8?
-        for item in state.inFlight.items where item.slot != previous {
-            previous = item.slot
+        // By index, reading only each item's channel (an item is a message).
+        for index in state.inFlight.items.indices where state.inFlight.items[index].slot != previous {
+            let slot = state.inFlight.items[index].slot
+            previous = slot
             var next = state
-            guard let reaction = deliverHead(slot: item.slot, in: &next) else { continue }
+            guard let reaction = deliverHead(slot: slot, in: &next) else { continue }
             var mask: UInt64 = 0
             reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
             mask |= takeSilentRelays(in: &next)

@@ -50,6 +50,18 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
         return items.remove(at: index).element
     }
 
+    /// Drops the oldest element of a channel, if any.
+    package mutating func dropHead(on slot: UInt8) {
+        var index = 0
+        while index < items.count {
+            if items[index].slot == slot {
+                items.removeSubrange(index..<index + 1)
+                return
+            }
+            index += 1
+        }
+    }
+
     /// Takes off the item at a place in `items` (a channel's head).
     package mutating func remove(at index: Int) {
         items.remove(at: index)

@@ -106,13 +106,22 @@ public struct RaceJudge: Sendable {
     public mutating func observe(_ message: Message) -> Judgement {
         guard !isInconclusive else { return .inconclusive }
         let slot = message.channel.slot
-        guard states.contains(where: { $0.state.unobserved.head(on: slot, is: message) }) else {
-            return .rejected(rejection(of: message))
+        // Index loops: the states are read and changed where they lie.
+        var kept = 0
+        var index = 0
+        while index < states.count {
+            if states[index].state.unobserved.head(on: slot, is: message) { kept += 1 }
+            index += 1
         }
+        guard kept > 0 else { return .rejected(rejection(of: message)) }
         // Closed already: a delivery possible after the observation was
         // possible before it, and its state kept the same head.
-        states.removeAll { !$0.state.unobserved.head(on: slot, is: message) }
-        for index in states.indices { states[index].state.unobserved.removeHead(on: slot) }
+        if kept < states.count { states.removeAll { !$0.state.unobserved.head(on: slot, is: message) } }
+        index = 0
+        while index < states.count {
+            states[index].state.unobserved.dropHead(on: slot)
+            index += 1
+        }
         observedCount += 1
         return .allowed
     }
