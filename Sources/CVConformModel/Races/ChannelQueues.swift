@@ -67,6 +67,12 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
         items.remove(at: index)
     }
 
+    /// Whether two channels or more hold something.
+    package var hasTwoChannels: Bool {
+        guard let first = items.first, let last = items.last else { return false }
+        return first.slot != last.slot
+    }
+
     /// The channels that hold something, each once, in order.
     package var slots: [UInt8] {
         var result: [UInt8] = []

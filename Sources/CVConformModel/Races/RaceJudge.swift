@@ -130,7 +130,49 @@ public struct RaceJudge: Sendable {
     /// with more clauses is walked again, so each state carries every
     /// clause of every interleaving that reaches it.
     /// Also merges states a stimulus made equal.
+    ///
+    /// While the states walked form one chain (one state to start from,
+    /// each with at most one channel to take from), no two paths meet, so
+    /// no state is looked up: the usual serial step is such a chain. The
+    /// first state with two channels to take from starts the look-ups.
     private mutating func close() {
+        var places: [AsyncState: Int]?
+        if states.count > 1 { places = mergingEqualStates() }
+        var work = Array(states.indices)
+        var overflowed = false
+        while !overflowed, let place = work.popLast() {
+            let (state, clauses) = (states[place].state, states[place].clauses)
+            if places == nil && state.inFlight.hasTwoChannels {
+                // The chain's states are distinct: indexed as they are, so
+                // the places in `work` stay right.
+                places = Dictionary(states.indices.map { (states[$0].state, $0) }) { first, _ in first }
+            }
+            semantics.forEachSuccessor(of: state) { next, applied in
+                guard !overflowed else { return }
+                let merged = clauses | applied
+                // One look-up for a state already known (most are: the
+                // closure meets each interleaving's states again).
+                if let known = places?[next] {
+                    let old = states[known].clauses
+                    guard old | merged != old else { return }
+                    states[known].clauses = old | merged
+                    work.append(known)
+                } else {
+                    guard states.count < maxStates else {
+                        overflowed = true
+                        return
+                    }
+                    places?[next] = states.count
+                    work.append(states.count)
+                    states.append(Candidate(state: next, clauses: merged))
+                }
+            }
+        }
+        if overflowed { giveUp() }
+    }
+
+    /// Merges equal states (their clauses joined) and returns where each is.
+    private mutating func mergingEqualStates() -> [AsyncState: Int] {
         var places: [AsyncState: Int] = [:]
         places.reserveCapacity(states.count * 2)
         var distinct: [Candidate] = []
@@ -144,32 +186,7 @@ public struct RaceJudge: Sendable {
             }
         }
         states = distinct
-        var work = Array(states.indices)
-        var overflowed = false
-        while !overflowed, let place = work.popLast() {
-            let (state, clauses) = (states[place].state, states[place].clauses)
-            semantics.forEachSuccessor(of: state) { next, applied in
-                guard !overflowed else { return }
-                let merged = clauses | applied
-                // One look-up for a state already known (most are: the
-                // closure meets each interleaving's states again).
-                if let known = places[next] {
-                    let old = states[known].clauses
-                    guard old | merged != old else { return }
-                    states[known].clauses = old | merged
-                    work.append(known)
-                } else {
-                    guard states.count < maxStates else {
-                        overflowed = true
-                        return
-                    }
-                    places[next] = states.count
-                    work.append(states.count)
-                    states.append(Candidate(state: next, clauses: merged))
-                }
-            }
-        }
-        if overflowed { giveUp() }
+        return places
     }
 
     private mutating func giveUp() {
