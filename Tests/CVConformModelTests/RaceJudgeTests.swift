@@ -249,4 +249,72 @@ struct RaceJudgeClauseTests {
         #expect(judge.isSettled)
         #expect(judge.clausesApplied.contains(.ecsLaunchDelivered), "\(judge.clausesApplied)")
     }
+
+    @Test("The judge keeps exactly the states, and the clauses, of a closure walked in full (no chains, every state looked up)",
+          arguments: 0..<4, [true, false])
+    func closureAgreesWithAFullWalk(scenario: Int, reported: Bool) {
+        let (_, startTexts, stimulusTexts) = RaceJudgeTests.scenarios[scenario]
+        let start = serialSystem(startTexts)
+        let stimuli = stimulusTexts.map(m)
+        let outcomes = BruteForce(played: ReferenceSystem.allSystemRoles, reportsInternal: reported).outcomes(from: start, stimuli: stimuli)
+        for outcome in outcomes {
+            var judge = RaceJudgeTests().judge(start, stimuli, reported: reported)
+            var full = FullWalk(start: start, semantics: judge.semantics)
+            for stimulus in stimuli { full.send(stimulus) }
+            #expect(full.agrees(with: judge))
+            for output in RaceJudgeTests().interleave(outcome, rotation: 1) {
+                _ = judge.observe(output)
+                full.observe(output)
+                #expect(full.agrees(with: judge), "\(output)")
+            }
+        }
+    }
 }
+
+/// The judge's set of states worked out the plain way: every successor of
+/// every state, each state walked again whenever it gains clauses.
+struct FullWalk {
+    let semantics: AsyncSemantics
+    var states: [AsyncState: UInt64]
+
+    init(start: ReferenceSystem, semantics: AsyncSemantics) {
+        self.semantics = semantics
+        states = [AsyncState(system: start): 0]
+    }
+
+    /// The same states, each once, with the same clauses.
+    func agrees(with judge: RaceJudge) -> Bool {
+        judge.states.count == states.count && Set(judge.states.map(\.state)).count == states.count
+            && judge.states.allSatisfy { states[$0.state] == $0.clauses }
+    }
+
+    mutating func send(_ stimulus: Message) {
+        var sent: [AsyncState: UInt64] = [:]
+        for (state, clauses) in states {
+            var next = state
+            semantics.send(stimulus, in: &next)
+            sent[next, default: 0] |= clauses | semantics.takeSilentRelays(in: &next)
+        }
+        states = sent
+        var work = Array(states.keys)
+        while let state = work.popLast() {
+            let clauses = states[state] ?? 0
+            for (next, applied) in semantics.successors(of: state) {
+                let old = states[next]
+                let merged = (old ?? 0) | clauses | applied
+                guard merged != old else { continue }
+                states[next] = merged
+                work.append(next)
+            }
+        }
+    }
+
+    mutating func observe(_ message: Message) {
+        var kept: [AsyncState: UInt64] = [:]
+        for (state, clauses) in states {
+            if let next = semantics.observe(message, in: state) { kept[next, default: 0] |= clauses }
+        }
+        if !kept.isEmpty { states = kept }
+    }
+}
+

@@ -50,18 +50,6 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
         return items.remove(at: index).element
     }
 
-    /// Drops the oldest element of a channel, if any.
-    package mutating func dropHead(on slot: UInt8) {
-        var index = 0
-        while index < items.count {
-            if items[index].slot == slot {
-                items.removeSubrange(index..<index + 1)
-                return
-            }
-            index += 1
-        }
-    }
-
     /// Takes off the item at a place in `items` (a channel's head).
     package mutating func remove(at index: Int) {
         items.remove(at: index)
@@ -109,6 +97,21 @@ extension Emission: QueuedMessage {
 }
 
 extension ChannelQueues<Emission> {
+    /// Drops the oldest message owed on a channel and returns the clause
+    /// that sent it (nil when nothing is owed there).
+    package mutating func dropHead(on slot: UInt8) -> Clause? {
+        var index = 0
+        while index < items.count {
+            if items[index].slot == slot {
+                let clause = items[index].element.clause
+                items.removeSubrange(index..<index + 1)
+                return clause
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// Whether the oldest message owed on a channel is this one (compared
     /// in place, without a copy).
     package func head(on slot: UInt8, is message: Message) -> Bool {

@@ -21,7 +21,7 @@ public struct RaceJudge: Sendable {
     public let maxStates: Int
     /// A state consistent with what was observed, with the clauses some
     /// interleaving reaching it applied (a bit per clause ordinal).
-    private struct Candidate: Sendable {
+    struct Candidate: Sendable {
         var state: AsyncState
         var clauses: UInt64
     }
@@ -29,9 +29,10 @@ public struct RaceJudge: Sendable {
     /// Each state consistent with what was observed, each once. A list,
     /// not a set: an observation and a stimulus change every state the same
     /// way (one message off or onto one channel), so distinct states stay
-    /// distinct and are changed in place; only the closure under deliveries
-    /// looks states up.
-    private var states: [Candidate]
+    /// distinct and are changed in place, and only the closure under
+    /// deliveries looks states up. The one exception, states that owed the
+    /// observed message under different clauses, is merged where it occurs.
+    private(set) var states: [Candidate]
     /// Outputs observed and allowed so far.
     public private(set) var observedCount = 0
     /// Stimuli sent so far.
@@ -117,11 +118,19 @@ public struct RaceJudge: Sendable {
         // Closed already: a delivery possible after the observation was
         // possible before it, and its state kept the same head.
         if kept < states.count { states.removeAll { !$0.state.unobserved.head(on: slot, is: message) } }
+        // Two states that owed the same message under different clauses
+        // become equal once it is observed: merged then.
+        var clause: Clause?
+        var clausesDiffer = false
         index = 0
         while index < states.count {
-            states[index].state.unobserved.dropHead(on: slot)
+            if let owed = states[index].state.unobserved.dropHead(on: slot) {
+                clausesDiffer = clausesDiffer || (clause != nil && clause != owed)
+                clause = owed
+            }
             index += 1
         }
+        if clausesDiffer { _ = mergingEqualStates() }
         observedCount += 1
         return .allowed
     }
@@ -150,7 +159,7 @@ public struct RaceJudge: Sendable {
             semantics.forEachSuccessor(of: state) { next, applied in
                 guard !overflowed else { return }
                 let merged = clauses | applied
-                // One look-up for a state already known (most are: the
+                // One look-up for a state already known (many are: the
                 // closure meets each interleaving's states again).
                 if let known = places?[next] {
                     let old = states[known].clauses
