@@ -44,7 +44,7 @@ struct CVCTMachineTests {
         var samples: [Message] = []
         for row in MessageSamples.everyRow where row.to == .cvct {
             samples.append(row)
-            guard row[.by] != nil else { continue }
+            guard row.parameters[.by] != nil else { continue }
             for by in [By.phone, .request] {
                 let pairs = row.parameters.map { ($0.name, $0.name == "by" ? by.rawValue : $0.value) }
                 samples.append(Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(pairs)))

@@ -139,7 +139,8 @@ public struct ModelRun: Sendable {
                 if emission.message.to.isSystem { pending.append(emission.message) } else { step.entries.append(emission.message) }
             }
         }
-        for stimulus in stimuli where stimulus.type == .sessionRequest {
+        // `core` keeps the ids: there no id is requested twice.
+        for stimulus in stimuli where profile == .core && stimulus.type == .sessionRequest {
             let session = stimulus[.session]
             if requested.insert(session).inserted { requestedSessions.append(session) }
         }
