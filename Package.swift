@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CVConformTrace", targets: ["CVConformTrace"]),
         .library(name: "CVConformModel", targets: ["CVConformModel"]),
         .library(name: "CVConformMutation", targets: ["CVConformMutation"]),
+        .library(name: "CVConformCells", targets: ["CVConformCells"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,10 @@ let package = Package(
         // --mutant): the catalog, a mutated system, and the search that
         // tells a mutant from the reference.
         .target(name: "CVConformMutation", dependencies: ["CVConformTrace", "CVConformModel"]),
+        // The model in independent cells (contract section 7): a partition
+        // of an administration, the one placement of messages into cells
+        // that load and check-log share, and a judge per cell.
+        .target(name: "CVConformCells", dependencies: ["CVConformTrace", "CVConformModel"]),
         // verify (contract section 9): every state of the model over a
         // bounded universe, its invariants, and the Promela for SPIN.
         .target(name: "CVConformVerify", dependencies: ["CVConformTrace", "CVConformModel", "CVConformMutation"]),
@@ -68,16 +73,16 @@ let package = Package(
         // check-log (contract sections 7 and 8): reading a log in batches,
         // cutting it into segments and cells, judging each, and cutting
         // traces out of it. Only the wire codec and the model.
-        .target(name: "CVConformLogs", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformPlatform"]),
+        .target(name: "CVConformLogs", dependencies: ["CVConformJSON", "CVConformTrace", "CVConformModel", "CVConformCells", "CVConformWire", "CVConformPlatform"]),
         // explore, mutate and generate: driving an implementation with
         // stimuli the model chooses, shrinking what fails, and judging a
         // suite by the mistakes it catches.
-        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformMutation", "CVConformWire", "CVConformHarness", "CVConformVerify"]),
+        .target(name: "CVConformExploration", dependencies: ["CVConformTrace", "CVConformModel", "CVConformCells", "CVConformMutation", "CVConformWire", "CVConformHarness", "CVConformVerify"]),
         // load: many cells at once, judged online, with latency percentiles.
         .target(
             name: "CVConformLoad",
             dependencies: [
-                "CVConformTrace", "CVConformModel", "CVConformWire", "CVConformHarness", "CVConformPlatform",
+                "CVConformTrace", "CVConformModel", "CVConformCells", "CVConformWire", "CVConformHarness", "CVConformPlatform",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -99,7 +104,7 @@ let package = Package(
         // Measurements for Scripts/bench, kept out of the cvconform product.
         .executableTarget(name: "cvconform-bench",
                           dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "CVConformHarness", "CVConformJSON",
-                                         "CVConformModel", "CVConformMutation", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify", "CVConformReports", "CVConformTrace"],
+                                         "CVConformModel", "CVConformCells", "CVConformMutation", "CVConformWire", "CVConformLogs", "CVConformExploration", "CVConformLoad", "CVConformVerify", "CVConformReports", "CVConformTrace"],
                           path: "Benchmarks/cvconform-bench"),
         .executableTarget(name: "cvconform-example", dependencies: ["CVConformPlatform"], path: "Sources/ExampleImplementation"),
         // What every test target shares: the repository's root, the built
@@ -125,16 +130,17 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "cvconform-fuzz-trace", dependencies: ["FuzzSupport", "CVConformModel", "CVConformTrace"], path: "Fuzz/TraceTarget"),
         .executableTarget(name: "cvconform-fuzz-wire", dependencies: ["FuzzSupport", "CVConformWire", "CVConformJSON", "CVConformTrace"], path: "Fuzz/WireTarget"),
-        .executableTarget(name: "cvconform-fuzz-log", dependencies: ["FuzzSupport", "CVConformLogs", "CVConformModel"], path: "Fuzz/LogTarget"),
+        .executableTarget(name: "cvconform-fuzz-log", dependencies: ["FuzzSupport", "CVConformLogs", "CVConformModel", "CVConformCells"], path: "Fuzz/LogTarget"),
         .testTarget(name: "CVConformJSONTests", dependencies: ["CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformTraceTests", dependencies: ["CVConformTrace", "CVConformTestSupport", "CLibXML2"]),
         .testTarget(name: "CVConformWireTests", dependencies: ["CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformVerifyTests", dependencies: ["CVConformVerify", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformMutationTests", dependencies: ["CVConformMutation", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformCellsTests", dependencies: ["CVConformCells", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformCells", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformExplorationTests", dependencies: ["CVConformHarnessTestSupport", "CVConformExploration", "CVConformHarness", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformCells", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarnessTestSupport", "CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformLoad", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),

@@ -1,3 +1,4 @@
+import CVConformCells
 import CVConformHarness
 import CVConformModel
 import CVConformMutation

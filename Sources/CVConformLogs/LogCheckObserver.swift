@@ -1,3 +1,4 @@
+import CVConformCells
 import CVConformModel
 
 /// Follows a log as it is judged, on the judging thread: violations as soon

@@ -1,3 +1,4 @@
+import CVConformCells
 import CVConformJSON
 import CVConformModel
 import CVConformTrace

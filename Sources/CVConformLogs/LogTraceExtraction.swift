@@ -1,3 +1,4 @@
+import CVConformCells
 import CVConformModel
 import CVConformPlatform
 import CVConformTrace

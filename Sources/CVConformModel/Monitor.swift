@@ -110,7 +110,7 @@ public struct Monitor: Sendable {
     /// Whether the model still has anything to do with a session: a role
     /// holds it (requested, queued, alerting, connected) or an owed message
     /// names it. Cells forget a session's cell once this turns false.
-    func holds(session: String) -> Bool {
+    package func holds(session: String) -> Bool {
         if system.holds(session: session) { return true }
         guard owedCount > 0 else { return false }
         for queue in owed where !queue.isEmpty {
@@ -168,6 +168,18 @@ public struct Rejection: Hashable, Sendable, CustomStringConvertible {
     /// Judged by the race judge (contract section 8): what every
     /// surviving interleaving allowed, which replaces the serial lines.
     public var race: RaceRejection?
+
+    package init(position: Int, message: Message, owedOnChannel: [Message], clause: Clause?, roleState: String,
+                 decidedAfter: String? = nil, lastClause: Clause? = nil, race: RaceRejection? = nil) {
+        self.position = position
+        self.message = message
+        self.owedOnChannel = owedOnChannel
+        self.clause = clause
+        self.roleState = roleState
+        self.decidedAfter = decidedAfter
+        self.lastClause = lastClause
+        self.race = race
+    }
 
     public var description: String {
         lines(at: "message \(position)").joined(separator: "\n")

@@ -1,3 +1,4 @@
+import CVConformCells
 import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformLogs

@@ -1,9 +1,9 @@
+import CVConformMutation
 import CVConformTestSupport
 import CVConformTrace
 import Foundation
 import Testing
 @testable import CVConformModel
-import CVConformMutation
 @testable import CVConformVerify
 
 @Suite("verify: every state of a bounded universe", .tags(.slow))

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Judges messages cell by cell (contract section 7, as `load` and

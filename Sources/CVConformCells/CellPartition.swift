@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// An administration split into cells (contract section 7): groups of agents,

@@ -2,6 +2,7 @@ import CVConformTestSupport
 import CVConformTrace
 import Foundation
 import Testing
+@testable import CVConformCells
 @testable import CVConformModel
 
 /// The messages of a login that succeeds (contract rules I1, CVCT, E1, I2).

@@ -1,6 +1,7 @@
 import CVConformTestSupport
 import CVConformTrace
 import Testing
+@testable import CVConformCells
 @testable import CVConformModel
 
 /// Two cells and a decoy: cell 1 holds agent 1001 (skill 10), station 4001,

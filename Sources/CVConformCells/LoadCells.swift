@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// The cells `load` drives at once through one implementation: each a small

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// What a placement asks of the cells' models: whether a cell's model still

@@ -1,3 +1,4 @@
+import CVConformModel
 import CVConformTrace
 
 /// Where a message belongs when an administration is split into cells.

@@ -1,3 +1,6 @@
+import CVConformModel
+import CVConformTrace
+
 /// The cell each id of a partition names, looked up by the id's UTF-8
 /// bytes. check-log's reading thread finds each message's `NamedCell` with
 /// it: through `CellPartition.cellIndex(ofID:)` every id became a string
