@@ -72,6 +72,14 @@ struct RaceJudgeTests {
 
     static let visibilities = [true, false]
 
+    /// A scenario's start, its stimuli, and every schedule's outputs.
+    static func scenario(_ index: Int, reported: Bool) -> (start: ReferenceSystem, stimuli: [Message], outcomes: Set<[Channel: [Message]]>) {
+        let (_, startTexts, stimulusTexts) = scenarios[index]
+        let start = serialSystem(startTexts)
+        let stimuli = stimulusTexts.map(m)
+        return (start, stimuli, BruteForce(played: ReferenceSystem.allSystemRoles, reportsInternal: reported).outcomes(from: start, stimuli: stimuli))
+    }
+
     /// Feeds one schedule's outputs channel by channel, in a rotating order.
     func interleave(_ outputs: [Channel: [Message]], rotation: Int) -> [Message] {
         var channels = outputs.keys.sorted { "\($0)" < "\($1)" }
@@ -104,10 +112,7 @@ struct RaceJudgeTests {
     @Test("Every schedule the brute force finds is accepted, in any cross-channel order, and ends well",
           arguments: 0..<4, [true, false])
     func everyScheduleAccepted(scenario: Int, reported: Bool) {
-        let (_, startTexts, stimulusTexts) = Self.scenarios[scenario]
-        let start = serialSystem(startTexts)
-        let stimuli = stimulusTexts.map(m)
-        let outcomes = BruteForce(played: ReferenceSystem.allSystemRoles, reportsInternal: reported).outcomes(from: start, stimuli: stimuli)
+        let (start, stimuli, outcomes) = Self.scenario(scenario, reported: reported)
         #expect(!outcomes.isEmpty)
         for outcome in outcomes {
             for rotation in 0..<3 {
@@ -123,10 +128,7 @@ struct RaceJudgeTests {
     @Test("A run the brute force does not allow is rejected or cannot end well, exactly when no schedule allows it",
           arguments: 0..<4, [true, false])
     func judgeAgreesOnChangedRuns(scenario: Int, reported: Bool) {
-        let (_, startTexts, stimulusTexts) = Self.scenarios[scenario]
-        let start = serialSystem(startTexts)
-        let stimuli = stimulusTexts.map(m)
-        let outcomes = BruteForce(played: ReferenceSystem.allSystemRoles, reportsInternal: reported).outcomes(from: start, stimuli: stimuli)
+        let (start, stimuli, outcomes) = Self.scenario(scenario, reported: reported)
         // Candidate runs: each outcome with one message dropped, one pair of
         // a channel swapped, or channels of two outcomes mixed.
         var candidates: Set<[Channel: [Message]]> = []
@@ -253,10 +255,7 @@ struct RaceJudgeClauseTests {
     @Test("The judge keeps exactly the states, and the clauses, of a closure walked in full (no chains, every state looked up)",
           arguments: 0..<4, [true, false])
     func closureAgreesWithAFullWalk(scenario: Int, reported: Bool) {
-        let (_, startTexts, stimulusTexts) = RaceJudgeTests.scenarios[scenario]
-        let start = serialSystem(startTexts)
-        let stimuli = stimulusTexts.map(m)
-        let outcomes = BruteForce(played: ReferenceSystem.allSystemRoles, reportsInternal: reported).outcomes(from: start, stimuli: stimuli)
+        let (start, stimuli, outcomes) = RaceJudgeTests.scenario(scenario, reported: reported)
         for outcome in outcomes {
             var judge = RaceJudgeTests().judge(start, stimuli, reported: reported)
             var full = FullWalk(start: start, semantics: judge.semantics)
