@@ -1,6 +1,3 @@
-import CVConformModel
-import CVConformTrace
-
 /// Why a reset's cell lists do not split its administration into cells
 /// that share nothing. A struct around a private enum, so kinds can be added
 /// without breaking callers.

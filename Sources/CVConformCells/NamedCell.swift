@@ -1,6 +1,3 @@
-import CVConformModel
-import CVConformTrace
-
 /// The cell that a message's ids other than its session name (agents,
 /// extensions, VDNs, skills: `CellPartition.namesID`), found before the
 /// message is judged. check-log's reading thread finds it, so that the

@@ -1,5 +1,4 @@
 import CVConformModel
-import CVConformTrace
 
 /// Which cell each session belongs to: the cell of the VDN it was requested
 /// on (contract section 7), learnt from `session-request` and `launch`.
