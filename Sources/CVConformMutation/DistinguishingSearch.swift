@@ -49,7 +49,7 @@ public enum DistinguishingSearch {
     /// The search; tests run the mutant from the start to compare.
     static func search(_ mutant: Mutant, profile: Profile, bound: Bound, setup: Administration,
                        runningMutantFromStart: Bool) -> Outcome {
-        struct Node {
+        struct Node: SearchNode {
             var reference: ModelRun
             var mutant: LateMutant
             var parent: Int
@@ -67,15 +67,6 @@ public enum DistinguishingSearch {
         var nodes = [start]
         var visited: Set<StateDigest> = [digest(start)]
         var next = 0
-        func path(to index: Int, then last: Message) -> [Message] {
-            var stimuli = [last]
-            var current = index
-            while current > 0, let stimulus = nodes[current].stimulus {
-                stimuli.append(stimulus)
-                current = nodes[current].parent
-            }
-            return stimuli.reversed()
-        }
         while next < nodes.count {
             let node = nodes[next]
             let index = next
@@ -86,7 +77,7 @@ public enum DistinguishingSearch {
                                  requested: node.requested + (stimulus.type == .sessionRequest ? 1 : 0))
                 guard let expected = child.reference.stepOrBreak(stimulus) else { continue }
                 if !child.mutant.agrees(taking: stimulus, from: node.reference.system, withReferenceSending: expected) {
-                    return Outcome(witness: Scenario(administration: setup, stimuli: path(to: index, then: stimulus)),
+                    return Outcome(witness: Scenario(administration: setup, stimuli: path(in: nodes, to: index, then: stimulus)),
                                    statesVisited: visited.count, complete: true)
                 }
                 guard visited.count < bound.stateLimit else { return Outcome(witness: nil, statesVisited: visited.count, complete: false) }
@@ -113,7 +104,7 @@ public enum DistinguishingSearch {
     /// (given the situation the stimulus met and what it caused).
     static func reach(profile: Profile, bound: Bound, setup: Administration,
                       goal: (Situation?, Propagation) -> Bool) -> Scenario? {
-        struct Node {
+        struct Node: SearchNode {
             var run: ModelRun
             var parent: Int
             var stimulus: Message?
@@ -133,13 +124,7 @@ public enum DistinguishingSearch {
                 let situation = Situation.of(stimulus, in: run.system)
                 guard let propagation = run.stepOrBreak(stimulus) else { continue }
                 if goal(situation, propagation) {
-                    var stimuli = [stimulus]
-                    var current = index
-                    while current > 0, let earlier = nodes[current].stimulus {
-                        stimuli.append(earlier)
-                        current = nodes[current].parent
-                    }
-                    return Scenario(administration: setup, stimuli: stimuli.reversed())
+                    return Scenario(administration: setup, stimuli: path(in: nodes, to: index, then: stimulus))
                 }
                 guard visited.count < bound.stateLimit else { return nil }
                 if visited.insert(StateDigest(both: run.system)).inserted {
@@ -149,6 +134,17 @@ public enum DistinguishingSearch {
             }
         }
         return nil
+    }
+
+    /// The stimuli from a search's start to a node, then `last`.
+    private static func path<Node: SearchNode>(in nodes: [Node], to index: Int, then last: Message) -> [Message] {
+        var stimuli = [last]
+        var current = index
+        while current > 0, let stimulus = nodes[current].stimulus {
+            stimuli.append(stimulus)
+            current = nodes[current].parent
+        }
+        return stimuli.reversed()
     }
 
     /// Whether two lists of messages are the same channel by channel.
@@ -201,4 +197,11 @@ public enum DistinguishingSearch {
         }
         return stimuli
     }
+}
+
+/// A node of a breadth-first search: where it came from, and by which
+/// stimulus (nil at the start).
+private protocol SearchNode {
+    var parent: Int { get }
+    var stimulus: Message? { get }
 }

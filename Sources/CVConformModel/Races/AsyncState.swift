@@ -105,9 +105,6 @@ public struct AsyncSemantics: Hashable, Sendable {
         state.inFlight.append(stimulus, on: stimulus.channel.slot)
     }
 
-    /// The channels whose head a played role could take now.
-    func deliverable(in state: AsyncState) -> [UInt8] { state.inFlight.slots }
-
     /// A played role takes the head of a channel and reacts: what it sends
     /// goes in flight (to a played role) and is owed to the observer (on an
     /// observed channel). Returns the reaction, nil when nothing was there.
