@@ -41,26 +41,5 @@ public struct CVCTMachine: RoleMachine, Hashable {
         return reaction
     }
 
-    /// The clauses (a bit per ordinal) a message applies when the CVCT
-    /// passes it on to no one; nil when it relays it. The same decisions as
-    /// `receive`, without making the relayed message: the race judge asks
-    /// this of every state it holds.
-    static func silentClauses(of message: Message) -> UInt64? {
-        func bit(_ clause: Clause) -> UInt64 { 1 << UInt64(clause.ordinal) }
-        switch (message.from, message.type) {
-        case (.icm, .loginRequest), (.icm, .dropRequest), (.icm, .logoutRequest), (.ecs, .loggedIn), (.ecs, .loginDenied):
-            return nil
-        case (.ecs, .progress):
-            switch (ProgressState(rawValue: message[.state]), By(rawValue: message[.by])) {
-            case (.answered?, _), (.dropped?, .phone?): return nil
-            default: return bit(.cvctOtherProgress)
-            }
-        case (.ecs, .loggedOut):
-            return message[.by] == By.phone.rawValue ? nil : bit(.cvctLoggedOutByRequest)
-        default:
-            return 0
-        }
-    }
-
     public var description: String { "stateless relay" }
 }

@@ -37,8 +37,8 @@ struct CVCTMachineTests {
         #expect(reaction.clauses == [clause])
     }
 
-    @Test("What the race judge asks (silentClauses) agrees with what the relay does, for every message to the CVCT")
-    func silentClausesAgreeWithReceive() {
+    @Test("What the race judge's relay at once (RACE-19) rests on: every message to the CVCT leaves it as it was, and each output channel is fed by one input channel")
+    func relayCommutesWithEveryOtherStep() {
         // Every row to the CVCT (every state of progress), with each way
         // a progress or a logout can be made.
         var samples: [Message] = []
@@ -51,12 +51,19 @@ struct CVCTMachineTests {
             }
         }
         #expect(samples.count > 12)
+        var inputOfOutput: [Channel: Channel] = [:]
         for message in samples {
-            var cvct = CVCTMachine(administration: administration)
+            let fresh = CVCTMachine(administration: administration)
+            var cvct = fresh
             let reaction = cvct.receive(message)
-            var mask: UInt64 = 0
-            reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
-            #expect(CVCTMachine.silentClauses(of: message) == (reaction.emissions.isEmpty ? mask : nil), "\(message)")
+            #expect(cvct == fresh, "\(message)")
+            for emission in reaction.emissions {
+                #expect(emission.message.to != .cvct, "\(message)")
+                let input = inputOfOutput[emission.message.channel, default: message.channel]
+                #expect(input == message.channel, "\(emission.message.channel) fed by \(input) and \(message.channel)")
+                inputOfOutput[emission.message.channel] = input
+            }
         }
+        #expect(inputOfOutput.count == 2)
     }
 }

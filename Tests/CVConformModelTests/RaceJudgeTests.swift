@@ -291,8 +291,8 @@ struct FullWalk {
         var sent: [AsyncState: UInt64] = [:]
         for (state, clauses) in states {
             var next = state
-            semantics.send(stimulus, in: &next)
-            sent[next, default: 0] |= clauses | semantics.takeSilentRelays(in: &next)
+            let applied = semantics.send(stimulus, in: &next)
+            sent[next, default: 0] |= clauses | applied
         }
         states = sent
         var work = Array(states.keys)

@@ -99,33 +99,70 @@ public struct AsyncSemantics: Hashable, Sendable {
         !plays(message.from) && plays(message.to)
     }
 
-    /// The environment sends a stimulus: it is in flight on its channel.
-    public func send(_ stimulus: Message, in state: inout AsyncState) {
-        guard plays(stimulus.to) else { return }
-        state.inFlight.append(stimulus, on: stimulus.channel.slot)
+    /// The environment sends a stimulus: it is in flight on its channel (a
+    /// stimulus to the CVCT is relayed at once, RACE-19). Returns the
+    /// clauses applied (a bit per clause ordinal).
+    @discardableResult
+    public func send(_ stimulus: Message, in state: inout AsyncState) -> UInt64 {
+        guard plays(stimulus.to) else { return 0 }
+        guard stimulus.to == .cvct else {
+            state.inFlight.append(stimulus, on: stimulus.channel.slot)
+            return 0
+        }
+        var system = state.system
+        let clauses = relay(stimulus, system: &system, in: &state)
+        state.system = system
+        return clauses
     }
 
     /// A played role takes the head of a channel and reacts: what it sends
     /// goes in flight (to a played role) and is owed to the observer (on an
-    /// observed channel). Returns the reaction, nil when nothing was there.
+    /// observed channel). Returns the clauses applied (a bit per clause
+    /// ordinal), nil when nothing was there.
     @discardableResult
-    func deliverHead(slot: UInt8, in state: inout AsyncState) -> Reaction? {
+    func deliverHead(slot: UInt8, in state: inout AsyncState) -> UInt64? {
         guard let message = state.inFlight.removeHead(on: slot) else { return nil }
         // Changed as one copy, then shared again.
         var system = state.system
         guard let reaction = system.deliver(message) else { return nil }
         if message.to != .cvct { system.normalizeSwitch() }
+        var clauses: UInt64 = 0
+        reaction.forEachClauseOrdinal { clauses |= 1 << UInt64($0) }
+        for emission in reaction.emissions { clauses |= place(emission, system: &system, in: &state) }
         state.system = system
-        for emission in reaction.emissions {
-            let channel = emission.message.channel
-            if plays(channel.to) { state.inFlight.append(emission.message, on: channel.slot) }
-            if observes(channel) { state.unobserved.append(emission, on: channel.slot) }
-        }
-        return reaction
+        return clauses
+    }
+
+    /// Puts a message a played role sent where it goes: owed to the
+    /// observer on an observed channel, and in flight to a played role. A
+    /// message to the CVCT is relayed at once instead of waiting in flight
+    /// (RACE-19): the CVCT keeps no state, and each of its output channels
+    /// is fed by one input channel, so taking its message now commutes with
+    /// every other step, and the state that still held it allowed exactly
+    /// what the state after the relay allows. Without this, each message
+    /// through the CVCT doubled the interleavings a judge kept. Returns the
+    /// clauses the relay applied.
+    private func place(_ emission: Emission, system: inout ReferenceSystem, in state: inout AsyncState) -> UInt64 {
+        let channel = emission.message.channel
+        if observes(channel) { state.unobserved.append(emission, on: channel.slot) }
+        guard plays(channel.to) else { return 0 }
+        if channel.to == .cvct { return relay(emission.message, system: &system, in: &state) }
+        state.inFlight.append(emission.message, on: channel.slot)
+        return 0
+    }
+
+    /// The CVCT takes a message at once; what it relays is placed (never
+    /// back to the CVCT).
+    private func relay(_ message: Message, system: inout ReferenceSystem, in state: inout AsyncState) -> UInt64 {
+        guard let reaction = system.deliver(message) else { return 0 }
+        var clauses: UInt64 = 0
+        reaction.forEachClauseOrdinal { clauses |= 1 << UInt64($0) }
+        for emission in reaction.emissions { clauses |= place(emission, system: &system, in: &state) }
+        return clauses
     }
 
     /// Every state one delivery leads to, with the clauses it applied (a bit
-    /// per clause ordinal). Each is normalized (see `takeSilentRelays`).
+    /// per clause ordinal).
     public func successors(of state: AsyncState) -> [(state: AsyncState, clauses: UInt64)] {
         var all: [(state: AsyncState, clauses: UInt64)] = []
         forEachSuccessor(of: state) { all.append(($0, $1)) }
@@ -141,44 +178,10 @@ public struct AsyncSemantics: Hashable, Sendable {
             let slot = state.inFlight.items[index].slot
             previous = slot
             var next = state
-            guard let reaction = deliverHead(slot: slot, in: &next) else { continue }
-            var mask: UInt64 = 0
-            reaction.forEachClauseOrdinal { mask |= 1 << UInt64($0) }
-            mask |= takeSilentRelays(in: &next)
-            body(next, mask)
+            guard let clauses = deliverHead(slot: slot, in: &next) else { continue }
+            body(next, clauses)
         }
     }
-
-    /// Takes at once every message at the head of a channel to the CVCT
-    /// that the CVCT relays as nothing (a progress other than answered or
-    /// dropped by phone, a logged-out by request), and returns the clauses
-    /// applied. The CVCT keeps no state, so such a message does nothing
-    /// whenever it is taken: a state that still holds it allows exactly
-    /// what the state without it allows. Without this, each such message
-    /// doubled the states a judge kept until the next output on its
-    /// channel (RACE-19).
-    @discardableResult
-    public func takeSilentRelays(in state: inout AsyncState) -> UInt64 {
-        guard plays(.cvct) else { return 0 }
-        var mask: UInt64 = 0
-        // The queues are in channel order, so a channel's head is the first
-        // item of its channel; once it is taken, the next one is the head.
-        var index = 0
-        while index < state.inFlight.items.count {
-            let slot = state.inFlight.items[index].slot
-            if slot % Self.roleCount == Self.cvctOrder, index == 0 || state.inFlight.items[index - 1].slot != slot,
-               let clauses = CVCTMachine.silentClauses(of: state.inFlight.items[index].element) {
-                state.inFlight.remove(at: index)
-                mask |= clauses
-            } else {
-                index += 1
-            }
-        }
-        return mask
-    }
-
-    private static let roleCount = UInt8(Role.allCases.count)
-    private static let cvctOrder = UInt8(Role.cvct.order)
 
     /// The observer sees a message: allowed when it is the oldest owed on
     /// its channel; the state without it, or nil.

@@ -96,8 +96,7 @@ public struct RaceJudge: Sendable {
         guard !isInconclusive else { return }
         stimulusCount += 1
         for index in states.indices {
-            semantics.send(stimulus, in: &states[index].state)
-            states[index].clauses |= semantics.takeSilentRelays(in: &states[index].state)
+            states[index].clauses |= semantics.send(stimulus, in: &states[index].state)
         }
         close()
     }
