@@ -222,6 +222,14 @@ public struct ECSMachine: RoleMachine, Hashable {
     }
 
     /// A few words of the state that change as the switch runs.
+    /// See `ReferenceSystem.sharesState(with:)`.
+    func sharesState(with other: ECSMachine) -> Bool {
+        clock == other.clock && loggedInCount == other.loggedInCount && setup === other.setup
+            && agentEntries.sharesStorage(with: other.agentEntries) && agentAtStation.sharesStorage(with: other.agentAtStation)
+            && sessionSlots.sharesStorage(with: other.sessionSlots)
+            && queues.sharesStorage(with: other.queues) && availableBySkill.sharesStorage(with: other.availableBySkill)
+    }
+
     func hashSummary(into hasher: inout Hasher) {
         hasher.combine(clock)
         hasher.combine(loggedInCount)

@@ -102,6 +102,13 @@ public struct ICMMachine: RoleMachine, Hashable {
         hasher.combine(sessionSlots.count)
     }
 
+    /// See `ReferenceSystem.sharesState(with:)`.
+    func sharesState(with other: ICMMachine) -> Bool {
+        loggedInCount == other.loggedInCount && numbers === other.numbers
+            && agentEntries.sharesStorage(with: other.agentEntries) && agentAtStation.sharesStorage(with: other.agentAtStation)
+            && sessionSlots.sharesStorage(with: other.sessionSlots)
+    }
+
     public mutating func receive(_ message: Message) -> Reaction {
         switch message.type {
         case .login: return login(agent: message[.agent], extension: message[.extension])

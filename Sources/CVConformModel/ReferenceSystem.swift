@@ -41,6 +41,13 @@ public struct ReferenceSystem: Hashable, Sendable {
         ecs.hashSummary(into: &hasher)
     }
 
+    /// Whether this system is a copy of `other` that nothing has changed
+    /// since (the same storage, not only equal values): then it packs and
+    /// behaves exactly as `other`.
+    package func sharesState(with other: ReferenceSystem) -> Bool {
+        icm.sharesState(with: other.icm) && ecs.sharesState(with: other.ecs)
+    }
+
     /// Delivers a message to its receiving role; nil when that role is not a
     /// system role.
     public mutating func deliver(_ message: Message) -> Reaction? {

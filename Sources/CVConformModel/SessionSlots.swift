@@ -53,6 +53,13 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
 
     package func name(_ slot: Int32) -> String { slots[Int(slot)].name }
 
+    /// See `ReferenceSystem.sharesState(with:)` (a map by name, made past
+    /// a few slots, counts as changed).
+    func sharesStorage(with other: SessionSlots) -> Bool {
+        count == other.count && firstFree == other.firstFree && slotByName == nil && other.slotByName == nil
+            && slots.sharesStorage(with: other.slots)
+    }
+
     /// The session's slot, given one (with `info`) if it had none.
     @discardableResult
     package mutating func insert(_ name: String, _ info: Info) -> Int32 {

@@ -156,8 +156,15 @@ struct SerialSearch<System: VerifiedSystem> {
                     expansion.outcomes.append(.unfinished(clauses: clauses))
                     continue
                 }
-                system.normalizeSwitch()
                 let requested = alphabet.requested(after: Int(index), nodeRequested)
+                // Most stimuli change nothing (a login denied, a release
+                // of another session): the node's own state, known, with
+                // nothing to normalize, pack or look up.
+                if requested == nodeRequested && system.sharesState(with: nodes[nodePlace].system) {
+                    expansion.outcomes.append(.known(clauses: clauses))
+                    continue
+                }
+                system.normalizeSwitch()
                 let packed = record.layout.pack(system.machines, requested: requested)
                 guard !known.contains(packed), reached.insert(packed).inserted else {
                     expansion.outcomes.append(.known(clauses: clauses))

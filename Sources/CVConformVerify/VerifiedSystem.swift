@@ -8,6 +8,9 @@ protocol VerifiedSystem: MessageDelivering, Sendable {
     var machines: ReferenceSystem { get }
     /// Puts the switch in its canonical form after it took a message.
     mutating func normalizeSwitch()
+    /// A copy of `other` that nothing changed (see
+    /// `ReferenceSystem.sharesState(with:)`).
+    func sharesState(with other: Self) -> Bool
 }
 
 extension ReferenceSystem: VerifiedSystem {
@@ -16,6 +19,8 @@ extension ReferenceSystem: VerifiedSystem {
 
 extension MutatedSystem: VerifiedSystem {
     var machines: ReferenceSystem { system }
+
+    func sharesState(with other: MutatedSystem) -> Bool { system.sharesState(with: other.system) }
 }
 
 extension VerifiedSystem {

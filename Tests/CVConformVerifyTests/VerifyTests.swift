@@ -214,6 +214,7 @@ struct VerifyTests {
         var inner: ReferenceSystem
         var machines: ReferenceSystem { inner }
         mutating func normalizeSwitch() {}
+        func sharesState(with other: Endless) -> Bool { inner.sharesState(with: other.inner) }
         mutating func deliver(_ message: Message) -> Reaction? {
             guard message.to == .icm else { return inner.deliver(message) }
             let echo = Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "s9"])
