@@ -19,7 +19,8 @@ struct FuzzFindingTests {
             do throws(TraceError) { _ = try Trace.read(file: path) } catch { errors.append(error) }
             do throws(TraceError) { _ = try Trace.read(text: text, name: "t.xml") } catch { errors.append(error) }
         }
-        #expect(documents.made == 2)
+        // The reader parses with SAX callbacks: libxml2 builds no document.
+        #expect(documents.made == 0)
         #expect(documents.freed == documents.made, "every document libxml2 made is freed")
         #expect(errors.map(\.kind) == [.notWellFormed, .notWellFormed])
         #expect(errors.map(\.location.line) == [1, 1] && errors.map(\.location.column) == [1, 1], "\(errors)")
