@@ -240,6 +240,10 @@ public struct ECSMachine: RoleMachine, Hashable {
         setup = SwitchAdministration(administration)
     }
 
+    /// The administration's agents and stations as the switch numbered
+    /// them (the ICM numbers them alike).
+    var administrationNumbers: (agents: IDNumbers, stations: IDNumbers) { (setup.agents, setup.stations) }
+
     /// The agent's skills in the order administered, each once; nil when
     /// the agent is not administered.
     package func skills(of agent: String) -> [String]? {

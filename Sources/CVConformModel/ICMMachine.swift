@@ -82,7 +82,12 @@ public struct ICMMachine: RoleMachine, Hashable {
     private var loggedInCount = 0
 
     public init(administration: Administration) {
-        numbers = ICMNumbers(agents: IDNumbers(administration.agents.map(\.id)), stations: IDNumbers(administration.stations))
+        self.init(agents: IDNumbers(administration.agents.map(\.id)), stations: IDNumbers(administration.stations))
+    }
+
+    /// With the administration's agents and stations already numbered.
+    init(agents: IDNumbers, stations: IDNumbers) {
+        numbers = ICMNumbers(agents: agents, stations: stations)
     }
 
     public static func == (lhs: ICMMachine, rhs: ICMMachine) -> Bool {

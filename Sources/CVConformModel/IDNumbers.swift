@@ -15,6 +15,12 @@ package struct IDNumbers: Hashable, Sendable {
         for id in ids { _ = intern(id) }
     }
 
+    /// None yet, with room for `count` ids.
+    package init(reservingCapacity count: Int) {
+        numbers = IDMap(minimumCapacity: count)
+        ids.reserveCapacity(count)
+    }
+
     /// The id's number; nil when it has none.
     package func number(of id: String) -> Int32? { numbers[id] }
 

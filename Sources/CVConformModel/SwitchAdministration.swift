@@ -27,12 +27,15 @@ final class SwitchAdministration: Hashable, Sendable {
     }
 
     init(_ administration: Administration) {
-        agents = IDNumbers(administration.agents.map(\.id))
+        // Each id is numbered as it is met, one look-up each: a setup of
+        // tens of thousands of agents spent most of its building on them.
+        var agents = IDNumbers(reservingCapacity: administration.agents.count)
         stations = IDNumbers(administration.stations)
         var skills = IDNumbers([String]())
-        var skillsOfAgent = [[Int32]](repeating: [], count: agents.count)
+        var skillsOfAgent: [[Int32]] = []
+        skillsOfAgent.reserveCapacity(administration.agents.count)
         for agent in administration.agents {
-            guard let number = agents.number(of: agent.id) else { continue }
+            let number = Int(agents.intern(agent.id))
             // Each skill once: a few are compared pairwise, many through a
             // set (a hostile setup may list thousands for one agent).
             var own: [Int32] = []
@@ -42,13 +45,18 @@ final class SwitchAdministration: Hashable, Sendable {
                 let isNew = agent.skills.count <= 8 ? !own.contains(skillNumber) : seen.insert(skillNumber).inserted
                 if isNew { own.append(skillNumber) }
             }
-            skillsOfAgent[Int(number)] = own
+            // An agent listed twice has the skills of its last listing.
+            if number == skillsOfAgent.count { skillsOfAgent.append(own) } else { skillsOfAgent[number] = own }
         }
-        vdns = IDNumbers(administration.vdns.map(\.number))
-        var skillOfVDN = [Int32](repeating: -1, count: vdns.count)
+        var vdns = IDNumbers(reservingCapacity: administration.vdns.count)
+        var skillOfVDN: [Int32] = []
         for vdn in administration.vdns {
-            if let number = vdns.number(of: vdn.number) { skillOfVDN[Int(number)] = skills.intern(vdn.skill) }
+            let number = Int(vdns.intern(vdn.number))
+            let skill = skills.intern(vdn.skill)
+            if number == skillOfVDN.count { skillOfVDN.append(skill) } else { skillOfVDN[number] = skill }
         }
+        self.agents = agents
+        self.vdns = vdns
         self.skills = skills
         self.skillOfVDN = skillOfVDN
         self.skillsOfAgent = skillsOfAgent
