@@ -23,6 +23,7 @@ package struct ReplayEngine {
         self.options = options
         ledger = ReplayLedger(greeting: greeting)
         offersSync = greeting.capabilities.contains("sync")
+        ledger.syncsAfterHiddenMessages = offersSync
     }
 
     package var entries: [TraceEntry] { ledger.entries }
@@ -45,9 +46,28 @@ package struct ReplayEngine {
                     throw .failed(error)
                 }
             }
+            if ledger.wantsSync {
+                try await awaitIdle(implementation)
+                continue
+            }
             if ledger.isSettled { return }
             try await awaitOutput(from: implementation)
         }
+    }
+
+    /// Before a stimulus that follows internal messages the implementation
+    /// does not report (RUN-35): its word that it is idle, so that the
+    /// stimulus does not overtake them. Whatever it still writes is judged
+    /// as any output.
+    private mutating func awaitIdle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+        let late: [Message]
+        do {
+            late = try await implementation.confirmIdle(timeout: options.timeout) ?? []
+        } catch {
+            throw .failed(error)
+        }
+        for message in late { try ledger.observe(message) }
+        ledger.synced()
     }
 
     /// After the last message: the quiet period, or (capability "sync") the

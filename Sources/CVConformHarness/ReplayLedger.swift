@@ -33,6 +33,16 @@ package struct ReplayLedger: Sendable {
     private(set) var unconfirmed: [Int] = []
     /// Keep the events (for reports); `load` does not need them.
     package var keepsEvents = true
+    /// Stop before a stimulus that follows internal messages the
+    /// implementation does not report (RUN-35): the engine then asks the
+    /// implementation whether it is idle before sending it. Set by engines
+    /// whose implementation offers "sync".
+    package var syncsAfterHiddenMessages = false
+    /// A message the implementation does not report was passed since the
+    /// last stimulus or sync.
+    private var hiddenSinceSync = false
+    /// Sending stopped before a stimulus that waits for `synced()`.
+    package private(set) var wantsSync = false
 
     private static let slots = Role.allCases.count * Role.allCases.count
     private static func slot(_ channel: Channel) -> Int { channel.from.order * Role.allCases.count + channel.to.order }
@@ -86,8 +96,15 @@ package struct ReplayLedger: Sendable {
         var batch: [Int] = []
         while nextToSend < entries.count {
             let index = nextToSend
+            if syncsAfterHiddenMessages && kinds[index] == .notInvolved && isHidden(entries[index].message) {
+                hiddenSinceSync = true
+            }
             if kinds[index] == .stimulus {
                 if let owed = oldestOwed, owed < index { break }
+                if hiddenSinceSync {
+                    wantsSync = true
+                    break
+                }
                 lastStimulus = index
                 batch.append(index)
                 if keepsEvents { events.append(.sent(index)) }
@@ -97,6 +114,19 @@ package struct ReplayLedger: Sendable {
         }
         if !batch.isEmpty { unconfirmed = batch }
         return ready
+    }
+
+    /// The implementation said it was idle: the messages it does not report
+    /// are done, and sending goes on.
+    package mutating func synced() {
+        hiddenSinceSync = false
+        wantsSync = false
+    }
+
+    /// A message between two roles the implementation plays, which it does
+    /// not report.
+    private func isHidden(_ message: Message) -> Bool {
+        !greeting.reportsInternal && greeting.plays(message.from) && greeting.plays(message.to)
     }
 
     /// An output from the implementation: it must be the next expected on

@@ -9,14 +9,14 @@ enum XMLEvent {
     case entityReference(line: Int)
     /// The document ended, well formed.
     case endOfDocument
-    /// libxml2 refused the document. Every node it read before is handed out
-    /// first.
+    /// libxml2 refused the document. Every event it read before is handed
+    /// out first.
     case failure(XMLFailure)
 }
 
-/// A start tag. libxml2's (`XMLStreamReader.Tag`) is a few pointers into its
-/// tree, valid until the next read, so the hot path makes no strings it does
-/// not need; tests make their own.
+/// A start tag. The reader's (`XMLStreamReader.Tag`) is a few pointers into
+/// libxml2's dictionary and the reader's arena, valid until the next read,
+/// so the hot path makes no strings it does not need; tests make their own.
 protocol StartTag {
     associatedtype Attribute: TagAttribute
     associatedtype Attributes: Sequence where Attributes.Element == Attribute

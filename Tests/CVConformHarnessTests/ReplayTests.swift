@@ -21,6 +21,28 @@ struct ReplayTests {
         #expect(ReplayRole.of(m("ecs>phone clear session=s extension=2"), greeting: icm) == .notInvolved)
     }
 
+    @Test("RUN-35: a stimulus placed after internal messages the implementation does not report waits for its word that it is idle, when it offers sync")
+    func syncBeforeStimulusAfterHiddenMessages() throws {
+        let trace = ["browser>icm logout agent=1001", "icm>browser acw-close agent=1001", "icm>cvct logout-request agent=1001 extension=4001",
+                     "cvct>ecs asai-logout agent=1001 extension=4001", "ecs>cvct logged-out agent=1001 extension=4001 by=request",
+                     "browser>icm logout agent=1001"].map(m)
+        for (reportsInternal, offersSync) in [(false, true), (false, false), (true, true)] {
+            var ledger = ReplayLedger(greeting: Greeting(implementation: "x", roles: [.icm, .cvct, .ecs], reportsInternal: reportsInternal))
+            ledger.syncsAfterHiddenMessages = offersSync
+            ledger.append(trace.map { TraceEntry(message: $0) })
+            #expect(ledger.takeSendable() == [trace[0]])
+            for output in trace[1...4] where ReplayRole.of(output, greeting: ledger.greeting) == .output { try ledger.observe(output) }
+            let waits = offersSync && !reportsInternal
+            #expect(ledger.takeSendable() == (waits ? [] : [trace[5]]), "internal \(reportsInternal), sync \(offersSync)")
+            #expect(ledger.wantsSync == waits)
+            if waits {
+                ledger.synced()
+                #expect(ledger.takeSendable() == [trace[5]])
+                #expect(!ledger.wantsSync)
+            }
+        }
+    }
+
     @Test("The reference implementation passes every pass trace, core and extended")
     func referencePassesSuite() async throws {
         for profile in Profile.allCases {
