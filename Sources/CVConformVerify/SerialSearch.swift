@@ -26,34 +26,34 @@ struct SerialSearch<System: VerifiedSystem> {
         var requested: Int
     }
 
-    /// What one stimulus sent in a node came to, worked out on any thread.
-    private enum Outcome: Sendable {
-        /// Left out: in `core`, its propagation enters an unspecified situation.
-        case skipped
-        /// Its messages never stopped.
-        case unfinished(clauses: UInt64)
-        /// A quiescent state already seen, or seen earlier in the serial
-        /// order: nothing more to do.
-        case known(clauses: UInt64)
-        /// A quiescent state its chunk reaches here first (another chunk
-        /// may have reached it before): its place among the candidates.
-        case candidate(clauses: UInt64, at: Int32)
-    }
-
-    /// A state a chunk reached first, with the invariants it breaks.
+    /// A state a chunk reached first, with the invariants it breaks, and
+    /// where it stands among the chunk's transitions.
     private struct Candidate: Sendable {
         var packed: PackedState
         var requested: Int
         var system: System
         var broken: UInt16
+        /// The node it was reached from (its place in the level) and by
+        /// which stimulus.
+        var nodePlace: Int32
+        var stimulus: UInt16
+        /// The chunk's transitions before this one, and the clauses they
+        /// and this one applied: a search that stops at this state counts
+        /// exactly what one thread would have.
+        var transitionsBefore: Int32
+        var clausesSoFar: UInt64
     }
 
-    /// What a chunk of a level came to: an outcome for each stimulus of
-    /// each of its nodes, in order.
+    /// What a chunk of a level came to. Only the states reached first and
+    /// the first stimulus whose messages never stopped are kept one by one
+    /// (the serial order needs them); the other transitions are counted.
     private struct Expansion: Sendable {
-        var nodes = 0
-        var outcomes: [Outcome] = []
+        var transitions = 0
+        var clauses: UInt64 = 0
         var candidates: [Candidate] = []
+        /// The first stimulus whose messages never stopped, and the
+        /// transitions before it.
+        var firstUnfinished: (nodePlace: Int32, stimulus: UInt16, transitionsBefore: Int)?
     }
 
     mutating func run(progress: ((VerifyProgress) -> Void)?) -> VerifyResult {
@@ -63,42 +63,28 @@ struct SerialSearch<System: VerifiedSystem> {
         var complete = true
         search: while !level.isEmpty {
             var next: [Node] = []
-            var first = 0
             for expansion in expand(level) {
-                // Its outcomes follow its nodes and their stimuli in order.
-                var place = 0
-                // By place: a node copied out would retain its whole system.
-                for nodePlace in first..<first + expansion.nodes {
-                    let nodeNumber = level[nodePlace].number
-                    for index in record.alphabet.allowed[level[nodePlace].requested] {
-                        let outcome = expansion.outcomes[place]
-                        place += 1
-                        switch outcome {
-                        case .skipped:
-                            continue
-                        case .unfinished(let clauses):
-                            record.transitions += 1
-                            record.reachedMask |= clauses
-                            if endless == nil { endless = (Int(nodeNumber), index) }
-                        case .known(let clauses):
-                            record.transitions += 1
-                            record.reachedMask |= clauses
-                        case .candidate(let clauses, let at):
-                            record.transitions += 1
-                            record.reachedMask |= clauses
-                            let candidate = expansion.candidates[Int(at)]
-                            guard seen.insert(candidate.packed).inserted else { continue }
-                            let number = record.add(from: Int(nodeNumber), by: .stimulus(index))
-                            record.record(broken: candidate.broken, state: number)
-                            next.append(Node(system: candidate.system, number: Int32(number), requested: candidate.requested))
-                            if record.states >= record.options.maxStates {
-                                complete = false
-                                break search
-                            }
+                // Taken in the serial order: a state two chunks reach is
+                // numbered from the first.
+                for candidate in expansion.candidates {
+                    guard seen.insert(candidate.packed).inserted else { continue }
+                    let number = record.add(from: Int(level[Int(candidate.nodePlace)].number), by: .stimulus(candidate.stimulus))
+                    record.record(broken: candidate.broken, state: number)
+                    next.append(Node(system: candidate.system, number: Int32(number), requested: candidate.requested))
+                    if record.states >= record.options.maxStates {
+                        // Counted up to here, as one thread would.
+                        record.transitions += Int(candidate.transitionsBefore) + 1
+                        record.reachedMask |= candidate.clausesSoFar
+                        if let unfinished = expansion.firstUnfinished, unfinished.transitionsBefore < Int(candidate.transitionsBefore) {
+                            noteEndless(unfinished, in: level)
                         }
+                        complete = false
+                        break search
                     }
                 }
-                first += expansion.nodes
+                record.transitions += expansion.transitions
+                record.reachedMask |= expansion.clauses
+                if let unfinished = expansion.firstUnfinished { noteEndless(unfinished, in: level) }
             }
             if !next.isEmpty { record.depth += 1 }
             level = next
@@ -106,6 +92,10 @@ struct SerialSearch<System: VerifiedSystem> {
         }
         if endless != nil { record.broken[.quiescenceReachable] = record.broken[.quiescenceReachable] ?? -1 }
         return record.result(complete: complete, counterexample: counterexample())
+    }
+
+    private mutating func noteEndless(_ unfinished: (nodePlace: Int32, stimulus: UInt16, transitionsBefore: Int), in level: [Node]) {
+        if endless == nil { endless = (Int(level[Int(unfinished.nodePlace)].number), unfinished.stimulus) }
     }
 
     /// Every stimulus sent in every node of a level, in chunks: on every
@@ -119,60 +109,57 @@ struct SerialSearch<System: VerifiedSystem> {
         // By default one chunk per core: a state two chunks reach is worked
         // out in both.
         let chunks = level.count >= record.options.parallelFrom ? min(record.options.chunks, level.count) : 1
-        guard chunks > 1 else { return [Self.expand(level[...], record: record, known: known)] }
+        guard chunks > 1 else { return [Self.expand(level, from: 0, to: level.count, record: record, known: known)] }
         let chunkSize = (level.count + chunks - 1) / chunks
         let results = Mutex([Expansion](repeating: Expansion(), count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let nodes = level[min(level.count, chunk * chunkSize)..<min(level.count, (chunk + 1) * chunkSize)]
-            let expansion = Self.expand(nodes, record: record, known: known)
+            let expansion = Self.expand(level, from: min(level.count, chunk * chunkSize), to: min(level.count, (chunk + 1) * chunkSize),
+                                        record: record, known: known)
             results.withLock { $0[chunk] = expansion }
         }
         return results.withLock { $0 }
     }
 
-    /// The outcomes of a run of nodes. Only the first time the run reaches
-    /// a state does it keep the state's system and check it: most
+    /// The transitions of a run of nodes. Only the first time the run
+    /// reaches a state does it keep the state's system and check it: most
     /// transitions lead to a state another one reached already.
-    private static func expand(_ nodes: ArraySlice<Node>, record: SearchRecord, known: Set<PackedState>) -> Expansion {
+    private static func expand(_ level: [Node], from start: Int, to end: Int, record: SearchRecord, known: Set<PackedState>) -> Expansion {
         let alphabet = record.alphabet
         // In `core`, a stimulus that enters an unspecified situation is not sent.
         var leftOut: UInt64 = 0
         if record.options.profile == .core {
             for clause in Clause.allCases where clause.profile == .extended { leftOut |= 1 << UInt64(clause.ordinal) }
         }
-        var expansion = Expansion(nodes: nodes.count)
+        var expansion = Expansion()
         var reached = Set<PackedState>()
         var pending: [Message] = []
-        for nodePlace in nodes.indices {
-            let nodeRequested = nodes[nodePlace].requested
+        for nodePlace in start..<end {
+            let nodeRequested = level[nodePlace].requested
             for index in alphabet.allowed[nodeRequested] {
-                var system = nodes[nodePlace].system
+                var system = level[nodePlace].system
                 let (clauses, unfinished) = system.propagateForClauses(alphabet.stimuli[Int(index)], pending: &pending)
-                if clauses & leftOut != 0 {
-                    expansion.outcomes.append(.skipped)
-                    continue
-                }
+                if clauses & leftOut != 0 { continue }
+                let transitionsBefore = expansion.transitions
+                expansion.transitions += 1
+                expansion.clauses |= clauses
                 if unfinished {
-                    expansion.outcomes.append(.unfinished(clauses: clauses))
+                    if expansion.firstUnfinished == nil {
+                        expansion.firstUnfinished = (Int32(nodePlace), index, transitionsBefore)
+                    }
                     continue
                 }
                 let requested = alphabet.requested(after: Int(index), nodeRequested)
                 // Most stimuli change nothing (a login denied, a release
                 // of another session): the node's own state, known, with
                 // nothing to normalize, pack or look up.
-                if requested == nodeRequested && system.sharesState(with: nodes[nodePlace].system) {
-                    expansion.outcomes.append(.known(clauses: clauses))
-                    continue
-                }
+                if requested == nodeRequested && system.sharesState(with: level[nodePlace].system) { continue }
                 system.normalizeSwitch()
                 let packed = record.layout.pack(system.machines, requested: requested)
-                guard !known.contains(packed), reached.insert(packed).inserted else {
-                    expansion.outcomes.append(.known(clauses: clauses))
-                    continue
-                }
-                expansion.outcomes.append(.candidate(clauses: clauses, at: Int32(expansion.candidates.count)))
-                expansion.candidates.append(Candidate(packed: packed, requested: requested, system: system,
-                                                      broken: record.brokenMask(system.machines)))
+                guard !known.contains(packed), reached.insert(packed).inserted else { continue }
+                expansion.candidates.append(Candidate(
+                    packed: packed, requested: requested, system: system, broken: record.brokenMask(system.machines),
+                    nodePlace: Int32(nodePlace), stimulus: index, transitionsBefore: Int32(transitionsBefore), clausesSoFar: expansion.clauses
+                ))
             }
         }
         return expansion
