@@ -60,6 +60,13 @@ package struct ReplayEngine {
     /// stimulus does not overtake them. Whatever it still writes is judged
     /// as any output.
     private mutating func awaitIdle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
+        _ = try await observeUntilIdle(implementation)
+        ledger.synced()
+    }
+
+    /// Asks the implementation whether it is idle and judges what it still
+    /// wrote before saying so; returns those messages.
+    private mutating func observeUntilIdle(_ implementation: ImplementationUnderTest) async throws(ReplayStop) -> [Message] {
         let late: [Message]
         do {
             late = try await implementation.confirmIdle(timeout: options.timeout) ?? []
@@ -67,7 +74,7 @@ package struct ReplayEngine {
             throw .failed(error)
         }
         for message in late { try ledger.observe(message) }
-        ledger.synced()
+        return late
     }
 
     /// After the last message: the quiet period, or (capability "sync") the
@@ -105,14 +112,7 @@ package struct ReplayEngine {
             }
             if offersSync && !idleConfirmed {
                 idleConfirmed = true
-                let late: [Message]
-                do {
-                    late = try await implementation.confirmIdle(timeout: options.timeout) ?? []
-                } catch {
-                    throw .failed(error)
-                }
-                for message in late { try ledger.observe(message) }
-                if !late.isEmpty { return }
+                if try await !observeUntilIdle(implementation).isEmpty { return }
                 continue
             }
             if let divergence = ledger.missing(waited: options.timeout, idleConfirmed: idleConfirmed) { throw .diverged(divergence) }

@@ -508,10 +508,12 @@ extension XMLStreamReader {
         var attributeCapacity: Int
         var attributeCount = 0
 
+        /// Small at first (a suite reads thousands of short traces, each
+        /// with a reader of its own); a chunk's worth after a few doublings.
         static func allocate() -> UnsafeMutablePointer<Arena> {
             let arena = UnsafeMutablePointer<Arena>.allocate(capacity: 1)
-            arena.initialize(to: Arena(bytes: .allocate(capacity: 1 << 20), capacity: 1 << 20,
-                                       attributes: .allocate(capacity: 1 << 14), attributeCapacity: 1 << 14))
+            arena.initialize(to: Arena(bytes: .allocate(capacity: 16 << 10), capacity: 16 << 10,
+                                       attributes: .allocate(capacity: 256), attributeCapacity: 256))
             return arena
         }
 
