@@ -18,4 +18,28 @@
 // mutable state; a static inline wrapper keeps callers concurrency-clean.
 static inline void cvc_xmlFree(void *pointer) { xmlFree(pointer); }
 
+// libxml2 reports a few failures only through its generic handler, a C
+// variadic function Swift cannot write: "xmlParseChunk: encoder error",
+// after the structured handler has reported the input error. The reader
+// silences it around each parse call, on its own thread.
+static void cvc_silentGenericError(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+// Silences (1) or restores (0) the generic handler of this thread; what it
+// was is kept here, not nested.
+static inline void cvc_silenceGenericErrorsSwitch(int silence) {
+    static _Thread_local xmlGenericErrorFunc saved;
+    static _Thread_local void *savedContext;
+    if (silence) {
+        saved = *__xmlGenericError();
+        savedContext = *__xmlGenericErrorContext();
+        xmlSetGenericErrorFunc(NULL, cvc_silentGenericError);
+    } else {
+        xmlSetGenericErrorFunc(savedContext, saved);
+    }
+}
+static inline void cvc_silenceGenericErrors(void) { cvc_silenceGenericErrorsSwitch(1); }
+static inline void cvc_restoreGenericErrors(void) { cvc_silenceGenericErrorsSwitch(0); }
+
 #endif

@@ -26,6 +26,9 @@ final class XMLStreamReader {
     /// Bytes fed to the parser at a time: a chunk's events, their bytes and
     /// libxml2's buffer stay in a core's cache (256 KB took 1.03× the time).
     private static let chunkSize = 64 << 10
+    /// Bytes fed at a time when the input is in another encoding than
+    /// UTF-8: libxml2's streaming reader's.
+    private static let encodedPieceSize = 512
     /// libxml2's limit for one text node without XML_PARSE_HUGE.
     private static let maximumTextLength = 10_000_000
 
@@ -62,6 +65,8 @@ final class XMLStreamReader {
     @exclusivity(unchecked) private var finished: XMLEvent?
     /// Where the input is read into, a chunk at a time.
     @exclusivity(unchecked) private var chunk = [UInt8](repeating: 0, count: XMLStreamReader.chunkSize)
+    /// A piece of input after the first bytes was fed.
+    @exclusivity(unchecked) private var fedOnce = false
     /// The input is all fed, or the parser stopped.
     @exclusivity(unchecked) private var inputEnded = false
 
@@ -261,13 +266,24 @@ final class XMLStreamReader {
             inputEnded = true
             return
         }
-        let count = readInput(into: &chunk)
+        // Input in another encoding is converted a whole chunk at a time
+        // before it is parsed: in libxml2's streaming reader's pieces, an
+        // input error is found near where it stands, with the events before
+        // it (its line, the trace's id).
+        // The first piece is small too: the XML declaration that names the
+        // encoding is in it.
+        let hasEncoder = context.pointee.input?.pointee.buf?.pointee.encoder != nil
+        let wanted = hasEncoder || !fedOnce ? Self.encodedPieceSize : chunk.count
+        fedOnce = true
+        let count = readInput(into: &chunk, limit: wanted)
         if count > 0 {
+            cvc_silenceGenericErrors()
             _ = chunk.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { xmlParseChunk(context, $0.baseAddress, Int32(count), 0) }
             }
+            cvc_restoreGenericErrors()
         }
-        if count < chunk.count {
+        if count < wanted {
             finishInput()
         } else if context.pointee.disableSAX != 0 || diagnostics.failure != nil {
             // The parser stopped: nothing more is read.
@@ -283,7 +299,9 @@ final class XMLStreamReader {
     /// Tells the parser the input ended, and ends what it read last.
     private func finishInput() {
         guard let context, !inputEnded else { return }
+        cvc_silenceGenericErrors()
         xmlParseChunk(context, nil, 0, 1)
+        cvc_restoreGenericErrors()
         flushText()
         inputEnded = true
         if diagnostics.failure == nil && context.pointee.wellFormed == 0 { failNotWellFormed() }
@@ -291,16 +309,17 @@ final class XMLStreamReader {
 
     /// Up to `buffer.count` bytes of input; fewer only at its end (or on a
     /// read error, which then ends it).
-    private func readInput(into buffer: inout [UInt8]) -> Int {
+    private func readInput(into buffer: inout [UInt8], limit: Int? = nil) -> Int {
+        let wanted = min(limit ?? buffer.count, buffer.count)
         var filled = 0
-        while filled < buffer.count {
+        while filled < wanted {
             let got: Int
             switch source {
             case .file(let descriptor):
-                got = buffer.withUnsafeMutableBytes { readFile(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled) }
+                got = buffer.withUnsafeMutableBytes { readFile(descriptor, $0.baseAddress.map { $0 + filled }, wanted - filled) }
                 if got < 0 && errno == EINTR { continue }
             case .memory(let bytes, let next):
-                got = min(buffer.count - filled, bytes.count - next)
+                got = min(wanted - filled, bytes.count - next)
                 if got > 0, let from = bytes.baseAddress {
                     buffer.withUnsafeMutableBytes { target in
                         (target.baseAddress.map { $0 + filled })?.copyMemory(from: from + next, byteCount: got)
@@ -666,6 +685,8 @@ extension XMLStreamReader {
     /// not handed out (libxml2's streaming reader read them only after).
     fileprivate func record(_ error: xmlError) {
         let hadFailure = diagnostics.failure != nil
+        // The text read before the error is an event before it.
+        if !hadFailure && error.level.rawValue >= XML_ERR_ERROR.rawValue { flushText() }
         diagnostics.record(error)
         guard !hadFailure, let failure = diagnostics.failure, !failure.isFatal, failure.line > 0 else { return }
         var kept = nextQueued

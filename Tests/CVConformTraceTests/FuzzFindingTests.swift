@@ -54,3 +54,27 @@ struct FuzzFindingTests {
         ])
     }
 }
+
+@Suite("Trace reader: input in another encoding than UTF-8")
+struct EncodedInputTests {
+    @Test("An input error in another encoding is reported where it stands, after the events before it (the parser converts the input a piece at a time)")
+    func inputErrorLocated() throws {
+        let logout = "<msg from=\"browser\" to=\"icm\" type=\"logout\" agent=\"1001\"/>"
+        let lines = traceText(logout, logout, logout, logout, logout, logout, logout, logout, logout, logout, logout, logout, logout, logout)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        // UTF-7 has no bytes above 0x7F: the é on line 20, past the first
+        // kilobyte, is an input error.
+        var text = lines.map(String.init)
+        text[0] = #"<?xml version="1.0" encoding="UTF-7"?>"#
+        text[19] += "<!-- caf\u{E9} -->"
+        let reader = try TraceReader(text: text.joined(separator: "\n"), name: "t.xml")
+        do throws(TraceError) {
+            try reader.forEachEntry { _, _ in }
+            Issue.record("the input error was not found")
+        } catch {
+            #expect(error.kind == .notWellFormed)
+            #expect(error.location.line > 1, "\(error)")
+        }
+        #expect(reader.rootID == "t")
+    }
+}
