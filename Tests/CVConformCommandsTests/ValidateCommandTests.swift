@@ -90,6 +90,21 @@ struct ValidateCommandTests {
         #expect(result.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
 
+    @Test("An input error in another encoding is reported in the report, and nothing reaches stderr (libxml2's generic errors are silenced)")
+    func encodingErrorQuiet() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cvconform-utf7-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("utf7.xml").path
+        // UTF-7 has no bytes above 0x7F.
+        let text = #"<?xml version="1.0" encoding="UTF-7"?>"# + "\n<trace xmlns=\"urn:cvconform:trace:1\" id=\"u\" profile=\"core\" expect=\"pass\"><title>caf\u{E9}</title></trace>\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await cvconform("validate", path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("input conversion failed"), "\(result.stdout)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
     @Test("Usage errors exit 2 with a message")
     func usageErrors() async throws {
         let missing = try await cvconform("validate", "no/such/folder")
