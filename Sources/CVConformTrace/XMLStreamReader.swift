@@ -416,7 +416,8 @@ final class XMLStreamReader {
         guard diagnostics.failure == nil else { return }
         if pendingText == nil { pendingText = (arena.pointee.count, parserLine) }
         if let pendingText, arena.pointee.count - pendingText.start + length > Self.maximumTextLength {
-            diagnostics.fail(XMLFailure(line: parserLine, column: 0,
+            let column = context.flatMap { $0.pointee.input.map { Int($0.pointee.col) } } ?? 0
+            diagnostics.fail(XMLFailure(line: parserLine, column: column,
                                         message: "XML: text node longer than \(Self.maximumTextLength) bytes (cvconform never lifts libxml2's limits)",
                                         isFatal: true))
             if let context { xmlStopParser(context) }
