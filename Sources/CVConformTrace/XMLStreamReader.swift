@@ -81,7 +81,9 @@ final class XMLStreamReader {
 
     private enum Input {
         case file(Int32)
-        case memory(UnsafeMutableBufferPointer<UInt8>, next: Int)
+        /// The bytes (the buffer holds at least one, even for none) and
+        /// where reading goes on.
+        case memory(UnsafeMutableBufferPointer<UInt8>, count: Int, next: Int)
     }
     @exclusivity(unchecked) private var source: Input
 
@@ -114,7 +116,7 @@ final class XMLStreamReader {
         xmlInitParser()
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
         _ = buffer.initialize(from: bytes)
-        input = .memory(buffer, next: 0)
+        input = .memory(buffer, count: bytes.count, next: 0)
         source = input
         self.namespace = namespace
         names = NameTable.allocate(namespace: namespace)
@@ -133,7 +135,7 @@ final class XMLStreamReader {
         }
         switch input {
         case .file(let descriptor): close(descriptor)
-        case .memory(let buffer, _): buffer.deallocate()
+        case .memory(let buffer, _, _): buffer.deallocate()
         }
         names.deinitialize(count: 1)
         names.deallocate()
@@ -318,14 +320,14 @@ final class XMLStreamReader {
             case .file(let descriptor):
                 got = buffer.withUnsafeMutableBytes { readFile(descriptor, $0.baseAddress.map { $0 + filled }, wanted - filled) }
                 if got < 0 && errno == EINTR { continue }
-            case .memory(let bytes, let next):
-                got = min(wanted - filled, bytes.count - next)
+            case .memory(let bytes, let count, let next):
+                got = min(wanted - filled, count - next)
                 if got > 0, let from = bytes.baseAddress {
                     buffer.withUnsafeMutableBytes { target in
                         (target.baseAddress.map { $0 + filled })?.copyMemory(from: from + next, byteCount: got)
                     }
                 }
-                source = .memory(bytes, next: next + got)
+                source = .memory(bytes, count: count, next: next + got)
             }
             guard got > 0 else { break }
             filled += got
