@@ -248,12 +248,12 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// the agent is not administered.
     package func skills(of agent: String) -> [String]? {
         guard let number = setup.agents.number(of: agent) else { return nil }
-        return setup.skillsOfAgent[Int(number)].map { setup.skills[$0] }
+        return setup.skills(ofAgent: Int(number)).map { setup.skills[$0] }
     }
 
     /// The numbers of an agent's skills (see `skillID(number:)`), by the
     /// agent's number.
-    package func skillNumbers(ofAgent number: Int) -> [Int32] { setup.skillsOfAgent[number] }
+    package func skillNumbers(ofAgent number: Int) -> ArraySlice<Int32> { setup.skills(ofAgent: number) }
 
     private func entry(_ agent: Int32) -> AgentEntry {
         Int(agent) < agentEntries.count ? agentEntries[Int(agent)] : .loggedOut
@@ -506,7 +506,7 @@ public struct ECSMachine: RoleMachine, Hashable {
     private mutating func becomeAvailable(_ agent: Int32, at station: Int32, dispatching: Bool = true, _ reaction: inout Reaction) {
         clock += 1
         setEntry(agent, AgentEntry(phase: .available, station: station, since: clock))
-        let skills = setup.skillsOfAgent[Int(agent)]
+        let skills = setup.skills(ofAgent: Int(agent))
         do {
             // A snapshot for the sweep, released before the entries change
             // again (holding it would make that change copy the table).
@@ -537,7 +537,7 @@ public struct ECSMachine: RoleMachine, Hashable {
     /// entries in the availability queues become stale.
     private mutating func leaveAvailability(_ agent: Int32) {
         guard entry(agent).phase == .available else { return }
-        for skill in setup.skillsOfAgent[Int(agent)] { availableBySkill[Int(skill)].leave() }
+        for skill in setup.skills(ofAgent: Int(agent)) { availableBySkill[Int(skill)].leave() }
     }
 
     private mutating func logOut(_ agent: Int32, at station: Int32) {

@@ -10,10 +10,19 @@ final class SwitchAdministration: Hashable, Sendable {
     let vdns: IDNumbers
     /// Indexed by VDN number.
     let skillOfVDN: [Int32]
-    /// Indexed by agent number: the skills in the order administered, each
-    /// once (an agent listed twice has the skills of its last listing).
-    let skillsOfAgent: [[Int32]]
+    /// Indexed by agent number: where its skills stand in `skillList`, in
+    /// the order administered, each once (an agent listed twice has the
+    /// skills of its last listing). One list for all agents: an array per
+    /// agent was an allocation each, for setups of tens of thousands.
+    private let skillRanges: [Range<Int32>]
+    private let skillList: [Int32]
     let variation: ECSVariation
+
+    /// An agent's skills by number, from its agent number.
+    func skills(ofAgent number: Int) -> ArraySlice<Int32> {
+        let range = skillRanges[number]
+        return skillList[Int(range.lowerBound)..<Int(range.upperBound)]
+    }
 
     /// The same administration with a mutant's choices.
     init(_ other: SwitchAdministration, variation: ECSVariation) {
@@ -22,7 +31,8 @@ final class SwitchAdministration: Hashable, Sendable {
         skills = other.skills
         vdns = other.vdns
         skillOfVDN = other.skillOfVDN
-        skillsOfAgent = other.skillsOfAgent
+        skillRanges = other.skillRanges
+        skillList = other.skillList
         self.variation = variation
     }
 
@@ -32,21 +42,23 @@ final class SwitchAdministration: Hashable, Sendable {
         var agents = IDNumbers(reservingCapacity: administration.agents.count)
         stations = IDNumbers(administration.stations)
         var skills = IDNumbers([String]())
-        var skillsOfAgent: [[Int32]] = []
-        skillsOfAgent.reserveCapacity(administration.agents.count)
+        var skillRanges: [Range<Int32>] = []
+        skillRanges.reserveCapacity(administration.agents.count)
+        var skillList: [Int32] = []
         for agent in administration.agents {
             let number = Int(agents.intern(agent.id))
             // Each skill once: a few are compared pairwise, many through a
             // set (a hostile setup may list thousands for one agent).
-            var own: [Int32] = []
+            let start = skillList.count
             var seen = Set<Int32>()
             for skill in agent.skills {
                 let skillNumber = skills.intern(skill)
-                let isNew = agent.skills.count <= 8 ? !own.contains(skillNumber) : seen.insert(skillNumber).inserted
-                if isNew { own.append(skillNumber) }
+                let isNew = agent.skills.count <= 8 ? !skillList[start...].contains(skillNumber) : seen.insert(skillNumber).inserted
+                if isNew { skillList.append(skillNumber) }
             }
+            let range = Int32(start)..<Int32(skillList.count)
             // An agent listed twice has the skills of its last listing.
-            if number == skillsOfAgent.count { skillsOfAgent.append(own) } else { skillsOfAgent[number] = own }
+            if number == skillRanges.count { skillRanges.append(range) } else { skillRanges[number] = range }
         }
         var vdns = IDNumbers(reservingCapacity: administration.vdns.count)
         var skillOfVDN: [Int32] = []
@@ -59,13 +71,15 @@ final class SwitchAdministration: Hashable, Sendable {
         self.vdns = vdns
         self.skills = skills
         self.skillOfVDN = skillOfVDN
-        self.skillsOfAgent = skillsOfAgent
+        self.skillRanges = skillRanges
+        self.skillList = skillList
         variation = ECSVariation()
     }
 
     static func == (lhs: SwitchAdministration, rhs: SwitchAdministration) -> Bool {
         lhs === rhs || (lhs.agents == rhs.agents && lhs.stations == rhs.stations && lhs.skills == rhs.skills
-            && lhs.vdns == rhs.vdns && lhs.skillOfVDN == rhs.skillOfVDN && lhs.skillsOfAgent == rhs.skillsOfAgent
+            && lhs.vdns == rhs.vdns && lhs.skillOfVDN == rhs.skillOfVDN
+            && lhs.skillRanges.indices.allSatisfy { lhs.skills(ofAgent: $0) == rhs.skills(ofAgent: $0) }
             && lhs.variation == rhs.variation)
     }
 
