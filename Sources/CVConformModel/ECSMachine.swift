@@ -221,7 +221,6 @@ public struct ECSMachine: RoleMachine, Hashable {
         return low < ranks.count && ranks[low] == value ? UInt64(low + 1) : nil
     }
 
-    /// A few words of the state that change as the switch runs.
     /// See `ReferenceSystem.sharesState(with:)`.
     func sharesState(with other: ECSMachine) -> Bool {
         clock == other.clock && loggedInCount == other.loggedInCount && setup === other.setup
@@ -230,6 +229,7 @@ public struct ECSMachine: RoleMachine, Hashable {
             && queues.sharesStorage(with: other.queues) && availableBySkill.sharesStorage(with: other.availableBySkill)
     }
 
+    /// A few words of the state that change as the switch runs.
     func hashSummary(into hasher: inout Hasher) {
         hasher.combine(clock)
         hasher.combine(loggedInCount)

@@ -11,7 +11,7 @@ final class FreshSystems: Sendable {
     private static let capacity = 256
     /// Larger administrations are built each time: hashing one to find it
     /// costs about what building it does (a setup of 80,000 agents took
-    /// 3.4× xmllint's time to validate, `Scripts/probe-sizes`), and the
+    /// 4× xmllint's time to validate, `Scripts/probe-sizes`), and the
     /// work that starts many systems (mutation analysis, exploration) uses
     /// small ones.
     private static let largestCached = 256
