@@ -668,8 +668,11 @@ private final class Diagnostics {
 
     func record(_ error: xmlError) {
         guard failure == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        var text = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
-        while let last = text.last, last.isNewline || last == " " { text.removeLast() }
+        // One line: libxml2 puts some details on a line of their own
+        // ("Input is not proper UTF-8, indicate encoding !\nBytes: …").
+        var text = (error.message.map { String(cString: $0) } ?? "XML error \(error.code)")
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
+        while let last = text.last, last == " " { text.removeLast() }
         if error.code == Int32(XML_ERR_INTERNAL_ERROR.rawValue) || text.contains("XML_PARSE_HUGE") || text.contains("huge") {
             text += " (cvconform never lifts libxml2's limits)"
         }

@@ -77,4 +77,23 @@ struct EncodedInputTests {
         }
         #expect(reader.rootID == "t")
     }
+
+    @Test("libxml2's message for a byte that is not UTF-8 is one line (it puts the bytes on a line of their own)")
+    func messageOnOneLine() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cvconform-badutf8-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes = Array(traceText("<title>x</title>").utf8)
+        // The x of the title, on its last lines.
+        let title = try #require(bytes.lastIndex(of: UInt8(ascii: "x")))
+        bytes[title] = 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do throws(TraceError) {
+            _ = try Trace.read(file: path)
+            Issue.record("the byte was not found")
+        } catch {
+            #expect(error.message.contains("not proper UTF-8"), "\(error)")
+            #expect(!error.message.contains("\n"), "\(error)")
+        }
+    }
 }
+
