@@ -82,10 +82,10 @@ struct EncodedInputTests {
     func messageOnOneLine() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cvconform-badutf8-\(UUID().uuidString).xml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var bytes = Array(traceText("<title>x</title>").utf8)
-        // The x of the title, on its last lines.
-        let title = try #require(bytes.lastIndex(of: UInt8(ascii: "x")))
-        bytes[title] = 0xFF
+        var bytes = Array(traceText("<!-- x -->").utf8)
+        // The x of the comment, on the trace's last lines.
+        let comment = try #require(bytes.lastIndex(of: UInt8(ascii: "x")))
+        bytes[comment] = 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         do throws(TraceError) {
             _ = try Trace.read(file: path)
