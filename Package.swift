@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "CVConformModelTests", dependencies: ["CVConformModel", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformLogsTests", dependencies: ["CVConformLogs", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformCells", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformExplorationTests", dependencies: ["CVConformHarnessTestSupport", "CVConformExploration", "CVConformHarness", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
-        .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformCells", "CVConformTrace", "CVConformTestSupport"]),
+        .testTarget(name: "CVConformLoadTests", dependencies: ["CVConformHarnessTestSupport", "CVConformLoad", "CVConformReports", "CVConformLogs", "CVConformHarness", "CVConformWire", "CVConformModel", "CVConformCells", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformHarnessTests", dependencies: ["CVConformHarnessTestSupport", "CVConformHarness", "CVConformWire", "CVConformJSON", "CVConformModel", "CVConformMutation", "CVConformTrace", "CVConformTestSupport"]),
         .testTarget(name: "CVConformReportsTests", dependencies: ["CVConformReports", "CVConformLoad", "CVConformWire", "CVConformHarness", "CVConformModel", "CVConformTrace", "CVConformJSON", "CVConformTestSupport"]),
         .testTarget(name: "CVConformCommandsTests", dependencies: ["CVConformCommands", "CVConformJSON", "CVConformModel", "CVConformTrace", "CVConformTestSupport", "CLibXML2"]),

@@ -65,6 +65,9 @@ package struct LoadResult: Sendable {
     package var stoppedEarly: String?
     package var rate: Double?
     package var seed: UInt64
+    /// With `--races`: stimuli sent right after another of their cell's
+    /// (as explore's JSON counts them); nil without.
+    package var races: Int?
 
     package var violationCount: Int { violations.count + moreViolations }
 }

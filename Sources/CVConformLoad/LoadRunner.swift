@@ -177,6 +177,7 @@ struct LoadDriver {
         result.p90 = Double(latency.valueAtPercentile(90)) / 1e6
         result.p99 = Double(latency.valueAtPercentile(99)) / 1e6
         result.max = Double(latency.max) / 1e6
+        if options.races { result.races = cells.reduce(0) { $0 + $1.racingStimuli } }
     }
 
     // MARK: - Steps

@@ -34,6 +34,7 @@ package enum LoadReport {
             ("seed", .integer(Int(truncatingIfNeeded: result.seed))),
             ("rate", result.rate.map { .number(JSONNumber($0) ?? 0) } ?? .null),
             ("backlog", .integer(result.backlog)),
+            ("races", result.races.map { .integer($0) } ?? .null),
             ("timeline", .array(result.timeline.map { sample in
                 .object([("second", .integer(sample.second)), ("stimuli", .integer(sample.stimuli)), ("messages", .integer(sample.messages)),
                          ("p50", seconds(sample.p50)), ("p90", seconds(sample.p90)), ("p99", seconds(sample.p99)),
@@ -77,6 +78,7 @@ package enum LoadReport {
         lines.append("latency from stimulus to output: p50 \(milliseconds(result.p50)), p90 \(milliseconds(result.p90)), "
                      + "p99 \(milliseconds(result.p99)), max \(milliseconds(result.max))")
         if result.backlog > 0 { lines.append("\(result.backlog) stimuli arrived while their cell was still busy and waited") }
+        if let races = result.races { lines.append("\(races) racing stimuli (each sent right after another of its cell's)") }
         switch (result.violationCount, result.failure) {
         case (0, nil): lines.append("no violation")
         case (let count, nil): lines.append("\(count) violation(s)")

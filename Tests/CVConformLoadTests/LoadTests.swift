@@ -3,6 +3,7 @@ import CVConformHarness
 import CVConformHarnessTestSupport
 import CVConformLogs
 import CVConformModel
+import CVConformReports
 import CVConformTestSupport
 import CVConformTrace
 import CVConformWire
@@ -150,6 +151,23 @@ struct LoadTests {
         #expect(firstOffline.cell == nil, "\(firstOffline.summary)")
         #expect(online.first.map { $0.detail.contains("session=\(firstOffline.message["session"]))") } == true,
                 "online first: \(online.first?.detail ?? ""); offline first: \(firstOffline.summary)")
+    }
+
+    @Test("With --races the result counts the racing stimuli sent (as explore does); without, it has no count")
+    func racingStimuliCounted() async throws {
+        for races in [false, true] {
+            var options = pacedLoad
+            options.races = races
+            let result = await LoadRunner.run(options: options, label: "reference", makeImplementation: { ScriptedImplementation() }, log: nil)
+            #expect(result.failure == nil && result.violationCount == 0, "\(result.violations.map(\.detail))")
+            if races {
+                let count = try #require(result.races)
+                #expect(count > 0 && count < result.stimuli)
+                #expect(LoadReport.lines(result).contains { $0.hasPrefix("\(count) racing stimuli") })
+            } else {
+                #expect(result.races == nil)
+            }
+        }
     }
 
     @Test("The same seed makes the same cells and the same first walk")
