@@ -50,7 +50,7 @@ public struct CellPartition: Sendable {
             for id in ids {
                 guard Values.isDigits(id) else { throw .notAnID(id, cell: index + 1) }
                 if let other = cellByID[id], other != index { throw .inTwoCells(id, other + 1, index + 1) }
-                cellByID[id] = index
+                cellByID.updateValue(index, forKey: id)
             }
         }
         func cell(of id: String, _ what: String) throws(CellPartitionError) -> Int {

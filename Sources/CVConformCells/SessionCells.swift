@@ -33,7 +33,7 @@ public struct SessionCells: Sendable {
 
     /// Remembers the cell of a session (learnt once its request is judged).
     public mutating func learn(_ session: String, cell: Int) {
-        cellBySession[session] = cell
+        cellBySession.updateValue(cell, forKey: session)
     }
 
     /// Whether the map has doubled since the last sweep.
@@ -47,6 +47,6 @@ public struct SessionCells: Sendable {
 
     /// Forgets a session.
     public mutating func forget(_ session: String) {
-        cellBySession[session] = nil
+        cellBySession.removeValue(forKey: session)
     }
 }

@@ -18,6 +18,8 @@ package struct ReplayEngine {
     package let options: ReplayOptions
     private(set) var ledger: ReplayLedger
     private let offersSync: Bool
+    /// The stimuli to send next, kept from call to call.
+    private var sending: [Message] = []
 
     package init(greeting: Greeting, options: ReplayOptions) {
         self.options = options
@@ -39,7 +41,9 @@ package struct ReplayEngine {
     /// far. Stops at the first divergence.
     package mutating func drive(_ implementation: ImplementationUnderTest) async throws(ReplayStop) {
         while true {
-            for stimulus in ledger.takeSendable() {
+            sending.removeAll(keepingCapacity: true)
+            ledger.takeSendable(into: &sending)
+            for stimulus in sending {
                 do {
                     try await implementation.send(stimulus)
                 } catch {

@@ -51,6 +51,28 @@ package struct ReplayLedger: Sendable {
         self.greeting = greeting
     }
 
+    /// Empty again, as made, keeping its storage and its settings
+    /// (`keepsEvents`, `syncsAfterHiddenMessages`): `load` starts each step
+    /// of a cell in the ledger of its last step, and a new ledger per step
+    /// was a dozen allocations.
+    package mutating func clear() {
+        entries.removeAll(keepingCapacity: true)
+        kinds.removeAll(keepingCapacity: true)
+        for slot in expectedBySlot.indices where !expectedBySlot[slot].isEmpty {
+            expectedBySlot[slot].removeAll(keepingCapacity: true)
+        }
+        for slot in observedBySlot.indices { observedBySlot[slot] = 0 }
+        outputIndexes.removeAll(keepingCapacity: true)
+        observed.removeAll(keepingCapacity: true)
+        lowestUnobserved = 0
+        nextToSend = 0
+        events.removeAll(keepingCapacity: true)
+        lastStimulus = nil
+        unconfirmed.removeAll(keepingCapacity: true)
+        hiddenSinceSync = false
+        wantsSync = false
+    }
+
     package var involvesImplementation: Bool { kinds.contains { $0 != .notInvolved } }
 
     /// Adds messages at the end of the trace.
@@ -93,7 +115,15 @@ package struct ReplayLedger: Sendable {
     /// unobserved output placed before them. They count as sent.
     package mutating func takeSendable() -> [Message] {
         var ready: [Message] = []
-        var batch: [Int] = []
+        takeSendable(into: &ready)
+        return ready
+    }
+
+    /// `takeSendable()` appending to the caller's list, which it keeps from
+    /// call to call (the engine calls this for every stimulus, and two new
+    /// lists each time were a tenth of explore's allocations).
+    package mutating func takeSendable(into ready: inout [Message]) {
+        var startedBatch = false
         while nextToSend < entries.count {
             let index = nextToSend
             if syncsAfterHiddenMessages && kinds[index] == .notInvolved && isHidden(entries[index].message) {
@@ -106,14 +136,16 @@ package struct ReplayLedger: Sendable {
                     break
                 }
                 lastStimulus = index
-                batch.append(index)
+                if !startedBatch {
+                    startedBatch = true
+                    unconfirmed.removeAll(keepingCapacity: true)
+                }
+                unconfirmed.append(index)
                 if keepsEvents { events.append(.sent(index)) }
                 ready.append(entries[index].message)
             }
             nextToSend += 1
         }
-        if !batch.isEmpty { unconfirmed = batch }
-        return ready
     }
 
     /// The implementation said it was idle: the messages it does not report

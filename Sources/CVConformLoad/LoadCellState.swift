@@ -21,6 +21,9 @@ struct LoadCellState {
     private(set) var step: ReplayLedger? {
         didSet { updatePhase() }
     }
+    /// The last step's ledger, once settled: the next step starts in it
+    /// (its lists keep their storage).
+    private var spareLedger: ReplayLedger?
     /// For explanations, the model's state before the step in flight:
     /// rebuilt from a checkpoint and the stimuli since, never copied per step
     /// (BENCHMARKS.md, "Why the code is as it is").
@@ -101,7 +104,8 @@ struct LoadCellState {
             guard let propagation = stepped else { continue }
             stimulusInFlight = stimulus
             coverage.record(situation, propagation)
-            var ledger = ReplayLedger(greeting: greeting)
+            var ledger = spareLedger.take() ?? ReplayLedger(greeting: greeting)
+            if ledger.greeting == greeting { ledger.clear() } else { ledger = ReplayLedger(greeting: greeting) }
             ledger.keepsEvents = false
             ledger.append(TraceEntry(message: stimulus))
             for emission in propagation.emissions { ledger.append(TraceEntry(message: emission.message)) }
@@ -156,13 +160,13 @@ struct LoadCellState {
         var observed = Observed(stepStarted: stepStarted)
         // Judged in place: a copy of the judge would copy its states.
         guard let judgement = raceJudge?.observe(output) else {
-            remember([output], .unexpected)
+            remember(output, .unexpected)
             violated = true
             throw .diverged(Divergence(kind: .extra(output)))
         }
         switch judgement {
         case .allowed:
-            remember([output], .observed)
+            remember(output, .observed)
             lastProgress = now
             if racingInFlight, let judge = raceJudge, judge.canEndWell {
                 racingInFlight = false
@@ -171,7 +175,7 @@ struct LoadCellState {
             }
             return observed
         case .rejected(let rejection):
-            remember([output], .unexpected)
+            remember(output, .unexpected)
             violated = true
             var divergence = Divergence(kind: .unexpected(output), clause: rejection.clause)
             divergence.race = RaceDivergence(summary: rejection.summary, lines: rejection.lines(at: "output"))
@@ -201,20 +205,20 @@ struct LoadCellState {
         // to the ledger copy its arrays.
         guard step != nil, var ledger = step.take() else {
             // Nothing was in flight: an extra output.
-            remember([output], .unexpected)
+            remember(output, .unexpected)
             violated = true
             throw .diverged(Divergence(kind: .extra(output)))
         }
         do {
             try ledger.observe(output)
         } catch {
-            if case .diverged(let divergence) = error, let expected = divergence.expected { remember([expected], .expected) }
-            remember([output], .unexpected)
+            if case .diverged(let divergence) = error, let expected = divergence.expected { remember(expected, .expected) }
+            remember(output, .unexpected)
             violated = true
             step = ledger
             throw error
         }
-        remember([output], .observed)
+        remember(output, .observed)
         lastProgress = now
         observed.sending = ledger.takeSendable()
         remember(observed.sending, .sent)
@@ -226,7 +230,7 @@ struct LoadCellState {
 
     /// The step is over when every output is in and every stimulus out.
     private mutating func settleIfDone() {
-        if step?.isSettled == true { step = nil }
+        if step?.isSettled == true { spareLedger = step.take() }
     }
 
     /// The oldest owed output did not come within the timeout.
@@ -243,7 +247,7 @@ struct LoadCellState {
         }
         guard let ledger = step, !violated, let missing = ledger.missing(waited: timeout, idleConfirmed: false) else { return nil }
         violated = true
-        if let expected = missing.expected { remember([expected], .expected) }
+        if let expected = missing.expected { remember(expected, .expected) }
         return missing
     }
 
@@ -260,14 +264,18 @@ struct LoadCellState {
     }
 
     private mutating func remember(_ messages: [Message], _ mark: LoadWindowEntry.Mark) {
-        for message in messages {
-            let entry = LoadWindowEntry(message: message, mark: mark)
-            if recent.count < Self.kept {
-                recent.append(entry)
-            } else {
-                recent[recentOldest] = entry
-                recentOldest = (recentOldest + 1) % Self.kept
-            }
+        for message in messages { remember(message, mark) }
+    }
+
+    /// One message (an array of one, made for every output, was an
+    /// allocation each).
+    private mutating func remember(_ message: Message, _ mark: LoadWindowEntry.Mark) {
+        let entry = LoadWindowEntry(message: message, mark: mark)
+        if recent.count < Self.kept {
+            recent.append(entry)
+        } else {
+            recent[recentOldest] = entry
+            recentOldest = (recentOldest + 1) % Self.kept
         }
     }
 

@@ -7,8 +7,7 @@ public struct CVCTMachine: RoleMachine, Hashable {
 
     public init(administration: Administration) {}
 
-    public mutating func receive(_ message: Message) -> Reaction {
-        var reaction = Reaction()
+    public mutating func receive(_ message: Message, into reaction: inout Reaction) {
         func relay(_ clause: Clause, to: Role, _ type: MessageType, _ parameters: Parameters) {
             reaction.apply(clause)
             reaction.send(clause, to: to, from: .cvct, type, parameters)
@@ -38,7 +37,6 @@ public struct CVCTMachine: RoleMachine, Hashable {
         default:
             break // The catalog routes nothing else to the CVCT.
         }
-        return reaction
     }
 
     public var description: String { "stateless relay" }

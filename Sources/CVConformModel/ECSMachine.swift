@@ -275,25 +275,23 @@ public struct ECSMachine: RoleMachine, Hashable {
         return entry.phase == .available && entry.station == queued.station && entry.since == queued.since
     }
 
-    public mutating func receive(_ message: Message) -> Reaction {
+    public mutating func receive(_ message: Message, into reaction: inout Reaction) {
         switch message.type {
-        case .asaiLogin: return asaiLogin(agent: message[.agent], extension: message[.extension])
-        case .launch: return launch(session: message[.session], vdn: message[.vdn])
-        case .answer: return answer(extension: message[.extension])
-        case .hangup: return hangup(extension: message[.extension])
-        case .asaiDrop: return asaiDrop(session: message[.session], extension: message[.extension])
-        case .asaiLogout: return asaiLogout(agent: message[.agent], extension: message[.extension])
-        case .logoutFeature: return logoutFeature(extension: message[.extension])
+        case .asaiLogin: asaiLogin(agent: message[.agent], extension: message[.extension], &reaction)
+        case .launch: launch(session: message[.session], vdn: message[.vdn], &reaction)
+        case .answer: answer(extension: message[.extension], &reaction)
+        case .hangup: hangup(extension: message[.extension], &reaction)
+        case .asaiDrop: asaiDrop(session: message[.session], extension: message[.extension], &reaction)
+        case .asaiLogout: asaiLogout(agent: message[.agent], extension: message[.extension], &reaction)
+        case .logoutFeature: logoutFeature(extension: message[.extension], &reaction)
         default:
-            // The catalog routes nothing else to the ECS.
-            return Reaction()
+            break // The catalog routes nothing else to the ECS.
         }
     }
 
     // MARK: - E1
 
-    mutating func asaiLogin(agent: String, extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func asaiLogin(agent: String, extension x: String, _ reaction: inout Reaction) {
         let agentNumber = setup.agents.number(of: agent)
         let station = setup.stations.number(of: x)
         var cause: (Clause, Cause)?
@@ -311,28 +309,26 @@ public struct ECSMachine: RoleMachine, Hashable {
         if let (clause, word) = cause {
             reaction.apply(clause)
             reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, Parameters(.agent, agent, .cause, word.rawValue, .extension, x))
-            return reaction
+            return
         }
         // Every check ran (a mutant only reorders them), so both are known.
-        guard let agentNumber, let station else { return reaction }
+        guard let agentNumber, let station else { return }
         reaction.apply(.ecsLoginAccepted)
         agentAtStation.set(station, agentNumber)
         reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, Parameters(.agent, agent, .extension, x))
         becomeAvailable(agentNumber, at: station, dispatching: variation.dispatchOnLogin, &reaction)
-        return reaction
     }
 
     // MARK: - E2
 
-    mutating func launch(session: String, vdn: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func launch(session: String, vdn: String, _ reaction: inout Reaction) {
         guard let vdnNumber = setup.vdns.number(of: vdn) else {
             reaction.apply(.extLaunchUnknownVDN)
-            return reaction
+            return
         }
         guard sessionSlots.slot(of: session) == nil else {
             reaction.apply(.extLaunchActiveSession)
-            return reaction
+            return
         }
         let skill = setup.skillOfVDN[Int(vdnNumber)]
         clock += 1
@@ -342,7 +338,6 @@ public struct ECSMachine: RoleMachine, Hashable {
         reaction.apply(offeredClause)
         reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters(.session, session, .state, ProgressState.offered.rawValue, .vdn, vdn))
         route(slot, skill: skill, clause: offeredClause, to: candidate, &reaction)
-        return reaction
     }
 
     /// Delivers a session to the most idle available agent with its skill, or
@@ -392,11 +387,10 @@ public struct ECSMachine: RoleMachine, Hashable {
         return agent < 0 ? nil : (agent, station, entry(agent))
     }
 
-    mutating func answer(extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func answer(extension x: String, _ reaction: inout Reaction) {
         guard let (agent, _, current) = agentAt(x), current.phase == .alerting else {
             reaction.apply(.ecsAnswerIgnored)
-            return reaction
+            return
         }
         reaction.apply(.ecsAnswer)
         var connected = current
@@ -404,14 +398,12 @@ public struct ECSMachine: RoleMachine, Hashable {
         setEntry(agent, connected)
         reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress,
                       Parameters(.extension, x, .session, sessionSlots.name(current.session), .state, ProgressState.answered.rawValue))
-        return reaction
     }
 
-    mutating func hangup(extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func hangup(extension x: String, _ reaction: inout Reaction) {
         guard let (agent, station, current) = agentAt(x), current.phase == .connected else {
             reaction.apply(.ecsHangupIgnored)
-            return reaction
+            return
         }
         reaction.apply(.ecsHangup)
         let session = sessionSlots.name(current.session)
@@ -419,15 +411,13 @@ public struct ECSMachine: RoleMachine, Hashable {
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
                       Parameters(.by, By.phone.rawValue, .extension, x, .session, session, .state, ProgressState.dropped.rawValue))
         becomeAvailable(agent, at: station, dispatching: variation.dispatchAfterHangup, &reaction)
-        return reaction
     }
 
-    mutating func asaiDrop(session: String, extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func asaiDrop(session: String, extension x: String, _ reaction: inout Reaction) {
         guard let (agent, station, current) = agentAt(x), current.phase == .connected,
               let slot = sessionSlots.slot(of: session), current.session == slot else {
             reaction.apply(.ecsDropIgnored)
-            return reaction
+            return
         }
         reaction.apply(.ecsDrop)
         sessionSlots.remove(slot)
@@ -435,16 +425,14 @@ public struct ECSMachine: RoleMachine, Hashable {
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
                       Parameters(.by, By.request.rawValue, .extension, x, .session, session, .state, ProgressState.dropped.rawValue))
         becomeAvailable(agent, at: station, dispatching: variation.dispatchAfterDrop, &reaction)
-        return reaction
     }
 
     // MARK: - E6, E7
 
-    mutating func asaiLogout(agent: String, extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func asaiLogout(agent: String, extension x: String, _ reaction: inout Reaction) {
         guard let agentNumber = setup.agents.number(of: agent), let station = setup.stations.number(of: x) else {
             reaction.apply(.ecsLogoutIgnored)
-            return reaction
+            return
         }
         let current = entry(agentNumber)
         switch current.phase {
@@ -468,24 +456,21 @@ public struct ECSMachine: RoleMachine, Hashable {
         default:
             reaction.apply(.ecsLogoutIgnored)
         }
-        return reaction
     }
 
-    mutating func logoutFeature(extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func logoutFeature(extension x: String, _ reaction: inout Reaction) {
         guard let (agent, station, current) = agentAt(x), current.phase != .loggedOut else {
             reaction.apply(.ecsLogoutFeatureIgnored)
-            return reaction
+            return
         }
         guard current.phase == .available else {
             reaction.apply(.extLogoutFeatureWhileBusy)
-            return reaction
+            return
         }
         reaction.apply(.ecsLogoutFeature)
         logOut(agent, at: station)
         reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut,
                       Parameters(.agent, setup.agents[agent], .by, By.phone.rawValue, .extension, x))
-        return reaction
     }
 
     // MARK: - E8, E9

@@ -114,19 +114,19 @@ public struct ICMMachine: RoleMachine, Hashable {
             && sessionSlots.sharesStorage(with: other.sessionSlots)
     }
 
-    public mutating func receive(_ message: Message) -> Reaction {
+    public mutating func receive(_ message: Message, into reaction: inout Reaction) {
         switch message.type {
-        case .login: return login(agent: message[.agent], extension: message[.extension])
-        case .loginConfirmed: return loginConfirmed(agent: message[.agent], extension: message[.extension])
-        case .loginDenied: return loginDenied(agent: message[.agent], cause: message[.cause])
-        case .sessionRequest: return sessionRequest(session: message[.session], media: message[.media], vdn: message[.vdn])
-        case .answered: return answered(session: message[.session], extension: message[.extension])
-        case .release: return release(agent: message[.agent], session: message[.session], button: message[.button])
-        case .dropped: return dropped(session: message[.session])
-        case .logout: return logout(agent: message[.agent])
-        case .agentLoggedOut: return agentLoggedOut(agent: message[.agent])
+        case .login: login(agent: message[.agent], extension: message[.extension], &reaction)
+        case .loginConfirmed: loginConfirmed(agent: message[.agent], extension: message[.extension], &reaction)
+        case .loginDenied: loginDenied(agent: message[.agent], cause: message[.cause], &reaction)
+        case .sessionRequest: sessionRequest(session: message[.session], media: message[.media], vdn: message[.vdn], &reaction)
+        case .answered: answered(session: message[.session], extension: message[.extension], &reaction)
+        case .release: release(agent: message[.agent], session: message[.session], button: message[.button], &reaction)
+        case .dropped: dropped(session: message[.session], &reaction)
+        case .logout: logout(agent: message[.agent], &reaction)
+        case .agentLoggedOut: agentLoggedOut(agent: message[.agent], &reaction)
         default:
-            return Reaction() // The catalog routes nothing else to the ICM.
+            break // The catalog routes nothing else to the ICM.
         }
     }
 
@@ -176,15 +176,12 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     // MARK: - Login (I1-I3)
 
-    mutating func login(agent: String, extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func login(agent: String, extension x: String, _ reaction: inout Reaction) {
         reaction.apply(.icmLogin)
         reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, Parameters(.agent, agent, .extension, x))
-        return reaction
     }
 
-    mutating func loginConfirmed(agent: String, extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func loginConfirmed(agent: String, extension x: String, _ reaction: inout Reaction) {
         let number = intern(agent: agent)
         if entry(number).phase != .loggedOut {
             // Only racing messages get here; I2 applies as written.
@@ -196,20 +193,16 @@ public struct ICMMachine: RoleMachine, Hashable {
         setEntry(number, AgentEntry(phase: .loggedIn, station: station))
         agentAtStation.set(station, number)
         reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters(.agent, agent))
-        return reaction
     }
 
-    mutating func loginDenied(agent: String, cause: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func loginDenied(agent: String, cause: String, _ reaction: inout Reaction) {
         reaction.apply(.icmLoginDenied)
         reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, Parameters(.agent, agent, .cause, cause))
-        return reaction
     }
 
     // MARK: - Sessions (I4-I7)
 
-    mutating func sessionRequest(session: String, media: String, vdn: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func sessionRequest(session: String, media: String, vdn: String, _ reaction: inout Reaction) {
         reaction.apply(.icmSessionRequest)
         if let slot = sessionSlots.slot(of: session) {
             if sessionSlots[slot].agent < 0 { sessionSlots[slot].media = MediaCode(media) }
@@ -217,26 +210,22 @@ public struct ICMMachine: RoleMachine, Hashable {
             sessionSlots.insert(session, SessionEntry(media: MediaCode(media)))
         }
         reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, Parameters(.media, media, .session, session, .vdn, vdn))
-        return reaction
     }
 
-    mutating func answered(session: String, extension x: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func answered(session: String, extension x: String, _ reaction: inout Reaction) {
         guard let station = stationNumbers.number(of: x), case let agent = agentAtStation[orNone: station], agent >= 0,
               entry(agent) == AgentEntry(phase: .loggedIn, station: station) else {
             reaction.apply(.extAnsweredWithoutIdleAgent)
-            return reaction
+            return
         }
         reaction.apply(.icmAnswered)
         let slot = sessionSlots.insert(session, SessionEntry())
         setEntry(agent, AgentEntry(phase: .inSession, station: station, session: slot))
         sessionSlots[slot].agent = agent
         reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters(.agent, agentNumbers[agent], .session, session))
-        return reaction
     }
 
-    mutating func release(agent: String, session: String, button: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func release(agent: String, session: String, button: String, _ reaction: inout Reaction) {
         // I6: the button must fit the session's media; its clause and
         // reason follow from the button.
         let slot = sessionSlots.slot(of: session)
@@ -253,34 +242,30 @@ public struct ICMMachine: RoleMachine, Hashable {
         guard let (number, current) = agentEntry(agent), current.phase == .inSession, let slot, current.session == slot,
               let (clause, reason) = fitting else {
             reaction.apply(.icmReleaseIgnored)
-            return reaction
+            return
         }
         reaction.apply(clause)
         endSession(slot, of: number, at: current.station)
         let x = stationNumbers[current.station]
         reaction.send(clause, to: .cvct, from: .icm, .dropRequest, Parameters(.extension, x, .session, session))
         reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters(.agent, agent, .reason, reason.rawValue, .session, session))
-        return reaction
     }
 
-    mutating func dropped(session: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func dropped(session: String, _ reaction: inout Reaction) {
         guard let slot = sessionSlots.slot(of: session), case let agent = sessionSlots[slot].agent, agent >= 0,
               case let current = entry(agent), current.phase == .inSession, current.session == slot else {
             reaction.apply(.icmDroppedIgnored)
-            return reaction
+            return
         }
         reaction.apply(.icmDropped)
         endSession(slot, of: agent, at: current.station)
         reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect,
                       Parameters(.agent, agentNumbers[agent], .reason, Reason.hangup.rawValue, .session, session))
-        return reaction
     }
 
     // MARK: - Logout (I8, I9)
 
-    mutating func logout(agent: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func logout(agent: String, _ reaction: inout Reaction) {
         let (number, current) = agentEntry(agent) ?? (-1, .loggedOut)
         switch current.phase {
         case .loggedIn:
@@ -293,15 +278,12 @@ public struct ICMMachine: RoleMachine, Hashable {
         case .loggedOut:
             reaction.apply(.icmLogoutIgnored)
         }
-        return reaction
     }
 
-    mutating func agentLoggedOut(agent: String) -> Reaction {
-        var reaction = Reaction()
+    mutating func agentLoggedOut(agent: String, _ reaction: inout Reaction) {
         reaction.apply(.icmAgentLoggedOut)
         if let number = agentNumbers.number(of: agent) { forget(number) }
         reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, Parameters(.agent, agent))
-        return reaction
     }
 
     // MARK: - State helpers

@@ -38,6 +38,13 @@ package struct IDMap<Value> {
         _modify { yield &storage[IDKey(id), default: value()] }
     }
 
+    /// Sets a value through a plain call. Another module's code gets IDMap
+    /// unspecialized, and there the subscript's `_modify` coroutine
+    /// allocated its frame: a malloc for every session `load` placed.
+    package mutating func updateValue(_ value: Value, forKey id: String) {
+        storage.updateValue(value, forKey: IDKey(id))
+    }
+
     @discardableResult
     package mutating func removeValue(forKey id: String) -> Value? {
         storage.removeValue(forKey: IDKey(id))

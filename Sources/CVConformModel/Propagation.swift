@@ -25,6 +25,19 @@ public protocol MessageDelivering: Sendable {
     /// Delivers a message to its receiving role; nil when that role is not
     /// a system role.
     mutating func deliver(_ message: Message) -> Reaction?
+
+    /// The same, written into `reaction` (emptied first), whose storage the
+    /// caller keeps from message to message; false when the receiving role
+    /// is not a system role.
+    mutating func deliver(_ message: Message, into reaction: inout Reaction) -> Bool
+}
+
+extension MessageDelivering {
+    public mutating func deliver(_ message: Message, into reaction: inout Reaction) -> Bool {
+        guard let delivered = deliver(message) else { return false }
+        reaction = delivered
+        return true
+    }
 }
 
 extension ReferenceSystem: MessageDelivering {}
@@ -42,29 +55,55 @@ extension MessageDelivering {
     /// `mutate` and `generate` all use it.
     public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles) -> Propagation {
         var result = Propagation()
+        propagate(stimulus, within: roles, into: &result)
+        return result
+    }
+
+    /// `propagate(_:within:)` into a propagation the caller keeps from
+    /// stimulus to stimulus (emptied first): its lists are not allocated
+    /// again (the reference implementation does this for every stimulus).
+    public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles,
+                                   into result: inout Propagation) {
+        result.emissions.removeAll(keepingCapacity: true)
+        result.clauses.removeAll(keepingCapacity: true)
+        result.unfinished = false
         // A bit per role: this runs for every message.
         var played: UInt8 = 0
         for role in roles { played |= 1 << UInt8(role.order) }
         func plays(_ role: Role) -> Bool { played & (1 << UInt8(role.order)) != 0 }
-        guard plays(stimulus.to) else { return result }
-        var pending = [stimulus]
-        var index = 0
+        guard plays(stimulus.to) else { return }
+        // Room for what a stimulus usually causes: grown from empty, the
+        // two lists were allocated again and again (a fifth of the
+        // allocations of `explore`).
+        result.emissions.reserveCapacity(8)
+        result.clauses.reserveCapacity(8)
+        // No queue: the messages still to deliver are the stimulus, then
+        // the emissions to played roles in the order they were sent, which
+        // is the order of `result.emissions`. `next` is the first emission
+        // not yet looked at.
+        var current = stimulus
+        var next = 0
+        var delivered = 0
+        var reaction = Reaction()
         // A bound no mutant can pass: the reference sends at most a few
         // dozen messages for one stimulus.
-        while index < pending.count && index < 10_000 {
-            let current = pending[index]
-            index += 1
-            guard let reaction = deliver(current) else { continue }
-            // Ordinal by ordinal: the reaction's `clauses` would build an
-            // array only to append it.
-            reaction.forEachClauseOrdinal { result.clauses.append(Clause.byOrdinal[$0]) }
-            for emission in reaction.emissions {
-                result.emissions.append(emission)
-                if plays(emission.message.to) { pending.append(emission.message) }
+        while true {
+            if deliver(current, into: &reaction) {
+                // Ordinal by ordinal: the reaction's `clauses` would build an
+                // array only to append it.
+                reaction.forEachClauseOrdinal { result.clauses.append(Clause.byOrdinal[$0]) }
+                result.emissions.append(contentsOf: reaction.emissions)
             }
+            delivered += 1
+            while next < result.emissions.count && !plays(result.emissions[next].message.to) { next += 1 }
+            guard next < result.emissions.count else { return }
+            guard delivered < 10_000 else {
+                result.unfinished = true
+                return
+            }
+            current = result.emissions[next].message
+            next += 1
         }
-        result.unfinished = index < pending.count
-        return result
     }
 
     /// What `propagate` finds among every system role, without its lists:
@@ -80,10 +119,11 @@ extension MessageDelivering {
         pending.removeAll(keepingCapacity: true)
         pending.append(stimulus)
         var index = 0
+        var reaction = Reaction()
         while index < pending.count && index < 10_000 {
             let current = pending[index]
             index += 1
-            guard let reaction = deliver(current) else { continue }
+            guard deliver(current, into: &reaction) else { continue }
             reaction.forEachClauseOrdinal { clauses |= 1 << UInt64($0) }
             for emission in reaction.emissions where emission.message.to.isSystem { pending.append(emission.message) }
         }

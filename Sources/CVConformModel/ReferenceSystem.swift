@@ -54,12 +54,19 @@ public struct ReferenceSystem: Hashable, Sendable {
     /// Delivers a message to its receiving role; nil when that role is not a
     /// system role.
     public mutating func deliver(_ message: Message) -> Reaction? {
+        var reaction = Reaction()
+        return deliver(message, into: &reaction) ? reaction : nil
+    }
+
+    public mutating func deliver(_ message: Message, into reaction: inout Reaction) -> Bool {
+        reaction.clear()
         switch message.to {
-        case .icm: return icm.receive(message)
-        case .cvct: return cvct.receive(message)
-        case .ecs: return ecs.receive(message)
-        case .browser, .phone, .customer: return nil
+        case .icm: icm.receive(message, into: &reaction)
+        case .cvct: cvct.receive(message, into: &reaction)
+        case .ecs: ecs.receive(message, into: &reaction)
+        case .browser, .phone, .customer: return false
         }
+        return true
     }
 
     /// Whether a role still holds a session: the ICM knows its media or the

@@ -82,22 +82,23 @@ public struct StimulusGenerator: Sendable {
         }
 
         func message(session fresh: String?) -> Message {
+            // Names given in order (no literal to sort): one per stimulus.
             switch kind {
             case .login:
-                return Message(from: .browser, to: .icm, type: .login, parameters: ["agent": agent, "extension": self.extension])
+                return Message(from: .browser, to: .icm, type: .login, parameters: Parameters(.agent, agent, .extension, self.extension))
             case .logout:
-                return Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": agent])
+                return Message(from: .browser, to: .icm, type: .logout, parameters: Parameters(.agent, agent))
             case .release:
-                return Message(from: .browser, to: .icm, type: .release, parameters: ["agent": agent, "session": session, "button": button])
+                return Message(from: .browser, to: .icm, type: .release, parameters: Parameters(.agent, agent, .button, button, .session, session))
             case .sessionRequest:
                 return Message(from: .customer, to: .icm, type: .sessionRequest,
-                               parameters: ["session": fresh ?? session, "media": media, "vdn": vdn])
+                               parameters: Parameters(.media, media, .session, fresh ?? session, .vdn, vdn))
             case .answer:
-                return Message(from: .phone, to: .ecs, type: .answer, parameters: ["extension": self.extension])
+                return Message(from: .phone, to: .ecs, type: .answer, parameters: Parameters(.extension, self.extension))
             case .hangup:
-                return Message(from: .phone, to: .ecs, type: .hangup, parameters: ["extension": self.extension])
+                return Message(from: .phone, to: .ecs, type: .hangup, parameters: Parameters(.extension, self.extension))
             case .logoutFeature:
-                return Message(from: .phone, to: .ecs, type: .logoutFeature, parameters: ["extension": self.extension])
+                return Message(from: .phone, to: .ecs, type: .logoutFeature, parameters: Parameters(.extension, self.extension))
             }
         }
     }
