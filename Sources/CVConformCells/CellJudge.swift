@@ -22,6 +22,9 @@ public struct CellJudge: Sendable {
     private var placer: CellPlacer
     /// Messages observed, for positions when the caller gives none.
     public private(set) var observed = 0
+    /// The reaction every monitor makes its next one in (see
+    /// `Monitor.observe(_:keepingReaction:scratch:)`).
+    private var scratch = Reaction()
     /// With races (contract section 8): one race judge per cell, in place
     /// of the monitors' literal order; empty otherwise.
     public private(set) var raceJudges: [RaceJudge] = []
@@ -74,7 +77,7 @@ public struct CellJudge: Sendable {
         }
         guard !hasRejected[cell] else { return .afterRejection(cell: cell) }
         if judgesRaces { return observeRacing(message, cell: cell, position: position ?? observed) }
-        switch monitors[cell].observe(message, keepingReaction: keepingReaction) {
+        switch monitors[cell].observe(message, keepingReaction: keepingReaction, scratch: &scratch) {
         case .rejected(var rejection):
             rejection.position = position ?? observed
             rejections[cell] = rejection

@@ -30,14 +30,15 @@ public struct CellPartition: Sendable {
     /// administration, and every message belongs to it.
     public let isDivided: Bool
     /// Cell index by id (the model's id map: no SipHash per message).
-    private let cellByID: IDMap<Int>
+    /// Keyed by `IDKey` (see `IDMap`, which is not for another module).
+    private let cellByID: [IDKey: Int]
 
     /// One cell holding the whole administration (a reset without `cells`).
     public init(whole administration: Administration) {
         self.administration = administration
         cells = [Cell(number: 1, ids: [], administration: administration)]
         isDivided = false
-        cellByID = IDMap()
+        cellByID = [:]
     }
 
     /// Splits an administration by the reset's cell lists. Fails when an id
@@ -45,16 +46,16 @@ public struct CellPartition: Sendable {
     /// administered id is in no cell or apart from what it belongs with (an
     /// agent's skills are in the agent's cell, a VDN's skill in the VDN's).
     public init(administration: Administration, cells lists: [[String]]) throws(CellPartitionError) {
-        var cellByID = IDMap<Int>()
+        var cellByID: [IDKey: Int] = [:]
         for (index, ids) in lists.enumerated() {
             for id in ids {
                 guard Values.isDigits(id) else { throw .notAnID(id, cell: index + 1) }
-                if let other = cellByID[id], other != index { throw .inTwoCells(id, other + 1, index + 1) }
-                cellByID.updateValue(index, forKey: id)
+                if let other = cellByID[IDKey(id)], other != index { throw .inTwoCells(id, other + 1, index + 1) }
+                cellByID[IDKey(id)] = index
             }
         }
         func cell(of id: String, _ what: String) throws(CellPartitionError) -> Int {
-            guard let index = cellByID[id] else { throw .inNoCell(what) }
+            guard let index = cellByID[IDKey(id)] else { throw .inNoCell(what) }
             return index
         }
         var agents = Array(repeating: [Administration.Agent](), count: lists.count)
@@ -93,7 +94,7 @@ public struct CellPartition: Sendable {
     /// The index of the cell that lists an id; nil when none does (always
     /// nil for a partition that is not divided).
     public func cellIndex(ofID id: String) -> Int? {
-        cellByID[id]
+        cellByID[IDKey(id)]
     }
 
     /// The parameters that name an agent, station, VDN or skill. (By
@@ -170,7 +171,7 @@ public struct CellPartition: Sendable {
             return sessionCell(parameter.value).map { ($0, true) }
         }
         guard Self.namesID(parameter.name) else { return nil }
-        return cellByID[parameter.value].map { ($0, false) }
+        return cellByID[IDKey(parameter.value)].map { ($0, false) }
     }
 
     /// The first two ids of a message that name different cells (it has

@@ -11,7 +11,8 @@ import CVConformModel
 /// the sessions the models hold, and sweeping costs O(1) per session learnt.
 /// The moment of a sweep depends only on the messages seen, never on time.
 public struct SessionCells: Sendable {
-    private var cellBySession = IDMap<Int>()
+    /// Keyed by `IDKey` (see `IDMap`, which is not for another module).
+    private var cellBySession: [IDKey: Int] = [:]
     /// Sweep when the map grows past this.
     private var sweepAt: Int
     private let minimumSweep: Int
@@ -28,12 +29,12 @@ public struct SessionCells: Sendable {
 
     /// The remembered cell, without checking that it still holds the session.
     public func rememberedCell(of session: String) -> Int? {
-        cellBySession[session]
+        cellBySession[IDKey(session)]
     }
 
     /// Remembers the cell of a session (learnt once its request is judged).
     public mutating func learn(_ session: String, cell: Int) {
-        cellBySession.updateValue(cell, forKey: session)
+        cellBySession[IDKey(session)] = cell
     }
 
     /// Whether the map has doubled since the last sweep.
@@ -41,12 +42,12 @@ public struct SessionCells: Sendable {
 
     /// Drops every session whose cell no longer holds it.
     public mutating func sweep(holds: (String, Int) -> Bool) {
-        cellBySession = cellBySession.filter(holds)
+        cellBySession = cellBySession.filter { holds($0.key.text, $0.value) }
         sweepAt = max(minimumSweep, 2 * cellBySession.count)
     }
 
     /// Forgets a session.
     public mutating func forget(_ session: String) {
-        cellBySession.removeValue(forKey: session)
+        cellBySession[IDKey(session)] = nil
     }
 }

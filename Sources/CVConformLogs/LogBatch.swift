@@ -115,7 +115,9 @@ package struct LogBatch: Sendable {
 
     /// Packs a message of the usual shape; false for any other line.
     private mutating func pack(_ line: LogLineReader.Line) -> Bool {
-        let packed: Bool? = PlainMessageLine.withRow(line.bytes) { row, parameters in
+        withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: PlainMessageLine.maximumParameters) { storage in
+            guard let (row, count) = PlainMessageLine.row(of: line.bytes, into: storage) else { return false }
+            let parameters = UnsafeBufferPointer(rebasing: storage[..<count])
             guard parameters.count <= Self.valuesHeld else { return false }
             var ends: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
             let start = UInt32(bytes.count)
@@ -132,7 +134,6 @@ package struct LogBatch: Sendable {
             records.append(record)
             return true
         }
-        return packed ?? false
     }
 
     /// The cell the ids of a packed message name, as a record keeps it.

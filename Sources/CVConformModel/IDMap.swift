@@ -13,6 +13,12 @@
 ///
 /// It reads like a dictionary: subscripts that change values in place,
 /// `removeValue(forKey:)`, `keys`, and iteration over `(key, value)`.
+///
+/// For this module only: another module gets it unspecialized, and there
+/// each call looked up generic metadata and the subscript's `_modify`
+/// coroutine allocated its frame (a malloc for every session `load`
+/// placed). Other modules key a `Dictionary` by `IDKey` themselves, which
+/// they specialize.
 package struct IDMap<Value> {
     private var storage: [IDKey: Value]
 
@@ -36,13 +42,6 @@ package struct IDMap<Value> {
     package subscript(_ id: String, default value: @autoclosure () -> Value) -> Value {
         get { storage[IDKey(id), default: value()] }
         _modify { yield &storage[IDKey(id), default: value()] }
-    }
-
-    /// Sets a value through a plain call. Another module's code gets IDMap
-    /// unspecialized, and there the subscript's `_modify` coroutine
-    /// allocated its frame: a malloc for every session `load` placed.
-    package mutating func updateValue(_ value: Value, forKey id: String) {
-        storage.updateValue(value, forKey: IDKey(id))
     }
 
     @discardableResult
@@ -78,7 +77,7 @@ extension IDMap: Sendable where Value: Sendable {}
 /// An id as a dictionary key: equal as its string is, hashed from its
 /// UTF-8 bytes (see `IDMap`).
 package struct IDKey: Hashable, Sendable {
-    let text: String
+    package let text: String
 
     package init(_ text: String) {
         self.text = text

@@ -69,6 +69,15 @@ public struct Monitor: Sendable {
     /// returned (`.allowed(nil)`), and its emissions are moved into what is
     /// owed rather than copied (a copy retains each emission's message).
     public mutating func observe(_ message: Message, keepingReaction: Bool = true) -> Judgement {
+        var reaction = Reaction()
+        return observe(message, keepingReaction: keepingReaction, scratch: &reaction)
+    }
+
+    /// The same, the reaction made in `scratch`, which the caller keeps from
+    /// message to message: without `keepingReaction` its storage serves
+    /// every message, and judging allocates no list of emissions (one per
+    /// message that sent anything, a tenth of judging a log).
+    public mutating func observe(_ message: Message, keepingReaction: Bool, scratch reaction: inout Reaction) -> Judgement {
         position += 1
         if message.from.isSystem {
             let slot = Self.slot(of: message.channel)
@@ -80,7 +89,7 @@ public struct Monitor: Sendable {
             owed[slot].remove(at: 0)
             owedCount -= 1
         }
-        guard var reaction = system.deliver(message) else { return .allowed(nil) }
+        guard system.deliver(message, into: &reaction) else { return .allowed(nil) }
         let shift = UInt64(message.to.order * 8)
         let decided = UInt64(reaction.decidingOrdinal ?? 0xFF)
         lastDecisions = lastDecisions & ~(0xFF << shift) | decided << shift
@@ -90,11 +99,11 @@ public struct Monitor: Sendable {
             clausesApplied.append(Clause.byOrdinal[ordinal])
         }
         guard keepingReaction else {
-            var emissions: [Emission] = []
-            swap(&emissions, &reaction.emissions)
-            // popLast moves each out; reversed first, to keep their order.
-            emissions.reverse()
-            while let emission = emissions.popLast() {
+            // Moved into what is owed, not copied (a copy retains each
+            // emission's message): popLast moves each out, so reversed
+            // first to keep their order; the list keeps its storage.
+            reaction.emissions.reverse()
+            while let emission = reaction.emissions.popLast() {
                 owed[Self.slot(of: emission.message.channel)].append(emission)
                 owedCount += 1
             }

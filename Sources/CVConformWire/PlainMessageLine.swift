@@ -16,7 +16,9 @@ import CVConformTrace
 /// Why not `JSONReader`: tokens and names compared as strings cost most of
 /// decoding a log (BENCHMARKS.md, "Why the code is as it is").
 package enum PlainMessageLine {
-    static let maximumParameters = 4
+    /// The most parameters a message of the table has: room for this many
+    /// in the storage `row(of:into:)` fills.
+    package static let maximumParameters = 4
 
     /// The message the line is, or nil when the line is not of this shape.
     package static func message(_ bytes: UnsafeBufferPointer<UInt8>) -> Message? {
@@ -33,10 +35,22 @@ package enum PlainMessageLine {
         _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<MessageCatalog.RawParameter>) -> Result
     ) -> Result? {
         withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: maximumParameters) { storage in
-            var scanner = Scanner(bytes: bytes)
-            guard let (row, count) = scanner.row(storage) else { return nil }
+            guard let (row, count) = row(of: bytes, into: storage) else { return nil }
             return body(row, UnsafeBufferPointer(rebasing: storage[..<count]))
         }
+    }
+
+    /// Reads the line into `storage` (room for `maximumParameters`): the
+    /// row its message fits and how many parameters it put there, in the
+    /// row's order; nil when the line is not of this shape. Not generic,
+    /// for callers in other modules: there `withRow` is not specialized,
+    /// and it looked up generic metadata for every line (a tenth of
+    /// check-log's reading thread).
+    package static func row(
+        of bytes: UnsafeBufferPointer<UInt8>, into storage: UnsafeMutableBufferPointer<MessageCatalog.RawParameter>
+    ) -> (row: Int, count: Int)? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.row(storage)
     }
 
     private struct Scanner {
@@ -144,12 +158,36 @@ package enum PlainMessageLine {
             return true
         }
 
+        /// Whether a word of eight bytes may hold a quote, a backslash, or a
+        /// byte that is not printable ASCII. Never false when it does; now
+        /// and then true when it does not (a borrow in the arithmetic), which
+        /// costs only the byte-by-byte look that follows.
+        private static func mayHoldSpecialByte(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func zeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+            let quote = zeroByte(word ^ (ones &* 0x22))
+            let backslash = zeroByte(word ^ (ones &* 0x5C))
+            let delete = zeroByte(word ^ (ones &* 0x7F))
+            let control = (word &- ones &* 0x20) & ~word & highs
+            return (quote | backslash | delete | control | word & highs) != 0
+        }
+
         /// A string of printable ASCII without escapes, its bytes between
         /// the quotes; nil for anything else.
         private mutating func string() -> UnsafeBufferPointer<UInt8>? {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
             let start = offset + 1
             var index = start
+            // Eight bytes at a time while none may end or spoil the string:
+            // most of a line's bytes are in its strings, and this loop was
+            // a sixth of check-log's reading thread byte by byte.
+            if let base = bytes.baseAddress {
+                while index + 8 <= bytes.count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    if Self.mayHoldSpecialByte(word) { break }
+                    index += 8
+                }
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {

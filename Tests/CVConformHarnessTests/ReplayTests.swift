@@ -43,6 +43,41 @@ struct ReplayTests {
         }
     }
 
+    @Test("A cleared ledger behaves as a new one, however far the last replay got (load starts each step in the last one's ledger)")
+    func clearedLedgerIsNew() throws {
+        let trace = ["browser>icm logout agent=1001", "icm>browser acw-close agent=1001", "icm>cvct logout-request agent=1001 extension=4001",
+                     "cvct>ecs asai-logout agent=1001 extension=4001", "ecs>cvct logged-out agent=1001 extension=4001 by=request",
+                     "browser>icm logout agent=1001"].map(m)
+        let greeting = Greeting(implementation: "x", roles: [.icm, .cvct, .ecs], reportsInternal: false)
+        /// What a replay of the trace says at each point, from the ledger as given.
+        func replay(_ ledger: inout ReplayLedger) throws -> [String] {
+            var said: [String] = []
+            ledger.append(trace.map { TraceEntry(message: $0) })
+            said.append("\(ledger.takeSendable()) \(String(describing: ledger.oldestOwed)) \(ledger.unconfirmed)")
+            for output in trace[1...4] where ReplayRole.of(output, greeting: greeting) == .output {
+                try ledger.observe(output)
+                said.append("\(String(describing: ledger.oldestOwed)) \(ledger.isSettled)")
+            }
+            said.append("\(ledger.takeSendable()) \(ledger.wantsSync)")
+            ledger.synced()
+            said.append("\(ledger.takeSendable()) \(ledger.isSettled) \(ledger.events.count) \(ledger.unconfirmed)")
+            return said
+        }
+        var fresh = ReplayLedger(greeting: greeting)
+        fresh.syncsAfterHiddenMessages = true
+        let expected = try replay(&fresh)
+        for stopAfter in 0...3 {
+            var used = ReplayLedger(greeting: greeting)
+            used.syncsAfterHiddenMessages = true
+            used.append(trace.map { TraceEntry(message: $0) })
+            if stopAfter >= 1 { _ = used.takeSendable() }
+            if stopAfter >= 2 { try used.observe(trace[1]) }
+            if stopAfter >= 3 { _ = used.takeSendable() }
+            used.clear()
+            #expect(try replay(&used) == expected, "cleared after \(stopAfter) steps")
+        }
+    }
+
     @Test("The reference implementation passes every pass trace, core and extended")
     func referencePassesSuite() async throws {
         for profile in Profile.allCases {

@@ -102,4 +102,22 @@ struct PlainMessageLineTests {
         // domain): the comparison above saw real lines.
         #expect(taken > 300)
     }
+
+    @Test("A quote, backslash, control, DEL or non-ASCII byte at any place of a long value is seen (strings are read eight bytes at a time)")
+    func specialBytesAtEveryPlace() {
+        let specials: [String] = ["\"", "\\", "\u{1}", "\t", "\u{7F}", "é"]
+        for length in 1...40 {
+            let plainValue = String(repeating: "7", count: length)
+            let line = #"{"op":"msg","from":"cvct","to":"icm","type":"dropped","params":{"session":"\#(plainValue)"}}"#
+            #expect(Self.plain(line) == Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": plainValue]), "\(line)")
+            for place in 0...length {
+                for special in specials {
+                    var value = plainValue
+                    value.insert(contentsOf: special, at: value.index(value.startIndex, offsetBy: place))
+                    let spoilt = #"{"op":"msg","from":"cvct","to":"icm","type":"dropped","params":{"session":"\#(value)"}}"#
+                    #expect(Self.plain(spoilt) == nil, "\(spoilt)")
+                }
+            }
+        }
+    }
 }
