@@ -54,6 +54,12 @@ final class XMLStreamReader {
     @exclusivity(unchecked) private var endTags = 0
     @exclusivity(unchecked) private var events = 0
     @exclusivity(unchecked) private var depth = 0
+    /// The elements started and not ended, innermost last: their names (in
+    /// libxml2's dictionary) and lines, to say which one a cut-off file
+    /// leaves open.
+    @exclusivity(unchecked) private var openElements: [(name: UnsafePointer<xmlChar>?, line: Int)] = []
+    /// The parser is being told that the input ended.
+    @exclusivity(unchecked) private var endingInput = false
     /// The element just started is empty (`<x/>`): libxml2 ends it at
     /// once, and the reader gives no end for it.
     @exclusivity(unchecked) private var swallowNextEnd = false
@@ -302,7 +308,9 @@ final class XMLStreamReader {
     private func finishInput() {
         guard let context, !inputEnded else { return }
         cvc_silenceGenericErrors()
+        endingInput = true
         xmlParseChunk(context, nil, 0, 1)
+        endingInput = false
         cvc_restoreGenericErrors()
         flushText()
         inputEnded = true
@@ -397,6 +405,7 @@ final class XMLStreamReader {
             swallowNextEnd = true
         } else {
             depth += 1
+            openElements.append((localName, parserLine))
             lastWasStart = true
         }
     }
@@ -408,6 +417,7 @@ final class XMLStreamReader {
         }
         flushText(endingElement: true)
         depth -= 1
+        _ = openElements.popLast()
         guard diagnostics.failure == nil else { return }
         endTags += 1
         events += 1
@@ -693,6 +703,17 @@ extension XMLStreamReader {
         let hadFailure = diagnostics.failure != nil
         // The text read before the error is an event before it.
         if !hadFailure && error.level.rawValue >= XML_ERR_ERROR.rawValue { flushText() }
+        if endingInput, error.code == Int32(XML_ERR_DOCUMENT_END.rawValue), let open = openElements.last {
+            // libxml2's push parser says "Extra content at the end of the
+            // document" of a file that ends inside an element; its reader
+            // (and xmllint) says what happened.
+            let name = open.name.map { String(cString: $0) } ?? "?"
+            diagnostics.fail(XMLFailure(
+                line: Int(error.line), column: Int(error.int2),
+                message: "XML: Premature end of data in tag \(name) line \(open.line) (the file ends before </\(name)>)",
+                isFatal: true))
+            return
+        }
         diagnostics.record(error)
         guard !hadFailure, let failure = diagnostics.failure, !failure.isFatal, failure.line > 0 else { return }
         var kept = nextQueued

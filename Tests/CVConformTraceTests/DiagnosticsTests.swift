@@ -18,6 +18,22 @@ struct DiagnosticsTests {
         #expect(error.location.line == 1)
     }
 
+    @Test("A file cut off inside an element says which element it ends in, not that there is extra content (libxml2's push parser's word)")
+    func cutOffFile() throws {
+        let whole = try String(contentsOfFile: repositoryRoot + "/traces/login/login-basic.xml", encoding: .utf8)
+        _ = try Trace.read(text: whole)
+        // Cut after the last message, at the start of the end tag, and inside it.
+        for cut in ["agent=\"1001\"/>\n", "agent=\"1001\"/>\n<"] {
+            let end = try #require(whole.range(of: cut, options: .backwards)).upperBound
+            let error = try #require(throws: TraceError.self) { try Trace.read(text: String(whole[..<end])) }
+            #expect(error.kind == .notWellFormed)
+            #expect(error.message == "XML: Premature end of data in tag trace line 2 (the file ends before </trace>)", "\(error)")
+        }
+        // Content after the root element is still extra content.
+        let error = try #require(throws: TraceError.self) { try Trace.read(text: whole + "<more/>\n") }
+        #expect(error.message == "XML: Extra content at the end of the document", "\(error)")
+    }
+
     @Test("Readers on two threads each get their own diagnostics")
     func twoThreads() throws {
         let other = repositoryRoot + "/Tests/Fixtures/malformed/not-well-formed-attribute.xml"

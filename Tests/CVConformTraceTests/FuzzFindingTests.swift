@@ -50,7 +50,7 @@ struct FuzzFindingTests {
             "moves-then-fails.xml:2:1: <trace> lacks its 'id' attribute",
             "moves-then-fails.xml:2:1: <trace> lacks its 'expect' attribute (pass, fail or incomplete)",
             "moves-then-fails.xml:2:38: unexpected text '>' outside title, description, covers and tag",
-            "moves-then-fails.xml:3:28: XML: Extra content at the end of the document",
+            "moves-then-fails.xml:3:28: XML: Premature end of data in tag trace line 2 (the file ends before </trace>)",
         ])
     }
 }
