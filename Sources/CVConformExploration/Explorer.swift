@@ -175,7 +175,7 @@ package enum Explorer {
             while stimuli.count < length && attempts < length * 4 && !outOfBudget() {
                 attempts += 1
                 guard let stimulus = generator.next(for: model, coverage: result.coverage, random: &runRandom) else { break }
-                let situation = Situation.of(stimulus, in: model.system)
+                let situation = model.situation(of: stimulus)
                 guard let propagation = model.step(stimulus, situation: situation, risks: &risks) else { continue }
                 result.coverage.record(situation, propagation)
                 stimuli.append(stimulus)

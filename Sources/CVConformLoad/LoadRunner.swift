@@ -46,6 +46,9 @@ struct LoadDriver {
     let progress: @Sendable (LoadProgress) -> Void
     private(set) var result: LoadResult
     private var cells: [LoadCellState] = []
+    /// Which situations have led outside the profile, learnt from every
+    /// cell (see `LoadCellState.startStep`).
+    private var risks = SituationRisks()
     /// Which cell each message belongs to: the placement check-log uses.
     private var placer = CellPlacer(partition: CellPartition(whole: Administration()))
     /// For the log: messages the cells took, in that order, not written yet.
@@ -191,7 +194,7 @@ struct LoadDriver {
         while cells[index].isIdle && (first || options.rate == nil || cells[index].pendingArrivals > 0) && !timeIsUp {
             if !first && options.rate != nil { cells[index].pendingArrivals -= 1 }
             first = false
-            let sending = cells[index].startStep(greeting: greeting, now: .now)
+            let sending = cells[index].startStep(greeting: greeting, now: .now, risks: &risks)
             if sending.isEmpty && cells[index].isIdle { return }
             for message in sending { allowed(message, in: index) }
             queue(sending)
@@ -298,8 +301,10 @@ struct LoadDriver {
     /// The cell (index) an output belongs to; nil, recorded as a violation,
     /// when it names ids of two cells or of none.
     private mutating func cell(of output: Message, at now: ContinuousClock.Instant) -> Int? {
-        var models = LoadCellModels(cells: cells)
-        switch placer.place(output, models: &models) {
+        var models = LoadCellModels(lending: &cells)
+        let placement = placer.place(output, models: &models)
+        models.giveBack(to: &cells)
+        switch placement {
         case .unplaced(let violation):
             record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
                                  explanation: [violation.description], window: [], at: seconds(now)))
@@ -362,8 +367,9 @@ struct LoadDriver {
     /// A message its cell took: the placement learns the cell of the
     /// session a `session-request` or `launch` names.
     private mutating func allowed(_ message: Message, in index: Int) {
-        var models = LoadCellModels(cells: cells)
+        var models = LoadCellModels(lending: &cells)
         placer.allowed(message, in: index, models: &models)
+        models.giveBack(to: &cells)
     }
 
     // MARK: - Time
@@ -384,7 +390,22 @@ struct LoadDriver {
 
 /// The cells' models, as the placement asks them whether they hold a session.
 private struct LoadCellModels: SessionHolding {
-    var cells: [LoadCellState]
+    /// The driver's cells, moved here while the placement asks (a copy
+    /// would be copied whole by the first question asked in place).
+    private var cells: [LoadCellState] = []
 
-    mutating func holds(session: String, inCell cell: Int) -> Bool { cells[cell].holds(session: session) }
+    init(lending cells: inout [LoadCellState]) {
+        swap(&self.cells, &cells)
+    }
+
+    mutating func giveBack(to cells: inout [LoadCellState]) {
+        swap(&self.cells, &cells)
+    }
+
+    /// Asked in place (a mutating call): through the array's getter, each
+    /// question copied the whole cell (a dozen references retained and
+    /// released).
+    mutating func holds(session: String, inCell cell: Int) -> Bool {
+        cells[cell].holdsInPlace(session: session)
+    }
 }

@@ -127,9 +127,9 @@ struct StimulusGeneratorTests {
         #expect(risks.isSafe(situation))
 
         var restored = careful
-        var restores = 0
-        #expect(restored.step(logout, situation: situation, risks: &risks) { restores += 1; return careful } == nil)
-        #expect(restores == 1)
+        let (stepped, broken) = restored.stepLeavingBroken(logout, situation: situation, risks: &risks)
+        #expect(stepped == nil && broken)
+        if broken { restored = careful }
         #expect(!risks.isSafe(situation))
         #expect(restored.system.state(of: .icm) == careful.system.state(of: .icm))
         #expect(restored.system.state(of: .ecs) == careful.system.state(of: .ecs))

@@ -22,6 +22,14 @@ public struct ModelRun: Sendable {
         system = ReferenceSystem(administration: administration)
     }
 
+    /// The situation a stimulus meets in this run: `Situation.of(_:in:)` on
+    /// its system, asked here because another module that reads `system`
+    /// for it copies the system (a dozen references retained and released,
+    /// for every step of `explore` and `load`).
+    public func situation(of stimulus: Message) -> Situation? {
+        Situation.of(stimulus, in: system)
+    }
+
     /// Applies one stimulus (from browser, customer or phone) and returns
     /// what it causes; nil, with nothing changed, when the profile does not
     /// allow it here.
@@ -71,16 +79,17 @@ public struct ModelRun: Sendable {
     /// `step(_:situation:risks:)` for a caller that keeps its own way back
     /// to the run as it stands before this stimulus (`load` keeps a
     /// checkpoint and the stimuli since, so that a run of hours does not
-    /// hold every stimulus): `restore` makes that run again, and is called
-    /// only when a stimulus taken as safe led outside the profile after all.
-    public mutating func step(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks,
-                              restore: () -> ModelRun) -> Propagation? {
+    /// hold every stimulus). `broken` is true only when a stimulus taken as
+    /// safe led outside the profile after all: the run is then left broken,
+    /// and the caller makes it again as it stood before this stimulus. (A
+    /// closure to restore it, capturing the caller's checkpoint, copied it
+    /// for every step of `load`: a dozen references retained and released.)
+    public mutating func stepLeavingBroken(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks)
+        -> (propagation: Propagation?, broken: Bool) {
         switch learntStep(stimulus, situation: situation, risks: &risks) {
-        case .applied(let propagation): return propagation
-        case .refused: return nil
-        case .broken:
-            self = restore()
-            return nil
+        case .applied(let propagation): return (propagation, false)
+        case .refused: return (nil, false)
+        case .broken: return (nil, true)
         }
     }
 
