@@ -34,7 +34,10 @@ public protocol MessageDelivering: Sendable {
 
 extension MessageDelivering {
     public mutating func deliver(_ message: Message, into reaction: inout Reaction) -> Bool {
-        guard let delivered = deliver(message) else { return false }
+        guard let delivered = deliver(message) else {
+            reaction.clear()
+            return false
+        }
         reaction = delivered
         return true
     }

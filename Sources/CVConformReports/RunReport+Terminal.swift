@@ -36,8 +36,23 @@ extension RunReport {
     }
 
     /// The last few messages of the trace before the divergence, marked as
-    /// sent or observed (✓), the divergence (✗), or not reached.
+    /// sent or observed (✓), the divergence (✗), or not reached. An output
+    /// that stands at no place of the trace (one after its end, or one no
+    /// interleaving of a racy trace allows) ends the window with its own ✗.
     static func window(_ result: ReplayResult, trace: Trace, size: Int = 6) -> [String] {
+        var lines = traceWindow(result, trace: trace, size: size)
+        if let divergence = result.divergence, divergence.expectedIndex == nil {
+            switch divergence.kind {
+            case .extra(let output), .unexpected(let output):
+                lines.append("  ✗ \("".padding(4)) \(output)   (the implementation's, at no place of the trace)")
+            case .missing:
+                break
+            }
+        }
+        return lines
+    }
+
+    private static func traceWindow(_ result: ReplayResult, trace: Trace, size: Int) -> [String] {
         var done = Set<Int>()
         for event in result.events {
             switch event {

@@ -19,6 +19,23 @@ struct RunReportTests {
                          elapsed: .milliseconds(300))
     }
 
+    @Test("The trace up to there: a missing output is the ✗ at its place; an output at no place of the trace ends the window with its own ✗")
+    func windowMarks() throws {
+        let login = try suiteTrace("login/login-basic.xml")
+        let missing = RunReport.window(result(login, missingAt: 5), trace: login)
+        #expect(missing.last?.hasPrefix("  ✗ 6 ") == true, "\(missing)")
+        #expect(missing.filter { $0.contains("✗") }.count == 1)
+        // Every message observed, then one more: an extra output.
+        var extra = result(login)
+        extra.verdict = .fail
+        let output = try #require(login.entries.last?.message)
+        extra.divergence = Divergence(kind: .extra(output))
+        extra.events.append(.unexpected(output))
+        let window = RunReport.window(extra, trace: login)
+        #expect(window.dropLast().allSatisfy { $0.hasPrefix("  ✓ ") }, "\(window)")
+        #expect(window.last == "  ✗      \(output)   (the implementation's, at no place of the trace)")
+    }
+
     @Test("JSON: the contract's fields in order, then shard, clause and duration; text escaped so it reads back")
     func json() throws {
         let report = try sample()
