@@ -18,7 +18,7 @@ struct DiagnosticsTests {
         #expect(error.location.line == 1)
     }
 
-    @Test("A file cut off inside an element says which element it ends in, not that there is extra content (libxml2's push parser's word)")
+    @Test("FMT-9: a file cut off inside an element says which element it ends in, not that there is extra content (libxml2's push parser's word)")
     func cutOffFile() throws {
         let whole = try String(contentsOfFile: repositoryRoot + "/traces/login/login-basic.xml", encoding: .utf8)
         _ = try Trace.read(text: whole)

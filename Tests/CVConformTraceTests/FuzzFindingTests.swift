@@ -78,6 +78,25 @@ struct EncodedInputTests {
         #expect(reader.rootID == "t")
     }
 
+    @Test("FMT-9: a trace in ISO-8859-1 or UTF-16 is read as the same trace in UTF-8")
+    func otherEncodingsRead() throws {
+        let utf8 = try String(contentsOfFile: repositoryRoot + "/traces/login/login-basic.xml", encoding: .utf8)
+        let expected = try Trace.read(text: utf8)
+        let latin1 = utf8.replacingOccurrences(of: #"encoding="UTF-8""#, with: #"encoding="ISO-8859-1""#)
+        let utf16 = utf8.replacingOccurrences(of: #"encoding="UTF-8""#, with: #"encoding="UTF-16""#)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cvconform-enc-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // UTF-16, little-endian, with its byte-order mark.
+        let files = [("latin1.xml", Data(latin1.utf8)), ("utf16.xml", Data([0xFF, 0xFE]) + Data(utf16.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))]
+        for (name, data) in files {
+            try data.write(to: URL(fileURLWithPath: folder + "/" + name))
+            let read = try Trace.read(file: folder + "/" + name)
+            #expect(read.header.id == expected.header.id, "\(name)")
+            #expect(read.entries.map(\.message) == expected.entries.map(\.message), "\(name)")
+        }
+    }
+
     @Test("libxml2's message for a byte that is not UTF-8 is one line (it puts the bytes on a line of their own)")
     func messageOnOneLine() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cvconform-badutf8-\(UUID().uuidString).xml").path
