@@ -30,6 +30,12 @@ public protocol MessageDelivering: Sendable {
     /// caller keeps from message to message; false when the receiving role
     /// is not a system role.
     mutating func deliver(_ message: Message, into reaction: inout Reaction) -> Bool
+
+    /// What `propagate` finds among every system role, without its lists
+    /// (see the extension's). A requirement, so that a search generic over
+    /// systems in another module reaches the copy compiled for its system
+    /// (`ReferenceSystem` has one), not the protocol's unspecialized body.
+    mutating func propagateForClauses(_ stimulus: Message, pending: inout [Message]) -> (clauses: UInt64, unfinished: Bool)
 }
 
 extension MessageDelivering {
@@ -123,6 +129,12 @@ extension MessageDelivering {
     /// `pending` is the caller's, emptied and used as the queue of
     /// messages in flight: kept from call to call, it is allocated once.
     public mutating func propagateForClauses(_ stimulus: Message, pending: inout [Message]) -> (clauses: UInt64, unfinished: Bool) {
+        propagateAllForClauses(stimulus, pending: &pending)
+    }
+
+    /// The body of `propagateForClauses(_:pending:)`, under a name of its
+    /// own so that `ReferenceSystem`'s copy can call it.
+    fileprivate mutating func propagateAllForClauses(_ stimulus: Message, pending: inout [Message]) -> (clauses: UInt64, unfinished: Bool) {
         guard stimulus.to.isSystem else { return (0, false) }
         var clauses: UInt64 = 0
         pending.removeAll(keepingCapacity: true)
@@ -150,6 +162,12 @@ extension ReferenceSystem {
     public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles,
                                    into result: inout Propagation) {
         propagateAll(stimulus, within: roles, into: &result)
+    }
+
+    /// `MessageDelivering.propagateForClauses(_:pending:)`, compiled for
+    /// this type (verify calls it millions of times).
+    public mutating func propagateForClauses(_ stimulus: Message, pending: inout [Message]) -> (clauses: UInt64, unfinished: Bool) {
+        propagateAllForClauses(stimulus, pending: &pending)
     }
 
     /// The same for `propagate(_:within:)`.

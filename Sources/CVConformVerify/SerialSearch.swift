@@ -134,9 +134,13 @@ struct SerialSearch<System: VerifiedSystem> {
         var reached = Set<PackedState>()
         var pending: [Message] = []
         for nodePlace in start..<end {
-            let nodeRequested = level[nodePlace].requested
+            // Once per node: `level[nodePlace].system` in the loop copied the
+            // whole node out of the array for every stimulus, twice (a
+            // quarter of verify was retaining and releasing those copies).
+            let node = level[nodePlace]
+            let nodeRequested = node.requested
             for index in alphabet.allowed[nodeRequested] {
-                var system = level[nodePlace].system
+                var system = node.system
                 let (clauses, unfinished) = system.propagateForClauses(alphabet.stimuli[Int(index)], pending: &pending)
                 if clauses & leftOut != 0 { continue }
                 let transitionsBefore = expansion.transitions
@@ -152,7 +156,7 @@ struct SerialSearch<System: VerifiedSystem> {
                 // Most stimuli change nothing (a login denied, a release
                 // of another session): the node's own state, known, with
                 // nothing to normalize, pack or look up.
-                if requested == nodeRequested && system.sharesState(with: level[nodePlace].system) { continue }
+                if requested == nodeRequested && system.sharesState(with: node.system) { continue }
                 system.normalizeSwitch()
                 let packed = record.layout.pack(system.machines, requested: requested)
                 guard !known.contains(packed), reached.insert(packed).inserted else { continue }
