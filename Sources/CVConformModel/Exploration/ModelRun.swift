@@ -23,9 +23,8 @@ public struct ModelRun: Sendable {
     }
 
     /// The situation a stimulus meets in this run: `Situation.of(_:in:)` on
-    /// its system, asked here because another module that reads `system`
-    /// for it copies the system (a dozen references retained and released,
-    /// for every step of `explore` and `load`).
+    /// its system, read in place (explore and load ask this before every
+    /// step).
     public func situation(of stimulus: Message) -> Situation? {
         Situation.of(stimulus, in: system)
     }
