@@ -11,31 +11,12 @@ import Synchronization
 /// `mutate` replays the suite against.
 package final class ReferenceImplementation: ImplementationUnderTest {
     private struct State {
-        /// The reference itself, kept as its own type (not in the
-        /// existential) so that its propagation is specialized; `other` is
-        /// nil then.
-        var reference: ReferenceSystem?
-        /// A mutant, or any other system.
-        var other: (any MessageDelivering)?
+        var system: PropagatingSystem
         var outputs: [Message] = []
         var next = 0
-        /// Kept from stimulus to stimulus, so its lists are allocated once.
-        var propagation = Propagation()
 
         init(system: any MessageDelivering) {
-            if let reference = system as? ReferenceSystem {
-                self.reference = reference
-            } else {
-                other = system
-            }
-        }
-
-        mutating func propagate(_ stimulus: Message) {
-            if reference != nil {
-                reference?.propagate(stimulus, into: &propagation)
-            } else {
-                other?.propagate(stimulus, into: &propagation)
-            }
+            self.system = PropagatingSystem(system)
         }
     }
 
@@ -75,8 +56,8 @@ package final class ReferenceImplementation: ImplementationUnderTest {
                 state.outputs.removeAll(keepingCapacity: true)
                 state.next = 0
             }
-            state.propagate(message)
-            for emission in state.propagation.emissions { state.outputs.append(emission.message) }
+            state.system.propagate(message)
+            for emission in state.system.propagation.emissions { state.outputs.append(emission.message) }
         }
     }
 

@@ -12,13 +12,7 @@ package struct ReferenceServer: Sendable {
     /// Serve a mutant of the reference instead (for trying a harness, or a
     /// suite, against a known mistake over the wire).
     package let mutant: Mutant?
-    /// The reference itself, kept as its own type so that its propagation
-    /// is the one compiled for it (not the protocol's, unspecialized in
-    /// this module); nil when serving a mutant.
-    private var reference: ReferenceSystem? = ReferenceSystem(administration: Administration())
-    private var mutated: MutatedSystem?
-    /// Kept from stimulus to stimulus, so its lists are allocated once.
-    private var propagation = Propagation()
+    private var system = PropagatingSystem(ReferenceSystem(administration: Administration()))
 
     package init(roles: Set<Role> = Set(Role.systemRoles), offersSync: Bool = true, mutant: Mutant? = nil) {
         self.roles = roles
@@ -63,23 +57,17 @@ package struct ReferenceServer: Sendable {
     /// Forgets everything and loads an administration.
     package mutating func reset(_ setup: Administration) {
         if let mutant {
-            mutated = MutatedSystem(mutant, administration: setup)
-            reference = nil
+            system = PropagatingSystem(MutatedSystem(mutant, administration: setup))
         } else {
-            reference = ReferenceSystem(administration: setup)
-            mutated = nil
+            system = PropagatingSystem(ReferenceSystem(administration: setup))
         }
     }
 
     /// What the roles played send for one stimulus, internal messages too
     /// (see `ReferenceSystem.propagate`).
     package mutating func outputs(of stimulus: Message) -> [Message] {
-        if reference != nil {
-            reference?.propagate(stimulus, within: roles, into: &propagation)
-        } else {
-            mutated?.propagate(stimulus, within: roles, into: &propagation)
-        }
-        return propagation.emissions.map(\.message)
+        system.propagate(stimulus, within: roles)
+        return system.propagation.emissions.map(\.message)
     }
 
     /// Log lines go to stderr; the marker keeps them out of stdout.

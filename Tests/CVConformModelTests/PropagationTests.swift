@@ -46,4 +46,26 @@ struct PropagationTests {
             }
         }
     }
+
+    @Test("A propagating system gives what propagate gives, stimulus after stimulus, for the reference and for any other system")
+    func propagatingSystemEqualsPropagate() {
+        let scenario = Scenario.generated(seed: 5, length: 60).scenario
+        var expected = ReferenceSystem(administration: scenario.administration)
+        var reference = PropagatingSystem(expected)
+        var other = PropagatingSystem(Wrapped(system: expected))
+        for stimulus in scenario.stimuli {
+            let propagation = expected.propagate(stimulus)
+            reference.propagate(stimulus)
+            other.propagate(stimulus)
+            #expect(reference.propagation == propagation, "\(stimulus)")
+            #expect(other.propagation == propagation, "\(stimulus)")
+        }
+    }
+}
+
+/// A system that is not `ReferenceSystem` itself (as a mutant is not),
+/// delivering through one.
+private struct Wrapped: MessageDelivering {
+    var system: ReferenceSystem
+    mutating func deliver(_ message: Message) -> Reaction? { system.deliver(message) }
 }
