@@ -59,11 +59,33 @@ public struct CellPlacer: Sendable {
         return partition.locate(message) { _ in nil }.placement
     }
 
+    /// Whether `allowed(message, in: cell)` would teach the placement a
+    /// session's cell it does not know, so that placements after it may
+    /// differ. (`load` places a receive's outputs before judging them, but
+    /// never past one of these.)
+    public func learns(from message: Message, in cell: Int) -> Bool {
+        guard partition.isDivided, message.type == .sessionRequest || message.type == .launch else { return false }
+        return sessions.rememberedCell(of: message[.session]) != cell
+    }
+
     /// After its cell allowed a message: a `session-request` or `launch`
     /// tells the cell of its session.
     public mutating func allowed<Models: SessionHolding>(_ message: Message, in cell: Int, models: inout Models) {
+        learn(from: message, in: cell)
+        sweepIfNeeded(models: &models)
+    }
+
+    /// `allowed` without the sweep, for a caller that cannot ask every
+    /// cell's model now (`load`, while some cells are being judged on
+    /// another core); it calls `sweepIfNeeded` once it can. When the sweep
+    /// comes changes no placement: lookups check as they go.
+    public mutating func learn(from message: Message, in cell: Int) {
         guard partition.isDivided, message.type == .sessionRequest || message.type == .launch else { return }
         sessions.learn(message[.session], cell: cell)
+    }
+
+    /// Forgets the sessions no cell's model holds, once enough were learnt.
+    public mutating func sweepIfNeeded<Models: SessionHolding>(models: inout Models) {
         guard sessions.needsSweep else { return }
         sessions.sweep { session, cell in models.holds(session: session, inCell: cell) }
     }

@@ -3,6 +3,7 @@ import CVConformHarness
 import CVConformModel
 import CVConformTrace
 import CVConformWire
+import Foundation
 import Histogram
 
 /// What a load run tells a person while it goes.
@@ -45,10 +46,13 @@ struct LoadDriver {
     let stop: StopRequest
     let progress: @Sendable (LoadProgress) -> Void
     private(set) var result: LoadResult
-    private var cells: [LoadCellState] = []
+    /// In groups, one per core that judges (`LoadOptions.judgingCores`).
+    private var cells = LoadCellGroups([], groupCount: 1)
     /// Which situations have led outside the profile, learnt from every
-    /// cell (see `LoadCellState.startStep`).
+    /// cell the driver steps (see `LoadCellState.startStep`); each group
+    /// judged on another core learns its own.
     private var risks = SituationRisks()
+    private var groupRisks: [SituationRisks] = []
     /// Which cell each message belongs to: the placement check-log uses.
     private var placer = CellPlacer(partition: CellPartition(whole: Administration()))
     /// For the log: messages the cells took, in that order, not written yet.
@@ -79,9 +83,11 @@ struct LoadDriver {
             result.failure = HarnessFailure(.unavailable, "the cells overlap: \(error)")
             return
         }
-        cells = made.cells.enumerated().map { LoadCellState(number: $0.offset + 1, generated: $0.element, profile: options.profile,
-                                                            random: random.split(), races: options.races,
-                                                            maxStates: options.replay.maxStates) }
+        let madeCells = made.cells.enumerated().map { LoadCellState(number: $0.offset + 1, generated: $0.element, profile: options.profile,
+                                                                    random: random.split(), races: options.races,
+                                                                    maxStates: options.replay.maxStates) }
+        cells = LoadCellGroups(madeCells, groupCount: options.judgingCores ?? ProcessInfo.processInfo.activeProcessorCount)
+        groupRisks = Array(repeating: SituationRisks(), count: cells.groupCount)
         do {
             greeting = try await implementation.start()
             result.implementation = greeting.implementation
@@ -120,7 +126,7 @@ struct LoadDriver {
                 try await flush(implementation)
                 let wait: Duration = options.rate.map { .nanoseconds(Int64(1_000_000_000 / max($0, 1))) } ?? .milliseconds(50)
                 let outputs = try await implementation.receiveAvailable(limit: 4096, timeout: min(wait, .milliseconds(50)))
-                await take(outputs)
+                try await take(outputs, implementation)
                 let after = ContinuousClock.now
                 if after - lastCheck >= .milliseconds(50) {
                     lastCheck = after
@@ -161,7 +167,7 @@ struct LoadDriver {
                 let drainUntil = ContinuousClock.now + options.replay.timeout
                 while cells.contains(where: \.isWaiting) && ContinuousClock.now < drainUntil && result.failure == nil {
                     try await flush(implementation)
-                    await take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)))
+                    try await take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)), implementation)
                 }
                 checkTimeouts(at: .now + options.replay.timeout * 2)
                 // Quiescence: nothing more may come.
@@ -190,20 +196,25 @@ struct LoadDriver {
     /// or takes its next waiting arrival (open loop). A cell for which no
     /// stimulus was found rests until the next tick.
     private mutating func begin(_ index: Int) {
-        var first = true
-        while cells[index].isIdle && (first || options.rate == nil || cells[index].pendingArrivals > 0) && !timeIsUp {
-            if !first && options.rate != nil { cells[index].pendingArrivals -= 1 }
-            first = false
-            let sending = cells[index].startStep(greeting: greeting, now: .now, risks: &risks)
-            if sending.isEmpty && cells[index].isIdle { return }
-            for message in sending { allowed(message, in: index) }
-            queue(sending)
-            result.stimuli += 1
-            second.stimuli += 1
-        }
+        var sending: [Message] = []
+        let stimuli = cells[index].startSteps(stepContext(now: .now), risks: &risks, sending: &sending)
+        applySent(sending, stimuli: stimuli, in: index)
+        sweepSessionsIfNeeded()
     }
 
-    private var timeIsUp: Bool { stop.isRequested || ContinuousClock.now >= started + options.duration }
+    /// What a cell took and sends now (with the stimuli it started, if any):
+    /// the placement learns from it (`sweepSessionsIfNeeded` follows), and
+    /// it goes out.
+    private mutating func applySent(_ sending: [Message], stimuli: Int, in index: Int) {
+        for message in sending { placer.learn(from: message, in: index) }
+        queue(sending)
+        result.stimuli += stimuli
+        second.stimuli += stimuli
+    }
+
+    private func stepContext(now: ContinuousClock.Instant) -> LoadStepContext {
+        LoadStepContext(greeting: greeting, rate: options.rate, deadline: started + options.duration, stop: stop, now: now)
+    }
 
     /// Queues messages the cells' models have taken, to be sent.
     private mutating func queue(_ messages: [Message]) {
@@ -257,28 +268,107 @@ struct LoadDriver {
 
     // MARK: - Outputs
 
-    private mutating func take(_ outputs: [Message]) async {
+    /// Judges a receive's outputs: each placed in its cell, in the order
+    /// they came, then judged cell by cell (`judge`).
+    private mutating func take(_ outputs: [Message], _ implementation: ImplementationUnderTest) async throws(HarnessFailure) {
         guard !outputs.isEmpty else { return }
         let now = ContinuousClock.now
         result.messages += outputs.count
         second.messages += outputs.count
+        var placed = LoadPlacedOutputs(cellCount: cells.count, context: stepContext(now: now))
+        placed.exchange(cells: &cells, risks: &risks)
         for output in outputs {
+            switch placer.place(output, models: &placed) {
+            case .unplaced(let violation):
+                placed.decide(output, .unplaced(unplaced(violation, at: now)))
+            case .cell(let index):
+                placed.add(output, cell: index)
+                // What it teaches the placement counts for the outputs after it.
+                if placer.learns(from: output, in: index) {
+                    placed.exchange(cells: &cells, risks: &risks)
+                    try await judge(&placed, at: now, implementation)
+                    placed.exchange(cells: &cells, risks: &risks)
+                }
+            }
+        }
+        placed.exchange(cells: &cells, risks: &risks)
+        try await judge(&placed, at: now, implementation)
+        await writeLog()
+    }
+
+    /// Judges placed outputs and applies what each did. With enough of
+    /// them, each group of cells is judged on a core of its own; a group's
+    /// outcomes are applied, and what its cells send goes out, as soon as
+    /// it is judged, so the implementation works on them while other groups
+    /// are judged. Each cell's outputs are applied in the order they came;
+    /// those of different cells are independent.
+    private mutating func judge(
+        _ placed: inout LoadPlacedOutputs, at now: ContinuousClock.Instant, _ implementation: ImplementationUnderTest
+    ) async throws(HarnessFailure) {
+        let context = placed.context
+        let (decided, pending) = placed.take()
+        apply(decided, at: now)
+        let groupCount = cells.groupCount
+        guard groupCount > 1 && pending.count >= options.judgingSharedFrom else {
+            var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+            for cell in cells.indices where pending.hasOutputs(cell: cell) {
+                pending.judge(cell: cell, in: &cells[cell], context, risks: &risks, into: &outcomes)
+            }
+            apply(outcomes, at: now)
+            sweepSessionsIfNeeded()
+            return
+        }
+        // Every group but the first goes to a task, with what it learnt.
+        var judges: [LoadCellGroupJudge] = []
+        for group in 1..<groupCount {
+            var groupCells: [LoadCellState] = []
+            var groupRisks = SituationRisks()
+            cells.swapGroup(group, with: &groupCells)
+            swap(&groupRisks, &self.groupRisks[group])
+            let judge = LoadCellGroupJudge(cells: groupCells, risks: groupRisks, pending: pending, group: group,
+                                           groupCount: groupCount, context: context)
+            judges.append(judge)
+            // The global executor, whatever the driver's: an implementation
+            // over TCP prefers its one event loop.
+            Task(executorPreference: globalConcurrentExecutor) { judge.judgeUnlessClaimed() }
+        }
+        // The first group here, meanwhile; what its cells send goes out at once.
+        var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+        for cell in stride(from: 0, to: cells.count, by: groupCount) where pending.hasOutputs(cell: cell) {
+            pending.judge(cell: cell, in: &cells[cell], context, risks: &risks, into: &outcomes)
+        }
+        apply(outcomes, at: now)
+        var failure: HarnessFailure?
+        do { try await flush(implementation) } catch { failure = error }
+        for (index, judge) in judges.enumerated() {
+            // A group whose task has not started is judged here.
+            if !judge.judgeUnlessClaimed() { await judge.judged() }
+            var groupCells: [LoadCellState] = []
+            let groupOutcomes = judge.giveBack(cells: &groupCells, risks: &groupRisks[index + 1])
+            cells.swapGroup(index + 1, with: &groupCells)
+            apply(groupOutcomes, at: now)
+            do { try await flush(implementation) } catch { failure = failure ?? error }
+        }
+        sweepSessionsIfNeeded()
+        if let failure { throw failure }
+    }
+
+    /// What judging outputs did, as one output at a time did it.
+    private mutating func apply(_ outcomes: [(output: Message, outcome: LoadOutcome)], at now: ContinuousClock.Instant) {
+        for (output, outcome) in outcomes {
             if log != nil { toLog.append(output) }
-            guard let index = cell(of: output, at: now) else { continue }
-            do {
-                let observed = try cells[index].observe(output, now: now)
-                let micros = UInt64(max(0, (now - observed.stepStarted) / .microseconds(1)))
+            switch outcome {
+            case .unplaced(let violation):
+                record(violation)
+            case .observed(let index, let micros, let sending, let stimuli):
                 _ = latency.record(micros)
                 _ = secondLatency.record(micros)
-                allowed(output, in: index)
-                for message in observed.sending { allowed(message, in: index) }
-                queue(observed.sending)
-                if observed.settled { stepDone(index) }
-            } catch {
+                placer.learn(from: output, in: index)
+                applySent(sending, stimuli: stimuli, in: index)
+            case .violated(let index, let error):
                 violation(in: index, error, at: now)
             }
         }
-        await writeLog()
     }
 
     /// After the run: whatever still comes is extra.
@@ -306,21 +396,16 @@ struct LoadDriver {
         models.giveBack(to: &cells)
         switch placement {
         case .unplaced(let violation):
-            record(LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
-                                 explanation: [violation.description], window: [], at: seconds(now)))
+            record(unplaced(violation, at: now))
             return nil
         case .cell(let index):
             return index
         }
     }
 
-    private mutating func stepDone(_ index: Int) {
-        if options.rate == nil {
-            begin(index)
-        } else if cells[index].pendingArrivals > 0 {
-            cells[index].pendingArrivals -= 1
-            begin(index)
-        }
+    private func unplaced(_ violation: CellViolation, at now: ContinuousClock.Instant) -> LoadViolation {
+        LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
+                      explanation: [violation.description], window: [], at: seconds(now))
     }
 
     /// Closed loop: cells that rested (no stimulus found) try again.
@@ -364,11 +449,12 @@ struct LoadDriver {
     /// Beyond this many violations the run stops.
     private var violationLimit: Int { max(1000, 10 * options.cells) }
 
-    /// A message its cell took: the placement learns the cell of the
-    /// session a `session-request` or `launch` names.
-    private mutating func allowed(_ message: Message, in index: Int) {
+    /// Forgets sessions no cell holds any more, once enough were learnt
+    /// (`CellPlacer.learn`), asking every cell: so only while every cell is
+    /// here.
+    private mutating func sweepSessionsIfNeeded() {
         var models = LoadCellModels(lending: &cells)
-        placer.allowed(message, in: index, models: &models)
+        placer.sweepIfNeeded(models: &models)
         models.giveBack(to: &cells)
     }
 
@@ -392,13 +478,13 @@ struct LoadDriver {
 private struct LoadCellModels: SessionHolding {
     /// The driver's cells, moved here while the placement asks (a copy
     /// would be copied whole by the first question asked in place).
-    private var cells: [LoadCellState] = []
+    private var cells = LoadCellGroups([], groupCount: 1)
 
-    init(lending cells: inout [LoadCellState]) {
+    init(lending cells: inout LoadCellGroups) {
         swap(&self.cells, &cells)
     }
 
-    mutating func giveBack(to cells: inout [LoadCellState]) {
+    mutating func giveBack(to cells: inout LoadCellGroups) {
         swap(&self.cells, &cells)
     }
 

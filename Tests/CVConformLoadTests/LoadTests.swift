@@ -221,7 +221,7 @@ struct LoadTests {
 }
 
 /// What check-log found and finished, segment by segment.
-private struct SegmentRecorder: LogCheckObserver {
+struct SegmentRecorder: LogCheckObserver {
     var segments: [LogSegmentResult] = []
     var violations: [LogViolation] = []
 

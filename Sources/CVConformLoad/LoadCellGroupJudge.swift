@@ -1,0 +1,88 @@
+import CVConformModel
+import CVConformTrace
+import Synchronization
+
+/// A group of cells handed to a task that judges their waiting outputs,
+/// and back. Whoever comes first judges them: the task, or the driver once
+/// done with its own group. So the driver never waits for a task that has
+/// not started (every thread of the executor may be busy elsewhere), only
+/// for one at work, and then without holding a thread: it awaits
+/// `judged()`. The lock guards handing things over, never the judging.
+final class LoadCellGroupJudge: Sendable {
+    private struct Work {
+        var cells: [LoadCellState]
+        var risks: SituationRisks
+        var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+        var done = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let work: Mutex<Work>
+    private let claimed = Atomic<Bool>(false)
+    private let pending: LoadPendingOutputs
+    private let group: Int
+    private let groupCount: Int
+    private let context: LoadStepContext
+
+    init(
+        cells: consuming [LoadCellState], risks: consuming SituationRisks, pending: LoadPendingOutputs, group: Int, groupCount: Int,
+        context: LoadStepContext
+    ) {
+        work = Mutex(Work(cells: cells, risks: risks))
+        self.pending = pending
+        self.group = group
+        self.groupCount = groupCount
+        self.context = context
+    }
+
+    /// Judges the waiting outputs of the group's cells, each cell's in
+    /// order, unless someone claimed them first; whether it did.
+    @discardableResult
+    func judgeUnlessClaimed() -> Bool {
+        guard claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
+        var (cells, risks) = work.withLock { work in
+            var taken: (cells: [LoadCellState], risks: SituationRisks) = ([], SituationRisks())
+            swap(&taken.cells, &work.cells)
+            swap(&taken.risks, &work.risks)
+            return taken
+        }
+        var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+        for local in cells.indices {
+            let cell = local * groupCount + group
+            guard pending.hasOutputs(cell: cell) else { continue }
+            pending.judge(cell: cell, in: &cells[local], context, risks: &risks, into: &outcomes)
+        }
+        let waiter = work.withLock { work in
+            swap(&work.cells, &cells)
+            swap(&work.risks, &risks)
+            swap(&work.outcomes, &outcomes)
+            work.done = true
+            return work.waiter.take()
+        }
+        waiter?.resume()
+        return true
+    }
+
+    /// Returns once the group is judged, by whoever claimed it.
+    func judged() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = work.withLock { work in
+                if !work.done { work.waiter = continuation }
+                return work.done
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Once judged: the cells and what they learnt go back, and the
+    /// outcomes come out.
+    func giveBack(cells: inout [LoadCellState], risks: inout SituationRisks) -> [(output: Message, outcome: LoadOutcome)] {
+        work.withLock { work in
+            swap(&work.cells, &cells)
+            swap(&work.risks, &risks)
+            var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+            swap(&outcomes, &work.outcomes)
+            return outcomes
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import CVConformCells
+import CVConformModel
+import CVConformTrace
+
+/// Outputs of one receive, placed in their cells one by one in the order
+/// they came, waiting to be judged cell by cell (see `LoadDriver.judge`).
+/// Cells are independent, so judging each cell's outputs in their order
+/// judges exactly as one output at a time would. One thing can depend on
+/// a cell's state: a placement that asks whether the cell still holds a
+/// session. Then the cell's waiting outputs are judged first, so the
+/// placement sees the cell as it would have.
+struct LoadPlacedOutputs: SessionHolding {
+    /// The driver's, lent while placing (`exchange`).
+    private var cells = LoadCellGroups([], groupCount: 1)
+    private var risks = SituationRisks()
+    private var pending: LoadPendingOutputs
+    /// Outcomes decided while placing: outputs that name no one cell, and
+    /// a cell's outputs judged early for a placement that asked about it
+    /// (each before the cell's outputs still waiting).
+    private var decided: [(output: Message, outcome: LoadOutcome)] = []
+    let context: LoadStepContext
+
+    init(cellCount: Int, context: LoadStepContext) {
+        pending = LoadPendingOutputs(cellCount: cellCount)
+        self.context = context
+    }
+
+    /// Swaps the driver's cells and what it learnt of risky situations with
+    /// these: lent while placing, given back to judge.
+    mutating func exchange(cells: inout LoadCellGroups, risks: inout SituationRisks) {
+        swap(&self.cells, &cells)
+        swap(&self.risks, &risks)
+    }
+
+    mutating func add(_ output: Message, cell: Int) {
+        pending.append(output, cell: cell)
+    }
+
+    mutating func decide(_ output: Message, _ outcome: LoadOutcome) {
+        decided.append((output, outcome))
+    }
+
+    /// Asked by the placement: the cell's waiting outputs are judged first.
+    mutating func holds(session: String, inCell cell: Int) -> Bool {
+        if pending.hasOutputs(cell: cell) {
+            pending.judge(cell: cell, in: &cells[cell], context, risks: &risks, into: &decided)
+            pending.forget(cell: cell)
+        }
+        return cells[cell].holdsInPlace(session: session)
+    }
+
+    /// What is decided and what waits, handed over, leaving this empty.
+    mutating func take() -> (decided: [(output: Message, outcome: LoadOutcome)], pending: LoadPendingOutputs) {
+        var taken = LoadPendingOutputs(cellCount: pending.cellCount)
+        swap(&taken, &pending)
+        defer { decided = [] }
+        return (decided, taken)
+    }
+}
