@@ -56,6 +56,9 @@ extension CVConform {
         @Flag(name: .long, help: "Cells race within themselves too: now and then two or three stimuli for one agent's situation back to back, judged by every interleaving the model allows (contract section 8).")
         var races = false
 
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Judge the cells' outputs on this many cores (default: every core; 1 leaves the others to an implementation on this machine).", valueName: "n"))
+        var jobs: Int?
+
         @Flag(name: .long, help: "Print only the result.")
         var quiet = false
 
@@ -69,6 +72,7 @@ extension CVConform {
             }
             guard Profile(rawValue: profile) != nil else { throw ValidationError("--profile takes core or extended (it is '\(profile)')") }
             if let seed, seed > UInt64(Int64.max) { throw ValidationError("--seed must be at most \(Int64.max)") }
+            if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs takes a number from 1 to 64 (it is \(jobs))") }
         }
 
         mutating func run() async throws {
@@ -88,6 +92,7 @@ extension CVConform {
                 profile: Profile(rawValue: profile) ?? .core, replay: implementation.replayOptions
             )
             options.races = races
+            options.judgingCores = jobs
             var output = StandardOutput()
             output.line("load: \(cells) cells, " + (rate.map { "open loop at \(String(format2: $0)) stimuli/s" } ?? "closed loop")
                         + ", \(String(format2: duration)) s, seed \(seed), implementation \(implementation.label)")

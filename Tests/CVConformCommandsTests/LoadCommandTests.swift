@@ -32,7 +32,10 @@ struct LoadCommandTests {
 
     @Test("An implementation that interleaves the work of different agents gets no violation")
     func concurrentExampleConforms() async throws {
-        let result = try await cvconform("load", "--cells", "40", "--duration", "1", "--seed", "2", "--quiet", "--exec", "\(example) --concurrent")
+        // Judged on two cores: the driver runs on the connection's executor,
+        // the other group's judge on the global one.
+        let result = try await cvconform("load", "--cells", "40", "--duration", "1", "--seed", "2", "--jobs", "2", "--quiet",
+                                         "--exec", "\(example) --concurrent")
         #expect(result.status == 0, "\(result.stdout.prefix(3000))")
         #expect(result.stdout.contains("no violation"))
     }
@@ -85,7 +88,7 @@ struct LoadCommandTests {
 
     @Test("Bad options are usage errors (exit 2) that say what is wrong", arguments: [
         (["--cells", "0"], "--cells"), (["--rate", "-3"], "--rate"), (["--duration", "0"], "--duration"),
-        (["--profile", "full"], "--profile"), (["--exec", "x", "--connect", "h:1"], "not both"),
+        (["--profile", "full"], "--profile"), (["--exec", "x", "--connect", "h:1"], "not both"), (["--jobs", "0"], "--jobs"),
     ])
     func usage(_ arguments: [String], _ says: String) async throws {
         let result = try await cvconform(["load"] + arguments)
