@@ -2,12 +2,12 @@ import CVConformModel
 import CVConformTrace
 import Synchronization
 
-/// A group of cells handed to a task that judges their waiting outputs,
-/// and back. Whoever comes first judges them: the task, or the driver once
-/// done with its own group. So the driver never waits for a task that has
-/// not started (every thread of the executor may be busy elsewhere), only
-/// for one at work, and then without holding a thread: it awaits
-/// `judged()`. The lock guards handing things over, never the judging.
+/// A group of cells lent while their waiting outputs are judged, and
+/// given back. Whoever claims it first judges it: a task on another core,
+/// or the driver. So the driver never waits for a task that has not
+/// started (every thread of the executor may be busy elsewhere), only for
+/// one at work, and then without holding a thread: it awaits `judged()`.
+/// The lock guards handing things over, never the judging.
 final class LoadCellGroupJudge: Sendable {
     private struct Work {
         var cells: [LoadCellState]
@@ -19,6 +19,7 @@ final class LoadCellGroupJudge: Sendable {
 
     private let work: Mutex<Work>
     private let claimed = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
     private let pending: LoadPendingOutputs
     private let group: Int
     private let groupCount: Int
@@ -59,9 +60,13 @@ final class LoadCellGroupJudge: Sendable {
             work.done = true
             return work.waiter.take()
         }
+        finished.store(true, ordering: .releasing)
         waiter?.resume()
         return true
     }
+
+    /// Judged already (without waiting).
+    var isJudged: Bool { finished.load(ordering: .acquiring) }
 
     /// Returns once the group is judged, by whoever claimed it.
     func judged() async {

@@ -53,6 +53,9 @@ struct LoadDriver {
     /// judged on another core learns its own.
     private var risks = SituationRisks()
     private var groupRisks: [SituationRisks] = []
+    /// Cores the cells are judged on (`LoadOptions.judgingCores`).
+    private var judgingCores = 1
+    private static let groupsPerCore = 4
     /// Which cell each message belongs to: the placement check-log uses.
     private var placer = CellPlacer(partition: CellPartition(whole: Administration()))
     /// For the log: messages the cells took, in that order, not written yet.
@@ -86,7 +89,10 @@ struct LoadDriver {
         let madeCells = made.cells.enumerated().map { LoadCellState(number: $0.offset + 1, generated: $0.element, profile: options.profile,
                                                                     random: random.split(), races: options.races,
                                                                     maxStates: options.replay.maxStates) }
-        cells = LoadCellGroups(madeCells, groupCount: options.judgingCores ?? ProcessInfo.processInfo.activeProcessorCount)
+        judgingCores = max(1, options.judgingCores ?? ProcessInfo.processInfo.activeProcessorCount)
+        // Several groups a core, claimed in turn: a core that is done early
+        // takes another, so none waits for the slowest.
+        cells = LoadCellGroups(madeCells, groupCount: judgingCores > 1 ? judgingCores * Self.groupsPerCore : 1)
         groupRisks = Array(repeating: SituationRisks(), count: cells.groupCount)
         do {
             greeting = try await implementation.start()
@@ -297,11 +303,12 @@ struct LoadDriver {
     }
 
     /// Judges placed outputs and applies what each did. With enough of
-    /// them, each group of cells is judged on a core of its own; a group's
-    /// outcomes are applied, and what its cells send goes out, as soon as
-    /// it is judged, so the implementation works on them while other groups
-    /// are judged. Each cell's outputs are applied in the order they came;
-    /// those of different cells are independent.
+    /// them, the groups of cells are judged on every core: a task per core
+    /// but the driver's own claims groups in turn, and so does the driver,
+    /// which applies each group's outcomes, and sends what its cells send,
+    /// as soon as the group is judged (so the implementation works on them
+    /// while other groups are judged). Each cell's outputs are applied in
+    /// the order they came; those of different cells are independent.
     private mutating func judge(
         _ placed: inout LoadPlacedOutputs, at now: ContinuousClock.Instant, _ implementation: ImplementationUnderTest
     ) async throws(HarnessFailure) {
@@ -318,39 +325,49 @@ struct LoadDriver {
             sweepSessionsIfNeeded()
             return
         }
-        // Every group but the first goes to a task, with what it learnt.
+        // Every group lent, with what it learnt.
         var judges: [LoadCellGroupJudge] = []
-        for group in 1..<groupCount {
+        for group in 0..<groupCount {
             var groupCells: [LoadCellState] = []
             var groupRisks = SituationRisks()
             cells.swapGroup(group, with: &groupCells)
             swap(&groupRisks, &self.groupRisks[group])
-            let judge = LoadCellGroupJudge(cells: groupCells, risks: groupRisks, pending: pending, group: group,
-                                           groupCount: groupCount, context: context)
-            judges.append(judge)
+            judges.append(LoadCellGroupJudge(cells: groupCells, risks: groupRisks, pending: pending, group: group,
+                                             groupCount: groupCount, context: context))
+        }
+        for _ in 1..<judgingCores {
             // The global executor, whatever the driver's: an implementation
             // over TCP prefers its one event loop.
-            Task(executorPreference: globalConcurrentExecutor) { judge.judgeUnlessClaimed() }
+            Task(executorPreference: globalConcurrentExecutor) { [judges] in
+                for judge in judges { judge.judgeUnlessClaimed() }
+            }
         }
-        // The first group here, meanwhile; what its cells send goes out at once.
-        var outcomes: [(output: Message, outcome: LoadOutcome)] = []
-        for cell in stride(from: 0, to: cells.count, by: groupCount) where pending.hasOutputs(cell: cell) {
-            pending.judge(cell: cell, in: &cells[cell], context, risks: &risks, into: &outcomes)
-        }
-        apply(outcomes, at: now)
         var failure: HarnessFailure?
-        do { try await flush(implementation) } catch { failure = error }
-        for (index, judge) in judges.enumerated() {
-            // A group whose task has not started is judged here.
-            if !judge.judgeUnlessClaimed() { await judge.judged() }
-            var groupCells: [LoadCellState] = []
-            let groupOutcomes = judge.giveBack(cells: &groupCells, risks: &groupRisks[index + 1])
-            cells.swapGroup(index + 1, with: &groupCells)
-            apply(groupOutcomes, at: now)
+        var applied = Array(repeating: false, count: groupCount)
+        for judge in judges {
+            judge.judgeUnlessClaimed()
+            // Whatever is judged by now goes out at once.
+            for group in judges.indices where !applied[group] && judges[group].isJudged {
+                applied[group] = true
+                giveBack(judges[group], group: group, at: now)
+                do { try await flush(implementation) } catch { failure = failure ?? error }
+            }
+        }
+        for group in judges.indices where !applied[group] {
+            await judges[group].judged()
+            giveBack(judges[group], group: group, at: now)
             do { try await flush(implementation) } catch { failure = failure ?? error }
         }
         sweepSessionsIfNeeded()
         if let failure { throw failure }
+    }
+
+    /// A judged group's cells back in place, and its outcomes applied.
+    private mutating func giveBack(_ judge: LoadCellGroupJudge, group: Int, at now: ContinuousClock.Instant) {
+        var groupCells: [LoadCellState] = []
+        let outcomes = judge.giveBack(cells: &groupCells, risks: &groupRisks[group])
+        cells.swapGroup(group, with: &groupCells)
+        apply(outcomes, at: now)
     }
 
     /// What judging outputs did, as one output at a time did it.
