@@ -55,7 +55,7 @@ struct LoadDriver {
     private var groupRisks: [SituationRisks] = []
     /// Cores the cells are judged on (`LoadOptions.judgingCores`).
     private var judgingCores = 1
-    private static let groupsPerCore = 4
+    private static let groupsPerCore = 10
     /// Which cell each message belongs to: the placement check-log uses.
     private var placer = CellPlacer(partition: CellPartition(whole: Administration()))
     /// For the log: messages the cells took, in that order, not written yet.
