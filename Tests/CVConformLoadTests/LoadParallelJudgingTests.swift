@@ -58,9 +58,10 @@ struct LoadParallelJudgingTests {
         let log = try LoadLog.open(path).get()
         var options = options(cores: 2)
         // Paced: a few thousand messages show it, and check-log reads them
-        // fast. A second, so that a busy machine still sends some.
+        // fast. Three seconds: in a busy test run the executor's threads
+        // may be taken for a second or more before the first stimulus.
         options.rate = 5_000
-        options.duration = .seconds(1)
+        options.duration = .seconds(3)
         let result = await LoadRunner.run(options: options, label: "interleaving",
                                           makeImplementation: { InterleavingImplementation() }, log: log)
         await log.close()
