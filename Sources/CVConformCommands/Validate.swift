@@ -28,7 +28,7 @@ extension CVConform {
         @Option(name: .long, help: ArgumentHelp("Write the JSON report of contract section 6 to this file.", valueName: "file"))
         var json: String?
 
-        @Flag(name: .long, help: "Print only traces that are not ok, and the summary.")
+        @Flag(name: .long, help: "Print only traces that are not ok, and the summary (clause coverage and the counts).")
         var quiet = false
 
         mutating func validate() throws {
@@ -45,6 +45,7 @@ extension CVConform {
             var terminal = Terminal()
             let quiet = self.quiet
             let total = chosen.files.count
+            let idWidth = ValidationReport.idColumn(for: chosen.traces.compactMap { $0.header?.id })
             // On threads of their own: a long trace is read on two threads
             // that wait on each other, which no thread of the pool may do.
             await inOrder(chosen.files, jobs: jobs, work: { _, file in
@@ -58,7 +59,7 @@ extension CVConform {
                 results.append(result)
                 if !quiet || !result.ok {
                     terminal.clearProgress()
-                    output.line(Self.paint(ValidationReport.line(result), ok: result.ok, terminal: terminal))
+                    output.line(Self.paint(ValidationReport.line(result, idWidth: idWidth), ok: result.ok, terminal: terminal))
                     for line in ValidationReport.details(result) { output.line(line) }
                     for note in result.notes { output.line("     note: \(note)") }
                     output.flush()

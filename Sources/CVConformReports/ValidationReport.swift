@@ -24,12 +24,20 @@ package enum ValidationReport {
     }
 
     /// One line per trace: verdict, outcome (with position), id, file.
-    package static func line(_ result: ValidationResult) -> String {
+    /// `idWidth` (`idColumn(for:)`) keeps the files in one column.
+    package static func line(_ result: ValidationResult, idWidth: Int = 36) -> String {
         let verdict = result.ok ? "ok  " : "FAIL"
         var outcome = result.outcome.rawValue
         if let at = result.at { outcome += " at \(at)" }
         let id = result.id ?? "-"
-        return "\(verdict) \(outcome.padding(16)) \(id.padding(36)) \(result.file)"
+        return "\(verdict) \(outcome.padding(16)) \(id.padding(idWidth)) \(result.file)"
+    }
+
+    /// The width of the id column for these ids: at least 36, as wide as
+    /// the longest id up to 64 (a longer one pushes its own line's file
+    /// along, not every line's).
+    package static func idColumn(for ids: some Sequence<String>) -> Int {
+        min(64, ids.reduce(36) { max($0, $1.count) })
     }
 
     /// The explanation printed under a trace that is not ok.
