@@ -9,7 +9,9 @@ import CVConformModel
 /// whenever the map has doubled since the last sweep, every entry is
 /// checked and the dead ones dropped. The map so stays within about twice
 /// the sessions the models hold, and sweeping costs O(1) per session learnt.
-/// The moment of a sweep depends only on the messages seen, never on time.
+/// When a sweep comes changes no placement (lookups check as they go);
+/// in check-log it depends only on the messages seen, in load also on how
+/// they came in batches.
 public struct SessionCells: Sendable {
     /// Keyed by `IDKey` (see `IDMap`, which is not for another module).
     private var cellBySession: [IDKey: Int] = [:]

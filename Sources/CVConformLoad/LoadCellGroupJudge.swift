@@ -20,17 +20,19 @@ final class LoadCellGroupJudge: Sendable {
     private let work: Mutex<Work>
     private let claimed = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
-    private let pending: LoadPendingOutputs
+    /// The outputs waiting, by cell (`LoadPendingOutputs.byCell()`): the
+    /// group judges its own.
+    private let waiting: [(cell: Int, output: Message)]
     private let group: Int
     private let groupCount: Int
     private let context: LoadStepContext
 
     init(
-        cells: consuming [LoadCellState], risks: consuming SituationRisks, pending: LoadPendingOutputs, group: Int, groupCount: Int,
-        context: LoadStepContext
+        cells: consuming [LoadCellState], risks: consuming SituationRisks, waiting: [(cell: Int, output: Message)], group: Int,
+        groupCount: Int, context: LoadStepContext
     ) {
         work = Mutex(Work(cells: cells, risks: risks))
-        self.pending = pending
+        self.waiting = waiting
         self.group = group
         self.groupCount = groupCount
         self.context = context
@@ -48,10 +50,10 @@ final class LoadCellGroupJudge: Sendable {
             return taken
         }
         var outcomes: [(output: Message, outcome: LoadOutcome)] = []
-        for local in cells.indices {
-            let cell = local * groupCount + group
-            guard pending.hasOutputs(cell: cell) else { continue }
-            pending.judge(cell: cell, in: &cells[local], context, risks: &risks, into: &outcomes)
+        // Cell `cell` of the run is this group's `cell / groupCount`
+        // (`LoadCellGroups`).
+        for (cell, output) in waiting where cell % groupCount == group {
+            outcomes.append((output, cells[cell / groupCount].judge(output, cell: cell, context, risks: &risks)))
         }
         let waiter = work.withLock { work in
             swap(&work.cells, &cells)

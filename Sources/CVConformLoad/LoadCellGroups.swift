@@ -1,5 +1,6 @@
-/// The cells of a load run, dealt into groups, one per core that judges:
-/// cell `i` lives in group `i % groupCount`. A group is one array, so it
+/// The cells of a load run, dealt into groups, several per core that
+/// judges (`LoadDriver.judge`): cell `i` lives in group `i % groupCount`,
+/// at `i / groupCount`. A group is one array, so it
 /// moves whole to the task that judges it and back, and no cell is copied
 /// (a copied cell would copy its ledger and model on its next change).
 /// To the driver it is one collection of cells, indexed as before.

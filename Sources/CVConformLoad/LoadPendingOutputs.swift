@@ -17,51 +17,47 @@ enum LoadOutcome: Sendable {
     indirect case violated(cell: Int, ReplayStop)
 }
 
-/// Outputs placed in their cells, not judged yet: per cell, a chain of
-/// them in the order they came.
+/// Outputs placed in their cells, not judged yet, in the order they came.
+/// Nothing in it is per cell, so a receive costs what its outputs do
+/// however many cells there are.
 struct LoadPendingOutputs: Sendable {
-    private var outputs: [Message] = []
-    /// Per output, the next of its cell (-1: none).
-    private var next: [Int] = []
-    /// Per cell, its first and last output waiting (-1: none).
-    private var first: [Int]
-    private var last: [Int]
+    private var outputs: [(cell: Int, output: Message)] = []
+    /// Outputs of the cells judged early (`judgeEarly`) are done.
+    private var done: [Bool] = []
+    private var doneCount = 0
 
-    init(cellCount: Int) {
-        first = Array(repeating: -1, count: cellCount)
-        last = first
-    }
-
-    /// Outputs waiting, counting those of cells judged early.
-    var count: Int { outputs.count }
-    var cellCount: Int { first.count }
+    /// Outputs waiting.
+    var count: Int { outputs.count - doneCount }
 
     mutating func append(_ output: Message, cell: Int) {
-        let item = outputs.count
-        outputs.append(output)
-        next.append(-1)
-        if last[cell] >= 0 { next[last[cell]] = item } else { first[cell] = item }
-        last[cell] = item
+        outputs.append((cell, output))
+        done.append(false)
     }
 
-    func hasOutputs(cell: Int) -> Bool { first[cell] >= 0 }
+    /// Whether the cell has outputs waiting.
+    func hasOutputs(cell: Int) -> Bool {
+        outputs.indices.contains { outputs[$0].cell == cell && !done[$0] }
+    }
 
     /// Judges the cell's waiting outputs in order, adding what each did to
-    /// `outcomes`.
-    func judge(
+    /// `outcomes`, and takes them off the list.
+    mutating func judgeEarly(
         cell: Int, in state: inout LoadCellState, _ context: LoadStepContext, risks: inout SituationRisks,
         into outcomes: inout [(output: Message, outcome: LoadOutcome)]
     ) {
-        var item = first[cell]
-        while item >= 0 {
-            outcomes.append((outputs[item], state.judge(outputs[item], cell: cell, context, risks: &risks)))
-            item = next[item]
+        for item in outputs.indices where outputs[item].cell == cell && !done[item] {
+            outcomes.append((outputs[item].output, state.judge(outputs[item].output, cell: cell, context, risks: &risks)))
+            done[item] = true
+            doneCount += 1
         }
     }
 
-    /// Takes the cell's outputs off the list (once judged).
-    mutating func forget(cell: Int) {
-        first[cell] = -1
-        last[cell] = -1
+    /// The waiting outputs by cell, each cell's in the order they came.
+    func byCell() -> [(cell: Int, output: Message)] {
+        var waiting: [(cell: Int, output: Message)] = []
+        waiting.reserveCapacity(count)
+        for item in outputs.indices where !done[item] { waiting.append(outputs[item]) }
+        // A stable sort: equal cells keep their order.
+        return waiting.enumerated().sorted { ($0.element.cell, $0.offset) < ($1.element.cell, $1.offset) }.map(\.element)
     }
 }

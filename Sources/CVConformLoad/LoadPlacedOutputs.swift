@@ -13,15 +13,15 @@ struct LoadPlacedOutputs: SessionHolding {
     /// The driver's, lent while placing (`exchange`).
     private var cells = LoadCellGroups([], groupCount: 1)
     private var risks = SituationRisks()
-    private var pending: LoadPendingOutputs
+    private var pending = LoadPendingOutputs()
     /// Outcomes decided while placing: outputs that name no one cell, and
     /// a cell's outputs judged early for a placement that asked about it
     /// (each before the cell's outputs still waiting).
     private var decided: [(output: Message, outcome: LoadOutcome)] = []
     let context: LoadStepContext
 
-    init(cellCount: Int, context: LoadStepContext) {
-        pending = LoadPendingOutputs(cellCount: cellCount)
+    init(context: LoadStepContext) {
+        pending = LoadPendingOutputs()
         self.context = context
     }
 
@@ -43,15 +43,14 @@ struct LoadPlacedOutputs: SessionHolding {
     /// Asked by the placement: the cell's waiting outputs are judged first.
     mutating func holds(session: String, inCell cell: Int) -> Bool {
         if pending.hasOutputs(cell: cell) {
-            pending.judge(cell: cell, in: &cells[cell], context, risks: &risks, into: &decided)
-            pending.forget(cell: cell)
+            pending.judgeEarly(cell: cell, in: &cells[cell], context, risks: &risks, into: &decided)
         }
         return cells[cell].holdsInPlace(session: session)
     }
 
     /// What is decided and what waits, handed over, leaving this empty.
     mutating func take() -> (decided: [(output: Message, outcome: LoadOutcome)], pending: LoadPendingOutputs) {
-        var taken = LoadPendingOutputs(cellCount: pending.cellCount)
+        var taken = LoadPendingOutputs()
         swap(&taken, &pending)
         defer { decided = [] }
         return (decided, taken)

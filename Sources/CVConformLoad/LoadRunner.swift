@@ -175,6 +175,10 @@ struct LoadDriver {
                     try await flush(implementation)
                     try await take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)), implementation)
                 }
+                // What the last outputs made the cells send (the model's
+                // messages of the steps in flight) goes out too: it is in
+                // the log already.
+                if result.failure == nil { try await flush(implementation) }
                 checkTimeouts(at: .now + options.replay.timeout * 2)
                 // Quiescence: nothing more may come.
                 if result.failure == nil, let late = try await implementation.confirmIdle(timeout: options.replay.timeout) {
@@ -275,13 +279,16 @@ struct LoadDriver {
     // MARK: - Outputs
 
     /// Judges a receive's outputs: each placed in its cell, in the order
-    /// they came, then judged cell by cell (`judge`).
+    /// they came, then judged cell by cell (`judge`). Every output is
+    /// judged and logged even when sending fails midway (the failure is
+    /// thrown after): the log holds what was counted.
     private mutating func take(_ outputs: [Message], _ implementation: ImplementationUnderTest) async throws(HarnessFailure) {
         guard !outputs.isEmpty else { return }
         let now = ContinuousClock.now
         result.messages += outputs.count
         second.messages += outputs.count
-        var placed = LoadPlacedOutputs(cellCount: cells.count, context: stepContext(now: now))
+        var failure: HarnessFailure?
+        var placed = LoadPlacedOutputs(context: stepContext(now: now))
         placed.exchange(cells: &cells, risks: &risks)
         for output in outputs {
             switch placer.place(output, models: &placed) {
@@ -292,14 +299,15 @@ struct LoadDriver {
                 // What it teaches the placement counts for the outputs after it.
                 if placer.learns(from: output, in: index) {
                     placed.exchange(cells: &cells, risks: &risks)
-                    try await judge(&placed, at: now, implementation)
+                    await judge(&placed, at: now, implementation, failure: &failure)
                     placed.exchange(cells: &cells, risks: &risks)
                 }
             }
         }
         placed.exchange(cells: &cells, risks: &risks)
-        try await judge(&placed, at: now, implementation)
+        await judge(&placed, at: now, implementation, failure: &failure)
         await writeLog()
+        if let failure { throw failure }
     }
 
     /// Judges placed outputs and applies what each did. With enough of
@@ -309,17 +317,21 @@ struct LoadDriver {
     /// as soon as the group is judged (so the implementation works on them
     /// while other groups are judged). Each cell's outputs are applied in
     /// the order they came; those of different cells are independent.
+    /// Once sending failed (`failure`), or the run did, nothing more is
+    /// sent; the rest is still judged and applied.
     private mutating func judge(
-        _ placed: inout LoadPlacedOutputs, at now: ContinuousClock.Instant, _ implementation: ImplementationUnderTest
-    ) async throws(HarnessFailure) {
+        _ placed: inout LoadPlacedOutputs, at now: ContinuousClock.Instant, _ implementation: ImplementationUnderTest,
+        failure: inout HarnessFailure?
+    ) async {
         let context = placed.context
         let (decided, pending) = placed.take()
         apply(decided, at: now)
+        let waiting = pending.byCell()
         let groupCount = cells.groupCount
-        guard groupCount > 1 && pending.count >= options.judgingSharedFrom else {
+        guard groupCount > 1 && waiting.count >= options.judgingSharedFrom else {
             var outcomes: [(output: Message, outcome: LoadOutcome)] = []
-            for cell in cells.indices where pending.hasOutputs(cell: cell) {
-                pending.judge(cell: cell, in: &cells[cell], context, risks: &risks, into: &outcomes)
+            for (cell, output) in waiting {
+                outcomes.append((output, cells[cell].judge(output, cell: cell, context, risks: &risks)))
             }
             apply(outcomes, at: now)
             sweepSessionsIfNeeded()
@@ -332,42 +344,51 @@ struct LoadDriver {
             var groupRisks = SituationRisks()
             cells.swapGroup(group, with: &groupCells)
             swap(&groupRisks, &self.groupRisks[group])
-            judges.append(LoadCellGroupJudge(cells: groupCells, risks: groupRisks, pending: pending, group: group,
+            judges.append(LoadCellGroupJudge(cells: groupCells, risks: groupRisks, waiting: waiting, group: group,
                                              groupCount: groupCount, context: context))
         }
-        for _ in 1..<judgingCores {
+        for _ in 1..<min(judgingCores, groupCount) {
             // The global executor, whatever the driver's: an implementation
             // over TCP prefers its one event loop.
             Task(executorPreference: globalConcurrentExecutor) { [judges] in
                 for judge in judges { judge.judgeUnlessClaimed() }
             }
         }
-        var failure: HarnessFailure?
         var applied = Array(repeating: false, count: groupCount)
+        var left = groupCount
+        func firstJudged() -> Int? { judges.indices.first { !applied[$0] && judges[$0].isJudged } }
         for judge in judges {
             judge.judgeUnlessClaimed()
             // Whatever is judged by now goes out at once.
-            for group in judges.indices where !applied[group] && judges[group].isJudged {
+            while let group = firstJudged() {
                 applied[group] = true
-                giveBack(judges[group], group: group, at: now)
-                do { try await flush(implementation) } catch { failure = failure ?? error }
+                left -= 1
+                await giveBack(judges[group], group: group, at: now, implementation, failure: &failure)
             }
         }
-        for group in judges.indices where !applied[group] {
+        // The groups tasks are still judging, each as soon as it is done.
+        while left > 0 {
+            let group = firstJudged() ?? judges.indices.first { !applied[$0] } ?? 0
             await judges[group].judged()
-            giveBack(judges[group], group: group, at: now)
-            do { try await flush(implementation) } catch { failure = failure ?? error }
+            applied[group] = true
+            left -= 1
+            await giveBack(judges[group], group: group, at: now, implementation, failure: &failure)
         }
         sweepSessionsIfNeeded()
-        if let failure { throw failure }
     }
 
-    /// A judged group's cells back in place, and its outcomes applied.
-    private mutating func giveBack(_ judge: LoadCellGroupJudge, group: Int, at now: ContinuousClock.Instant) {
+    /// A judged group's cells back in place, its outcomes applied, and what
+    /// its cells send sent (unless sending already failed).
+    private mutating func giveBack(
+        _ judge: LoadCellGroupJudge, group: Int, at now: ContinuousClock.Instant, _ implementation: ImplementationUnderTest,
+        failure: inout HarnessFailure?
+    ) async {
         var groupCells: [LoadCellState] = []
         let outcomes = judge.giveBack(cells: &groupCells, risks: &groupRisks[group])
         cells.swapGroup(group, with: &groupCells)
         apply(outcomes, at: now)
+        guard failure == nil && result.failure == nil else { return }
+        do { try await flush(implementation) } catch { failure = error }
     }
 
     /// What judging outputs did, as one output at a time did it.

@@ -33,7 +33,7 @@ struct LoadCommandTests {
     @Test("An implementation that interleaves the work of different agents gets no violation")
     func concurrentExampleConforms() async throws {
         // Judged on two cores: the driver runs on the connection's executor,
-        // the other group's judge on the global one.
+        // the other core's task on the global one.
         let result = try await cvconform("load", "--cells", "40", "--duration", "1", "--seed", "2", "--jobs", "2", "--quiet",
                                          "--exec", "\(example) --concurrent")
         #expect(result.status == 0, "\(result.stdout.prefix(3000))")

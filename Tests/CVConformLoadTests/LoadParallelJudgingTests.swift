@@ -106,11 +106,22 @@ struct LoadParallelJudgingTests {
         }
     }
 
+    @Test("Outputs waiting come back cell by cell, each cell's in the order they came")
+    func pendingByCell() {
+        var pending = LoadPendingOutputs()
+        for (index, cell) in [2, 0, 2, 1, 0, 2].enumerated() {
+            pending.append(Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "s\(index)"]), cell: cell)
+        }
+        #expect(pending.count == 6)
+        #expect(pending.hasOutputs(cell: 1) && !pending.hasOutputs(cell: 3))
+        #expect(pending.byCell().map { "\($0.cell):\($0.output["session"])" } == ["0:s1", "0:s4", "1:s3", "2:s0", "2:s2", "2:s5"])
+    }
+
     @Test("A group is judged once, by whoever claims it first; waiting for it ends once it is")
     func groupJudgedOnce() async {
         let context = LoadStepContext(greeting: Greeting(implementation: "", roles: [], reportsInternal: true), rate: nil,
                                       deadline: .now, stop: StopRequest(), now: .now)
-        let judge = LoadCellGroupJudge(cells: [], risks: SituationRisks(), pending: LoadPendingOutputs(cellCount: 0),
+        let judge = LoadCellGroupJudge(cells: [], risks: SituationRisks(), waiting: [],
                                        group: 1, groupCount: 2, context: context)
         #expect(judge.judgeUnlessClaimed())
         #expect(!judge.judgeUnlessClaimed())
