@@ -3,8 +3,8 @@ import CVConformModel
 import CVConformTrace
 import CVConformWire
 
-/// What a cell needs to judge its outputs and start its next steps away
-/// from the driver, on another core.
+/// What a cell needs to judge its outputs and start its next steps on any
+/// core, away from the driver.
 struct LoadStepContext: Sendable {
     let greeting: Greeting
     /// Open loop: stimuli per second; nil: closed loop.

@@ -21,7 +21,6 @@ struct LoadPlacedOutputs: SessionHolding {
     let context: LoadStepContext
 
     init(context: LoadStepContext) {
-        pending = LoadPendingOutputs()
         self.context = context
     }
 

@@ -46,11 +46,11 @@ struct LoadDriver {
     let stop: StopRequest
     let progress: @Sendable (LoadProgress) -> Void
     private(set) var result: LoadResult
-    /// In groups, one per core that judges (`LoadOptions.judgingCores`).
+    /// In groups, `groupsPerCore` per core that judges (`judge`).
     private var cells = LoadCellGroups([], groupCount: 1)
-    /// Which situations have led outside the profile, learnt from every
-    /// cell the driver steps (see `LoadCellState.startStep`); each group
-    /// judged on another core learns its own.
+    /// Which situations have led outside the profile (see
+    /// `LoadCellState.startStep`), learnt from every cell the driver steps
+    /// itself; each group, judged on any core, learns its own.
     private var risks = SituationRisks()
     private var groupRisks: [SituationRisks] = []
     /// Cores the cells are judged on (`LoadOptions.judgingCores`).
