@@ -154,6 +154,9 @@ package struct LogBatch: Sendable {
     /// Each line as a `LogItem`, in order; messages are built here, on the
     /// calling thread.
     func forEach(_ body: (LogItem) -> Void) {
+        // Each message's parameters are made here, in the storage the last
+        // one left when nothing kept it: a message judged allocates nothing.
+        var parameters: Parameters = [:]
         bytes.withUnsafeBufferPointer { bytes in
             for record in records {
                 guard record.row >= 0 else {
@@ -161,7 +164,7 @@ package struct LogBatch: Sendable {
                     continue
                 }
                 let message = withUnsafeBytes(of: record.ends) { ends in
-                    MessageCatalog.message(row: Int(record.row)) { index in
+                    MessageCatalog.message(row: Int(record.row), in: &parameters) { index in
                         let start = index == 0 ? Int(record.start) : Int(ends.load(fromByteOffset: (index - 1) * 4, as: UInt32.self))
                         let end = Int(ends.load(fromByteOffset: index * 4, as: UInt32.self))
                         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)

@@ -160,6 +160,16 @@ extension MessageCatalog {
         return Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(sorted: items))
     }
 
+    /// The same, its parameters made in `storage` (see `Parameters.refill`).
+    package static func message(row rowIndex: Int, in storage: inout Parameters, value: (Int) -> String) -> Message {
+        let table = RawTable.shared
+        let row = table.rows[rowIndex]
+        storage.refill(sortedCount: row.count) { index in
+            Parameters.Parameter(name: table.nameStrings[table.names[row.first + index]], value: value(index))
+        }
+        return Message(from: row.from, to: row.to, type: row.type, parameters: storage)
+    }
+
     /// The names of a row's parameters, in the row's (sorted) order.
     package static func parameterNames(row rowIndex: Int) -> [String] {
         let table = RawTable.shared

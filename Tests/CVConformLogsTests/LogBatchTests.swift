@@ -114,6 +114,20 @@ struct LogBatchTests {
         #expect(messages == Array(repeating: message, count: 4))
     }
 
+    @Test("Messages kept from a batch are each their own line's, though each is made in the storage the last one left")
+    func keptMessagesStayTheirLines() {
+        var batch = LogBatch(capacity: 16)
+        let sent = (1...5).map { Message(from: .browser, to: .icm, type: .login, parameters: ["agent": "100\($0)", "extension": "400\($0)"]) }
+        _ = try? LogLineReader.read(.bytes(Array(sent.map(WireProtocol.message).joined(separator: "\n").utf8), name: "")) { batch.add($0) }
+        var kept: [Message] = []
+        batch.forEach { if case .message(let each, _, _) = $0 { kept.append(each) } }
+        #expect(kept == sent)
+        // None kept: each read into the same storage.
+        var agents: [String] = []
+        batch.forEach { if case .message(let each, _, _) = $0 { agents.append(each["agent"]) } }
+        #expect(agents == sent.map { $0["agent"] })
+    }
+
     @Test("A batch is full once it holds its capacity of lines")
     func fullByLines() {
         var batch = LogBatch(capacity: 3)
