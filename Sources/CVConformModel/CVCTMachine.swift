@@ -19,12 +19,14 @@ public struct CVCTMachine: RoleMachine, Hashable {
         case (.ecs, .loggedIn): relay(.cvctLoggedIn, to: .icm, .loginConfirmed, message.parameters)
         case (.ecs, .loginDenied): relay(.cvctLoginDenied, to: .icm, .loginDenied, message.parameters)
         case (.ecs, .progress):
-            switch (ProgressState(rawValue: message[.state]), By(rawValue: message[.by])) {
-            case (.answered?, _):
+            // The words compared as they are: `ProgressState(rawValue:)`
+            // compares against every state in turn, for every progress.
+            let state = message[.state]
+            if state == ProgressState.answered.rawValue {
                 relay(.cvctAnswered, to: .icm, .answered, Parameters(.extension, message[.extension], .session, message[.session]))
-            case (.dropped?, .phone?):
+            } else if state == ProgressState.dropped.rawValue && message[.by] == By.phone.rawValue {
                 relay(.cvctDroppedByPhone, to: .icm, .dropped, Parameters(.session, message[.session]))
-            default:
+            } else {
                 reaction.apply(.cvctOtherProgress)
             }
         case (.ecs, .loggedOut):
