@@ -56,7 +56,7 @@ extension CVConform {
         @Flag(name: .long, help: "Cells race within themselves too: now and then two or three stimuli for one agent's situation back to back, judged by every interleaving the model allows (contract section 8).")
         var races = false
 
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Judge the cells' outputs on this many cores (default: every core; 1 leaves the others to an implementation on this machine).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Judge the cells' outputs in this many jobs at once, 1 to 64 (default: one per core; 1 leaves the other cores to an implementation on this machine).", valueName: "n"))
         var jobs: Int?
 
         @Flag(name: .long, help: "Print only the result.")
@@ -108,6 +108,7 @@ extension CVConform {
             }
             if result.violationCount > 0 {
                 output.line("reproduce: cvconform load --cells \(cells) --seed \(seed)" + (rate.map { " --rate \($0)" } ?? "")
+                            + (jobs.map { " --jobs \($0)" } ?? "")
                             + " --duration \(String(format2: duration))" + (races ? " --races" : "") + implementation.commandLineSuffix
                             + " (interleavings differ from run to run)")
             }

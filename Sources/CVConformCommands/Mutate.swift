@@ -51,7 +51,7 @@ extension CVConform {
             "Stimuli explore sends against a survivor the search cannot tell from the reference (default 20000).", valueName: "n"))
         var exploreSteps = 20_000
 
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Mutants analysed at once (default: the number of cores).", valueName: "n"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Mutants analysed at once; the default is this machine's number of cores.", valueName: "n"))
         var jobs = ProcessInfo.processInfo.activeProcessorCount
 
         @Flag(name: .long, help: "Print only the score and the survivors.")

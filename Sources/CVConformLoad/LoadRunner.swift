@@ -179,7 +179,7 @@ struct LoadDriver {
                 // messages of the steps in flight) goes out too: it is in
                 // the log already.
                 if result.failure == nil { try await flush(implementation) }
-                checkTimeouts(at: .now + options.replay.timeout * 2)
+                checkTimeouts(at: .now, all: true)
                 // Quiescence: nothing more may come.
                 if result.failure == nil, let late = try await implementation.confirmIdle(timeout: options.replay.timeout) {
                     await takeLate(late)
@@ -452,8 +452,11 @@ struct LoadDriver {
         for index in cells.indices where cells[index].isIdle { begin(index) }
     }
 
-    private mutating func checkTimeouts(at now: ContinuousClock.Instant) {
-        for index in cells.indices where cells[index].isWaiting && now - cells[index].lastProgress > options.replay.timeout {
+    /// Cells whose owed output has not come within the timeout; with
+    /// `all`, every cell still waiting (the run is over). Violations are
+    /// stamped `now`.
+    private mutating func checkTimeouts(at now: ContinuousClock.Instant, all: Bool = false) {
+        for index in cells.indices where cells[index].isWaiting && (all || now - cells[index].lastProgress > options.replay.timeout) {
             if let missing = cells[index].timedOut(after: options.replay.timeout) {
                 let explained = cells[index].explain(missing)
                 record(LoadViolation(cell: index + 1, detail: explained.detail, explanation: explained.lines, window: explained.window,

@@ -71,7 +71,9 @@ package enum LoadReport {
         lines.append("\(result.cells) cells, \(String(format2: result.duration)) s: \(result.stimuli) stimuli, \(result.messages) messages, "
                      + "\(Int(result.throughput.rounded())) messages/s" + (result.rate.map { " (open loop, \($0) stimuli/s)" } ?? " (closed loop)"))
         let stopped = max(Set(result.violations.compactMap(\.cell)).count, min(result.violationCount, result.cells))
-        if stopped > 0 {
+        if stopped >= result.cells {
+            lines.append("every cell stopped at a violation: the figures above and below are of the steps before")
+        } else if stopped > 0 {
             lines.append("\(stopped) of \(result.cells) cells stopped at a violation: the figures above and below are mostly the "
                          + "\(result.cells - stopped) healthy cells'")
         }

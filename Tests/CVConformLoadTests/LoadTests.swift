@@ -170,6 +170,24 @@ struct LoadTests {
         }
     }
 
+    @Test("Outputs that never come are missing, each stamped within the run (not at a time after it)")
+    func missingStampedWithinTheRun() async {
+        // Sessions' outputs withheld: every cell that requests one waits.
+        let withheld: @Sendable ([Message]) -> [Message] = { outputs in
+            outputs.contains { $0.type == .launch } ? [] : outputs
+        }
+        // A timeout longer than the run: the cells still wait when it ends,
+        // and the last check finds them missing.
+        var options = shortLoad
+        options.replay = ReplayOptions(timeout: .seconds(1), quietPeriod: .milliseconds(20))
+        let result = await LoadRunner.run(options: options, label: "withholding",
+                                          makeImplementation: { ScriptedImplementation(distort: withheld) })
+        #expect(result.failure == nil)
+        let missing = result.violations.filter { $0.detail.contains("observed nothing") }
+        #expect(!missing.isEmpty, "\(result.violations.map(\.detail))")
+        #expect(missing.allSatisfy { $0.at <= result.duration }, "\(missing.map(\.at)) after a run of \(result.duration) s")
+    }
+
     @Test("The same seed makes the same cells and the same first walk")
     func seededCells() {
         var first = SeededRandom(seed: 5), second = SeededRandom(seed: 5)

@@ -13,6 +13,10 @@ struct LoadReportTests {
         #expect(!LoadReport.lines(result).contains { $0.contains("healthy") })
         result.violations = (1...49).map { LoadViolation(cell: $0, detail: "d", explanation: [], window: [], at: 0.1) }
         #expect(LoadReport.lines(result).contains("49 of 50 cells stopped at a violation: the figures above and below are mostly the 1 healthy cells'"))
+        // Not "the 0 healthy cells'".
+        result.violations = (1...50).map { LoadViolation(cell: $0, detail: "d", explanation: [], window: [], at: 0.1) }
+        #expect(LoadReport.lines(result).contains("every cell stopped at a violation: the figures above and below are of the steps before"))
+        #expect(!LoadReport.lines(result).contains { $0.contains("healthy") })
     }
 
     @Test("A lone latency spike clips the scale, and the plot says so; ordinary values keep the whole scale")
