@@ -110,7 +110,8 @@ extension CVConform {
                 output.line("replay it: cvconform run \(path)\(implementation.commandLineSuffix)")
             }
             for text in ExplorationReport.summary(result) { output.line(text) }
-            output.line(result.finding == nil && result.startFailure == nil ? "nothing found" : "divergence found (seed \(seed))")
+            output.line(result.startFailure != nil ? "nothing explored: the implementation did not start"
+                        : result.finding == nil ? "nothing found" : "divergence found (seed \(seed))")
             output.flush()
             if let json { try AtomicFile.write(ExplorationReport.json(result, file: file).serialized(pretty: true) + "\n", to: json) }
             if result.finding != nil || result.startFailure != nil { throw ExitCode.failure }

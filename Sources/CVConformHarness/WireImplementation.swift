@@ -60,7 +60,7 @@ package actor WireImplementation: ImplementationUnderTest {
         do {
             incoming = try await nextLine(timeout: startupTimeout, waitingFor: "hello")
         } catch {
-            throw explainSilence(error, in: opened)
+            throw withStartupLog(explainSilence(error, in: opened), of: opened)
         }
         switch incoming {
         case .hello(let greeting, let version):
@@ -73,6 +73,15 @@ package actor WireImplementation: ImplementationUnderTest {
         case .ready, .message, .synced:
             throw HarnessFailure(.protocolViolation, "the implementation did not answer hello with hello")
         }
+    }
+
+    /// A start that failed, with the last lines the implementation wrote on
+    /// its log (stderr) before it, where it wrote any: a program that
+    /// refuses its arguments says why there.
+    private func withStartupLog(_ failure: HarnessFailure, of transport: any LineTransport) -> HarnessFailure {
+        let said = transport.log.startup.suffix(3)
+        guard !said.isEmpty else { return failure }
+        return HarnessFailure(failure.kind, failure.message + "; its log (stderr) ended: " + said.joined(separator: " / "))
     }
 
     /// A hello that never came: say whether anything came at all, for the
