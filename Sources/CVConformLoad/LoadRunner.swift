@@ -155,6 +155,11 @@ struct LoadDriver {
                     lastReport = after
                 }
             }
+            if result.stoppedEarly == nil && stop.isRequested && ContinuousClock.now < deadline {
+                // The report (and its JSON) says the run was cut short.
+                result.stoppedEarly = "stopped on request (Ctrl-C) after "
+                    + "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000)) s"
+            }
             if result.stoppedEarly == nil && result.failure == nil && !stop.isRequested && ContinuousClock.now < deadline
                 && !cells.contains(where: { !$0.violated }) {
                 result.stoppedEarly = "every cell had stopped at a violation after "
@@ -442,7 +447,7 @@ struct LoadDriver {
     }
 
     private func unplaced(_ violation: CellViolation, at now: ContinuousClock.Instant) -> LoadViolation {
-        LoadViolation(cell: nil, detail: "an output that belongs to no one cell: \(violation)",
+        LoadViolation(cell: nil, detail: "an output that belongs to no single cell: \(violation)",
                       explanation: [violation.description], window: [], at: seconds(now))
     }
 

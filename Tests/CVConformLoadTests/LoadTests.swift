@@ -225,6 +225,7 @@ struct LoadTests {
                                           stop: stop)
         #expect(result.duration < 60)
         #expect(result.violations.isEmpty)
+        #expect(result.stoppedEarly?.hasPrefix("stopped on request (Ctrl-C) after ") == true, "\(result.stoppedEarly ?? "nil")")
     }
 
     @Test("An implementation that cannot start is a failure, not a hang")
