@@ -60,14 +60,16 @@ package struct LoadResult: Sendable {
     package var failure: HarnessFailure?
     /// Stimuli that arrived (open loop) while their cell was still busy.
     package var backlog = 0
-    /// Why the run stopped before its duration, when most cells had
-    /// stopped at a violation (what was left measured too few cells).
+    /// Why the run stopped before its duration: most cells had stopped at
+    /// a violation (what was left measured too few cells), or on request.
     package var stoppedEarly: String?
     package var rate: Double?
     package var seed: UInt64
     /// With `--races`: stimuli sent right after another of their cell's
     /// (as explore's JSON counts them); nil without.
     package var races: Int?
+    /// Jobs the cells' outputs were judged in (`--jobs`; LOAD-19).
+    package var jobs = 1
 
     package var violationCount: Int { violations.count + moreViolations }
 }

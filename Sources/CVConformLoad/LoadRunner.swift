@@ -90,6 +90,7 @@ struct LoadDriver {
                                                                     random: random.split(), races: options.races,
                                                                     maxStates: options.replay.maxStates) }
         judgingCores = max(1, options.judgingCores ?? ProcessInfo.processInfo.activeProcessorCount)
+        result.jobs = judgingCores
         // Several groups a core, claimed in turn: a core that is done early
         // takes another, so none waits for the slowest.
         cells = LoadCellGroups(madeCells, groupCount: judgingCores > 1 ? judgingCores * Self.groupsPerCore : 1)

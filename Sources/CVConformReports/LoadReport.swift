@@ -35,6 +35,7 @@ package enum LoadReport {
             ("rate", result.rate.map { .number(JSONNumber($0) ?? 0) } ?? .null),
             ("backlog", .integer(result.backlog)),
             ("races", result.races.map { .integer($0) } ?? .null),
+            ("jobs", .integer(result.jobs)),
             ("timeline", .array(result.timeline.map { sample in
                 .object([("second", .integer(sample.second)), ("stimuli", .integer(sample.stimuli)), ("messages", .integer(sample.messages)),
                          ("p50", seconds(sample.p50)), ("p90", seconds(sample.p90)), ("p99", seconds(sample.p99)),
@@ -69,7 +70,8 @@ package enum LoadReport {
         if let failure = result.failure { lines.append("error: the implementation broke down: \(failure.message)") }
         if let stoppedEarly = result.stoppedEarly { lines.append("stopped early: " + stoppedEarly) }
         lines.append("\(result.cells) cells, \(String(format2: result.duration)) s: \(result.stimuli) stimuli, \(result.messages) messages, "
-                     + "\(Int(result.throughput.rounded())) messages/s" + (result.rate.map { " (open loop, \($0) stimuli/s)" } ?? " (closed loop)"))
+                     + "\(Int(result.throughput.rounded())) messages/s"
+                     + (result.rate.map { " (open loop, \($0) stimuli/s" } ?? " (closed loop") + ", judged in \(result.jobs) job\(result.jobs == 1 ? "" : "s"))")
         let stopped = max(Set(result.violations.compactMap(\.cell)).count, min(result.violationCount, result.cells))
         if stopped >= result.cells {
             lines.append("every cell stopped at a violation: the figures above and below are of the steps before")

@@ -19,6 +19,18 @@ struct LoadReportTests {
         #expect(!LoadReport.lines(result).contains { $0.contains("healthy") })
     }
 
+    @Test("The summary and the JSON say how many jobs judged the cells")
+    func jobsReported() {
+        var result = LoadResult(implementation: "x", cells: 50, seed: 1)
+        result.duration = 2
+        result.messages = 1000
+        result.jobs = 2
+        #expect(LoadReport.lines(result).contains("50 cells, 2.00 s: 0 stimuli, 1000 messages, 500 messages/s (closed loop, judged in 2 jobs)"))
+        result.jobs = 1
+        #expect(LoadReport.lines(result).contains { $0.hasSuffix("(closed loop, judged in 1 job)") })
+        #expect(LoadReport.json(result).serialized().contains("\"jobs\":1"))
+    }
+
     @Test("A lone latency spike clips the scale, and the plot says so; ordinary values keep the whole scale")
     func clippedScale() {
         let spike = LoadReport.plot(title: "latency", x: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
