@@ -64,6 +64,8 @@ struct LoadDriver {
     private var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
     private var secondLatency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
     private var second = (stimuli: 0, messages: 0, violations: 0)
+    /// The second of the run `second` counts for.
+    private var timelineSecond = 0
     private var started = ContinuousClock.now
     private var outgoing: [Message] = []
     private var arrivals = 0
@@ -109,7 +111,6 @@ struct LoadDriver {
                    observed: playsAll ? (greeting.reportsInternal ? "reports" : "external") : nil)
         started = .now
         let deadline = started + options.duration
-        var lastSecond = 0
         var lastReport = started
         var lastCheck = started
         var reported = (stimuli: 0, messages: 0)
@@ -140,11 +141,7 @@ struct LoadDriver {
                     checkTimeouts(at: after)
                     wakeRestingCells()
                 }
-                let elapsedSeconds = Int((after - started) / .seconds(1))
-                if elapsedSeconds > lastSecond {
-                    sample(lastSecond)
-                    lastSecond = elapsedSeconds
-                }
+                sampleIfSecondPassed(at: after)
                 if after - lastReport >= .milliseconds(500) {
                     let span = Double((after - lastReport) / .milliseconds(1)) / 1000
                     progress(LoadProgress(
@@ -180,6 +177,7 @@ struct LoadDriver {
                 while cells.contains(where: \.isWaiting) && ContinuousClock.now < drainUntil && result.failure == nil {
                     try await flush(implementation)
                     try await take(try await implementation.receiveAvailable(limit: 4096, timeout: .milliseconds(50)), implementation)
+                    sampleIfSecondPassed(at: .now)
                 }
                 // What the last outputs made the cells send (the model's
                 // messages of the steps in flight) goes out too: it is in
@@ -196,7 +194,8 @@ struct LoadDriver {
         } catch {
             result.failure = error
         }
-        sample(lastSecond)
+        sampleIfSecondPassed(at: .now)
+        sample(timelineSecond)
         result.duration = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
         result.p50 = Double(latency.valueAtPercentile(50)) / 1e6
         result.p90 = Double(latency.valueAtPercentile(90)) / 1e6
@@ -483,6 +482,8 @@ struct LoadDriver {
     }
 
     private mutating func record(_ violation: LoadViolation) {
+        // In the second it was found, even after the run's last second.
+        if Int(violation.at) > timelineSecond { sampleIfSecondPassed(at: started + .milliseconds(Int(violation.at * 1000))) }
         second.violations += 1
         if result.violations.count < 100 { result.violations.append(violation) } else { result.moreViolations += 1 }
         if result.violationCount >= violationLimit && result.failure == nil {
@@ -506,6 +507,15 @@ struct LoadDriver {
     }
 
     // MARK: - Time
+
+    /// Closes the timeline's current second once time has passed it; what
+    /// comes after counts in the next.
+    private mutating func sampleIfSecondPassed(at now: ContinuousClock.Instant) {
+        let elapsed = Int((now - started) / .seconds(1))
+        guard elapsed > timelineSecond else { return }
+        sample(timelineSecond)
+        timelineSecond = elapsed
+    }
 
     private mutating func sample(_ index: Int) {
         result.timeline.append(LoadSample(

@@ -186,6 +186,11 @@ struct LoadTests {
         let missing = result.violations.filter { $0.detail.contains("observed nothing") }
         #expect(!missing.isEmpty, "\(result.violations.map(\.detail))")
         #expect(missing.allSatisfy { $0.at <= result.duration }, "\(missing.map(\.at)) after a run of \(result.duration) s")
+        // And each is counted in the timeline's second it was found in
+        // (those found after the last full second too).
+        let bySecond = Dictionary(grouping: result.violations) { Int($0.at) }.mapValues(\.count)
+        let timeline = Dictionary(uniqueKeysWithValues: result.timeline.map { ($0.second, $0.violations) }).filter { $0.value > 0 }
+        #expect(timeline == bySecond, "timeline \(result.timeline.map { ($0.second, $0.violations) }), found at \(result.violations.map(\.at))")
     }
 
     @Test("The same seed makes the same cells and the same first walk")
