@@ -77,7 +77,8 @@ package actor WireImplementation: ImplementationUnderTest {
 
     /// A start that failed, with the last lines the implementation wrote on
     /// its log (stderr) before it, where it wrote any: a program that
-    /// refuses its arguments says why there.
+    /// refuses its arguments says why there. As far as they were read: the
+    /// log is read apart from the output, and an exit may be seen first.
     private func withStartupLog(_ failure: HarnessFailure, of transport: any LineTransport) -> HarnessFailure {
         let said = transport.log.startup.suffix(3)
         guard !said.isEmpty else { return failure }
