@@ -150,14 +150,8 @@ extension MessageCatalog {
     /// The message of a row `fastRow` found, its parameters' values given
     /// by their place in the row (the sorted order).
     package static func message(row rowIndex: Int, value: (Int) -> String) -> Message {
-        let table = RawTable.shared
-        let row = table.rows[rowIndex]
-        var items: [Parameters.Parameter] = []
-        items.reserveCapacity(row.count)
-        for index in 0..<row.count {
-            items.append(Parameters.Parameter(name: table.nameStrings[table.names[row.first + index]], value: value(index)))
-        }
-        return Message(from: row.from, to: row.to, type: row.type, parameters: Parameters(sorted: items))
+        var storage: Parameters = [:]
+        return message(row: rowIndex, in: &storage, value: value)
     }
 
     /// The same, its parameters made in `storage` (see `Parameters.refill`).

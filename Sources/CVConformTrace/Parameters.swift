@@ -85,6 +85,7 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// message of a log into the same one, so judging one allocates nothing.
     package mutating func refill(sortedCount count: Int, _ parameter: (Int) -> Parameter) {
         items.removeAll(keepingCapacity: true)
+        items.reserveCapacity(count)
         for index in 0..<count { items.append(parameter(index)) }
     }
 
