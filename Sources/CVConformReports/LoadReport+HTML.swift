@@ -14,7 +14,7 @@ extension LoadReport {
         <title>cvconform load: \(HTMLReport.escape(result.implementation))</title>
         <style>\(HTMLReport.style)\(style)</style></head><body>
         <header><h1>cvconform load</h1><p class="impl">implementation: <b>\(HTMLReport.escape(result.implementation))</b>,
-        \(result.cells) cells, \(result.rate.map { "open loop at \($0) stimuli/s" } ?? "closed loop"), seed \(result.seed)</p></header>
+        \(result.cells) cells, \(result.rate.map { "open loop at \($0) stimuli/s" } ?? "closed loop"), seed \(result.seed), \(judgedIn(result))</p></header>
         <section id="summary"><div class="counts">
         <div class="count"><span>\(String(format2: result.duration)) s</span>duration</div>
         <div class="count"><span>\(result.stimuli)</span>stimuli</div>

@@ -56,6 +56,11 @@ package enum LoadReport {
     }
 
     /// The summary and each violation explained.
+    /// "judged in 2 jobs": how many jobs judged the cells (LOAD-19).
+    static func judgedIn(_ result: LoadResult) -> String {
+        "judged in \(result.jobs) job\(result.jobs == 1 ? "" : "s")"
+    }
+
     package static func lines(_ result: LoadResult) -> [String] {
         var lines: [String] = []
         for violation in result.violations.prefix(10) {
@@ -71,7 +76,7 @@ package enum LoadReport {
         if let stoppedEarly = result.stoppedEarly { lines.append("stopped early: " + stoppedEarly) }
         lines.append("\(result.cells) cells, \(String(format2: result.duration)) s: \(result.stimuli) stimuli, \(result.messages) messages, "
                      + "\(Int(result.throughput.rounded())) messages/s"
-                     + (result.rate.map { " (open loop, \($0) stimuli/s" } ?? " (closed loop") + ", judged in \(result.jobs) job\(result.jobs == 1 ? "" : "s"))")
+                     + (result.rate.map { " (open loop, \($0) stimuli/s" } ?? " (closed loop") + ", \(judgedIn(result)))")
         let stopped = max(Set(result.violations.compactMap(\.cell)).count, min(result.violationCount, result.cells))
         if stopped >= result.cells {
             lines.append("every cell stopped at a violation: the figures above and below are of the steps before")

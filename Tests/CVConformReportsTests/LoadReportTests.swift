@@ -29,6 +29,7 @@ struct LoadReportTests {
         result.jobs = 1
         #expect(LoadReport.lines(result).contains { $0.hasSuffix("(closed loop, judged in 1 job)") })
         #expect(LoadReport.json(result).serialized().contains("\"jobs\":1"))
+        #expect(LoadReport.html(result).contains("seed 1, judged in 1 job</p>"))
     }
 
     @Test("A lone latency spike clips the scale, and the plot says so; ordinary values keep the whole scale")
