@@ -13,12 +13,13 @@ final class LoadCellGroupJudge: Sendable {
         var cells: [LoadCellState]
         var risks: SituationRisks
         var outcomes: [(output: Message, outcome: LoadOutcome)] = []
-        var done = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let work: Mutex<Work>
     private let claimed = Atomic<Bool>(false)
+    /// Set under the lock, so `judged()` reads it there; read without it
+    /// by `isJudged`.
     private let finished = Atomic<Bool>(false)
     /// The outputs waiting, by cell (`LoadPendingOutputs.byCell()`): the
     /// group judges its own.
@@ -59,10 +60,9 @@ final class LoadCellGroupJudge: Sendable {
             swap(&work.cells, &cells)
             swap(&work.risks, &risks)
             swap(&work.outcomes, &outcomes)
-            work.done = true
+            finished.store(true, ordering: .releasing)
             return work.waiter.take()
         }
-        finished.store(true, ordering: .releasing)
         waiter?.resume()
         return true
     }
@@ -74,8 +74,9 @@ final class LoadCellGroupJudge: Sendable {
     func judged() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = work.withLock { work in
-                if !work.done { work.waiter = continuation }
-                return work.done
+                let done = finished.load(ordering: .acquiring)
+                if !done { work.waiter = continuation }
+                return done
             }
             if done { continuation.resume() }
         }
