@@ -55,6 +55,11 @@ extension CVConform {
         @Flag(name: .long, help: "Also send racing stimuli: two or three for one agent's situation back to back, judged by every interleaving the model allows (contract section 8).")
         var races = false
 
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+            "Runs under way at once, each against an implementation of its own, 1 to 64 (default: one per core, at most 8, against the built-in reference; 1 against --exec or --connect). The runs made do not depend on it.",
+            valueName: "n"))
+        var jobs: Int?
+
         @Flag(name: .long, help: "Print only the result.")
         var quiet = false
 
@@ -67,6 +72,7 @@ extension CVConform {
             guard (1...100).contains(confirmations) else { throw ValidationError("--confirmations takes a number from 1 to 100") }
             guard shrinkTime > 0 && shrinkTime <= 86_400 else { throw ValidationError("--shrink-time must be above 0 and at most 86400 seconds") }
             if let seed, seed > UInt64(Int64.max) { throw ValidationError("--seed must be at most \(Int64.max)") }
+            if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs takes a number from 1 to 64 (it is \(jobs))") }
         }
 
         mutating func run() async throws {
@@ -80,6 +86,10 @@ extension CVConform {
                 shrinkTimeLimit: Self.duration(shrinkTime)
             )
             options.races = races
+            // Another process or server is started once per job only when
+            // asked: it may not take more than one.
+            options.jobs = jobs ?? (implementation.exec == nil && implementation.connect == nil
+                ? min(Explorer.coverageLag, ProcessInfo.processInfo.activeProcessorCount) : 1)
             var output = StandardOutput()
             let reproduce = reproduceCommand(seed: seed)
             output.line("explore: seed \(seed) (\(reproduce)), profile \(chosenProfile.rawValue), implementation \(implementation.label)")

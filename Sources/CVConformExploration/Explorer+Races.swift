@@ -4,11 +4,6 @@ import CVConformTrace
 import CVConformWire
 
 extension Explorer {
-    enum RacingRunEnd {
-        case finished
-        case found(Scenario, ReplayStop, entries: Int)
-    }
-
     /// One run of `explore --races` (contract section 8): stimuli chosen as
     /// in a serial run, and now and then one or two more for the same
     /// agent's situation sent right after, in one write. Every output is
@@ -19,37 +14,49 @@ extension Explorer {
     /// In profile `core` a group is sent only when no interleaving of it,
     /// from any state the judge still holds, enters an unspecified
     /// situation; a serial stimulus likewise.
-    static func racingRun(
-        _ implementation: ImplementationUnderTest, greeting: Greeting, options: ExploreOptions, result: inout ExplorationResult,
-        random runRandom: inout SeededRandom, started: ContinuousClock.Instant, progress: @escaping @Sendable (ExploreProgress) -> Void
-    ) async -> RacingRunEnd {
+    static func racingRun(_ run: ExplorationRun, on worker: inout ExplorationWorker, options: ExploreOptions,
+                          stop: ExplorationStop) async -> ExplorationRunOutcome {
+        var outcome = ExplorationRunOutcome(index: run.index, budgeted: run.stepBudget != nil)
+        var coverage = RunCoverage(startingFrom: run.coverage)
+        outcome.finding = await racingSteps(run, on: worker, options: options, stop: stop, coverage: &coverage, outcome: &outcome)
+        outcome.coverage = coverage.own
+        return outcome
+    }
+
+    private static func racingSteps(
+        _ run: ExplorationRun, on worker: ExplorationWorker, options: ExploreOptions, stop: ExplorationStop,
+        coverage: inout RunCoverage, outcome: inout ExplorationRunOutcome
+    ) async -> RunFinding? {
+        let implementation = worker.implementation
+        var runRandom = run.random
         let generated = AdministrationGenerator.make(random: &runRandom, extended: options.profile == .extended)
         let administration = generated.administration
         var generator = StimulusGenerator(generated: generated, profile: options.profile, random: &runRandom)
         var model = ModelRun(administration: administration, profile: options.profile)
-        var engine = RacyReplayEngine(administration: administration, greeting: greeting, options: options.replay)
+        var engine = RacyReplayEngine(administration: administration, greeting: worker.greeting, options: options.replay)
         var scenario = Scenario(administration: administration, stimuli: [])
         let raceOnly = Set(Clause.allCases.filter { $0.isRaceOnly && ($0.profile == .core || options.profile == .extended) })
         let length = 10 << runRandom.below(6)
         do {
-            try await implementation.reset(trace: "explore-\(options.seed)-run-\(result.runs)", setup: administration)
+            try await implementation.reset(trace: "explore-\(options.seed)-run-\(run.index)", setup: administration)
         } catch {
-            return .found(scenario, .failed(error, atReset: true), entries: 0)
+            return RunFinding(scenario: scenario, stop: .failed(error, atReset: true), entries: 0, greeting: worker.greeting)
         }
-        func outOfBudget() -> Bool {
-            if let limit = options.stepLimit, result.stimuli >= limit { return true }
-            if let limit = options.timeLimit, ContinuousClock.now - started >= limit { return true }
-            return false
-        }
+        let budget = run.stepBudget ?? .max
         var attempts = 0
-        while scenario.stimuli.count < length && attempts < length * 4 && !outOfBudget() {
+        while scenario.stimuli.count < length && attempts < length * 4 && scenario.stimuli.count < budget && !stop.timeIsUp {
+            if stop.isAbandoned(run.index) {
+                outcome.abandoned = true
+                try? await engine.quiesce(implementation)
+                return nil
+            }
             attempts += 1
             var group: [Message]
             if runRandom.chance(0.4), let racing = generator.racingGroup(
-                run: model, uncovered: raceOnly.subtracting(result.coverage.clauses), random: &runRandom) {
+                run: model, uncovered: raceOnly.subtracting(coverage.seen.clauses), random: &runRandom) {
                 group = racing
             } else {
-                guard let first = generator.next(for: model, coverage: result.coverage, random: &runRandom) else { break }
+                guard let first = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
                 group = [first]
             }
             // One interleaving to go on from, and the profile's word on
@@ -58,23 +65,18 @@ extension Explorer {
             let start = scenario.stimuli.count
             scenario.stimuli += group
             for index in group.indices.dropFirst() { scenario.setRacing(true, at: start + index) }
-            result.stimuli += group.count
-            result.races += group.count - 1
+            outcome.stimuli += group.count
+            outcome.races += group.count - 1
             do {
                 try await engine.send(group, to: implementation)
                 try await engine.quiesce(implementation)
             } catch {
-                return .found(scenario, error, entries: scenario.play(profile: options.profile).entries.count)
+                return RunFinding(scenario: scenario, stop: error, entries: scenario.play(profile: options.profile).entries.count, greeting: worker.greeting)
             }
-            result.coverage.record(situation, Propagation())
-            result.coverage.record(clauses: engine.judge.clausesApplied)
+            coverage.record(situation, Propagation())
+            coverage.record(clauses: engine.judge.clausesApplied)
             if let system = engine.judge.someSystem { model.continue(from: system) }
-            if result.stimuli & 63 == 0 {
-                progress(.exploring(stimuli: result.stimuli, runs: result.runs, clauses: result.coverage.clauses.count,
-                                    situations: result.coverage.situationsReached.count, elapsed: ContinuousClock.now - started))
-            }
         }
-        return .finished
+        return nil
     }
 }
-

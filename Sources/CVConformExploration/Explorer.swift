@@ -18,6 +18,9 @@ package struct ExploreOptions: Sendable {
     package var shrinkTimeLimit: Duration
     /// Also send racing stimuli (contract section 8, `explore --races`).
     package var races = false
+    /// Runs under way at once, each against an implementation of its own
+    /// (EXP-13). The runs made do not depend on it.
+    package var jobs = 1
 
     package init(seed: UInt64, timeLimit: Duration? = .seconds(30), stepLimit: Int? = nil, profile: Profile = .core,
                 replay: ReplayOptions = ReplayOptions(), confirmations: Int = 5, shrinkTimeLimit: Duration = .seconds(300)) {
@@ -109,7 +112,17 @@ extension Explorer {
 /// `reset` with a random administration and go on for 10 to 640 stimuli.
 /// At the first divergence it shrinks the run while the divergence persists
 /// and confirms the result by replaying it several times.
+///
+/// With `jobs` above 1, several runs are under way at once, each against an
+/// implementation of its own, and they count in the order of their index
+/// (EXP-13): what an exploration sends and finds does not depend on `jobs`.
 package enum Explorer {
+    /// How many runs back the coverage that steers a run stands: run k is
+    /// steered by what runs 1 to k - lag reached, and its own steps. Fixed,
+    /// so that the runs made do not depend on how many are under way; as
+    /// many jobs as this can be kept busy.
+    package static let coverageLag = 8
+
     package static func explore(
         options: ExploreOptions, label: String, makeImplementation: @escaping SuiteRunner.Factory,
         progress: @escaping @Sendable (ExploreProgress) -> Void = { _ in }
@@ -136,98 +149,102 @@ package enum Explorer {
             return result
         }
         result.implementation = greeting.implementation
-        var random = SeededRandom(seed: options.seed)
-        var risks = SituationRisks()
+        var workers = [ExplorationWorker(implementation: implementation, greeting: greeting)]
+        workers += await startWorkers(min(options.jobs, coverageLag) - 1, makeImplementation: makeImplementation)
+        let stop = ExplorationStop(started: started, timeLimit: options.timeLimit)
+        var schedule = RunSchedule(seed: options.seed, stepLimit: options.stepLimit, lag: coverageLag)
         var lastReport = started
-        var found: (scenario: Scenario, stop: ReplayStop, entries: Int)?
+        var found: RunFinding?
 
-        func outOfBudget() -> Bool {
-            if let limit = options.stepLimit, result.stimuli >= limit { return true }
-            if let limit = options.timeLimit, ContinuousClock.now - started >= limit { return true }
-            return false
-        }
-
-        exploring: while !outOfBudget() {
-            result.runs += 1
-            var runRandom = random.split()
-            if options.races {
-                switch await racingRun(implementation, greeting: greeting, options: options, result: &result,
-                                       random: &runRandom, started: started, progress: progress) {
-                case .finished: continue exploring
-                case .found(let scenario, let stop, let entries):
-                    found = (scenario, stop, entries)
-                    break exploring
-                }
-            }
-            let generated = AdministrationGenerator.make(random: &runRandom, extended: options.profile == .extended)
-            var generator = StimulusGenerator(generated: generated, profile: options.profile, random: &runRandom)
-            var model = ModelRun(administration: generated.administration, profile: options.profile)
-            var engine = ReplayEngine(greeting: greeting, options: options.replay)
-            var stimuli: [Message] = []
-            let length = 10 << runRandom.below(7)
-            do {
-                try await implementation.reset(trace: "explore-\(options.seed)-run-\(result.runs)", setup: generated.administration)
-            } catch {
-                found = (Scenario(administration: generated.administration, stimuli: []), .failed(error, atReset: true), 0)
-                break exploring
-            }
-            var attempts = 0
-            while stimuli.count < length && attempts < length * 4 && !outOfBudget() {
-                attempts += 1
-                guard let stimulus = generator.next(for: model, coverage: result.coverage, random: &runRandom) else { break }
-                let situation = model.situation(of: stimulus)
-                guard let propagation = model.step(stimulus, situation: situation, risks: &risks) else { continue }
-                result.coverage.record(situation, propagation)
-                stimuli.append(stimulus)
-                result.stimuli += 1
-                engine.append(TraceEntry(message: stimulus))
-                for emission in propagation.emissions { engine.append(TraceEntry(message: emission.message)) }
-                do {
-                    try await engine.drive(implementation)
-                } catch {
-                    found = (Scenario(administration: generated.administration, stimuli: stimuli), error, engine.entries.count)
-                    break exploring
-                }
-                if result.stimuli & 255 == 0 {
-                    let now = ContinuousClock.now
-                    if now - lastReport >= .milliseconds(200) {
-                        lastReport = now
-                        progress(.exploring(stimuli: result.stimuli, runs: result.runs, clauses: result.coverage.clauses.count,
-                                            situations: result.coverage.situationsReached.count, elapsed: now - started))
+        await withTaskGroup(of: (ExplorationWorker, ExplorationRunOutcome).self) { group in
+            var idle = workers
+            var running = 0
+            while true {
+                while !idle.isEmpty, !stop.timeIsUp, let run = schedule.nextRun() {
+                    var worker = idle.removeLast()
+                    running += 1
+                    group.addTask(executorPreference: worker.implementation.taskExecutor) {
+                        if worker.isBroken { worker = await replaced(worker, makeImplementation: makeImplementation) }
+                        let outcome = options.races
+                            ? await racingRun(run, on: &worker, options: options, stop: stop)
+                            : await serialRun(run, on: &worker, options: options, stop: stop)
+                        if case .failed = outcome.finding?.stop { worker.isBroken = true }
+                        return (worker, outcome)
                     }
                 }
+                guard let (worker, outcome) = await group.next() else { break }
+                running -= 1
+                for merged in schedule.finished(outcome) {
+                    result.runs += 1
+                    result.stimuli += merged.stimuli
+                    result.races += merged.races
+                    result.coverage.merge(merged.coverage)
+                    schedule.coverageReached(result.coverage, afterRun: merged.index)
+                    if let finding = merged.finding, found == nil { found = finding }
+                }
+                if let last = schedule.lastCountingRun { stop.abandonRuns(after: last) }
+                idle.append(worker)
+                let now = ContinuousClock.now
+                if now - lastReport >= .milliseconds(200) {
+                    lastReport = now
+                    progress(.exploring(stimuli: result.stimuli, runs: result.runs, clauses: result.coverage.clauses.count,
+                                        situations: result.coverage.situationsReached.count, elapsed: now - started))
+                }
             }
-            // Quiescence where it matters: at the end of each run.
-            do {
-                try await engine.finish(implementation)
-            } catch {
-                found = (Scenario(administration: generated.administration, stimuli: stimuli), error, engine.entries.count)
-                break exploring
-            }
+            workers = idle
         }
         progress(.exploring(stimuli: result.stimuli, runs: result.runs, clauses: result.coverage.clauses.count,
                             situations: result.coverage.situationsReached.count, elapsed: ContinuousClock.now - started))
-        guard let found else {
-            await implementation.stop()
+        // One whose run ended in a harness failure may be broken; shrinking
+        // starts afresh.
+        for worker in workers {
+            if worker.isBroken { await worker.implementation.abort() } else { await worker.implementation.stop() }
+        }
+        guard let finding = found else {
             result.elapsed = ContinuousClock.now - started
             return result
         }
-        // The implementation may be broken now; shrinking starts afresh.
-        if case .failed = found.stop { await implementation.abort() } else { await implementation.stop() }
         var online = ReplayResult(id: "explore", file: "", verdict: .pass, detail: "")
-        if found.scenario.isRacy || options.races {
-            RacyReplayEngine(administration: found.scenario.administration, greeting: greeting, options: options.replay)
-                .record(found.stop, into: &online)
+        if finding.scenario.isRacy || options.races {
+            RacyReplayEngine(administration: finding.scenario.administration, greeting: finding.greeting, options: options.replay)
+                .record(finding.stop, into: &online)
         } else {
-            var engine = ReplayEngine(greeting: greeting, options: options.replay)
-            engine.append(found.scenario.play(profile: options.profile).entries)
-            engine.record(found.stop, into: &online, setup: found.scenario.administration)
+            var engine = ReplayEngine(greeting: finding.greeting, options: options.replay)
+            engine.append(finding.scenario.play(profile: options.profile).entries)
+            engine.record(finding.stop, into: &online, setup: finding.scenario.administration)
         }
         progress(.found(afterStimuli: result.stimuli, detail: online.detail))
         result.finding = await Shrinker.shrinkAndConfirm(
-            found.scenario, messages: found.entries, signature: FailureSignature(online),
+            finding.scenario, messages: finding.entries, signature: FailureSignature(online),
             options: options, makeImplementation: makeImplementation, progress: progress)
         result.elapsed = ContinuousClock.now - started
         return result
+    }
+
+    /// Up to `count` more implementations, started: as many as start (one
+    /// that does not, such as a server that takes one connection, leaves
+    /// the exploration with fewer jobs).
+    private static func startWorkers(_ count: Int, makeImplementation: SuiteRunner.Factory) async -> [ExplorationWorker] {
+        var workers: [ExplorationWorker] = []
+        for _ in 0..<max(0, count) {
+            let implementation = makeImplementation()
+            guard let greeting = try? await implementation.start() else {
+                await implementation.abort()
+                break
+            }
+            workers.append(ExplorationWorker(implementation: implementation, greeting: greeting))
+        }
+        return workers
+    }
+
+    /// A fresh implementation in place of one whose run ended in a harness
+    /// failure (it is needed again only to run a run over with fewer
+    /// stimuli, EXP-13). Should it not start, the run's reset fails and
+    /// says why.
+    private static func replaced(_ worker: ExplorationWorker, makeImplementation: SuiteRunner.Factory) async -> ExplorationWorker {
+        await worker.implementation.abort()
+        let implementation = makeImplementation()
+        let greeting = (try? await implementation.start()) ?? worker.greeting
+        return ExplorationWorker(implementation: implementation, greeting: greeting)
     }
 }

@@ -1,0 +1,106 @@
+import CVConformModel
+
+/// Which run of an exploration starts next, and which finished runs count
+/// (EXP-13). Runs start in index order and count in index order, whatever
+/// order they finish in, so the exploration is the same with one job or
+/// many:
+/// - run k draws its random numbers k-th from the seed, and is steered by
+///   the coverage runs 1 to k - lag reached (so it cannot start before
+///   those count);
+/// - the first run that finds something, or reaches `--steps`, is the last
+///   that counts; the runs after it are abandoned;
+/// - a run that started before the stimuli left under `--steps` were known
+///   and then went past them is made again with exactly those stimuli
+///   (the same run, cut where one job would have cut it).
+struct RunSchedule {
+    private var random: SeededRandom
+    private let stepLimit: Int?
+    private let lag: Int
+    private var nextIndex = 1
+    /// Runs counted so far (runs 1 to `counted`), and their stimuli.
+    private var counted = 0
+    private var stimuli = 0
+    /// Of each run started and not counted: its random numbers, for a run
+    /// made again.
+    private var randoms: [Int: SeededRandom] = [:]
+    /// The coverage each run not yet counted starts from (past the first
+    /// `lag` runs, which start from none).
+    private var coverages: [Int: ExplorationCoverage] = [:]
+    /// Finished runs waiting for the ones before them.
+    private var waiting: [Int: ExplorationRunOutcome] = [:]
+    /// The exploration ends with this run; later ones are abandoned.
+    private(set) var lastCountingRun: Int?
+    /// A run to make again with exactly the stimuli left.
+    private var runAgain: Int?
+
+    init(seed: UInt64, stepLimit: Int?, lag: Int) {
+        random = SeededRandom(seed: seed)
+        self.stepLimit = stepLimit
+        self.lag = lag
+    }
+
+    /// The next run to start, if one may start now.
+    mutating func nextRun() -> ExplorationRun? {
+        if let index = runAgain, let random = randoms[index] {
+            runAgain = nil
+            return ExplorationRun(index: index, random: random, coverage: coverage(of: index), stepBudget: stepsLeft)
+        }
+        guard lastCountingRun == nil, stepsLeft.map({ $0 > 0 }) ?? true, nextIndex - lag <= counted else { return nil }
+        let index = nextIndex
+        nextIndex += 1
+        let runRandom = random.split()
+        randoms[index] = runRandom
+        // Every run before it counted: the stimuli left are known.
+        let budget = counted == index - 1 ? stepsLeft : nil
+        return ExplorationRun(index: index, random: runRandom, coverage: coverage(of: index), stepBudget: budget)
+    }
+
+    /// Takes a finished run; returns the runs that count now, in order.
+    mutating func finished(_ outcome: ExplorationRunOutcome) -> [ExplorationRunOutcome] {
+        if outcome.abandoned || lastCountingRun.map({ outcome.index > $0 }) ?? false {
+            forget(outcome.index)
+            return []
+        }
+        waiting[outcome.index] = outcome
+        var nowCounting: [ExplorationRunOutcome] = []
+        while lastCountingRun.map({ counted < $0 }) ?? true, let next = waiting.removeValue(forKey: counted + 1) {
+            if let left = stepsLeft, !next.budgeted, next.stimuli > left {
+                runAgain = next.index
+                lastCountingRun = next.index
+                break
+            }
+            counted += 1
+            stimuli += next.stimuli
+            forget(next.index)
+            nowCounting.append(next)
+            if next.finding != nil || stepsLeft == 0 {
+                lastCountingRun = next.index
+                break
+            }
+        }
+        if let last = lastCountingRun {
+            for index in waiting.keys where index > last { forget(index) }
+        }
+        return nowCounting
+    }
+
+    /// What the exploration reached once run `index` counted: what run
+    /// `index + lag` starts from.
+    mutating func coverageReached(_ coverage: ExplorationCoverage, afterRun index: Int) {
+        if lastCountingRun == nil { coverages[index + lag] = coverage }
+    }
+
+    private var stepsLeft: Int? { stepLimit.map { max(0, $0 - stimuli) } }
+
+    private func coverage(of index: Int) -> ExplorationCoverage {
+        index <= lag ? ExplorationCoverage() : coverages[index] ?? ExplorationCoverage()
+    }
+
+    private mutating func forget(_ index: Int) {
+        waiting[index] = nil
+        if runAgain != index {
+            randoms[index] = nil
+            coverages[index] = nil
+        }
+    }
+}
