@@ -6,12 +6,12 @@ import CVConformTrace
 /// One run of an exploration as a job: which run it is, what it starts
 /// from, and where it must stop. Everything a run chooses follows from its
 /// index, its random numbers and the coverage it starts from, so it makes
-/// the same stimuli whichever implementation or thread it runs on (EXP-13).
+/// the same stimuli whichever implementation or thread it runs on (EXP-17).
 struct ExplorationRun: Sendable {
     /// 1 for the first run.
     var index: Int
     var random: SeededRandom
-    /// What the exploration had reached when this run was due (EXP-13).
+    /// What the exploration had reached when this run was due (EXP-17).
     var coverage: ExplorationCoverage
     /// The stimuli it may still send under `--steps`; nil when it may go
     /// its whole length (the runs before it are still under way).

@@ -19,7 +19,7 @@ package struct ExploreOptions: Sendable {
     /// Also send racing stimuli (contract section 8, `explore --races`).
     package var races = false
     /// Runs under way at once, each against an implementation of its own
-    /// (EXP-13). The runs made do not depend on it.
+    /// (EXP-17). The runs made do not depend on it.
     package var jobs = 1
 
     package init(seed: UInt64, timeLimit: Duration? = .seconds(30), stepLimit: Int? = nil, profile: Profile = .core,
@@ -115,7 +115,7 @@ extension Explorer {
 ///
 /// With `jobs` above 1, several runs are under way at once, each against an
 /// implementation of its own, and they count in the order of their index
-/// (EXP-13): what an exploration sends and finds does not depend on `jobs`.
+/// (EXP-17): what an exploration sends and finds does not depend on `jobs`.
 package enum Explorer {
     /// How many runs back the coverage that steers a run stands: run k is
     /// steered by what runs 1 to k - lag reached, and its own steps. Fixed,
@@ -239,7 +239,7 @@ package enum Explorer {
 
     /// A fresh implementation in place of one whose run ended in a harness
     /// failure (it is needed again only to run a run over with fewer
-    /// stimuli, EXP-13). Should it not start, the run's reset fails and
+    /// stimuli, EXP-17). Should it not start, the run's reset fails and
     /// says why.
     private static func replaced(_ worker: ExplorationWorker, makeImplementation: SuiteRunner.Factory) async -> ExplorationWorker {
         await worker.implementation.abort()

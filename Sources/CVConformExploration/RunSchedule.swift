@@ -1,7 +1,7 @@
 import CVConformModel
 
 /// Which run of an exploration starts next, and which finished runs count
-/// (EXP-13). Runs start in index order and count in index order, whatever
+/// (EXP-17). Runs start in index order and count in index order, whatever
 /// order they finish in, so the exploration is the same with one job or
 /// many:
 /// - run k draws its random numbers k-th from the seed, and is steered by
