@@ -56,7 +56,7 @@ extension Explorer {
                 run: model, uncovered: raceOnly.subtracting(coverage.seen.clauses), random: &runRandom) {
                 group = racing
             } else {
-                guard let first = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
+                guard let (first, _) = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
                 group = [first]
             }
             // One interleaving to go on from, and the profile's word on

@@ -44,8 +44,7 @@ extension Explorer {
                 return nil
             }
             attempts += 1
-            guard let stimulus = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
-            let situation = model.situation(of: stimulus)
+            guard let (stimulus, situation) = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
             guard let propagation = model.step(stimulus, situation: situation, risks: &worker.risks) else { continue }
             coverage.record(situation, propagation)
             stimuli.append(stimulus)

@@ -89,8 +89,7 @@ struct LoadCellState {
         guard !violated else { return [] }
         if races { return startRacingStep(greeting: greeting, now: now) }
         for _ in 0..<8 {
-            guard let stimulus = generator.next(for: model, coverage: coverage, random: &random) else { continue }
-            let situation = model.situation(of: stimulus)
+            guard let (stimulus, situation) = generator.next(for: model, coverage: coverage, random: &random) else { continue }
             if let previous = stimulusInFlight { sinceCheckpoint.append(previous) }
             stimulusInFlight = nil
             if sinceCheckpoint.count >= Self.checkpointEvery {
@@ -135,7 +134,7 @@ struct LoadCellState {
             var group: [Message]
             if random.chance(0.3), let racing = generator.racingGroup(run: model, uncovered: [], random: &random) {
                 group = racing
-            } else if let stimulus = generator.next(for: model, coverage: coverage, random: &random) {
+            } else if let (stimulus, _) = generator.next(for: model, coverage: coverage, random: &random) {
                 group = [stimulus]
             } else {
                 continue

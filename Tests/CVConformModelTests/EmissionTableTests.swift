@@ -33,7 +33,7 @@ struct EmissionTableTests {
                 var generator = StimulusGenerator(generated: generated, profile: profile, random: &random)
                 var run = ModelRun(administration: generated.administration, profile: profile)
                 for _ in 0..<200 {
-                    guard let stimulus = generator.next(for: run, coverage: ExplorationCoverage(), random: &random),
+                    guard let (stimulus, _) = generator.next(for: run, coverage: ExplorationCoverage(), random: &random),
                           let propagation = run.step(stimulus) else { continue }
                     for emission in propagation.emissions {
                         #expect(table.shapes[emission.clause]?.contains(EmissionShape(emission.message)) == true,

@@ -90,6 +90,12 @@ struct StimulusGeneratorTests {
         }
     }
 
+    @Test("A stimulus kind's ordinal is its place among all kinds, and orders them")
+    func kindOrdinals() {
+        for (index, kind) in StimulusKind.allCases.enumerated() { #expect(kind.ordinal == index) }
+        #expect(StimulusKind.allCases.sorted() == StimulusKind.allCases)
+    }
+
     @Test("The learnt fast path applies exactly what the careful path applies")
     func fastPathAgreesWithTrialPath() {
         var risks = SituationRisks()
@@ -100,9 +106,11 @@ struct StimulusGeneratorTests {
             var careful = ModelRun(administration: generated.administration, profile: .core)
             var fast = careful
             for _ in 0..<400 {
-                guard let stimulus = generator.next(for: careful, coverage: ExplorationCoverage(), random: &random) else { break }
+                guard let (stimulus, situation) = generator.next(for: careful, coverage: ExplorationCoverage(), random: &random) else { break }
+                // The situation found while choosing is the one the stimulus meets.
+                #expect(situation == Situation.of(stimulus, in: careful.system), "\(stimulus)")
                 let expected = careful.step(stimulus)
-                let got = fast.step(stimulus, situation: Situation.of(stimulus, in: fast.system), risks: &risks)
+                let got = fast.step(stimulus, situation: situation, risks: &risks)
                 #expect(got == expected, "\(stimulus)")
                 #expect(fast.system.state(of: .ecs) == careful.system.state(of: .ecs))
                 #expect(fast.system.state(of: .icm) == careful.system.state(of: .icm))

@@ -21,8 +21,7 @@ extension GeneratedAdministration {
         var attempts = 0
         while stimuli.count < length && attempts < length * 4 {
             attempts += 1
-            guard let stimulus = generator.next(for: run, coverage: coverage, random: &random) else { break }
-            let situation = Situation.of(stimulus, in: run.system)
+            guard let (stimulus, situation) = generator.next(for: run, coverage: coverage, random: &random) else { break }
             guard let propagation = run.step(stimulus) else { continue }
             coverage.record(situation, propagation)
             stimuli.append(stimulus)

@@ -20,9 +20,12 @@ public enum StimulusKind: String, CaseIterable, Hashable, Sendable, Comparable {
         }
     }
 
-    public static func < (lhs: StimulusKind, rhs: StimulusKind) -> Bool {
-        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
-    }
+    public static func < (lhs: StimulusKind, rhs: StimulusKind) -> Bool { lhs.ordinal < rhs.ordinal }
+
+    /// The kind's place in allCases: a case-only enum is stored as its
+    /// declaration index (a search of allCases was asked for every
+    /// candidate stimulus).
+    var ordinal: Int { Int(withUnsafeBytes(of: self) { $0[0] }) }
 }
 
 /// An abstract (state, stimulus) pair: the kind of stimulus and the
@@ -80,8 +83,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// A dense number for the situation, for tables indexed without hashing.
     var index: Int {
-        let kindIndex = StimulusKind.allCases.firstIndex(of: kind) ?? 0
-        return ((kindIndex * 5 + Int(facts.0)) * 5 + Int(facts.1)) * 5 + Int(facts.2)
+        return ((kind.ordinal * 5 + Int(facts.0)) * 5 + Int(facts.1)) * 5 + Int(facts.2)
     }
 
     static let indexCount = StimulusKind.allCases.count * 125

@@ -36,26 +36,35 @@ public struct StimulusGenerator: Sendable {
         vdnNumbers = generated.administration.vdns.map(\.number) + (profile == .extended ? generated.unknownVDNs : [])
     }
 
-    /// The next stimulus for the run, or nil when none of those tried is
-    /// allowed here (rare: the run then ends).
-    public mutating func next(for run: ModelRun, coverage: ExplorationCoverage, random: inout SeededRandom) -> Message? {
+    /// The next stimulus for the run and the situation it meets there
+    /// (`Situation.of(_:in:)`, found while choosing it), or nil when none of
+    /// those tried is allowed here (rare: the run then ends).
+    public mutating func next(for run: ModelRun, coverage: ExplorationCoverage, random: inout SeededRandom)
+        -> (stimulus: Message, situation: Situation)? {
         // Candidates are drawn as plain values, three of them in local
         // variables (no arrays); only the chosen one becomes a message (this
         // runs for every stimulus explore and load send).
         let first = draw(random.pick(enabledKinds), run: run, random: &random)
-        let firstWeight = weight(of: first, in: run, coverage: coverage)
+        let firstSituation = first.situation(in: run.system)
+        let firstWeight = weight(of: firstSituation, coverage: coverage)
         let second = draw(random.pick(enabledKinds), run: run, random: &random)
-        let secondWeight = weight(of: second, in: run, coverage: coverage)
+        let secondSituation = second.situation(in: run.system)
+        let secondWeight = weight(of: secondSituation, coverage: coverage)
         let third = draw(random.pick(enabledKinds), run: run, random: &random)
-        let thirdWeight = weight(of: third, in: run, coverage: coverage)
+        let thirdSituation = third.situation(in: run.system)
+        let thirdWeight = weight(of: thirdSituation, coverage: coverage)
         let target = Double(random.next() >> 11) / Double(1 << 53) * (firstWeight + secondWeight + thirdWeight)
-        let chosen = target - firstWeight <= 0 ? first : target - firstWeight - secondWeight <= 0 ? second : third
-        return chosen.message(session: chosen.kind == .sessionRequest && chosen.session.isEmpty ? freshSession(run: run) : nil)
+        let (chosen, situation) = target - firstWeight <= 0 ? (first, firstSituation)
+            : target - firstWeight - secondWeight <= 0 ? (second, secondSituation) : (third, thirdSituation)
+        // A fresh session id changes no situation: a session-request's
+        // depends on its VDN and media alone.
+        let stimulus = chosen.message(session: chosen.kind == .sessionRequest && chosen.session.isEmpty ? freshSession(run: run) : nil)
+        return (stimulus, situation)
     }
 
     /// Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
-    private func weight(of candidate: Candidate, in run: ModelRun, coverage: ExplorationCoverage) -> Double {
-        let visits = Double(coverage.visits(of: candidate.situation(in: run.system)))
+    private func weight(of situation: Situation, coverage: ExplorationCoverage) -> Double {
+        let visits = Double(coverage.visits(of: situation))
         return 1 / ((1 + visits) * (1 + visits))
     }
 
