@@ -158,9 +158,13 @@ package enum Explorer {
 
         await withTaskGroup(of: (ExplorationWorker, ExplorationRunOutcome).self) { group in
             var idle = workers
+            // What every job learnt of which situations are safe to step
+            // without a copy (EXP-6), so that none learns it all again.
+            var risks = SituationRisks()
             while true {
                 while !idle.isEmpty, !stop.timeIsUp, let run = schedule.nextRun() {
-                    let worker = idle.removeLast()
+                    var worker = idle.removeLast()
+                    worker.risks = risks
                     let work: @Sendable () async -> (ExplorationWorker, ExplorationRunOutcome) = { [worker] in
                         var worker = worker
                         if worker.isBroken { worker = await replaced(worker, makeImplementation: makeImplementation) }
@@ -180,6 +184,7 @@ package enum Explorer {
                     }
                 }
                 guard let (worker, outcome) = await group.next() else { break }
+                risks.learn(from: worker.risks)
                 for merged in schedule.finished(outcome) {
                     result.runs += 1
                     result.stimuli += merged.stimuli

@@ -222,6 +222,15 @@ public struct SituationRisks: Sendable {
         let index = situation.index
         if entersExtended { record[index] = -1 } else if record[index] >= 0 { record[index] += 1 }
     }
+
+    /// Adds what another learnt since both were the same (explore's jobs
+    /// each learn on a copy): a situation that led outside for either did;
+    /// otherwise the longer count of tries, so that none is counted twice.
+    public mutating func learn(from other: SituationRisks) {
+        for index in record.indices {
+            record[index] = record[index] < 0 || other.record[index] < 0 ? -1 : max(record[index], other.record[index])
+        }
+    }
 }
 
 /// What racing stimuli caused in one interleaving: the messages as a
