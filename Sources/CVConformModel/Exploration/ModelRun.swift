@@ -106,6 +106,10 @@ public struct ModelRun: Sendable {
     }
 
     private mutating func learntStep(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks) -> LearntStep {
+        // Trying these on a copy of the system, only to throw it away, was
+        // two in five of the steps explore took: the generator draws them
+        // as often as any other.
+        if let situation, situation.isUnspecified(in: profile) { return .refused }
         guard profile == .core, let situation, risks.isSafe(situation) else {
             let propagation = step(stimulus)
             if let situation, profile == .core { risks.record(situation, entersExtended: propagation == nil) }

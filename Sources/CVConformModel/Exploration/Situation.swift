@@ -129,6 +129,11 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
         profile == .extended ? all : all.filter { !isUnspecifiedInCore($0) }
     }
 
+    /// Whether the profile leaves what this situation's stimulus does
+    /// unspecified: every stimulus that meets it leads outside `core`
+    /// (`ModelRun` refuses it without trying it).
+    public func isUnspecified(in profile: Profile) -> Bool { profile == .core && Self.isUnspecifiedInCore(self) }
+
     private static func isUnspecifiedInCore(_ situation: Situation) -> Bool {
         switch situation.kind {
         case .sessionRequest: return situation.facts.0 == 0
