@@ -90,38 +90,16 @@ struct StimulusGeneratorTests {
         }
     }
 
-    @Test("Every stimulus in a situation core leaves unspecified leads outside core, so the learnt path may refuse it untried")
-    func unspecifiedSituationsAlwaysLeaveCore() {
-        var met = 0
-        var risks = SituationRisks()
-        for seed in UInt64(100)..<140 {
-            var random = SeededRandom(seed: seed)
-            let generated = AdministrationGenerator.make(random: &random)
-            var generator = StimulusGenerator(generated: generated, profile: .core, random: &random)
-            var careful = ModelRun(administration: generated.administration, profile: .core)
-            var learnt = careful
-            for _ in 0..<300 {
-                guard let (stimulus, situation) = generator.next(for: careful, coverage: ExplorationCoverage(), random: &random) else { break }
-                let expected = careful.step(stimulus)
-                if situation.isUnspecified(in: .core) {
-                    met += 1
-                    #expect(expected == nil, "\(situation): \(stimulus)")
-                }
-                #expect(learnt.step(stimulus, situation: situation, risks: &risks) == expected)
-            }
-        }
-        #expect(met > 100)
-    }
-
     @Test("A stimulus kind's ordinal is its place among all kinds, and orders them")
     func kindOrdinals() {
         for (index, kind) in StimulusKind.allCases.enumerated() { #expect(kind.ordinal == index) }
         #expect(StimulusKind.allCases.sorted() == StimulusKind.allCases)
     }
 
-    @Test("The learnt fast path applies exactly what the careful path applies")
+    @Test("The learnt fast path applies exactly what the careful path applies; it refuses untried only what always leads outside core")
     func fastPathAgreesWithTrialPath() {
         var risks = SituationRisks()
+        var unspecified = 0
         for seed in UInt64(0)..<30 {
             var random = SeededRandom(seed: seed)
             let generated = AdministrationGenerator.make(random: &random)
@@ -133,12 +111,17 @@ struct StimulusGeneratorTests {
                 // The situation found while choosing is the one the stimulus meets.
                 #expect(situation == Situation.of(stimulus, in: careful.system), "\(stimulus)")
                 let expected = careful.step(stimulus)
+                if situation.isUnspecified(in: .core) {
+                    unspecified += 1
+                    #expect(expected == nil, "\(situation): \(stimulus)")
+                }
                 let got = fast.step(stimulus, situation: situation, risks: &risks)
                 #expect(got == expected, "\(stimulus)")
                 #expect(fast.system.state(of: .ecs) == careful.system.state(of: .ecs))
                 #expect(fast.system.state(of: .icm) == careful.system.state(of: .icm))
             }
         }
+        #expect(unspecified > 100)
     }
 
     @Test("A stimulus taken as safe that leads outside the profile after all leaves the run as it was, both ways back")
