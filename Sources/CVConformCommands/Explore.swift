@@ -56,7 +56,7 @@ extension CVConform {
         var races = false
 
         @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
-            "Runs under way at once, each against an implementation of its own, 1 to 64 (default: one per core, at most 8, against the built-in reference; 1 against --exec or --connect). The runs made do not depend on it.",
+            "Runs under way at once, each against an implementation of its own, 1 to 8 (default: one per core, at most 8, against the built-in reference; 1 against --exec or --connect). The runs made do not depend on it.",
             valueName: "n"))
         var jobs: Int?
 
@@ -72,7 +72,11 @@ extension CVConform {
             guard (1...100).contains(confirmations) else { throw ValidationError("--confirmations takes a number from 1 to 100") }
             guard shrinkTime > 0 && shrinkTime <= 86_400 else { throw ValidationError("--shrink-time must be above 0 and at most 86400 seconds") }
             if let seed, seed > UInt64(Int64.max) { throw ValidationError("--seed must be at most \(Int64.max)") }
-            if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs takes a number from 1 to 64 (it is \(jobs))") }
+            // A run is steered by the runs eight before it (EXP-17), so no
+            // more than eight are ever under way at once.
+            if let jobs, !(1...Explorer.coverageLag).contains(jobs) {
+                throw ValidationError("--jobs takes a number from 1 to \(Explorer.coverageLag) (it is \(jobs))")
+            }
         }
 
         mutating func run() async throws {
@@ -101,6 +105,7 @@ extension CVConform {
             if let failure = result.startFailure {
                 output.line("error: the implementation did not start: \(failure.message)")
             }
+            for note in result.notes { output.line("note: " + note) }
             var file: String?
             if let finding = result.finding {
                 let trace = ExplorationReport.findingTrace(finding, result: result,

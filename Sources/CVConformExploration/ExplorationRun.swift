@@ -43,3 +43,11 @@ struct RunFinding: Sendable {
     /// What the implementation that met it said it plays.
     var greeting: Greeting
 }
+
+extension RunFinding {
+    /// The implementation did not take the run's reset.
+    init(resetFailed error: HarnessFailure, administration: Administration, greeting: Greeting) {
+        self.init(scenario: Scenario(administration: administration, stimuli: []), stop: .failed(error, atReset: true),
+                  entries: 0, greeting: greeting)
+    }
+}

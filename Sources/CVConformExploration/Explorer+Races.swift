@@ -14,18 +14,9 @@ extension Explorer {
     /// In profile `core` a group is sent only when no interleaving of it,
     /// from any state the judge still holds, enters an unspecified
     /// situation; a serial stimulus likewise.
-    static func racingRun(_ run: ExplorationRun, on worker: inout ExplorationWorker, options: ExploreOptions,
-                          stop: ExplorationStop) async -> ExplorationRunOutcome {
-        var outcome = ExplorationRunOutcome(index: run.index, budgeted: run.stepBudget != nil)
-        var coverage = RunCoverage(startingFrom: run.coverage)
-        outcome.finding = await racingSteps(run, on: worker, options: options, stop: stop, coverage: &coverage, outcome: &outcome)
-        outcome.coverage = coverage.own
-        return outcome
-    }
-
-    private static func racingSteps(
+    static func racingSteps(
         _ run: ExplorationRun, on worker: ExplorationWorker, options: ExploreOptions, stop: ExplorationStop,
-        coverage: inout RunCoverage, outcome: inout ExplorationRunOutcome
+        progress: ExplorationProgress, coverage: inout RunCoverage, outcome: inout ExplorationRunOutcome
     ) async -> RunFinding? {
         let implementation = worker.implementation
         var runRandom = run.random
@@ -40,7 +31,7 @@ extension Explorer {
         do {
             try await implementation.reset(trace: "explore-\(options.seed)-run-\(run.index)", setup: administration)
         } catch {
-            return RunFinding(scenario: scenario, stop: .failed(error, atReset: true), entries: 0, greeting: worker.greeting)
+            return RunFinding(resetFailed: error, administration: administration, greeting: worker.greeting)
         }
         let budget = run.stepBudget ?? .max
         var attempts = 0
@@ -67,6 +58,7 @@ extension Explorer {
             for index in group.indices.dropFirst() { scenario.setRacing(true, at: start + index) }
             outcome.stimuli += group.count
             outcome.races += group.count - 1
+            progress.sent(group.count)
             do {
                 try await engine.send(group, to: implementation)
                 try await engine.quiesce(implementation)

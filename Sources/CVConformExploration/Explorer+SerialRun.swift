@@ -6,18 +6,9 @@ extension Explorer {
     /// One run without races (EXP-1 to EXP-7): a reset with a random
     /// administration, then stimuli chosen by the model, each sent once
     /// everything before it has been observed, then quiescence.
-    static func serialRun(_ run: ExplorationRun, on worker: inout ExplorationWorker, options: ExploreOptions,
-                          stop: ExplorationStop) async -> ExplorationRunOutcome {
-        var outcome = ExplorationRunOutcome(index: run.index, budgeted: run.stepBudget != nil)
-        var coverage = RunCoverage(startingFrom: run.coverage)
-        outcome.finding = await serialSteps(run, on: &worker, options: options, stop: stop, coverage: &coverage, outcome: &outcome)
-        outcome.coverage = coverage.own
-        return outcome
-    }
-
-    private static func serialSteps(
+    static func serialSteps(
         _ run: ExplorationRun, on worker: inout ExplorationWorker, options: ExploreOptions, stop: ExplorationStop,
-        coverage: inout RunCoverage, outcome: inout ExplorationRunOutcome
+        progress: ExplorationProgress, coverage: inout RunCoverage, outcome: inout ExplorationRunOutcome
     ) async -> RunFinding? {
         let implementation = worker.implementation
         var runRandom = run.random
@@ -30,9 +21,9 @@ extension Explorer {
         do {
             try await implementation.reset(trace: "explore-\(options.seed)-run-\(run.index)", setup: generated.administration)
         } catch {
-            return RunFinding(scenario: Scenario(administration: generated.administration, stimuli: []),
-                              stop: .failed(error, atReset: true), entries: 0, greeting: worker.greeting)
+            return RunFinding(resetFailed: error, administration: generated.administration, greeting: worker.greeting)
         }
+        defer { progress.sent(outcome.stimuli % 64) }
         let budget = run.stepBudget ?? .max
         var attempts = 0
         while stimuli.count < length && attempts < length * 4 && stimuli.count < budget && !stop.timeIsUp {
@@ -49,6 +40,7 @@ extension Explorer {
             coverage.record(situation, propagation)
             stimuli.append(stimulus)
             outcome.stimuli += 1
+            if outcome.stimuli % 64 == 0 { progress.sent(64) }
             engine.append(TraceEntry(message: stimulus))
             for emission in propagation.emissions { engine.append(TraceEntry(message: emission.message)) }
             do {

@@ -50,6 +50,11 @@ package struct ExplorationResult: Sendable {
     package var finding: Finding?
     /// The implementation could not be started at all.
     package var startFailure: HarnessFailure?
+    /// Runs under way at once (EXP-17): as many as asked that started, at
+    /// most `Explorer.coverageLag`.
+    package var jobs = 1
+    /// What a person should know of how it went: jobs that did not start.
+    package var notes: [String] = []
 
     package init(implementation: String, seed: UInt64, profile: Profile) {
         self.implementation = implementation
@@ -123,6 +128,18 @@ package enum Explorer {
     /// many jobs as this can be kept busy.
     package static let coverageLag = 8
 
+    /// Makes one run on a job's implementation.
+    static func make(_ run: ExplorationRun, on worker: inout ExplorationWorker, options: ExploreOptions, stop: ExplorationStop,
+                     progress: ExplorationProgress) async -> ExplorationRunOutcome {
+        var outcome = ExplorationRunOutcome(index: run.index, budgeted: run.stepBudget != nil)
+        var coverage = RunCoverage(startingFrom: run.coverage)
+        outcome.finding = options.races
+            ? await racingSteps(run, on: worker, options: options, stop: stop, progress: progress, coverage: &coverage, outcome: &outcome)
+            : await serialSteps(run, on: &worker, options: options, stop: stop, progress: progress, coverage: &coverage, outcome: &outcome)
+        outcome.coverage = coverage.own
+        return outcome
+    }
+
     package static func explore(
         options: ExploreOptions, label: String, makeImplementation: @escaping SuiteRunner.Factory,
         progress: @escaping @Sendable (ExploreProgress) -> Void = { _ in }
@@ -149,28 +166,28 @@ package enum Explorer {
             return result
         }
         result.implementation = greeting.implementation
-        var workers = [ExplorationWorker(implementation: implementation, greeting: greeting)]
-        workers += await startWorkers(min(options.jobs, coverageLag) - 1, makeImplementation: makeImplementation)
+        var workers = ExplorationWorkers(first: ExplorationWorker(implementation: implementation, greeting: greeting),
+                                         makeImplementation: makeImplementation)
+        result.jobs = 1 + (await workers.startMore(min(max(options.jobs, 1), coverageLag) - 1))
         let stop = ExplorationStop(started: started, timeLimit: options.timeLimit)
+        let live = ExplorationProgress(started: started, report: progress)
         var schedule = RunSchedule(seed: options.seed, stepLimit: options.stepLimit, lag: coverageLag)
-        var lastReport = started
         var found: RunFinding?
 
         await withTaskGroup(of: (ExplorationWorker, ExplorationRunOutcome).self) { group in
-            var idle = workers
             // What every job learnt of which situations are safe to step
             // without a copy (EXP-6), so that none learns it all again.
             var risks = SituationRisks()
             while true {
-                while !idle.isEmpty, !stop.timeIsUp, let run = schedule.nextRun() {
-                    var worker = idle.removeLast()
+                while workers.hasIdle, !stop.timeIsUp, let run = schedule.nextRun() {
+                    guard var worker = await workers.take() else {
+                        schedule.handBack(run)
+                        continue
+                    }
                     worker.risks = risks
                     let work: @Sendable () async -> (ExplorationWorker, ExplorationRunOutcome) = { [worker] in
                         var worker = worker
-                        if worker.isBroken { worker = await replaced(worker, makeImplementation: makeImplementation) }
-                        let outcome = options.races
-                            ? await racingRun(run, on: &worker, options: options, stop: stop)
-                            : await serialRun(run, on: &worker, options: options, stop: stop)
+                        let outcome = await make(run, on: &worker, options: options, stop: stop, progress: live)
                         if case .failed = outcome.finding?.stop { worker.isBroken = true }
                         return (worker, outcome)
                     }
@@ -185,32 +202,25 @@ package enum Explorer {
                 }
                 guard let (worker, outcome) = await group.next() else { break }
                 risks.learn(from: worker.risks)
-                for merged in schedule.finished(outcome) {
+                workers.giveBack(worker)
+                for counted in schedule.finished(outcome) {
                     result.runs += 1
-                    result.stimuli += merged.stimuli
-                    result.races += merged.races
-                    result.coverage.merge(merged.coverage)
-                    schedule.coverageReached(result.coverage, afterRun: merged.index)
-                    if let finding = merged.finding, found == nil { found = finding }
+                    result.stimuli += counted.stimuli
+                    result.races += counted.races
+                    result.coverage.merge(counted.coverage)
+                    schedule.coverageReached(result.coverage, afterRun: counted.index)
+                    if let finding = counted.finding, found == nil { found = finding }
                 }
-                if let last = schedule.lastCountingRun { stop.abandonRuns(after: last) }
-                idle.append(worker)
-                let now = ContinuousClock.now
-                if now - lastReport >= .milliseconds(200) {
-                    lastReport = now
-                    progress(.exploring(stimuli: result.stimuli, runs: result.runs, clauses: result.coverage.clauses.count,
-                                        situations: result.coverage.situationsReached.count, elapsed: now - started))
-                }
+                if let last = schedule.lastUsefulRun { stop.abandonRuns(after: last) }
+                live.counted(runs: result.runs, clauses: result.coverage.clauses.count,
+                             situations: result.coverage.situationsReached.count)
             }
-            workers = idle
         }
-        progress(.exploring(stimuli: result.stimuli, runs: result.runs, clauses: result.coverage.clauses.count,
-                            situations: result.coverage.situationsReached.count, elapsed: ContinuousClock.now - started))
+        live.reportNow(stimuli: result.stimuli)
+        result.notes = workers.notes
         // One whose run ended in a harness failure may be broken; shrinking
         // starts afresh.
-        for worker in workers {
-            if worker.isBroken { await worker.implementation.abort() } else { await worker.implementation.stop() }
-        }
+        await workers.stopAll()
         guard let finding = found else {
             result.elapsed = ContinuousClock.now - started
             return result
@@ -230,32 +240,5 @@ package enum Explorer {
             options: options, makeImplementation: makeImplementation, progress: progress)
         result.elapsed = ContinuousClock.now - started
         return result
-    }
-
-    /// Up to `count` more implementations, started: as many as start (one
-    /// that does not, such as a server that takes one connection, leaves
-    /// the exploration with fewer jobs).
-    private static func startWorkers(_ count: Int, makeImplementation: SuiteRunner.Factory) async -> [ExplorationWorker] {
-        var workers: [ExplorationWorker] = []
-        for _ in 0..<max(0, count) {
-            let implementation = makeImplementation()
-            guard let greeting = try? await implementation.start() else {
-                await implementation.abort()
-                break
-            }
-            workers.append(ExplorationWorker(implementation: implementation, greeting: greeting))
-        }
-        return workers
-    }
-
-    /// A fresh implementation in place of one whose run ended in a harness
-    /// failure (it is needed again only to run a run over with fewer
-    /// stimuli, EXP-17). Should it not start, the run's reset fails and
-    /// says why.
-    private static func replaced(_ worker: ExplorationWorker, makeImplementation: SuiteRunner.Factory) async -> ExplorationWorker {
-        await worker.implementation.abort()
-        let implementation = makeImplementation()
-        let greeting = (try? await implementation.start()) ?? worker.greeting
-        return ExplorationWorker(implementation: implementation, greeting: greeting)
     }
 }

@@ -30,8 +30,13 @@ struct RunSchedule {
     private var waiting: [Int: ExplorationRunOutcome] = [:]
     /// The exploration ends with this run; later ones are abandoned.
     private(set) var lastCountingRun: Int?
+    /// The first run known to have found something, counted or not: no
+    /// run after it can count.
+    private var earliestFinding: Int?
     /// A run to make again with exactly the stimuli left.
     private var runAgain: Int?
+    /// A run handed back for want of a job to make it.
+    private var handedBack: ExplorationRun?
 
     init(seed: UInt64, stepLimit: Int?, lag: Int) {
         random = SeededRandom(seed: seed)
@@ -39,13 +44,26 @@ struct RunSchedule {
         self.lag = lag
     }
 
+    /// Runs after this one are of no use: they cannot count.
+    var lastUsefulRun: Int? {
+        switch (lastCountingRun, earliestFinding) {
+        case (let last?, let found?): return min(last, found)
+        case (let last, let found): return last ?? found
+        }
+    }
+
     /// The next run to start, if one may start now.
     mutating func nextRun() -> ExplorationRun? {
+        if let run = handedBack {
+            handedBack = nil
+            return run
+        }
         if let index = runAgain, let random = randoms[index] {
             runAgain = nil
             return ExplorationRun(index: index, random: random, coverage: coverage(of: index), stepBudget: stepsLeft)
         }
-        guard lastCountingRun == nil, stepsLeft.map({ $0 > 0 }) ?? true, nextIndex - lag <= counted else { return nil }
+        guard lastUsefulRun.map({ nextIndex <= $0 }) ?? true, lastCountingRun == nil, stepsLeft.map({ $0 > 0 }) ?? true,
+              nextIndex - lag <= counted else { return nil }
         let index = nextIndex
         nextIndex += 1
         let runRandom = random.split()
@@ -55,12 +73,16 @@ struct RunSchedule {
         return ExplorationRun(index: index, random: runRandom, coverage: coverage(of: index), stepBudget: budget)
     }
 
+    /// A run `nextRun` gave that no job could take: it comes first again.
+    mutating func handBack(_ run: ExplorationRun) { handedBack = run }
+
     /// Takes a finished run; returns the runs that count now, in order.
     mutating func finished(_ outcome: ExplorationRunOutcome) -> [ExplorationRunOutcome] {
-        if outcome.abandoned || lastCountingRun.map({ outcome.index > $0 }) ?? false {
+        if outcome.abandoned || lastUsefulRun.map({ outcome.index > $0 }) ?? false {
             forget(outcome.index)
             return []
         }
+        if outcome.finding != nil, earliestFinding.map({ outcome.index < $0 }) ?? true { earliestFinding = outcome.index }
         waiting[outcome.index] = outcome
         var nowCounting: [ExplorationRunOutcome] = []
         while lastCountingRun.map({ counted < $0 }) ?? true, let next = waiting.removeValue(forKey: counted + 1) {
@@ -78,7 +100,7 @@ struct RunSchedule {
                 break
             }
         }
-        if let last = lastCountingRun {
+        if let last = lastUsefulRun {
             for index in waiting.keys where index > last { forget(index) }
         }
         return nowCounting

@@ -28,7 +28,9 @@ package enum ExplorationReport {
             ("profile", .string(result.profile.rawValue)),
             ("runs", .integer(result.runs)),
             ("races", .integer(result.races)),
+            ("jobs", .integer(result.jobs)),
         ]
+        if !result.notes.isEmpty { fields.append(("notes", .array(result.notes.map { .string($0) }))) }
         if let failure = result.startFailure {
             fields.append(("error", .string("the implementation did not start: \(failure.message)")))
         }

@@ -72,6 +72,9 @@ struct ParallelExplorationTests {
         #expect(result.startFailure == nil)
         #expect(result.finding == nil)
         #expect(result.stimuli == 2_000)
+        #expect(result.jobs == 1)
+        #expect(result.notes.count == 1 && result.notes[0].hasPrefix("job 2 did not start ("))
+        #expect(result.notes.first?.hasSuffix("exploring with 1 job") == true)
     }
 
     @Test("Racing runs are the same with one job and with two")
@@ -167,6 +170,16 @@ struct RunScheduleTests {
         #expect(after == nil)
     }
 
+    @Test("No run starts after one known to have found something, even before it counts")
+    func noRunAfterAFinding() throws {
+        var schedule = RunSchedule(seed: 1, stepLimit: nil, lag: 8)
+        for _ in 1...2 { _ = try start(&schedule) }
+        #expect(counted(outcome(2, stimuli: 9, finding: true), in: &schedule) == [])
+        #expect(schedule.lastUsefulRun == 2)
+        let third = schedule.nextRun()
+        #expect(third == nil)
+    }
+
     @Test("The first run that finds something is the last that counts; later ones are abandoned")
     func findingEnds() throws {
         var schedule = RunSchedule(seed: 1, stepLimit: nil, lag: 8)
@@ -177,5 +190,40 @@ struct RunScheduleTests {
         #expect(schedule.lastCountingRun == 2)
         let after = schedule.nextRun()
         #expect(after == nil)
+    }
+}
+
+@Suite("explore's jobs (EXP-17)")
+struct ExplorationWorkersTests {
+    private func worker(_ implementation: ImplementationUnderTest, broken: Bool) -> ExplorationWorker {
+        var worker = ExplorationWorker(implementation: implementation,
+                                       greeting: Greeting(implementation: "test", roles: Set(Role.systemRoles), reportsInternal: true))
+        worker.isBroken = broken
+        return worker
+    }
+
+    @Test("A run goes to a sound job before a broken one")
+    func soundFirst() async {
+        let sound = ReferenceImplementation(), broken = ReferenceImplementation()
+        var workers = ExplorationWorkers(first: worker(sound, broken: false)) { ReferenceImplementation() }
+        workers.giveBack(worker(broken, broken: true))
+        let taken = await workers.take()
+        #expect(taken?.implementation === sound)
+    }
+
+    @Test("A broken job gets a fresh implementation; when that does not start, the job is dropped with a note")
+    func brokenReplacedOrDropped() async {
+        let broken = ReferenceImplementation()
+        var replacing = ExplorationWorkers(first: worker(broken, broken: true)) { ReferenceImplementation() }
+        let fresh = await replacing.take()
+        #expect(fresh != nil && fresh?.implementation !== broken && fresh?.isBroken == false)
+
+        var dropping = ExplorationWorkers(first: worker(broken, broken: true)) {
+            WireImplementation(endpoint: .command("exit 3"), startupTimeout: .seconds(5))
+        }
+        let none = await dropping.take()
+        #expect(none == nil)
+        #expect(!dropping.hasIdle)
+        #expect(dropping.notes.count == 1 && dropping.notes[0].contains("did not start again"))
     }
 }

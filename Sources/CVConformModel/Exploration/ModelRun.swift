@@ -27,8 +27,7 @@ public struct ModelRun: Sendable {
     }
 
     /// The situation a stimulus meets in this run: `Situation.of(_:in:)` on
-    /// its system, read in place (explore and load ask this before every
-    /// step).
+    /// its system, read in place.
     public func situation(of stimulus: Message) -> Situation? {
         Situation.of(stimulus, in: system)
     }
@@ -64,7 +63,10 @@ public struct ModelRun: Sendable {
     /// keeping a copy to fall back on. Should it lead outside after all, the
     /// system is rebuilt from the stimuli applied so far and the situation
     /// is remembered as risky. Copying the system for every stimulus costs
-    /// half of exploring against the built-in reference.
+    /// half of exploring against the built-in reference. A stimulus in a
+    /// situation the profile leaves unspecified is refused without a try,
+    /// so `situation` must be the one it meets (`Situation.of(_:in:)`, or
+    /// what `StimulusGenerator.next` gives with it).
     public mutating func step(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks) -> Propagation? {
         switch learntStep(stimulus, situation: situation, risks: &risks) {
         case .applied(let propagation):
@@ -106,9 +108,14 @@ public struct ModelRun: Sendable {
     }
 
     private mutating func learntStep(_ stimulus: Message, situation: Situation?, risks: inout SituationRisks) -> LearntStep {
-        // Trying these on a copy of the system, only to throw it away, was
-        // two in five of the steps explore took: the generator draws them
-        // as often as any other.
+        // Each of these always leads outside `core`: the session-request
+        // launches to a VDN the ECS does not have (EXT-1); the logout
+        // feature reaches the ECS with its agent busy (EXT-4); the browser
+        // logout reaches an ICM that has the agent logged in at the same
+        // station, since in a quiet state every login and logout the ECS
+        // knows of went through the ICM in the same step (EXT-2, EXT-3,
+        // EXT-5). Trying them on a copy, only to throw it away, was two in
+        // five of the stimuli explore drew.
         if let situation, situation.isUnspecified(in: profile) { return .refused }
         guard profile == .core, let situation, risks.isSafe(situation) else {
             let propagation = step(stimulus)
