@@ -61,7 +61,7 @@ struct ExploreCommandTests {
 
     @Test("Nonsensical limits and an unwritable folder are usage errors", arguments: [
         ["--time", "0"], ["--time", "-3"], ["--time", "soon"], ["--steps", "0"], ["--profile", "all"],
-        ["--output", "/proc/cvconform-cannot-write-here"],
+        ["--output", "/proc/cvconform-cannot-write-here"], ["--jobs", "0"], ["--jobs", "9"],
     ])
     func badInput(_ arguments: [String]) async throws {
         let result = try await cvconform(["explore", "--steps", "10"] + arguments)
