@@ -56,7 +56,8 @@ struct RunSchedule {
     mutating func nextRun() -> ExplorationRun? {
         if let run = handedBack {
             handedBack = nil
-            return run
+            // Unless a finding since has made it of no use.
+            if lastUsefulRun.map({ run.index <= $0 }) ?? true { return run }
         }
         if let index = runAgain, let random = randoms[index] {
             runAgain = nil

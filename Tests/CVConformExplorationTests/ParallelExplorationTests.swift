@@ -180,6 +180,19 @@ struct RunScheduleTests {
         #expect(third == nil)
     }
 
+    @Test("A run handed back for want of a job comes first again, unless a finding has made it of no use")
+    func handedBack() throws {
+        var schedule = RunSchedule(seed: 1, stepLimit: nil, lag: 8)
+        _ = try start(&schedule)
+        let second = try start(&schedule)
+        schedule.handBack(second)
+        #expect(try start(&schedule).index == 2)
+        schedule.handBack(second)
+        #expect(counted(outcome(1, stimuli: 9, finding: true), in: &schedule) == [1])
+        let after = schedule.nextRun()
+        #expect(after == nil)
+    }
+
     @Test("The first run that finds something is the last that counts; later ones are abandoned")
     func findingEnds() throws {
         var schedule = RunSchedule(seed: 1, stepLimit: nil, lag: 8)
