@@ -23,6 +23,7 @@ extension Explorer {
         let generated = AdministrationGenerator.make(random: &runRandom, extended: options.profile == .extended)
         let administration = generated.administration
         var generator = StimulusGenerator(generated: generated, profile: options.profile, random: &runRandom)
+        generator.avoidsUnspecified = true
         var model = ModelRun(administration: administration, profile: options.profile)
         var engine = RacyReplayEngine(administration: administration, greeting: worker.greeting, options: options.replay)
         var scenario = Scenario(administration: administration, stimuli: [])

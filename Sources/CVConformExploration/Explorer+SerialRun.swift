@@ -14,6 +14,7 @@ extension Explorer {
         var runRandom = run.random
         let generated = AdministrationGenerator.make(random: &runRandom, extended: options.profile == .extended)
         var generator = StimulusGenerator(generated: generated, profile: options.profile, random: &runRandom)
+        generator.avoidsUnspecified = true
         var model = ModelRun(administration: generated.administration, profile: options.profile)
         var engine = ReplayEngine(greeting: worker.greeting, options: options.replay)
         var stimuli: [Message] = []

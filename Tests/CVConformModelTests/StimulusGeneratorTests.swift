@@ -90,6 +90,29 @@ struct StimulusGeneratorTests {
         }
     }
 
+    @Test("Explore's generator rarely chooses a stimulus the profile leaves unspecified; generate's as often as any other")
+    func avoidsUnspecified() {
+        func unspecifiedChosen(avoiding: Bool) -> Int {
+            var chosen = 0
+            for seed in UInt64(0)..<20 {
+                var random = SeededRandom(seed: seed)
+                let generated = AdministrationGenerator.make(random: &random)
+                var generator = StimulusGenerator(generated: generated, profile: .core, random: &random)
+                generator.avoidsUnspecified = avoiding
+                var run = ModelRun(administration: generated.administration, profile: .core)
+                for _ in 0..<300 {
+                    guard let (stimulus, situation) = generator.next(for: run, coverage: ExplorationCoverage(), random: &random) else { break }
+                    if situation.isUnspecified(in: .core) { chosen += 1 }
+                    _ = run.step(stimulus)
+                }
+            }
+            return chosen
+        }
+        let avoiding = unspecifiedChosen(avoiding: true), drawing = unspecifiedChosen(avoiding: false)
+        #expect(drawing > 200)
+        #expect(avoiding * 5 < drawing, "\(avoiding) against \(drawing)")
+    }
+
     @Test("A stimulus kind's ordinal is its place among all kinds, and orders them")
     func kindOrdinals() {
         for (index, kind) in StimulusKind.allCases.enumerated() { #expect(kind.ordinal == index) }

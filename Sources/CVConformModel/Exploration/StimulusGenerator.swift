@@ -19,6 +19,11 @@ public struct StimulusGenerator: Sendable {
     /// Put before every session id this generator makes: cells of `load`
     /// that share an implementation never share a session id.
     public var sessionPrefix = ""
+    /// Whether a candidate in a situation the profile leaves unspecified
+    /// weighs nothing when one of three is chosen (`explore`, EXP-5): its
+    /// stimulus would only be refused. Off, the choice is the one `generate`
+    /// and `load` make.
+    public var avoidsUnspecified = false
     /// The administration's ids, listed once (drawn from for every stimulus).
     private let agentIDs: [String]
     private let vdnNumbers: [String]
@@ -64,6 +69,7 @@ public struct StimulusGenerator: Sendable {
 
     /// Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
     private func weight(of situation: Situation, coverage: ExplorationCoverage) -> Double {
+        if avoidsUnspecified && situation.isUnspecified(in: profile) { return 0 }
         let visits = Double(coverage.visits(of: situation))
         return 1 / ((1 + visits) * (1 + visits))
     }
