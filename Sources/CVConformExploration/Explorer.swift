@@ -121,6 +121,7 @@ extension Explorer {
 /// With `jobs` above 1, several runs are under way at once, each against an
 /// implementation of its own, and they count in the order of their index
 /// (EXP-17): what an exploration sends and finds does not depend on `jobs`.
+/// `progress` is then called from whichever job's thread is due to report.
 package enum Explorer {
     /// How many runs back the coverage that steers a run stands: run k is
     /// steered by what runs 1 to k - lag reached, and its own steps. Fixed,
