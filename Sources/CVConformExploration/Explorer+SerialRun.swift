@@ -27,37 +27,32 @@ extension Explorer {
         defer { progress.sent(outcome.stimuli % 64) }
         let budget = run.stepBudget ?? .max
         var attempts = 0
-        while stimuli.count < length && attempts < length * 4 && stimuli.count < budget && !stop.timeIsUp {
-            if stop.isAbandoned(run.index) {
-                // Nothing of it counts, but what it caused is let out
-                // before the next run's reset.
-                outcome.abandoned = true
-                try? await engine.finish(implementation)
-                return nil
-            }
-            attempts += 1
-            guard let (stimulus, situation) = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
-            guard let propagation = model.step(stimulus, situation: situation, risks: &worker.risks) else { continue }
-            coverage.record(situation, propagation)
-            stimuli.append(stimulus)
-            outcome.stimuli += 1
-            if outcome.stimuli % 64 == 0 { progress.sent(64) }
-            engine.append(TraceEntry(message: stimulus))
-            for emission in propagation.emissions { engine.append(TraceEntry(message: emission.message)) }
-            do {
-                try await engine.drive(implementation)
-            } catch {
-                return RunFinding(scenario: Scenario(administration: generated.administration, stimuli: stimuli),
-                                  stop: error, entries: engine.entries.count, greeting: worker.greeting)
-            }
-        }
-        // Quiescence where it matters: at the end of each run.
         do {
+            while stimuli.count < length && attempts < length * 4 && stimuli.count < budget && !stop.timeIsUp {
+                if stop.isAbandoned(run.index) {
+                    // Nothing of it counts, but what it caused is let out
+                    // before the next run's reset.
+                    outcome.abandoned = true
+                    try? await engine.finish(implementation)
+                    return nil
+                }
+                attempts += 1
+                guard let (stimulus, situation) = generator.next(for: model, coverage: coverage.seen, random: &runRandom) else { break }
+                guard let propagation = model.step(stimulus, situation: situation, risks: &worker.risks) else { continue }
+                coverage.record(situation, propagation)
+                stimuli.append(stimulus)
+                outcome.stimuli += 1
+                if outcome.stimuli % 64 == 0 { progress.sent(64) }
+                engine.append(TraceEntry(message: stimulus))
+                for emission in propagation.emissions { engine.append(TraceEntry(message: emission.message)) }
+                try await engine.drive(implementation)
+            }
+            // Quiescence where it matters: at the end of each run.
             try await engine.finish(implementation)
+            return nil
         } catch {
             return RunFinding(scenario: Scenario(administration: generated.administration, stimuli: stimuli),
                               stop: error, entries: engine.entries.count, greeting: worker.greeting)
         }
-        return nil
     }
 }

@@ -59,6 +59,28 @@ struct ExploreCommandTests {
         #expect(result.stdout.contains("nothing found"))
     }
 
+    @Test("--jobs changes nothing in the JSON but jobs and elapsed; a job that does not start is a note, and the others go on")
+    func jobs() async throws {
+        let folder = try temporaryFolder()
+        // The example starts once: a second start finds the lock taken.
+        let once = "mkdir '\(folder)/lock' 2>/dev/null || { echo 'already running' >&2; exit 3; }; exec \(Self.example)"
+        var reports: [JSONValue] = []
+        for (jobs, exec) in [("1", Self.example), ("2", Self.example), ("2", once)] {
+            let result = try await cvconform(["explore", "--seed", "4", "--steps", "3000", "--jobs", jobs, "--exec", exec,
+                                              "--output", folder, "--json", folder + "/x.json", "--quiet"])
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            reports.append(try readJSON(folder + "/x.json"))
+        }
+        #expect(reports.map { $0["jobs"]?.intValue } == [1, 2, 1])
+        for report in reports {
+            for field in ["stimuli", "runs", "coverage", "found"] { #expect(report[field] == reports[0][field], "\(field)") }
+        }
+        let notes = reports[2]["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(notes.count == 1 && notes.first?.contains("job 2 did not start") == true && notes.first?.contains("already running") == true,
+                "\(notes)")
+        #expect(reports[1]["notes"] == nil)
+    }
+
     @Test("Nonsensical limits and an unwritable folder are usage errors", arguments: [
         ["--time", "0"], ["--time", "-3"], ["--time", "soon"], ["--steps", "0"], ["--profile", "all"],
         ["--output", "/proc/cvconform-cannot-write-here"], ["--jobs", "0"], ["--jobs", "9"],
