@@ -33,6 +33,11 @@ struct PlainMessageLineTests {
         #" { "params" : { "extension" : "4001" , "agent" : "1001" } , "type" : "login" , "to" : "icm" , "from" : "browser" , "op" : "msg" } "#,
         "{\"op\":\"msg\",\t\"from\":\"browser\",\"to\":\"icm\",\"type\":\"login\",\"params\":{\"agent\":\"1001\",\"extension\":\"4001\"}}\r",
         #"{"id":"7","op":"msg","from":"browser","to":"icm","type":"login","params":{"agent":"1001","extension":"4001"},"id":"8"}"#,
+        // The harness's order, then something else: read the general way.
+        #"{"op":"msg","from":"browser","to":"icm","type":"login","params":{"agent":"1001","extension":"4001"},"id":"8"}"#,
+        #"{"op":"msg","from":"browser","to":"icm","type":"login","params":{"agent":"1001","extension":"4001"} }"#,
+        #"{"op":"msg","from":"browser","to":"icm","type":"login", "params":{"agent":"1001","extension":"4001"}}"#,
+        #"{"op":"msg","from":"browser","type":"login","to":"icm","params":{"agent":"1001","extension":"4001"}}"#,
     ])
     func shapesTaken(line: String) {
         let expected = Message(from: .browser, to: .icm, type: .login, parameters: ["agent": "1001", "extension": "4001"])
@@ -45,6 +50,8 @@ struct PlainMessageLineTests {
         #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1"},"n":1}"#, // a number
         #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1"},"x":{}}"#, // an object
         #"{"op":"msg","from":"browser","from":"browser","to":"icm","type":"logout","params":{"agent":"1"}}"#,
+        #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1"},"op":"msg"}"#,
+        #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1"},"type":"logout"}"#,
         #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1"},"params":{"agent":"1"}}"#,
         #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1","agent":"1"}}"#,
         #"{"op":"msg","from":"browser","to":"icm","type":"logout","params":{"agent":"1","nickname":"x"}}"#,
