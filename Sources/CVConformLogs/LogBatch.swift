@@ -6,11 +6,15 @@ import CVConformWire
 /// Decoded lines handed from check-log's reading thread to its judging
 /// thread, packed: a message of the usual shape (`PlainMessageLine`) is a
 /// fixed-size record (its row of the table, its line's place) and its
-/// values' bytes in one buffer; any other line is a `LogItem` aside. The
+/// values' strings in one list; any other line is a `LogItem` aside. The
 /// judging thread builds each message as it judges it.
 ///
-/// Packed, and reused whole (its buffers keep their capacity), so reading
-/// allocates nothing per message (BENCHMARKS.md, "Why the code is as it is").
+/// Reused whole (its buffers keep their capacity), so reading allocates
+/// nothing per message. The reading thread makes the values' strings: a
+/// value of up to 15 bytes is a string held inline, nothing on the heap
+/// shared between the cores, and making them was a fifteenth of the judging
+/// thread, which bounds check-log (BENCHMARKS.md, "Why the code is as it
+/// is").
 package struct LogBatch: Sendable {
     /// One line of the batch.
     struct Record: Sendable {
@@ -20,14 +24,12 @@ package struct LogBatch: Sendable {
         /// The message's row of the table (`MessageCatalog.fastRow`; the
         /// table has a few dozen), or -1: the line is `others[Int(start)]`.
         var row: Int16
-        /// Where the values start in `bytes`, or the place in `others`.
+        /// Where the values start in `values`, or the place in `others`.
         var start: UInt32
-        /// Where each value ends in `bytes`.
-        var ends: (UInt32, UInt32, UInt32, UInt32)
         /// The cell the message's ids other than its session name
         /// (`NamedCell`): a cell's index, or `Record.namesNone`,
         /// `namesSeveral`, `unknown`. (An Int32, not a `NamedCell?`: that
-        /// would make each record 64 bytes, not 48.)
+        /// would make each record larger.)
         var named: Int32 = Record.unknown
 
         static let namesNone: Int32 = -1, namesSeveral: Int32 = -2, unknown: Int32 = -3
@@ -41,10 +43,6 @@ package struct LogBatch: Sendable {
             }
         }
     }
-
-    /// Values a record holds (`Record.ends`); a message with more is kept
-    /// aside as a `LogItem`.
-    static let valuesHeld = 4
 
     /// The cells of the segment being read (its reset's, when it names
     /// cells), by which the reading thread finds each message's named
@@ -64,12 +62,13 @@ package struct LogBatch: Sendable {
     }
 
     private var records: [Record] = []
-    private var bytes: [UInt8] = []
+    private var values: [String] = []
     private var others: [LogItem] = []
+    /// The bytes of the messages' values.
+    private var valueBytes = 0
 
     /// Handed on once its values' bytes pass this, whatever the lines'
-    /// count: a batch stays small, and its offsets fit 32 bits (at most
-    /// this plus one line of `LogLineReader.maximumLineLength`).
+    /// count: a batch stays small.
     static let byteLimit = 1 << 20
 
     /// Lines it takes before it is handed on.
@@ -78,12 +77,12 @@ package struct LogBatch: Sendable {
     package init(capacity: Int) {
         self.capacity = capacity
         records.reserveCapacity(capacity)
-        bytes.reserveCapacity(capacity * 32)
+        values.reserveCapacity(capacity * 3)
     }
 
     var count: Int { records.count }
     /// Holds its capacity of lines, or its limit of bytes: time to hand it on.
-    package var isFull: Bool { records.count >= capacity || bytes.count >= Self.byteLimit }
+    package var isFull: Bool { records.count >= capacity || valueBytes >= Self.byteLimit }
 
     /// Reads on in the segment `previous` was reading (its cells): the
     /// next batch filled after it.
@@ -94,8 +93,9 @@ package struct LogBatch: Sendable {
     /// Empties the batch, keeping its buffers (and its segment's cells).
     package mutating func removeAll() {
         records.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
         others.removeAll(keepingCapacity: true)
+        valueBytes = 0
     }
 
     /// Adds a line, decoded; a blank line adds nothing.
@@ -109,29 +109,39 @@ package struct LogBatch: Sendable {
         if case .reset(let reset, _) = item {
             cells = if case .success(let partition) = reset.partition, partition.isDivided { CellIDBytes(partition) } else { nil }
         }
-        records.append(Record(line: 0, offset: 0, length: 0, row: -1, start: UInt32(others.count), ends: (0, 0, 0, 0)))
+        records.append(Record(line: 0, offset: 0, length: 0, row: -1, start: UInt32(others.count)))
         others.append(item)
     }
 
     /// Packs a message of the usual shape; false for any other line.
     private mutating func pack(_ line: LogLineReader.Line) -> Bool {
+        let start = values.count
+        var row = 0, named = Record.unknown
+        guard Self.read(line, cells: cells, values: &values, valueBytes: &valueBytes, row: &row, named: &named) else { return false }
+        records.append(Record(
+            line: line.number, offset: line.offset, length: Int32(line.bytes.count), row: Int16(row), start: UInt32(start),
+            named: named
+        ))
+        return true
+    }
+
+    /// Reads a line of the usual shape: adds its values' strings to
+    /// `values`, and gives its row and named cell; false for any other
+    /// line. Static: a closure that captured the batch copied it for each
+    /// line, retaining its arrays.
+    private static func read(
+        _ line: LogLineReader.Line, cells: CellIDBytes?, values: inout [String], valueBytes: inout Int,
+        row: inout Int, named: inout Int32
+    ) -> Bool {
         withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: PlainMessageLine.maximumParameters) { storage in
-            guard let (row, count) = PlainMessageLine.row(of: line.bytes, into: storage) else { return false }
+            guard let (found, count) = PlainMessageLine.row(of: line.bytes, into: storage) else { return false }
             let parameters = UnsafeBufferPointer(rebasing: storage[..<count])
-            guard parameters.count <= Self.valuesHeld else { return false }
-            var ends: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
-            let start = UInt32(bytes.count)
-            withUnsafeMutableBytes(of: &ends) { ends in
-                for index in parameters.indices {
-                    bytes.append(contentsOf: parameters[index].value)
-                    ends.storeBytes(of: UInt32(bytes.count), toByteOffset: index * 4, as: UInt32.self)
-                }
+            for parameter in parameters {
+                values.append(String(decoding: parameter.value, as: UTF8.self))
+                valueBytes += parameter.value.count
             }
-            var record = Record(
-                line: line.number, offset: line.offset, length: Int32(line.bytes.count), row: Int16(row), start: start, ends: ends
-            )
-            if let cells { record.named = Self.namedCell(of: parameters, mask: Self.idParameters[row], in: cells) }
-            records.append(record)
+            row = found
+            if let cells { named = namedCell(of: parameters, mask: idParameters[found], in: cells) }
             return true
         }
     }
@@ -157,24 +167,17 @@ package struct LogBatch: Sendable {
         // Each message's parameters are made here, in the storage the last
         // one left when nothing kept it: a message judged allocates nothing.
         var parameters: Parameters = [:]
-        bytes.withUnsafeBufferPointer { bytes in
-            for record in records {
-                guard record.row >= 0 else {
-                    body(others[Int(record.start)])
-                    continue
-                }
-                let message = withUnsafeBytes(of: record.ends) { ends in
-                    MessageCatalog.message(row: Int(record.row), in: &parameters) { index in
-                        let start = index == 0 ? Int(record.start) : Int(ends.load(fromByteOffset: (index - 1) * 4, as: UInt32.self))
-                        let end = Int(ends.load(fromByteOffset: index * 4, as: UInt32.self))
-                        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                    }
-                }
-                body(.message(
-                    message, at: LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)),
-                    named: record.namedCell
-                ))
+        for record in records {
+            guard record.row >= 0 else {
+                body(others[Int(record.start)])
+                continue
             }
+            let start = Int(record.start)
+            let message = MessageCatalog.message(row: Int(record.row), in: &parameters) { values[start + $0] }
+            body(.message(
+                message, at: LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)),
+                named: record.namedCell
+            ))
         }
     }
 }
