@@ -10,7 +10,7 @@ public struct CVCTMachine: RoleMachine, Hashable {
     public mutating func receive(_ message: Message, into reaction: inout Reaction) {
         func relay(_ clause: Clause, to: Role, _ type: MessageType, _ parameters: Parameters) {
             reaction.apply(clause)
-            reaction.send(clause, to: to, from: .cvct, type, parameters)
+            reaction.relay(clause, to: to, from: .cvct, type, parameters)
         }
         switch (message.from, message.type) {
         case (.icm, .loginRequest): relay(.cvctLoginRequest, to: .ecs, .asaiLogin, message.parameters)
@@ -23,16 +23,19 @@ public struct CVCTMachine: RoleMachine, Hashable {
             // compares against every state in turn, for every progress.
             let state = message[.state]
             if state == ProgressState.answered.rawValue {
-                relay(.cvctAnswered, to: .icm, .answered, Parameters(.extension, message[.extension], .session, message[.session]))
+                reaction.apply(.cvctAnswered)
+                reaction.send(.cvctAnswered, to: .icm, from: .cvct, .answered, .extension, message[.extension], .session, message[.session])
             } else if state == ProgressState.dropped.rawValue && message[.by] == By.phone.rawValue {
-                relay(.cvctDroppedByPhone, to: .icm, .dropped, Parameters(.session, message[.session]))
+                reaction.apply(.cvctDroppedByPhone)
+                reaction.send(.cvctDroppedByPhone, to: .icm, from: .cvct, .dropped, .session, message[.session])
             } else {
                 reaction.apply(.cvctOtherProgress)
             }
         case (.ecs, .loggedOut):
             if message[.by] == By.phone.rawValue {
-                relay(.cvctLoggedOutByPhone, to: .icm, .agentLoggedOut,
-                      Parameters(.agent, message[.agent], .extension, message[.extension]))
+                reaction.apply(.cvctLoggedOutByPhone)
+                reaction.send(.cvctLoggedOutByPhone, to: .icm, from: .cvct, .agentLoggedOut,
+                              .agent, message[.agent], .extension, message[.extension])
             } else {
                 reaction.apply(.cvctLoggedOutByRequest)
             }

@@ -308,14 +308,14 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
         if let (clause, word) = cause {
             reaction.apply(clause)
-            reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, Parameters(.agent, agent, .cause, word.rawValue, .extension, x))
+            reaction.send(clause, to: .cvct, from: .ecs, .loginDenied, .agent, agent, .cause, word.rawValue, .extension, x)
             return
         }
         // Every check ran (a mutant only reorders them), so both are known.
         guard let agentNumber, let station else { return }
         reaction.apply(.ecsLoginAccepted)
         agentAtStation.set(station, agentNumber)
-        reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, Parameters(.agent, agent, .extension, x))
+        reaction.send(.ecsLoginAccepted, to: .cvct, from: .ecs, .loggedIn, .agent, agent, .extension, x)
         becomeAvailable(agentNumber, at: station, dispatching: variation.dispatchOnLogin, &reaction)
     }
 
@@ -336,7 +336,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         let candidate = mostIdleAgent(with: skill)
         let offeredClause: Clause = candidate == nil ? .ecsLaunchQueued : .ecsLaunchDelivered
         reaction.apply(offeredClause)
-        reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, Parameters(.session, session, .state, ProgressState.offered.rawValue, .vdn, vdn))
+        reaction.send(offeredClause, to: .cvct, from: .ecs, .progress, .session, session, .state, ProgressState.offered.rawValue, .vdn, vdn)
         route(slot, skill: skill, clause: offeredClause, to: candidate, &reaction)
     }
 
@@ -362,7 +362,7 @@ public struct ECSMachine: RoleMachine, Hashable {
             if Int(skill) >= queues.count { queues.append(contentsOf: repeatElement(LaunchOrderQueue(), count: Int(skill) - queues.count + 1)) }
             queues[Int(skill)].insert(slot, launchedAt: sessionSlots[slot].launchedAt)
             reaction.send(clause, to: .cvct, from: .ecs, .progress,
-                          Parameters(.session, sessionSlots.name(slot), .skill, setup.skills[skill], .state, ProgressState.queued.rawValue))
+                          .session, sessionSlots.name(slot), .skill, setup.skills[skill], .state, ProgressState.queued.rawValue)
         }
     }
 
@@ -397,7 +397,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         connected.phase = .connected
         setEntry(agent, connected)
         reaction.send(.ecsAnswer, to: .cvct, from: .ecs, .progress,
-                      Parameters(.extension, x, .session, sessionSlots.name(current.session), .state, ProgressState.answered.rawValue))
+                      .extension, x, .session, sessionSlots.name(current.session), .state, ProgressState.answered.rawValue)
     }
 
     mutating func hangup(extension x: String, _ reaction: inout Reaction) {
@@ -409,7 +409,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         let session = sessionSlots.name(current.session)
         sessionSlots.remove(current.session)
         reaction.send(.ecsHangup, to: .cvct, from: .ecs, .progress,
-                      Parameters(.by, By.phone.rawValue, .extension, x, .session, session, .state, ProgressState.dropped.rawValue))
+                      .by, By.phone.rawValue, .extension, x, .session, session, .state, ProgressState.dropped.rawValue)
         becomeAvailable(agent, at: station, dispatching: variation.dispatchAfterHangup, &reaction)
     }
 
@@ -421,9 +421,9 @@ public struct ECSMachine: RoleMachine, Hashable {
         }
         reaction.apply(.ecsDrop)
         sessionSlots.remove(slot)
-        reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, Parameters(.extension, x, .session, session))
+        reaction.send(.ecsDrop, to: .phone, from: .ecs, .clear, .extension, x, .session, session)
         reaction.send(.ecsDrop, to: .cvct, from: .ecs, .progress,
-                      Parameters(.by, By.request.rawValue, .extension, x, .session, session, .state, ProgressState.dropped.rawValue))
+                      .by, By.request.rawValue, .extension, x, .session, session, .state, ProgressState.dropped.rawValue)
         becomeAvailable(agent, at: station, dispatching: variation.dispatchAfterDrop, &reaction)
     }
 
@@ -439,7 +439,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         case .available where current.station == station:
             reaction.apply(.ecsLogout)
             logOut(agentNumber, at: station)
-            reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, Parameters(.agent, agent, .by, By.request.rawValue, .extension, x))
+            reaction.send(.ecsLogout, to: .cvct, from: .ecs, .loggedOut, .agent, agent, .by, By.request.rawValue, .extension, x)
         case .alerting where current.station == station:
             // Extended: the browser logged out an agent whose phone is still
             // ringing (the ICM cannot know). Ring-no-answer: clear the phone,
@@ -447,9 +447,9 @@ public struct ECSMachine: RoleMachine, Hashable {
             reaction.apply(.extLogoutWhileAlerting)
             logOut(agentNumber, at: station)
             reaction.send(.extLogoutWhileAlerting, to: .phone, from: .ecs, .clear,
-                          Parameters(.extension, x, .session, sessionSlots.name(current.session)))
+                          .extension, x, .session, sessionSlots.name(current.session))
             reaction.send(.extLogoutWhileAlerting, to: .cvct, from: .ecs, .loggedOut,
-                          Parameters(.agent, agent, .by, By.request.rawValue, .extension, x))
+                          .agent, agent, .by, By.request.rawValue, .extension, x)
             route(current.session, skill: sessionSlots[current.session].skill, clause: .extLogoutWhileAlerting, &reaction)
         case .connected where current.station == station:
             reaction.apply(.extLogoutWhileConnected)
@@ -470,7 +470,7 @@ public struct ECSMachine: RoleMachine, Hashable {
         reaction.apply(.ecsLogoutFeature)
         logOut(agent, at: station)
         reaction.send(.ecsLogoutFeature, to: .cvct, from: .ecs, .loggedOut,
-                      Parameters(.agent, setup.agents[agent], .by, By.phone.rawValue, .extension, x))
+                      .agent, setup.agents[agent], .by, By.phone.rawValue, .extension, x)
     }
 
     // MARK: - E8, E9
@@ -483,8 +483,8 @@ public struct ECSMachine: RoleMachine, Hashable {
         setEntry(agent, AgentEntry(phase: .alerting, station: station, session: slot))
         let x = setup.stations[station]
         let session = sessionSlots.name(slot)
-        reaction.send(clause, to: .phone, from: .ecs, .alert, Parameters(.extension, x, .session, session))
-        reaction.send(clause, to: .cvct, from: .ecs, .progress, Parameters(.extension, x, .session, session, .state, ProgressState.alerting.rawValue))
+        reaction.send(clause, to: .phone, from: .ecs, .alert, .extension, x, .session, session)
+        reaction.send(clause, to: .cvct, from: .ecs, .progress, .extension, x, .session, session, .state, ProgressState.alerting.rawValue)
     }
 
     /// The agent becomes available now, then dispatch (E9).

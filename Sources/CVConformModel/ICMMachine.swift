@@ -178,7 +178,7 @@ public struct ICMMachine: RoleMachine, Hashable {
 
     mutating func login(agent: String, extension x: String, _ reaction: inout Reaction) {
         reaction.apply(.icmLogin)
-        reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, Parameters(.agent, agent, .extension, x))
+        reaction.send(.icmLogin, to: .cvct, from: .icm, .loginRequest, .agent, agent, .extension, x)
     }
 
     mutating func loginConfirmed(agent: String, extension x: String, _ reaction: inout Reaction) {
@@ -192,12 +192,12 @@ public struct ICMMachine: RoleMachine, Hashable {
         let station = intern(station: x)
         setEntry(number, AgentEntry(phase: .loggedIn, station: station))
         agentAtStation.set(station, number)
-        reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, Parameters(.agent, agent))
+        reaction.send(.icmLoginConfirmed, to: .browser, from: .icm, .acwOpen, .agent, agent)
     }
 
     mutating func loginDenied(agent: String, cause: String, _ reaction: inout Reaction) {
         reaction.apply(.icmLoginDenied)
-        reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, Parameters(.agent, agent, .cause, cause))
+        reaction.send(.icmLoginDenied, to: .browser, from: .icm, .loginFailed, .agent, agent, .cause, cause)
     }
 
     // MARK: - Sessions (I4-I7)
@@ -209,7 +209,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         } else {
             sessionSlots.insert(session, SessionEntry(media: MediaCode(media)))
         }
-        reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, Parameters(.media, media, .session, session, .vdn, vdn))
+        reaction.send(.icmSessionRequest, to: .ecs, from: .icm, .launch, .media, media, .session, session, .vdn, vdn)
     }
 
     mutating func answered(session: String, extension x: String, _ reaction: inout Reaction) {
@@ -222,7 +222,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         let slot = sessionSlots.insert(session, SessionEntry())
         setEntry(agent, AgentEntry(phase: .inSession, station: station, session: slot))
         sessionSlots[slot].agent = agent
-        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, Parameters(.agent, agentNumbers[agent], .session, session))
+        reaction.send(.icmAnswered, to: .browser, from: .icm, .connect, .agent, agentNumbers[agent], .session, session)
     }
 
     mutating func release(agent: String, session: String, button: String, _ reaction: inout Reaction) {
@@ -247,8 +247,8 @@ public struct ICMMachine: RoleMachine, Hashable {
         reaction.apply(clause)
         endSession(slot, of: number, at: current.station)
         let x = stationNumbers[current.station]
-        reaction.send(clause, to: .cvct, from: .icm, .dropRequest, Parameters(.extension, x, .session, session))
-        reaction.send(clause, to: .browser, from: .icm, .disconnect, Parameters(.agent, agent, .reason, reason.rawValue, .session, session))
+        reaction.send(clause, to: .cvct, from: .icm, .dropRequest, .extension, x, .session, session)
+        reaction.send(clause, to: .browser, from: .icm, .disconnect, .agent, agent, .reason, reason.rawValue, .session, session)
     }
 
     mutating func dropped(session: String, _ reaction: inout Reaction) {
@@ -260,7 +260,7 @@ public struct ICMMachine: RoleMachine, Hashable {
         reaction.apply(.icmDropped)
         endSession(slot, of: agent, at: current.station)
         reaction.send(.icmDropped, to: .browser, from: .icm, .disconnect,
-                      Parameters(.agent, agentNumbers[agent], .reason, Reason.hangup.rawValue, .session, session))
+                      .agent, agentNumbers[agent], .reason, Reason.hangup.rawValue, .session, session)
     }
 
     // MARK: - Logout (I8, I9)
@@ -271,8 +271,8 @@ public struct ICMMachine: RoleMachine, Hashable {
         case .loggedIn:
             reaction.apply(.icmLogout)
             forget(number)
-            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, Parameters(.agent, agent, .extension, stationNumbers[current.station]))
-            reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, Parameters(.agent, agent))
+            reaction.send(.icmLogout, to: .cvct, from: .icm, .logoutRequest, .agent, agent, .extension, stationNumbers[current.station])
+            reaction.send(.icmLogout, to: .browser, from: .icm, .acwClose, .agent, agent)
         case .inSession:
             reaction.apply(.extBrowserLogoutWithSession)
         case .loggedOut:
@@ -283,7 +283,7 @@ public struct ICMMachine: RoleMachine, Hashable {
     mutating func agentLoggedOut(agent: String, _ reaction: inout Reaction) {
         reaction.apply(.icmAgentLoggedOut)
         if let number = agentNumbers.number(of: agent) { forget(number) }
-        reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, Parameters(.agent, agent))
+        reaction.send(.icmAgentLoggedOut, to: .browser, from: .icm, .acwClose, .agent, agent)
     }
 
     // MARK: - State helpers

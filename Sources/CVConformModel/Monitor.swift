@@ -86,8 +86,11 @@ public struct Monitor: Sendable {
             }
             // remove(at:) shifts the few left in place; removeFirst() went
             // through the generic replaceSubrange, 5% of judging a log.
-            owed[slot].remove(at: 0)
+            let matched = owed[slot].remove(at: 0)
             owedCount -= 1
+            // Its storage makes a message the reaction sends: judging
+            // then allocates nothing for the model's messages either.
+            reaction.recycle(matched.message.parameters)
         }
         guard system.deliver(message, into: &reaction) else { return .allowed(nil) }
         let shift = UInt64(message.to.order * 8)

@@ -24,6 +24,12 @@ public struct Reaction: Hashable, Sendable {
     private var firstClauses: UInt64 = 0
     private var moreClauses: [Clause] = []
     public var emissions: [Emission] = []
+    /// Storage of messages already judged, for the next messages sent
+    /// (`recycle`): a caller that keeps one reaction from message to
+    /// message makes the model's messages without allocating. Not part of
+    /// the reaction's value.
+    private var spareParameters: [Parameters] = []
+    private static let sparesKept = 32
 
     public init(clauses: [Clause] = [], emissions: [Emission] = []) {
         self.emissions = emissions
@@ -64,6 +70,86 @@ public struct Reaction: Hashable, Sendable {
         for clause in moreClauses { body(clause.ordinal) }
     }
 
+    /// Equal when they applied the same clauses and send the same messages
+    /// (spare storage is no part of it).
+    public static func == (lhs: Reaction, rhs: Reaction) -> Bool {
+        lhs.firstClauses == rhs.firstClauses && lhs.moreClauses == rhs.moreClauses && lhs.emissions == rhs.emissions
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(firstClauses)
+        hasher.combine(moreClauses)
+        hasher.combine(emissions)
+    }
+
+    /// Keeps the storage of a message judged and done with, to make a
+    /// message this reaction sends in it (when nothing else holds it by
+    /// then; else that message is made anew).
+    package mutating func recycle(_ parameters: consuming Parameters) {
+        guard spareParameters.count < Self.sparesKept else { return }
+        spareParameters.append(parameters)
+    }
+
+    // Sends with the parameters given in name order: made in spare
+    // storage when there is some, else as before (a caller that keeps no
+    // reaction, as explore, has none and pays nothing more).
+
+    mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ name1: ParameterName, _ value1: String) {
+        guard var parameters = spareParameters.popLast() else {
+            return send(clause, to: to, from: from, type, Parameters(name1, value1))
+        }
+        parameters.refill(name1, value1)
+        send(clause, to: to, from: from, type, parameters)
+    }
+
+    mutating func send(
+        _ clause: Clause, to: Role, from: Role, _ type: MessageType,
+        _ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String
+    ) {
+        guard var parameters = spareParameters.popLast() else {
+            return send(clause, to: to, from: from, type, Parameters(name1, value1, name2, value2))
+        }
+        parameters.refill(name1, value1, name2, value2)
+        send(clause, to: to, from: from, type, parameters)
+    }
+
+    mutating func send(
+        _ clause: Clause, to: Role, from: Role, _ type: MessageType,
+        _ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
+        _ name3: ParameterName, _ value3: String
+    ) {
+        guard var parameters = spareParameters.popLast() else {
+            return send(clause, to: to, from: from, type, Parameters(name1, value1, name2, value2, name3, value3))
+        }
+        parameters.refill(name1, value1, name2, value2, name3, value3)
+        send(clause, to: to, from: from, type, parameters)
+    }
+
+    mutating func send(
+        _ clause: Clause, to: Role, from: Role, _ type: MessageType,
+        _ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
+        _ name3: ParameterName, _ value3: String, _ name4: ParameterName, _ value4: String
+    ) {
+        guard var parameters = spareParameters.popLast() else {
+            return send(clause, to: to, from: from, type, Parameters(name1, value1, name2, value2, name3, value3, name4, value4))
+        }
+        parameters.refill(name1, value1, name2, value2, name3, value3, name4, value4)
+        send(clause, to: to, from: from, type, parameters)
+    }
+
+    /// Sends a message with a received message's parameters: a copy in
+    /// spare storage when there is some (sharing the received message's
+    /// storage would make its reader allocate anew for its next message),
+    /// else that very storage.
+    mutating func relay(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ parameters: Parameters) {
+        guard var copy = spareParameters.popLast() else {
+            send(clause, to: to, from: from, type, parameters)
+            return
+        }
+        copy.refill(copying: parameters)
+        send(clause, to: to, from: from, type, copy)
+    }
+
     mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ parameters: Parameters) {
         // Room for four at once: grown one by one, a reaction that sends
         // two or three messages (many do) was allocated again for each.
@@ -71,7 +157,8 @@ public struct Reaction: Hashable, Sendable {
         emissions.append(Emission(Message(from: from, to: to, type: type, parameters: parameters), clause))
     }
 
-    /// Empty again, keeping its storage for the next message.
+    /// Empty again, keeping its storage (and its spares) for the next
+    /// message.
     mutating func clear() {
         firstClauses = 0
         moreClauses.removeAll(keepingCapacity: true)

@@ -85,8 +85,57 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// message of a log into the same one, so judging one allocates nothing.
     package mutating func refill(sortedCount count: Int, _ parameter: (Int) -> Parameter) {
         items.removeAll(keepingCapacity: true)
-        items.reserveCapacity(count)
+        // Room for the table's most at once: storage made again for
+        // another message (`Reaction.recycle`) then never grows.
+        items.reserveCapacity(Swift.max(count, Self.mostInTable))
         for index in 0..<count { items.append(parameter(index)) }
+    }
+
+    /// The most parameters a message of the table has.
+    private static let mostInTable = 4
+
+    /// Makes a copy of `other`'s parameters in this storage.
+    package mutating func refill(copying other: Parameters) {
+        refill(sortedCount: other.items.count) { other.items[$0] }
+    }
+
+    // The model's own messages made again in this storage (see the
+    // initializers above: names in sorted order, checked in debug builds).
+
+    package mutating func refill(_ name: ParameterName, _ value: String) {
+        refill(sortedCount: 1) { _ in Parameter(name: name.name, value: value) }
+    }
+
+    package mutating func refill(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String) {
+        assert(name1 < name2, "names out of order")
+        refill(sortedCount: 2) { $0 == 0 ? Parameter(name: name1.name, value: value1) : Parameter(name: name2.name, value: value2) }
+    }
+
+    package mutating func refill(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
+                                 _ name3: ParameterName, _ value3: String) {
+        assert(name1 < name2 && name2 < name3, "names out of order")
+        refill(sortedCount: 3) { index in
+            switch index {
+            case 0: Parameter(name: name1.name, value: value1)
+            case 1: Parameter(name: name2.name, value: value2)
+            default: Parameter(name: name3.name, value: value3)
+            }
+        }
+    }
+
+    package mutating func refill(
+        _ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
+        _ name3: ParameterName, _ value3: String, _ name4: ParameterName, _ value4: String
+    ) {
+        assert(name1 < name2 && name2 < name3 && name3 < name4, "names out of order")
+        refill(sortedCount: 4) { index in
+            switch index {
+            case 0: Parameter(name: name1.name, value: value1)
+            case 1: Parameter(name: name2.name, value: value2)
+            case 2: Parameter(name: name3.name, value: value3)
+            default: Parameter(name: name4.name, value: value4)
+            }
+        }
     }
 
     public init(_ dictionary: [String: String]) {
