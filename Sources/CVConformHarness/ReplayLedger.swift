@@ -44,8 +44,8 @@ package struct ReplayLedger: Sendable {
     /// Sending stopped before a stimulus that waits for `synced()`.
     package private(set) var wantsSync = false
 
-    private static let slots = Role.allCases.count * Role.allCases.count
-    private static func slot(_ channel: Channel) -> Int { channel.from.order * Role.allCases.count + channel.to.order }
+    private static var slots: Int { Channel.count }
+    private static func slot(_ channel: Channel) -> Int { channel.number }
 
     package init(greeting: Greeting) {
         self.greeting = greeting

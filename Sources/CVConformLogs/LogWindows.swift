@@ -79,10 +79,10 @@ struct LogWindows {
 
     /// The channels of the message table, numbered 0..<count.
     private static let channelIndex: [Int] = {
-        var index = Array(repeating: -1, count: Role.allCases.count * Role.allCases.count)
+        var index = Array(repeating: -1, count: Channel.count)
         var next = 0
         for definition in MessageCatalog.definitions {
-            let slot = definition.channel.from.order * Role.allCases.count + definition.channel.to.order
+            let slot = definition.channel.number
             if index[slot] < 0 {
                 index[slot] = next
                 next += 1
@@ -101,7 +101,7 @@ struct LogWindows {
     }
 
     private func ring(_ channel: Channel, cell: Int) -> Int {
-        cell * channelCount + channelIndex[channel.from.order * Role.allCases.count + channel.to.order]
+        cell * channelCount + channelIndex[channel.number]
     }
 
     /// Records a message of a cell (after it was judged).

@@ -13,7 +13,7 @@ public struct Monitor: Sendable {
     /// list for all channels touched less memory, but a system that never
     /// sends what one channel owes would make every other channel's message
     /// scan past all of it.)
-    private var owed: [[Emission]] = Array(repeating: [], count: Role.allCases.count * Role.allCases.count)
+    private var owed: [[Emission]] = Array(repeating: [], count: Channel.count)
     private var owedCount = 0
     /// The clause that decided each role's last reaction, for diagnostics:
     /// a byte per role (its order), the clause's ordinal, 0xFF for none.
@@ -53,9 +53,7 @@ public struct Monitor: Sendable {
         return ordinal < Clause.byOrdinal.count ? Clause.byOrdinal[ordinal] : nil
     }
 
-    private static func slot(of channel: Channel) -> Int {
-        channel.from.order * Role.allCases.count + channel.to.order
-    }
+    private static func slot(of channel: Channel) -> Int { channel.number }
 
     public enum Judgement: Hashable, Sendable {
         case allowed(Reaction?)

@@ -28,6 +28,10 @@ public enum Role: String, CaseIterable, Hashable, Sendable, Comparable {
     public static func < (lhs: Role, rhs: Role) -> Bool {
         lhs.order < rhs.order
     }
+
+    /// How many roles there are (`allCases.count`, which builds the list
+    /// each time it is asked: a monitor asked for every message).
+    package static var count: Int { 6 }
 }
 
 /// A one-way channel between two roles; messages owed on one channel are
@@ -42,4 +46,11 @@ public struct Channel: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(from.rawValue)→\(to.rawValue)" }
+
+    /// How many role pairs there are; every channel's `number` is below it.
+    package static var count: Int { Role.count * Role.count }
+
+    /// A small number for each role pair, so that tables by channel are
+    /// arrays.
+    package var number: Int { from.order &* Role.count &+ to.order }
 }

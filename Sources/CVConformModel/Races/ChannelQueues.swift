@@ -126,5 +126,5 @@ extension ChannelQueues<Emission> {
 
 extension Channel {
     /// A small number for each of the 36 role pairs, for `ChannelQueues`.
-    package var slot: UInt8 { UInt8(from.order * Role.allCases.count + to.order) }
+    package var slot: UInt8 { UInt8(number) }
 }
