@@ -171,6 +171,10 @@ extension MessageCatalog {
         return (0..<row.count).map { table.nameStrings[table.names[row.first + $0]] }
     }
 
+    /// The most parameters a message of the table has: readers and
+    /// storage made for one message hold this many.
+    package static var mostParameters: Int { 4 }
+
     /// How many rows the table has (`fastRow` answers below this).
     package static var rowCount: Int { RawTable.shared.rows.count }
 }

@@ -87,12 +87,9 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         items.removeAll(keepingCapacity: true)
         // Room for the table's most at once: storage made again for
         // another message (`Reaction.recycle`) then never grows.
-        items.reserveCapacity(Swift.max(count, Self.mostInTable))
+        items.reserveCapacity(Swift.max(count, MessageCatalog.mostParameters))
         for index in 0..<count { items.append(parameter(index)) }
     }
-
-    /// The most parameters a message of the table has.
-    private static let mostInTable = 4
 
     /// Makes a copy of `other`'s parameters in this storage.
     package mutating func refill(copying other: Parameters) {

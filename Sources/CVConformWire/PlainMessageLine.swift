@@ -18,7 +18,7 @@ import CVConformTrace
 package enum PlainMessageLine {
     /// The most parameters a message of the table has: room for this many
     /// in the storage `row(of:into:)` fills.
-    package static let maximumParameters = 4
+    package static var maximumParameters: Int { MessageCatalog.mostParameters }
 
     /// The message the line is, or nil when the line is not of this shape.
     package static func message(_ bytes: UnsafeBufferPointer<UInt8>) -> Message? {

@@ -13,6 +13,12 @@ func rawMessage(
 
 @Suite("Checking a message against the table (a pure function)")
 struct MessageConversionTests {
+    @Test("mostParameters is the most parameters any row of the table has")
+    func mostParameters() {
+        let most = (0..<MessageCatalog.rowCount).map { MessageCatalog.parameterNames(row: $0).count }.max()
+        #expect(most == MessageCatalog.mostParameters)
+    }
+
     @Test("A message that fits its row becomes an entry, its parameters in any order")
     func fits() throws {
         let raw = rawMessage("browser", "icm", "login", [("extension", "4001"), ("agent", "1001")], line: 12)
