@@ -68,14 +68,23 @@ public struct Monitor: Sendable {
     /// owed rather than copied (a copy retains each emission's message).
     public mutating func observe(_ message: Message, keepingReaction: Bool = true) -> Judgement {
         var reaction = Reaction()
-        return observe(message, keepingReaction: keepingReaction, scratch: &reaction)
+        return observe(message, keepingReaction: keepingReaction, reaction: &reaction, recycling: false)
     }
 
     /// The same, the reaction made in `scratch`, which the caller keeps from
     /// message to message: without `keepingReaction` its storage serves
     /// every message, and judging allocates no list of emissions (one per
-    /// message that sent anything, a tenth of judging a log).
+    /// message that sent anything, a tenth of judging a log), nor, in the
+    /// storage of the owed messages it matches, the model's messages.
     public mutating func observe(_ message: Message, keepingReaction: Bool, scratch reaction: inout Reaction) -> Judgement {
+        // A reaction handed back is copied, spares and all: recycled into
+        // it, storage would be shared and made anew anyway.
+        observe(message, keepingReaction: keepingReaction, reaction: &reaction, recycling: !keepingReaction)
+    }
+
+    private mutating func observe(
+        _ message: Message, keepingReaction: Bool, reaction: inout Reaction, recycling: Bool
+    ) -> Judgement {
         position += 1
         if message.from.isSystem {
             let slot = Self.slot(of: message.channel)
@@ -88,7 +97,7 @@ public struct Monitor: Sendable {
             owedCount -= 1
             // Its storage makes a message the reaction sends: judging
             // then allocates nothing for the model's messages either.
-            reaction.recycle(matched.message.parameters)
+            if recycling { reaction.recycle(matched.message.parameters) }
         }
         guard system.deliver(message, into: &reaction) else { return .allowed(nil) }
         let shift = UInt64(message.to.order * 8)

@@ -91,8 +91,8 @@ public struct Reaction: Hashable, Sendable {
     }
 
     // Sends with the parameters given in name order: made in spare
-    // storage when there is some, else as before (a caller that keeps no
-    // reaction, as explore, has none and pays nothing more).
+    // storage when there is some, else as before (a reaction nothing was
+    // recycled into, as explore's, has none).
 
     mutating func send(_ clause: Clause, to: Role, from: Role, _ type: MessageType, _ name1: ParameterName, _ value1: String) {
         guard var parameters = spareParameters.popLast() else {

@@ -3,7 +3,7 @@
 /// so that nothing but the values becomes a string, and no string is
 /// compared or sorted. `fastRow` finds the row the parameters fit and
 /// `message(row:value:)` builds the message, possibly later and on another
-/// thread (check-log packs a line's row and values' bytes). Together they
+/// thread (check-log packs a line's row and values' strings). Together they
 /// judge exactly as `fastCheck(from:to:type:parameters:)` does; anything
 /// that does not fit returns nil, and the caller takes the general path,
 /// which says what is wrong.

@@ -242,7 +242,10 @@ package enum PlainMessageLine {
             // this loop was a sixth of check-log's reading thread.
             if let base = bytes.baseAddress {
                 while index + 8 <= bytes.count {
-                    let flagged = Self.specialBytes(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    // Little-endian whatever the machine: the first byte
+                    // is the lowest, as the count of trailing zeros needs.
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    let flagged = Self.specialBytes(word)
                     if flagged != 0 {
                         let end = index + flagged.trailingZeroBitCount >> 3
                         guard bytes[end] == UInt8(ascii: "\"") else { return nil }

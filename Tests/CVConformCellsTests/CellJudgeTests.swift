@@ -76,6 +76,54 @@ struct CellJudgeTests {
         }
     }
 
+    @Test("Cells sharing one kept reaction (its storage recycled across cells) judge as monitors with fresh reactions do")
+    func sharedReactionJudgesAlike() throws {
+        let first = loginMessages("1001", "4001") + sessionMessages("s1", vdn: "5001", agent: "1001", station: "4001")
+        let second = loginMessages("2001", "4002") + sessionMessages("s2", vdn: "5002", agent: "2001", station: "4002")
+        let partition = try twoCells()
+        var seed: UInt64 = 7
+        func next() -> UInt64 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return seed >> 33
+        }
+        var rejections = 0
+        for round in 0..<60 {
+            var merged: [String] = []
+            var (i, j) = (0, 0)
+            while i < first.count || j < second.count {
+                if j == second.count || (i < first.count && next() % 2 == 0) {
+                    merged.append(first[i]); i += 1
+                } else {
+                    merged.append(second[j]); j += 1
+                }
+            }
+            // Now and then one message left out, so that rejections are
+            // compared too.
+            if round % 3 == 2 { merged.remove(at: Int(next() % UInt64(merged.count))) }
+            var judge = CellJudge(partition: partition)
+            var monitors = partition.cells.map { Monitor(administration: $0.administration) }
+            var stopped = Set<Int>()
+            for text in merged {
+                let message = m(text)
+                let judgement = judge.observe(message, keepingReaction: false)
+                // Unplaced (a message left out can leave a session in no
+                // cell): no cell judges it, and no monitor sees it.
+                guard let cell = judgement.cell, !stopped.contains(cell) else { continue }
+                switch (judgement, monitors[cell].observe(message)) {
+                case (.allowed, .allowed):
+                    break
+                case (.rejected, .rejected):
+                    stopped.insert(cell)
+                    rejections += 1
+                default:
+                    Issue.record("\(text) judged apart in round \(round)")
+                }
+                #expect(judge.monitors[cell].owedEmissions == monitors[cell].owedEmissions, "\(text), round \(round)")
+            }
+        }
+        #expect(rejections > 5)
+    }
+
     @Test("A mixed-up output in one cell is rejected there, at its position; that cell judges no more, the other goes on")
     func mixedUpRejected() throws {
         var judge = CellJudge(partition: try twoCells())

@@ -18,8 +18,8 @@ struct WordIndexTests {
     /// Words of one length and first byte share a bucket; words past 16
     /// bytes are compared past their packed part.
     static let words = [
-        "a", "ab", "ac", "abcdefgh", "abcdefgi", "abcdefghijklmnop", "abcdefghijklmnoq",
-        "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstv", String(repeating: "z", count: 31),
+        "a", "ab", "ab\u{0}", "ac", "abcdefgh", "abcdefgi", "abcdefghi", "abcdefghj", "abcdefghijklmnop", "abcdefghijklmnoq",
+        "abcdefghijklmnopq", "abcdefghijklmnopr", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstv", String(repeating: "z", count: 31),
     ]
 
     @Test("Words that share a length and first byte, or 16 bytes, are told apart")
@@ -28,7 +28,7 @@ struct WordIndexTests {
         for (place, word) in Self.words.enumerated() { #expect(Self.index(index, word) == place, "\(word)") }
         for text in [
             "", "b", "abcdefgj", "abcdefghijklmnor", "abcdefghijklmnopqrstw", "abcdefghijklmnopqrst", "abcdefghijklmnopqrstuv",
-            "abcdefgh\u{0}", "a\u{0}", String(repeating: "z", count: 32), "zé",
+            "abcdefgh\u{0}", "a\u{0}", "ab\u{0}\u{0}", "abcdefghk", "abcdefghijklmnops", String(repeating: "z", count: 32), "zé", "é", "éa",
         ] {
             #expect(Self.index(index, text) == nil, "\(text.debugDescription)")
         }
