@@ -134,7 +134,7 @@ package struct LogBatch: Sendable {
         _ line: LogLineReader.Line, cells: CellIDBytes?, values: inout [String], valueBytes: inout Int,
         row: inout Int, named: inout Int32
     ) -> Bool {
-        withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: PlainMessageLine.maximumParameters) { storage in
+        withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: MessageCatalog.mostParameters) { storage in
             guard let (found, count) = PlainMessageLine.row(of: line.bytes, into: storage) else { return false }
             let parameters = UnsafeBufferPointer(rebasing: storage[..<count])
             for parameter in parameters {

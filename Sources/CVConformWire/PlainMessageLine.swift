@@ -16,10 +16,6 @@ import CVConformTrace
 /// Why not `JSONReader`: tokens and names compared as strings cost most of
 /// decoding a log (BENCHMARKS.md, "Why the code is as it is").
 package enum PlainMessageLine {
-    /// The most parameters a message of the table has: room for this many
-    /// in the storage `row(of:into:)` fills.
-    package static var maximumParameters: Int { MessageCatalog.mostParameters }
-
     /// The message the line is, or nil when the line is not of this shape.
     package static func message(_ bytes: UnsafeBufferPointer<UInt8>) -> Message? {
         withRow(bytes) { row, parameters in
@@ -34,13 +30,13 @@ package enum PlainMessageLine {
     package static func withRow<Result>(
         _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<MessageCatalog.RawParameter>) -> Result
     ) -> Result? {
-        withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: maximumParameters) { storage in
+        withUnsafeTemporaryAllocation(of: MessageCatalog.RawParameter.self, capacity: MessageCatalog.mostParameters) { storage in
             guard let (row, count) = row(of: bytes, into: storage) else { return nil }
             return body(row, UnsafeBufferPointer(rebasing: storage[..<count]))
         }
     }
 
-    /// Reads the line into `storage` (room for `maximumParameters`): the
+    /// Reads the line into `storage` (room for `MessageCatalog.mostParameters`): the
     /// row its message fits and how many parameters it put there, in the
     /// row's order; nil when the line is not of this shape. Not generic,
     /// for callers in other modules: there `withRow` is not specialized,
