@@ -28,9 +28,8 @@ extension LoadCellState {
         while isIdle && (first || context.rate == nil || pendingArrivals > 0) && !context.timeIsUp {
             if !first && context.rate != nil { pendingArrivals -= 1 }
             first = false
-            let sent = startStep(greeting: context.greeting, now: .now, risks: &risks)
-            if sent.isEmpty && isIdle { break }
-            sending += sent
+            let sent = startStep(greeting: context.greeting, now: .now, risks: &risks, sending: &sending)
+            if sent == 0 && isIdle { break }
             stimuli += 1
         }
         return stimuli
