@@ -11,6 +11,8 @@ package struct PropagatingSystem: Sendable {
     private var other: (any MessageDelivering)?
     /// What the last stimulus caused.
     package private(set) var propagation = Propagation()
+    /// Each delivery's reaction, kept so its list is allocated once too.
+    private var reaction = Reaction()
 
     package init(_ system: any MessageDelivering) {
         if let reference = system as? ReferenceSystem {
@@ -25,9 +27,9 @@ package struct PropagatingSystem: Sendable {
     /// holds what it caused.
     package mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles) {
         if reference != nil {
-            reference?.propagate(stimulus, within: roles, into: &propagation)
+            reference?.propagate(stimulus, within: roles, into: &propagation, reaction: &reaction)
         } else {
-            other?.propagate(stimulus, within: roles, into: &propagation)
+            other?.propagate(stimulus, within: roles, into: &propagation, reaction: &reaction)
         }
     }
 }

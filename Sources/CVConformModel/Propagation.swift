@@ -73,12 +73,25 @@ extension MessageDelivering {
     /// again (the reference implementation does this for every stimulus).
     public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles,
                                    into result: inout Propagation) {
-        propagateAll(stimulus, within: roles, into: &result)
+        var reaction = Reaction()
+        propagateAll(stimulus, within: roles, into: &result, reaction: &reaction)
+    }
+
+    /// `propagate(_:within:into:)` with the reaction each role's delivery
+    /// is written into kept by the caller too (emptied before each
+    /// delivery): a reaction made per stimulus allocated its list of
+    /// emissions again, once for each step of the model and of the
+    /// reference implementation.
+    mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles,
+                            into result: inout Propagation, reaction: inout Reaction) {
+        propagateAll(stimulus, within: roles, into: &result, reaction: &reaction)
     }
 
     /// The body of `propagate(_:within:into:)`, under a name of its own so
     /// that `ReferenceSystem`'s copy can call it.
-    fileprivate mutating func propagateAll(_ stimulus: Message, within roles: Set<Role>, into result: inout Propagation) {
+    fileprivate mutating func propagateAll(
+        _ stimulus: Message, within roles: Set<Role>, into result: inout Propagation, reaction: inout Reaction
+    ) {
         result.emissions.removeAll(keepingCapacity: true)
         result.clauses.removeAll(keepingCapacity: true)
         result.unfinished = false
@@ -99,7 +112,6 @@ extension MessageDelivering {
         var current = stimulus
         var next = 0
         var delivered = 0
-        var reaction = Reaction()
         // A bound no mutant can pass: the reference sends at most a few
         // dozen messages for one stimulus.
         while true {
@@ -161,7 +173,14 @@ extension ReferenceSystem {
     /// reference implementation spent a tenth of explore so).
     public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles,
                                    into result: inout Propagation) {
-        propagateAll(stimulus, within: roles, into: &result)
+        var reaction = Reaction()
+        propagateAll(stimulus, within: roles, into: &result, reaction: &reaction)
+    }
+
+    /// The same with the caller's reaction (see the protocol's).
+    mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles,
+                            into result: inout Propagation, reaction: inout Reaction) {
+        propagateAll(stimulus, within: roles, into: &result, reaction: &reaction)
     }
 
     /// `MessageDelivering.propagateForClauses(_:pending:)`, compiled for
@@ -173,7 +192,8 @@ extension ReferenceSystem {
     /// The same for `propagate(_:within:)`.
     public mutating func propagate(_ stimulus: Message, within roles: Set<Role> = ReferenceSystem.allSystemRoles) -> Propagation {
         var result = Propagation()
-        propagateAll(stimulus, within: roles, into: &result)
+        var reaction = Reaction()
+        propagateAll(stimulus, within: roles, into: &result, reaction: &reaction)
         return result
     }
 }

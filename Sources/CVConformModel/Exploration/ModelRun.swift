@@ -19,6 +19,8 @@ public struct ModelRun: Sendable {
     /// was given, the next step reuses its lists (allocating two lists for
     /// every stimulus was a fifth of explore's allocations).
     private var lastPropagation = Propagation()
+    /// Each delivery's reaction, kept for the same reason.
+    private var scratchReaction = Reaction()
 
     public init(administration: Administration, profile: Profile) {
         self.administration = administration
@@ -39,7 +41,7 @@ public struct ModelRun: Sendable {
         let session = stimulus.type == .sessionRequest ? stimulus[.session] : nil
         if let session, profile == .core, requested.contains(session) { return nil }
         var next = system
-        next.propagate(stimulus, into: &lastPropagation)
+        next.propagate(stimulus, into: &lastPropagation, reaction: &scratchReaction)
         if profile == .core && lastPropagation.entersExtended { return nil }
         system = next
         if let session, requested.insert(session).inserted { requestedSessions.append(session) }
@@ -52,7 +54,7 @@ public struct ModelRun: Sendable {
     package mutating func stepOrBreak(_ stimulus: Message) -> Propagation? {
         let session = stimulus.type == .sessionRequest ? stimulus[.session] : nil
         if let session, profile == .core, requested.contains(session) { return nil }
-        system.propagate(stimulus, into: &lastPropagation)
+        system.propagate(stimulus, into: &lastPropagation, reaction: &scratchReaction)
         if profile == .core && lastPropagation.entersExtended { return nil }
         if let session, requested.insert(session).inserted { requestedSessions.append(session) }
         return lastPropagation
@@ -76,7 +78,7 @@ public struct ModelRun: Sendable {
             return nil
         case .broken:
             system = ReferenceSystem(administration: administration)
-            for earlier in applied { system.propagate(earlier, into: &lastPropagation) }
+            for earlier in applied { system.propagate(earlier, into: &lastPropagation, reaction: &scratchReaction) }
             return nil
         }
     }
