@@ -12,7 +12,7 @@ final class LoadCellGroupJudge: Sendable {
     private struct Work {
         var cells: [LoadCellState]
         var risks: SituationRisks
-        var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+        var outcomes: LoadOutcomes
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -28,11 +28,13 @@ final class LoadCellGroupJudge: Sendable {
     private let groupCount: Int
     private let context: LoadStepContext
 
+    /// `outcomes` (empty) is where the outcomes go: the driver's, lent so
+    /// its lists are used again.
     init(
-        cells: consuming [LoadCellState], risks: consuming SituationRisks, waiting: [(cell: Int, output: Message)], group: Int,
-        groupCount: Int, context: LoadStepContext
+        cells: consuming [LoadCellState], risks: consuming SituationRisks, outcomes: consuming LoadOutcomes,
+        waiting: [(cell: Int, output: Message)], group: Int, groupCount: Int, context: LoadStepContext
     ) {
-        work = Mutex(Work(cells: cells, risks: risks))
+        work = Mutex(Work(cells: cells, risks: risks, outcomes: outcomes))
         self.waiting = waiting
         self.group = group
         self.groupCount = groupCount
@@ -44,17 +46,17 @@ final class LoadCellGroupJudge: Sendable {
     @discardableResult
     func judgeUnlessClaimed() -> Bool {
         guard claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
-        var (cells, risks) = work.withLock { work in
-            var taken: (cells: [LoadCellState], risks: SituationRisks) = ([], SituationRisks())
+        var (cells, risks, outcomes) = work.withLock { work in
+            var taken: (cells: [LoadCellState], risks: SituationRisks, outcomes: LoadOutcomes) = ([], SituationRisks(), LoadOutcomes())
             swap(&taken.cells, &work.cells)
             swap(&taken.risks, &work.risks)
+            swap(&taken.outcomes, &work.outcomes)
             return taken
         }
-        var outcomes: [(output: Message, outcome: LoadOutcome)] = []
         // Cell `cell` of the run is this group's `cell / groupCount`
         // (`LoadCellGroups`).
         for (cell, output) in waiting where cell % groupCount == group {
-            outcomes.append((output, cells[cell / groupCount].judge(output, cell: cell, context, risks: &risks)))
+            outcomes.judge(output, cell: cell, in: &cells[cell / groupCount], context, risks: &risks)
         }
         let waiter = work.withLock { work in
             swap(&work.cells, &cells)
@@ -84,11 +86,11 @@ final class LoadCellGroupJudge: Sendable {
 
     /// Once judged: the cells and what they learnt go back, and the
     /// outcomes come out.
-    func giveBack(cells: inout [LoadCellState], risks: inout SituationRisks) -> [(output: Message, outcome: LoadOutcome)] {
+    func giveBack(cells: inout [LoadCellState], risks: inout SituationRisks) -> LoadOutcomes {
         work.withLock { work in
             swap(&work.cells, &cells)
             swap(&work.risks, &risks)
-            var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+            var outcomes = LoadOutcomes()
             swap(&outcomes, &work.outcomes)
             return outcomes
         }

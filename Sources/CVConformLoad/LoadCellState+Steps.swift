@@ -45,13 +45,17 @@ extension LoadCellState {
     }
 
     /// Judges one output of this cell, and starts the next steps if it
-    /// settled the one in flight.
-    mutating func judge(_ output: Message, cell: Int, _ context: LoadStepContext, risks: inout SituationRisks) -> LoadOutcome {
+    /// settled the one in flight; what goes out now is appended to
+    /// `sending`, and the outcome names where.
+    mutating func judge(
+        _ output: Message, cell: Int, _ context: LoadStepContext, risks: inout SituationRisks, sending: inout [Message]
+    ) -> LoadOutcome {
+        let first = sending.count
         do {
-            var observed = try observe(output, now: context.now)
+            let observed = try observe(output, now: context.now, sending: &sending)
             let micros = UInt64(max(0, (context.now - observed.stepStarted) / .microseconds(1)))
-            let stimuli = observed.settled ? stepsAfterSettling(context, risks: &risks, sending: &observed.sending) : 0
-            return .observed(cell: cell, micros: micros, sending: observed.sending, stimuli: stimuli)
+            let stimuli = observed.settled ? stepsAfterSettling(context, risks: &risks, sending: &sending) : 0
+            return .observed(cell: cell, micros: micros, sent: first..<sending.count, stimuli: stimuli)
         } catch {
             return .violated(cell: cell, error)
         }

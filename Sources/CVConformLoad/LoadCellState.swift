@@ -195,16 +195,17 @@ struct LoadCellState {
 
     /// What an output did to its cell.
     struct Observed {
-        /// What may go out now.
-        var sending: [Message] = []
         /// When the step the output belongs to started (for its latency).
         var stepStarted: ContinuousClock.Instant
         /// The output completed its step.
         var settled = false
     }
 
-    /// An output that belongs to this cell.
-    mutating func observe(_ output: Message, now: ContinuousClock.Instant) throws(ReplayStop) -> Observed {
+    /// An output that belongs to this cell; what may go out now is
+    /// appended to `sending`.
+    mutating func observe(
+        _ output: Message, now: ContinuousClock.Instant, sending: inout [Message]
+    ) throws(ReplayStop) -> Observed {
         if races && !violated { return try observeRacing(output, now: now) }
         var observed = Observed(stepStarted: stepStarted)
         guard !violated else { return observed }
@@ -227,8 +228,9 @@ struct LoadCellState {
         }
         remember(output, .observed)
         lastProgress = now
-        ledger.takeSendable(into: &observed.sending)
-        remember(observed.sending[...], .sent)
+        let first = sending.count
+        ledger.takeSendable(into: &sending)
+        remember(sending[first...], .sent)
         step = consume ledger
         settleIfDone()
         observed.settled = step == nil

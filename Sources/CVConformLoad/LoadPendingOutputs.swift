@@ -11,10 +11,40 @@ enum LoadOutcome: Sendable {
     /// inline, they made every outcome five times the size.)
     indirect case unplaced(LoadViolation)
     /// Its cell took it: its latency in microseconds, what the cell sends
-    /// now, with what the steps it started after send, and how many those
-    /// were (see `startSteps`).
-    case observed(cell: Int, micros: UInt64, sending: [Message], stimuli: Int)
+    /// now, with what the steps it started after send (where they are in
+    /// `LoadOutcomes.sent`), and how many those steps were (see
+    /// `startSteps`).
+    case observed(cell: Int, micros: UInt64, sent: Range<Int>, stimuli: Int)
     indirect case violated(cell: Int, ReplayStop)
+}
+
+/// Outcomes in the order they were decided, and what their cells send now
+/// in one list, each outcome naming its part: a list of its own for each
+/// outcome was a tenth of load's allocations. Emptied and used again
+/// (`removeAll`), so its lists are allocated once.
+struct LoadOutcomes: Sendable {
+    private(set) var items: [(output: Message, outcome: LoadOutcome)] = []
+    /// The messages the outcomes' cells send, each outcome's in its range.
+    private(set) var sent: [Message] = []
+
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func append(_ output: Message, _ outcome: LoadOutcome) {
+        items.append((output, outcome))
+    }
+
+    /// Judges an output in its cell, adding what it did.
+    mutating func judge(
+        _ output: Message, cell: Int, in state: inout LoadCellState, _ context: LoadStepContext, risks: inout SituationRisks
+    ) {
+        items.append((output, state.judge(output, cell: cell, context, risks: &risks, sending: &sent)))
+    }
+
+    /// Empty, keeping its lists' storage.
+    mutating func removeAll() {
+        items.removeAll(keepingCapacity: true)
+        sent.removeAll(keepingCapacity: true)
+    }
 }
 
 /// Outputs placed in their cells, not judged yet, in the order they came.
@@ -43,10 +73,10 @@ struct LoadPendingOutputs: Sendable {
     /// `outcomes`, and takes them off the list.
     mutating func judgeEarly(
         cell: Int, in state: inout LoadCellState, _ context: LoadStepContext, risks: inout SituationRisks,
-        into outcomes: inout [(output: Message, outcome: LoadOutcome)]
+        into outcomes: inout LoadOutcomes
     ) {
         for item in outputs.indices where outputs[item].cell == cell && !done[item] {
-            outcomes.append((outputs[item].output, state.judge(outputs[item].output, cell: cell, context, risks: &risks)))
+            outcomes.judge(outputs[item].output, cell: cell, in: &state, context, risks: &risks)
             done[item] = true
             doneCount += 1
         }

@@ -17,7 +17,7 @@ struct LoadPlacedOutputs: SessionHolding {
     /// Outcomes decided while placing: outputs that name no one cell, and
     /// a cell's outputs judged early for a placement that asked about it
     /// (each before the cell's outputs still waiting).
-    private var decided: [(output: Message, outcome: LoadOutcome)] = []
+    private var decided = LoadOutcomes()
     let context: LoadStepContext
 
     init(context: LoadStepContext) {
@@ -36,7 +36,7 @@ struct LoadPlacedOutputs: SessionHolding {
     }
 
     mutating func decide(_ output: Message, _ outcome: LoadOutcome) {
-        decided.append((output, outcome))
+        decided.append(output, outcome)
     }
 
     /// Asked by the placement: the cell's waiting outputs are judged first.
@@ -47,11 +47,12 @@ struct LoadPlacedOutputs: SessionHolding {
         return cells[cell].holdsInPlace(session: session)
     }
 
-    /// What is decided and what waits, handed over, leaving this empty.
-    mutating func take() -> (decided: [(output: Message, outcome: LoadOutcome)], pending: LoadPendingOutputs) {
+    /// What is decided (into `outcomes`, which must be empty) and what
+    /// waits, handed over, leaving this empty.
+    mutating func take(decided outcomes: inout LoadOutcomes) -> LoadPendingOutputs {
         var taken = LoadPendingOutputs()
         swap(&taken, &pending)
-        defer { decided = [] }
-        return (decided, taken)
+        swap(&outcomes, &decided)
+        return taken
     }
 }

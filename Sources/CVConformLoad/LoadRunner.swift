@@ -68,6 +68,12 @@ struct LoadDriver {
     private var timelineSecond = 0
     private var started = ContinuousClock.now
     private var outgoing: [Message] = []
+    /// What `begin` has a cell send, kept so its storage is used again.
+    private var beginSending: [Message] = []
+    /// Outcomes applied and emptied, used again (`spareOutcomes`): one per
+    /// group of cells judged at once, and the driver's two.
+    private var spareOutcomeLists: [LoadOutcomes] = []
+    private static let spareOutcomeListsKept = 64
     private var arrivals = 0
     private var nextCell = 0
 
@@ -212,15 +218,18 @@ struct LoadDriver {
     /// stimulus was found rests until the next tick.
     private mutating func begin(_ index: Int) {
         var sending: [Message] = []
+        swap(&sending, &beginSending)
         let stimuli = cells[index].startSteps(stepContext(now: .now), risks: &risks, sending: &sending)
-        applySent(sending, stimuli: stimuli, in: index)
+        applySent(sending[...], stimuli: stimuli, in: index)
+        sending.removeAll(keepingCapacity: true)
+        swap(&sending, &beginSending)
         sweepSessionsIfNeeded()
     }
 
     /// What a cell took and sends now (with the stimuli it started, if any):
     /// the placement learns from it (`sweepSessionsIfNeeded` follows), and
     /// it goes out.
-    private mutating func applySent(_ sending: [Message], stimuli: Int, in index: Int) {
+    private mutating func applySent(_ sending: ArraySlice<Message>, stimuli: Int, in index: Int) {
         for message in sending { placer.learn(from: message, in: index) }
         queue(sending)
         result.stimuli += stimuli
@@ -232,7 +241,7 @@ struct LoadDriver {
     }
 
     /// Queues messages the cells' models have taken, to be sent.
-    private mutating func queue(_ messages: [Message]) {
+    private mutating func queue(_ messages: ArraySlice<Message>) {
         outgoing += messages
         if log != nil { toLog += messages }
     }
@@ -329,16 +338,17 @@ struct LoadDriver {
         failure: inout HarnessFailure?
     ) async {
         let context = placed.context
-        let (decided, pending) = placed.take()
-        apply(decided, at: now)
+        var decided = spareOutcomes()
+        let pending = placed.take(decided: &decided)
+        apply(&decided, at: now)
         let waiting = pending.byCell()
         let groupCount = cells.groupCount
         guard groupCount > 1 && waiting.count >= options.judgingSharedFrom else {
-            var outcomes: [(output: Message, outcome: LoadOutcome)] = []
+            var outcomes = spareOutcomes()
             for (cell, output) in waiting {
-                outcomes.append((output, cells[cell].judge(output, cell: cell, context, risks: &risks)))
+                outcomes.judge(output, cell: cell, in: &cells[cell], context, risks: &risks)
             }
-            apply(outcomes, at: now)
+            apply(&outcomes, at: now)
             sweepSessionsIfNeeded()
             return
         }
@@ -349,8 +359,8 @@ struct LoadDriver {
             var groupRisks = SituationRisks()
             cells.swapGroup(group, with: &groupCells)
             swap(&groupRisks, &self.groupRisks[group])
-            judges.append(LoadCellGroupJudge(cells: groupCells, risks: groupRisks, waiting: waiting, group: group,
-                                             groupCount: groupCount, context: context))
+            judges.append(LoadCellGroupJudge(cells: groupCells, risks: groupRisks, outcomes: spareOutcomes(), waiting: waiting,
+                                             group: group, groupCount: groupCount, context: context))
         }
         for _ in 1..<min(judgingCores, groupCount) {
             // The global executor, whatever the driver's: an implementation
@@ -389,29 +399,37 @@ struct LoadDriver {
         failure: inout HarnessFailure?
     ) async {
         var groupCells: [LoadCellState] = []
-        let outcomes = judge.giveBack(cells: &groupCells, risks: &groupRisks[group])
+        var outcomes = judge.giveBack(cells: &groupCells, risks: &groupRisks[group])
         cells.swapGroup(group, with: &groupCells)
-        apply(outcomes, at: now)
+        apply(&outcomes, at: now)
         guard failure == nil && result.failure == nil else { return }
         do { try await flush(implementation) } catch { failure = error }
     }
 
-    /// What judging outputs did, as one output at a time did it.
-    private mutating func apply(_ outcomes: [(output: Message, outcome: LoadOutcome)], at now: ContinuousClock.Instant) {
-        for (output, outcome) in outcomes {
+    /// What judging outputs did, as one output at a time did it; the
+    /// outcomes, emptied, are kept for the next (`spareOutcomes`).
+    private mutating func apply(_ outcomes: inout LoadOutcomes, at now: ContinuousClock.Instant) {
+        for (output, outcome) in outcomes.items {
             if log != nil { toLog.append(output) }
             switch outcome {
             case .unplaced(let violation):
                 record(violation)
-            case .observed(let index, let micros, let sending, let stimuli):
+            case .observed(let index, let micros, let sent, let stimuli):
                 _ = latency.record(micros)
                 _ = secondLatency.record(micros)
                 placer.learn(from: output, in: index)
-                applySent(sending, stimuli: stimuli, in: index)
+                applySent(outcomes.sent[sent], stimuli: stimuli, in: index)
             case .violated(let index, let error):
                 violation(in: index, error, at: now)
             }
         }
+        outcomes.removeAll()
+        if spareOutcomeLists.count < Self.spareOutcomeListsKept { spareOutcomeLists.append(outcomes) }
+    }
+
+    /// Empty outcomes, in the lists of some applied before when there are.
+    private mutating func spareOutcomes() -> LoadOutcomes {
+        spareOutcomeLists.popLast() ?? LoadOutcomes()
     }
 
     /// After the run: whatever still comes is extra.
@@ -423,7 +441,8 @@ struct LoadDriver {
             if log != nil { toLog.append(output) }
             guard let index = cell(of: output, at: now) else { continue }
             do {
-                _ = try cells[index].observe(output, now: now)
+                var ignored: [Message] = []
+                _ = try cells[index].observe(output, now: now, sending: &ignored)
             } catch {
                 violation(in: index, error, at: now)
             }

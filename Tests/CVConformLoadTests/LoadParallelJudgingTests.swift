@@ -121,7 +121,7 @@ struct LoadParallelJudgingTests {
     func groupJudgedOnce() async {
         let context = LoadStepContext(greeting: Greeting(implementation: "", roles: [], reportsInternal: true), rate: nil,
                                       deadline: .now, stop: StopRequest(), now: .now)
-        let judge = LoadCellGroupJudge(cells: [], risks: SituationRisks(), waiting: [],
+        let judge = LoadCellGroupJudge(cells: [], risks: SituationRisks(), outcomes: LoadOutcomes(), waiting: [],
                                        group: 1, groupCount: 2, context: context)
         #expect(judge.judgeUnlessClaimed())
         #expect(!judge.judgeUnlessClaimed())
