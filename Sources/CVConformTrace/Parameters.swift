@@ -84,11 +84,21 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// storage these had when nothing else holds it: check-log reads each
     /// message of a log into the same one, so judging one allocates nothing.
     package mutating func refill(sortedCount count: Int, _ parameter: (Int) -> Parameter) {
-        items.removeAll(keepingCapacity: true)
+        // The items there are overwritten in place: emptying the list
+        // first went through the generic `replaceSubrange`, a tenth of
+        // making a log's message.
+        let overwritten = Swift.min(count, items.count)
+        items.withUnsafeMutableBufferPointer { buffer in
+            for index in 0..<overwritten { buffer[index] = parameter(index) }
+        }
+        guard count > overwritten else {
+            if items.count > count { items.removeLast(items.count - count) }
+            return
+        }
         // Room for the table's most at once: storage made again for
         // another message (`Reaction.recycle`) then never grows.
         items.reserveCapacity(Swift.max(count, MessageCatalog.mostParameters))
-        for index in 0..<count { items.append(parameter(index)) }
+        for index in overwritten..<count { items.append(parameter(index)) }
     }
 
     /// Makes a copy of `other`'s parameters in this storage.

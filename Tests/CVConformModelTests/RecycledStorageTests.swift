@@ -71,4 +71,16 @@ struct RecycledStorageTests {
         parameters.refill(copying: ["agent": "7"])
         #expect(parameters == ["agent": "7"])
     }
+
+    @Test("Storage refilled with as many parameters overwrites them in place; a copy held elsewhere keeps its own")
+    func refillOverwrites() {
+        var parameters = Parameters(.agent, "1001", .extension, "4001")
+        let held = parameters
+        parameters.refill(.session, "s1", .state, "queued")
+        #expect(parameters == ["session": "s1", "state": "queued"])
+        #expect(held == ["agent": "1001", "extension": "4001"])
+        parameters.refill(.agent, "2", .extension, "3")
+        #expect(parameters == ["agent": "2", "extension": "3"])
+        #expect(parameters["session"] == nil)
+    }
 }
