@@ -161,8 +161,11 @@ public struct Reaction: Hashable, Sendable {
     /// message.
     mutating func clear() {
         firstClauses = 0
-        moreClauses.removeAll(keepingCapacity: true)
-        emissions.removeAll(keepingCapacity: true)
+        // Only when there is something to remove: emptying goes through
+        // the generic `replaceSubrange` even for an empty list, and a
+        // monitor's reaction is usually emptied already.
+        if !moreClauses.isEmpty { moreClauses.removeAll(keepingCapacity: true) }
+        if !emissions.isEmpty { emissions.removeAll(keepingCapacity: true) }
     }
 
     /// The ordinal of the clause that decided the reaction (the first one

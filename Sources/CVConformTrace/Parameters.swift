@@ -92,7 +92,8 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
             for index in 0..<overwritten { buffer[index] = parameter(index) }
         }
         guard count > overwritten else {
-            if items.count > count { items.removeLast(items.count - count) }
+            // One at a time: `removeLast(_:)` takes the generic way too.
+            while items.count > count { items.removeLast() }
             return
         }
         // Room for the table's most at once: storage made again for
