@@ -28,6 +28,8 @@ struct LoadOutcomes: Sendable {
     private(set) var sent: [Message] = []
 
     var isEmpty: Bool { items.isEmpty }
+    /// Whether its lists have storage to use again.
+    var hasStorage: Bool { items.capacity > 0 }
 
     mutating func append(_ output: Message, _ outcome: LoadOutcome) {
         items.append((output, outcome))

@@ -47,12 +47,12 @@ struct LoadPlacedOutputs: SessionHolding {
         return cells[cell].holdsInPlace(session: session)
     }
 
-    /// What is decided (into `outcomes`, which must be empty) and what
-    /// waits, handed over, leaving this empty.
-    mutating func take(decided outcomes: inout LoadOutcomes) -> LoadPendingOutputs {
+    /// What is decided and what waits, handed over, leaving this empty.
+    mutating func take() -> (decided: LoadOutcomes, pending: LoadPendingOutputs) {
         var taken = LoadPendingOutputs()
         swap(&taken, &pending)
+        var outcomes = LoadOutcomes()
         swap(&outcomes, &decided)
-        return taken
+        return (outcomes, taken)
     }
 }

@@ -338,8 +338,7 @@ struct LoadDriver {
         failure: inout HarnessFailure?
     ) async {
         let context = placed.context
-        var decided = spareOutcomes()
-        let pending = placed.take(decided: &decided)
+        var (decided, pending) = placed.take()
         apply(&decided, at: now)
         let waiting = pending.byCell()
         let groupCount = cells.groupCount
@@ -423,8 +422,11 @@ struct LoadDriver {
                 violation(in: index, error, at: now)
             }
         }
+        // Kept only with storage to use again (what placing decided is
+        // usually nothing).
+        guard outcomes.hasStorage, spareOutcomeLists.count < Self.spareOutcomeListsKept else { return }
         outcomes.removeAll()
-        if spareOutcomeLists.count < Self.spareOutcomeListsKept { spareOutcomeLists.append(outcomes) }
+        spareOutcomeLists.append(outcomes)
     }
 
     /// Empty outcomes, in the lists of some applied before when there are.
