@@ -12,12 +12,40 @@ import CVConformModel
 /// When a sweep comes changes no placement (lookups check as they go);
 /// in check-log it depends only on the messages seen, in load also on how
 /// they came in batches.
+///
+/// Looked up for nearly every message of a log, so kept as its own table:
+/// a session id of up to 16 bytes is two words, compared as two words, in
+/// open addressing with linear probing; a longer one goes to a dictionary.
+/// Through `[IDKey: Int]` the look-up (hashing the string, probing,
+/// comparing strings) was a tenth of judging a log.
 public struct SessionCells: Sendable {
-    /// Keyed by `IDKey` (see `IDMap`, which is not for another module).
-    private var cellBySession: [IDKey: Int] = [:]
+    /// A session id of up to 16 bytes, packed little-endian with zeros
+    /// after its end, its length apart (so `a` and `a` followed by a NUL
+    /// byte differ), and its cell.
+    private struct Entry: Sendable {
+        var low: UInt64
+        var high: UInt64
+        /// The id's length plus one; 0 marks an empty slot.
+        var lengthPlusOne: Int32
+        var cell: Int32
+
+        static let empty = Entry(low: 0, high: 0, lengthPlusOne: 0, cell: 0)
+
+        var isEmpty: Bool { lengthPlusOne == 0 }
+    }
+
+    /// A power of two long, at most half full.
+    private var entries = [Entry](repeating: .empty, count: 16)
+    private var packedCount = 0
+    /// Ids longer than 16 bytes (none in logs made by this harness).
+    private var long: [IDKey: Int] = [:]
     /// Sweep when the map grows past this.
     private var sweepAt: Int
     private let minimumSweep: Int
+
+    /// Drawn once per process and mixed into each id's hash, so input
+    /// cannot aim its ids at one slot.
+    private static let seed = UInt64.random(in: 1...UInt64.max)
 
     /// 2,048 by default, so the map stays in a core's L2 cache (BENCHMARKS.md,
     /// "Why the code is as it is").
@@ -27,29 +55,140 @@ public struct SessionCells: Sendable {
     }
 
     /// Sessions currently remembered (for tests and diagnostics).
-    public var count: Int { cellBySession.count }
+    public var count: Int { packedCount + long.count }
 
     /// The remembered cell, without checking that it still holds the session.
     public func rememberedCell(of session: String) -> Int? {
-        cellBySession[IDKey(session)]
+        guard let key = Self.packed(session) else { return long[IDKey(session)] }
+        guard case .found(let slot) = probe(key) else { return nil }
+        return Int(entries[slot].cell)
     }
 
     /// Remembers the cell of a session (learnt once its request is judged).
     public mutating func learn(_ session: String, cell: Int) {
-        cellBySession[IDKey(session)] = cell
+        guard let key = Self.packed(session) else {
+            long[IDKey(session)] = cell
+            return
+        }
+        switch probe(key) {
+        case .found(let slot):
+            entries[slot].cell = Int32(truncatingIfNeeded: cell)
+        case .empty(let slot):
+            var entry = key
+            entry.cell = Int32(truncatingIfNeeded: cell)
+            entries[slot] = entry
+            packedCount += 1
+            if packedCount * 2 > entries.count { rehash(capacity: entries.count * 2) }
+        }
     }
 
     /// Whether the map has doubled since the last sweep.
-    public var needsSweep: Bool { cellBySession.count > sweepAt }
+    public var needsSweep: Bool { count > sweepAt }
 
     /// Drops every session whose cell no longer holds it.
     public mutating func sweep(holds: (String, Int) -> Bool) {
-        cellBySession = cellBySession.filter { holds($0.key.text, $0.value) }
-        sweepAt = max(minimumSweep, 2 * cellBySession.count)
+        let kept = entries.filter { !$0.isEmpty && holds(Self.text(of: $0), Int($0.cell)) }
+        var size = 16
+        while size < kept.count * 2 { size <<= 1 }
+        entries = [Entry](repeating: .empty, count: size)
+        packedCount = 0
+        for entry in kept { insertNew(entry) }
+        long = long.filter { holds($0.key.text, $0.value) }
+        sweepAt = max(minimumSweep, 2 * count)
     }
 
     /// Forgets a session.
     public mutating func forget(_ session: String) {
-        cellBySession[IDKey(session)] = nil
+        guard let key = Self.packed(session) else {
+            long[IDKey(session)] = nil
+            return
+        }
+        guard case .found(var hole) = probe(key) else { return }
+        // Backward-shift deletion: each entry after the hole, up to the
+        // next empty slot, moves into the hole unless its own home lies
+        // cyclically after the hole (it would then not be found).
+        let mask = entries.count - 1
+        var next = (hole + 1) & mask
+        while !entries[next].isEmpty {
+            let home = Self.home(of: entries[next], mask: mask)
+            if (next &- home) & mask >= (next &- hole) & mask {
+                entries[hole] = entries[next]
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+        entries[hole] = .empty
+        packedCount -= 1
+    }
+
+    // MARK: - The table
+
+    private enum Probe {
+        case found(Int)
+        case empty(Int)
+    }
+
+    private func probe(_ key: Entry) -> Probe {
+        entries.withUnsafeBufferPointer { entries in
+            let mask = entries.count - 1
+            var slot = Self.home(of: key, mask: mask)
+            while true {
+                let entry = entries[slot]
+                if entry.isEmpty { return .empty(slot) }
+                if entry.low == key.low && entry.high == key.high && entry.lengthPlusOne == key.lengthPlusOne {
+                    return .found(slot)
+                }
+                slot = (slot &+ 1) & mask
+            }
+        }
+    }
+
+    /// Adds an entry known to be absent, with room for it.
+    private mutating func insertNew(_ entry: Entry) {
+        let mask = entries.count - 1
+        var slot = Self.home(of: entry, mask: mask)
+        while !entries[slot].isEmpty { slot = (slot &+ 1) & mask }
+        entries[slot] = entry
+        packedCount += 1
+    }
+
+    private mutating func rehash(capacity: Int) {
+        let old = entries
+        entries = [Entry](repeating: .empty, count: capacity)
+        packedCount = 0
+        for entry in old where !entry.isEmpty { insertNew(entry) }
+    }
+
+    /// The slot an entry's probe starts at: its two words and length
+    /// folded by a 128-bit multiply under the seed (as `IDKey` hashes).
+    private static func home(of entry: Entry, mask: Int) -> Int {
+        let first = (entry.low ^ seed).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15 ^ UInt64(entry.lengthPlusOne))
+        let second = (entry.high ^ first.high ^ first.low).multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
+        return Int(truncatingIfNeeded: second.high ^ second.low) & mask
+    }
+
+    /// The session id as an entry's key; nil when it is longer than 16 bytes.
+    private static func packed(_ session: String) -> Entry? {
+        if let key = session.utf8.withContiguousStorageIfAvailable(packed(_:)) { return key }
+        // Not stored contiguously (a bridged string): copied first.
+        return Array(session.utf8).withUnsafeBufferPointer(packed(_:))
+    }
+
+    private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> Entry? {
+        guard bytes.count <= 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { words in
+            words.copyMemory(from: UnsafeRawBufferPointer(bytes))
+        }
+        return Entry(low: UInt64(littleEndian: words.0), high: UInt64(littleEndian: words.1),
+                     lengthPlusOne: Int32(bytes.count) + 1, cell: 0)
+    }
+
+    /// The session id an entry holds.
+    private static func text(of entry: Entry) -> String {
+        var words = (entry.low.littleEndian, entry.high.littleEndian)
+        return withUnsafeBytes(of: &words) { bytes in
+            String(decoding: bytes.prefix(Int(entry.lengthPlusOne) - 1), as: UTF8.self)
+        }
     }
 }
