@@ -61,15 +61,27 @@ final class WordIndex: Sendable {
         return count &* 128 &+ Int(first)
     }
 
-    /// The first 16 bytes, as two little-endian words.
+    /// The first 16 bytes, as two little-endian words, zeros after the
+    /// end. Read a word at a time, never past the end: loads that overlap,
+    /// shifted (a loop over the bytes was half of a look-up).
     @inline(__always)
-    private static func pack(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        var low: UInt64 = 0, high: UInt64 = 0
-        for index in 0..<min(text.count, 8) { low |= UInt64(text[index]) &<< UInt64(index &* 8) }
-        if text.count > 8 {
-            for index in 8..<min(text.count, packed) { high |= UInt64(text[index]) &<< UInt64((index &- 8) &* 8) }
+    package static func pack(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        let count = text.count
+        guard let base = text.baseAddress.map(UnsafeRawPointer.init) else { return (0, 0) }
+        func word(at offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        if count >= 16 { return (word(at: 0), word(at: 8)) }
+        if count > 8 { return (word(at: 0), word(at: count &- 8) &>> UInt64((16 &- count) &* 8)) }
+        if count == 8 { return (word(at: 0), 0) }
+        if count >= 4 {
+            // Bytes 0–3 and count-4 … count-1: where they overlap, the
+            // same bytes.
+            let first = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+            let last = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)))
+            return (first | last &<< UInt64((count &- 4) &* 8), 0)
         }
-        return (low, high)
+        var low: UInt64 = 0
+        for index in 0..<count { low |= UInt64(text[index]) &<< UInt64(index &* 8) }
+        return (low, 0)
     }
 
     /// The index of the word the bytes are. Words of a bucket have one
