@@ -83,9 +83,33 @@ package struct IDKey: Hashable, Sendable {
         self.text = text
     }
 
-    package static func == (lhs: IDKey, rhs: IDKey) -> Bool { lhs.text == rhs.text }
+    /// Byte for byte, as the hash reads them: `String`'s `==` also takes
+    /// canonically equivalent strings (`é` as one scalar or as `e` and an
+    /// accent) as equal, and two such ids, equal but hashed apart, were
+    /// found or not at random.
+    package static func == (lhs: IDKey, rhs: IDKey) -> Bool { sameID(lhs.text, rhs.text) }
+
+    /// Whether two strings are one id: the same bytes (see `==`).
+    package static func sameID(_ lhs: String, _ rhs: String) -> Bool {
+        // The same representation (a small string's bytes held inline, or
+        // one storage) is the same bytes: the usual case, a look-up's match,
+        // told by two words.
+        if MemoryLayout<String>.size == 16 && representation(lhs) == representation(rhs) { return true }
+        let count = lhs.utf8.count
+        guard count == rhs.utf8.count else { return false }
+        let equal = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        }
+        return (equal ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
+    }
 
     private static let processSeed = UInt64.random(in: 1...UInt64.max)
+
+    /// A string's two words as they lie in memory (`sameID` only).
+    @inline(__always)
+    private static func representation(_ text: String) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: text) { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+    }
 
     /// Hashing into a `Hasher` (another dictionary's hash of this one)
     /// takes the bytes' mix, so it agrees with `==` as the look-ups do.
