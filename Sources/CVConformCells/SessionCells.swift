@@ -43,15 +43,21 @@ public struct SessionCells: Sendable {
     private var sweepAt: Int
     private let minimumSweep: Int
 
-    /// Drawn once per process and mixed into each id's hash, so input
-    /// cannot aim its ids at one slot.
-    private static let seed = UInt64.random(in: 1...UInt64.max)
+    /// Mixed into each id's hash, so input cannot aim its ids at one slot:
+    /// drawn once per process, or given (tests, for a layout they know).
+    private let seed: UInt64
+    private static let processSeed = UInt64.random(in: 1...UInt64.max)
 
     /// 2,048 by default, so the map stays in a core's L2 cache (BENCHMARKS.md,
     /// "Why the code is as it is").
     public init(minimumSweep: Int = 2048) {
+        self.init(minimumSweep: minimumSweep, seed: Self.processSeed)
+    }
+
+    init(minimumSweep: Int, seed: UInt64) {
         self.minimumSweep = max(1, minimumSweep)
         sweepAt = self.minimumSweep
+        self.seed = seed
     }
 
     /// Sessions currently remembered (for tests and diagnostics).
@@ -65,6 +71,8 @@ public struct SessionCells: Sendable {
     }
 
     /// Remembers the cell of a session (learnt once its request is judged).
+    /// A cell's index fits 32 bits, as in `CellIDBytes`: a partition has
+    /// far fewer cells than that.
     public mutating func learn(_ session: String, cell: Int) {
         guard let key = Self.packed(session) else {
             long[IDKey(session)] = cell
@@ -72,10 +80,10 @@ public struct SessionCells: Sendable {
         }
         switch probe(key) {
         case .found(let slot):
-            entries[slot].cell = Int32(truncatingIfNeeded: cell)
+            entries[slot].cell = Int32(cell)
         case .empty(let slot):
             var entry = key
-            entry.cell = Int32(truncatingIfNeeded: cell)
+            entry.cell = Int32(cell)
             entries[slot] = entry
             packedCount += 1
             if packedCount * 2 > entries.count { rehash(capacity: entries.count * 2) }
@@ -110,8 +118,8 @@ public struct SessionCells: Sendable {
         let mask = entries.count - 1
         var next = (hole + 1) & mask
         while !entries[next].isEmpty {
-            let home = Self.home(of: entries[next], mask: mask)
-            if (next &- home) & mask >= (next &- hole) & mask {
+            let start = home(of: entries[next], mask: mask)
+            if (next &- start) & mask >= (next &- hole) & mask {
                 entries[hole] = entries[next]
                 hole = next
             }
@@ -131,7 +139,7 @@ public struct SessionCells: Sendable {
     private func probe(_ key: Entry) -> Probe {
         entries.withUnsafeBufferPointer { entries in
             let mask = entries.count - 1
-            var slot = Self.home(of: key, mask: mask)
+            var slot = home(of: key, mask: mask)
             while true {
                 let entry = entries[slot]
                 if entry.isEmpty { return .empty(slot) }
@@ -146,7 +154,7 @@ public struct SessionCells: Sendable {
     /// Adds an entry known to be absent, with room for it.
     private mutating func insertNew(_ entry: Entry) {
         let mask = entries.count - 1
-        var slot = Self.home(of: entry, mask: mask)
+        var slot = home(of: entry, mask: mask)
         while !entries[slot].isEmpty { slot = (slot &+ 1) & mask }
         entries[slot] = entry
         packedCount += 1
@@ -159,9 +167,9 @@ public struct SessionCells: Sendable {
         for entry in old where !entry.isEmpty { insertNew(entry) }
     }
 
-    /// The slot an entry's probe starts at: its two words and length
-    /// folded by a 128-bit multiply under the seed (as `IDKey` hashes).
-    private static func home(of entry: Entry, mask: Int) -> Int {
+    /// The slot an entry's probe starts at: its two words, the seed and
+    /// its length folded by two 128-bit multiplies.
+    private func home(of entry: Entry, mask: Int) -> Int {
         let first = (entry.low ^ seed).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15 ^ UInt64(entry.lengthPlusOne))
         let second = (entry.high ^ first.high ^ first.low).multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
         return Int(truncatingIfNeeded: second.high ^ second.low) & mask
