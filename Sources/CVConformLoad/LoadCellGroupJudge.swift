@@ -34,6 +34,7 @@ final class LoadCellGroupJudge: Sendable {
         cells: consuming [LoadCellState], risks: consuming SituationRisks, outcomes: consuming LoadOutcomes,
         waiting: [(cell: Int, output: Message)], group: Int, groupCount: Int, context: LoadStepContext
     ) {
+        assert(outcomes.isEmpty, "outcomes lent must be empty: they are all applied once judged")
         work = Mutex(Work(cells: cells, risks: risks, outcomes: outcomes))
         self.waiting = waiting
         self.group = group

@@ -31,8 +31,10 @@ struct LoadOutcomes: Sendable {
     /// Whether its lists have storage to use again.
     var hasStorage: Bool { items.capacity > 0 }
 
-    mutating func append(_ output: Message, _ outcome: LoadOutcome) {
-        items.append((output, outcome))
+    /// An output that names no one cell: an outcome without messages sent
+    /// (one that has some is made by `judge`, which places them).
+    mutating func appendUnplaced(_ output: Message, _ violation: LoadViolation) {
+        items.append((output, .unplaced(violation)))
     }
 
     /// Judges an output in its cell, adding what it did.

@@ -35,8 +35,9 @@ struct LoadPlacedOutputs: SessionHolding {
         pending.append(output, cell: cell)
     }
 
-    mutating func decide(_ output: Message, _ outcome: LoadOutcome) {
-        decided.append(output, outcome)
+    /// An output that names no one cell.
+    mutating func decideUnplaced(_ output: Message, _ violation: LoadViolation) {
+        decided.appendUnplaced(output, violation)
     }
 
     /// Asked by the placement: the cell's waiting outputs are judged first.

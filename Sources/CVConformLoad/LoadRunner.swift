@@ -307,7 +307,7 @@ struct LoadDriver {
         for output in outputs {
             switch placer.place(output, models: &placed) {
             case .unplaced(let violation):
-                placed.decide(output, .unplaced(unplaced(violation, at: now)))
+                placed.decideUnplaced(output, unplaced(violation, at: now))
             case .cell(let index):
                 placed.add(output, cell: index)
                 // What it teaches the placement counts for the outputs after it.
@@ -423,10 +423,13 @@ struct LoadDriver {
             }
         }
         // Kept only with storage to use again (what placing decided is
-        // usually nothing).
+        // usually nothing), and moved out of the caller's variable: shared
+        // with it, the list would be copied when used again.
         guard outcomes.hasStorage, spareOutcomeLists.count < Self.spareOutcomeListsKept else { return }
-        outcomes.removeAll()
-        spareOutcomeLists.append(outcomes)
+        var emptied = LoadOutcomes()
+        swap(&emptied, &outcomes)
+        emptied.removeAll()
+        spareOutcomeLists.append(emptied)
     }
 
     /// Empty outcomes, in the lists of some applied before when there are.
