@@ -84,6 +84,10 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// storage these had when nothing else holds it: check-log reads each
     /// message of a log into the same one, so judging one allocates nothing.
     package mutating func refill(sortedCount count: Int, _ parameter: (Int) -> Parameter) {
+        // Room for the table's most at once, made first: storage made
+        // again for another message (`Reaction.recycle`) then never grows,
+        // and storage another message holds is copied once, not twice.
+        if count > items.count { items.reserveCapacity(Swift.max(count, MessageCatalog.mostParameters)) }
         // The items there are overwritten in place: emptying the list
         // first went through the generic `replaceSubrange`, a tenth of
         // making a log's message.
@@ -91,14 +95,8 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         items.withUnsafeMutableBufferPointer { buffer in
             for index in 0..<overwritten { buffer[index] = parameter(index) }
         }
-        guard count > overwritten else {
-            // One at a time: `removeLast(_:)` takes the generic way too.
-            while items.count > count { items.removeLast() }
-            return
-        }
-        // Room for the table's most at once: storage made again for
-        // another message (`Reaction.recycle`) then never grows.
-        items.reserveCapacity(Swift.max(count, MessageCatalog.mostParameters))
+        // One at a time: `removeLast(_:)` takes the generic way too.
+        while items.count > count { items.removeLast() }
         for index in overwritten..<count { items.append(parameter(index)) }
     }
 

@@ -82,5 +82,14 @@ struct RecycledStorageTests {
         parameters.refill(.agent, "2", .extension, "3")
         #expect(parameters == ["agent": "2", "extension": "3"])
         #expect(parameters["session"] == nil)
+        // Growing and shrinking storage another message holds.
+        let heldBeforeGrowing = parameters
+        parameters.refill(.extension, "4001", .session, "s1", .state, "alerting")
+        #expect(parameters == ["extension": "4001", "session": "s1", "state": "alerting"])
+        #expect(heldBeforeGrowing == ["agent": "2", "extension": "3"])
+        let heldBeforeShrinking = parameters
+        parameters.refill(.agent, "9")
+        #expect(parameters == ["agent": "9"])
+        #expect(heldBeforeShrinking == ["extension": "4001", "session": "s1", "state": "alerting"])
     }
 }
