@@ -6,9 +6,12 @@ import CVConformTrace
 /// it: through `CellPartition.cellIndex(ofID:)` every id became a string
 /// and went through a dictionary, a fifth of reading a log of many cells.
 ///
-/// Open addressing over the ids laid end to end in one array, hashed as
-/// `IDMap` hashes them (`IDKey.mix`, under a seed drawn once per process,
-/// so input cannot aim ids at one slot); at most half the slots are full.
+/// Open addressing over the ids laid end to end in one array, under a seed
+/// drawn once per process, so input cannot aim ids at one slot; at most
+/// half the slots are full. An id's first 16 bytes are packed in two words
+/// (`PackedWords.pack`), hashed and compared as two words: hashed by
+/// `IDKey.mix` and compared byte by byte, the look-up was a tenth of
+/// reading a log line. Only a longer id is hashed and compared by bytes.
 public struct CellIDBytes: Sendable {
     private let bytes: [UInt8]
     /// Each id's start in `bytes`, its length, and its cell.
@@ -18,6 +21,9 @@ public struct CellIDBytes: Sendable {
     private let mask: Int
 
     private struct Entry: Sendable {
+        /// The id's first 16 bytes, packed.
+        var low: UInt64
+        var high: UInt64
         var start: Int32
         var length: Int32
         var cell: Int32
@@ -42,7 +48,8 @@ public struct CellIDBytes: Sendable {
                 }
                 guard case .empty(let slot) = found else { continue }
                 slots[slot] = Int32(entries.count)
-                entries.append(Entry(start: Int32(bytes.count), length: Int32(utf8.count), cell: Int32(cell)))
+                let (low, high) = utf8.withUnsafeBufferPointer(PackedWords.pack)
+                entries.append(Entry(low: low, high: high, start: Int32(bytes.count), length: Int32(utf8.count), cell: Int32(cell)))
                 bytes.append(contentsOf: utf8)
             }
         }
@@ -74,16 +81,29 @@ public struct CellIDBytes: Sendable {
     private static func probe(
         _ key: UnsafeBufferPointer<UInt8>, bytes: [UInt8], entries: [Entry], slots: [Int32], mask: Int
     ) -> Probe {
-        var slot = Int(truncatingIfNeeded: IDKey.mix(key, seed: seed)) & mask
+        let (low, high) = PackedWords.pack(key)
+        var slot = Int(truncatingIfNeeded: hash(key, low: low, high: high)) & mask
         return bytes.withUnsafeBufferPointer { bytes in
             while true {
-                let entry = Int(slots[slot])
-                guard entry >= 0 else { return .empty(slot) }
-                let start = Int(entries[entry].start), length = Int(entries[entry].length)
-                if length == key.count, equal(key, bytes, from: start) { return .found(entry) }
+                let index = Int(slots[slot])
+                guard index >= 0 else { return .empty(slot) }
+                let entry = entries[index]
+                if Int(entry.length) == key.count, entry.low == low, entry.high == high,
+                   key.count <= 16 || equal(key, bytes, from: Int(entry.start)) {
+                    return .found(index)
+                }
                 slot = (slot &+ 1) & mask
             }
         }
+    }
+
+    /// An id of up to 16 bytes by its two packed words and length, folded
+    /// by two 128-bit multiplies under the seed; a longer one by its bytes.
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>, low: UInt64, high: UInt64) -> UInt64 {
+        guard key.count <= 16 else { return IDKey.mix(key, seed: seed) }
+        let first = (low ^ seed).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        let second = (high ^ first.high ^ first.low ^ UInt64(key.count)).multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
+        return second.high ^ second.low
     }
 
     /// Compared byte by byte: ids are a few bytes long.

@@ -1,4 +1,5 @@
 import CVConformModel
+import CVConformTrace
 
 /// Which cell each session belongs to: the cell of the VDN it was requested
 /// on (contract section 7), learnt from `session-request` and `launch`.
@@ -184,12 +185,8 @@ public struct SessionCells: Sendable {
 
     private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> Entry? {
         guard bytes.count <= 16 else { return nil }
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { words in
-            words.copyMemory(from: UnsafeRawBufferPointer(bytes))
-        }
-        return Entry(low: UInt64(littleEndian: words.0), high: UInt64(littleEndian: words.1),
-                     lengthPlusOne: Int32(bytes.count) + 1, cell: 0)
+        let (low, high) = PackedWords.pack(bytes)
+        return Entry(low: low, high: high, lengthPlusOne: Int32(bytes.count) + 1, cell: 0)
     }
 
     /// The session id an entry holds.

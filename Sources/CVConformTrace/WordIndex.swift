@@ -37,7 +37,7 @@ final class WordIndex: Sendable {
             let utf8 = Array(word.utf8)
             starts.append(bytes.count)
             bytes.append(contentsOf: utf8)
-            let (low, high) = utf8.withUnsafeBufferPointer(Self.pack)
+            let (low, high) = utf8.withUnsafeBufferPointer(PackedWords.pack)
             entries.append(Entry(low: low, high: high, next: -1))
             guard let bucket = Self.bucket(count: utf8.count, first: utf8.first) else { continue }
             // Appended at the chain's end: the first word given wins a tie.
@@ -61,29 +61,6 @@ final class WordIndex: Sendable {
         return count &* 128 &+ Int(first)
     }
 
-    /// The first 16 bytes, as two little-endian words, zeros after the
-    /// end. Read a word at a time, never past the end: loads that overlap,
-    /// shifted (a loop over the bytes was half of a look-up).
-    @inline(__always)
-    package static func pack(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        let count = text.count
-        guard let base = text.baseAddress.map(UnsafeRawPointer.init) else { return (0, 0) }
-        func word(at offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        if count >= 16 { return (word(at: 0), word(at: 8)) }
-        if count > 8 { return (word(at: 0), word(at: count &- 8) &>> UInt64((16 &- count) &* 8)) }
-        if count == 8 { return (word(at: 0), 0) }
-        if count >= 4 {
-            // Bytes 0–3 and count-4 … count-1: where they overlap, the
-            // same bytes.
-            let first = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
-            let last = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)))
-            return (first | last &<< UInt64((count &- 4) &* 8), 0)
-        }
-        var low: UInt64 = 0
-        for index in 0..<count { low |= UInt64(text[index]) &<< UInt64(index &* 8) }
-        return (low, 0)
-    }
-
     /// The index of the word the bytes are. Words of a bucket have one
     /// length, so two packed words compare a word of up to 16 bytes whole
     /// (byte by byte, a look-up was an eighth of reading a log line).
@@ -91,7 +68,7 @@ final class WordIndex: Sendable {
         guard let bucket = Self.bucket(count: text.count, first: text.first) else { return nil }
         var candidate = Int(firstInBucket[bucket])
         guard candidate >= 0 else { return nil }
-        let (low, high) = Self.pack(text)
+        let (low, high) = PackedWords.pack(text)
         while candidate >= 0 {
             let entry = entries[candidate]
             if entry.low == low, entry.high == high, text.count <= Self.packed || matches(candidate, text) { return candidate }

@@ -131,6 +131,26 @@ struct CellPartitionTests {
             for id in ids { #expect(bytesLookUp(many, id) == cell) }
         }
         for id in ["100008", "105009", "99999", "1000001", "x"] { #expect(bytesLookUp(many, id) == nil) }
+        // Ids compared as two packed words up to 16 bytes, then byte by
+        // byte: ones that share their first 16 bytes, or differ only in a
+        // trailing NUL byte (zeros pad the packed words), are other ids.
+        let long = CellIDBytes(cells: [["1234567890123456", "12345678901234567"], ["12345678901234568", "7"]])
+        #expect(bytesLookUp(long, "1234567890123456") == 0)
+        #expect(bytesLookUp(long, "12345678901234567") == 0)
+        #expect(bytesLookUp(long, "12345678901234568") == 1)
+        #expect(bytesLookUp(long, "12345678901234569") == nil)
+        #expect(bytesLookUp(long, "123456789012345") == nil)
+        #expect(bytesLookUp(long, "7") == 1)
+        #expect(bytesLookUp(long, "7\u{0}") == nil)
+        #expect(bytesLookUp(long, "12345678901234567\u{0}") == nil)
+        // Many of one length sharing their first 16 bytes: the packed words
+        // tell none apart, so every look-up must compare the rest.
+        let prefix = "1234567890123456"
+        let shared = CellIDBytes(cells: (0..<300).map { [prefix + String(1000 + 2 * $0)] })
+        for number in 0..<300 {
+            #expect(bytesLookUp(shared, prefix + String(1000 + 2 * number)) == number)
+            #expect(bytesLookUp(shared, prefix + String(1001 + 2 * number)) == nil)
+        }
         #expect(bytesLookUp(CellIDBytes(cells: []), "1001") == nil)
         #expect(bytesLookUp(CellIDBytes(cells: [["7"], ["7", "8"]]), "7") == 0, "the first listing wins")
     }

@@ -30,7 +30,7 @@ struct WordIndexTests {
                         expected.1 |= UInt64(buffer[index]) << UInt64((index - 8) * 8)
                     }
                 }
-                let packed = buffer.withUnsafeBufferPointer { WordIndex.pack(UnsafeBufferPointer(rebasing: $0[..<count])) }
+                let packed = buffer.withUnsafeBufferPointer { PackedWords.pack(UnsafeBufferPointer(rebasing: $0[..<count])) }
                 #expect(packed == expected, "\(count) bytes: \(buffer.prefix(count))")
             }
         }
