@@ -18,7 +18,8 @@ import CVConformTrace
 /// a session id of up to 16 bytes is two words, compared as two words, in
 /// open addressing with linear probing; a longer one goes to a dictionary.
 /// Through `[IDKey: Int]` the look-up (hashing the string, probing,
-/// comparing strings) was a tenth of judging a log.
+/// comparing strings) was a tenth of judging a log (BENCHMARKS.md, "Why
+/// the code is as it is").
 public struct SessionCells: Sendable {
     /// A session id of up to 16 bytes, packed little-endian with zeros
     /// after its end, its length apart (so `a` and `a` followed by a NUL

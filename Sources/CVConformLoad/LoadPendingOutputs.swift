@@ -20,8 +20,9 @@ enum LoadOutcome: Sendable {
 
 /// Outcomes in the order they were decided, and what their cells send now
 /// in one list, each outcome naming its part: a list of its own for each
-/// outcome was a tenth of load's allocations. Emptied and used again
-/// (`removeAll`), so its lists are allocated once.
+/// outcome was a tenth of load's allocations (BENCHMARKS.md, "Why the code
+/// is as it is"). Emptied and used again (`removeAll`), so its lists are
+/// allocated once.
 struct LoadOutcomes: Sendable {
     private(set) var items: [(output: Message, outcome: LoadOutcome)] = []
     /// The messages the outcomes' cells send, each outcome's in its range.

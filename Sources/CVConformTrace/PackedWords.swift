@@ -1,6 +1,7 @@
 /// The first 16 bytes of a text as two little-endian words, zeros after
 /// its end: how `WordIndex`, check-log's `CellIDBytes` and `SessionCells`
-/// compare short words and ids, two words at a time.
+/// compare short words and ids, two words at a time (BENCHMARKS.md, "Why
+/// the code is as it is").
 package enum PackedWords {
     /// The first 16 bytes, as two little-endian words, zeros after the
     /// end. Read a word at a time, never past the end: loads that overlap,
