@@ -97,13 +97,11 @@ public struct CellIDBytes: Sendable {
         }
     }
 
-    /// An id of up to 16 bytes by its two packed words and length, folded
-    /// by two 128-bit multiplies under the seed; a longer one by its bytes.
+    /// An id of up to 16 bytes by its two packed words, a longer one by
+    /// its bytes.
     private static func hash(_ key: UnsafeBufferPointer<UInt8>, low: UInt64, high: UInt64) -> UInt64 {
         guard key.count <= 16 else { return IDKey.mix(key, seed: seed) }
-        let first = (low ^ seed).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
-        let second = (high ^ first.high ^ first.low ^ UInt64(key.count)).multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
-        return second.high ^ second.low
+        return PackedWords.hash(low: low, high: high, length: key.count, seed: seed)
     }
 
     /// Compared byte by byte: ids are a few bytes long.

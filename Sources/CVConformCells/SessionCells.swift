@@ -169,12 +169,10 @@ public struct SessionCells: Sendable {
         for entry in old where !entry.isEmpty { insertNew(entry) }
     }
 
-    /// The slot an entry's probe starts at: its two words, the seed and
-    /// its length folded by two 128-bit multiplies.
+    /// The slot an entry's probe starts at.
     private func home(of entry: Entry, mask: Int) -> Int {
-        let first = (entry.low ^ seed).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15 ^ UInt64(entry.lengthPlusOne))
-        let second = (entry.high ^ first.high ^ first.low).multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
-        return Int(truncatingIfNeeded: second.high ^ second.low) & mask
+        let hash = PackedWords.hash(low: entry.low, high: entry.high, length: Int(entry.lengthPlusOne) - 1, seed: seed)
+        return Int(truncatingIfNeeded: hash) & mask
     }
 
     /// The session id as an entry's key; nil when it is longer than 16 bytes.

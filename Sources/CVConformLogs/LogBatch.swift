@@ -13,9 +13,9 @@ import CVConformWire
 /// nothing per message whose values are ids and words. The reading thread
 /// makes the values' strings: a value of up to 15 bytes is a string held
 /// inline, nothing on the heap shared between the cores (a longer one is
-/// on the heap, made here), and making them
-/// was a fifteenth of the judging thread, which bounds check-log
-/// (BENCHMARKS.md, "Why the code is as it is").
+/// on the heap, made here). Making them was a fifteenth of the judging
+/// thread, which bounds check-log (BENCHMARKS.md, "Why the code is as it
+/// is").
 package struct LogBatch: Sendable {
     /// One line of the batch.
     struct Record: Sendable {
