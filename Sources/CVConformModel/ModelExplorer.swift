@@ -77,11 +77,11 @@ public enum ModelExplorer {
     public static func explore(_ role: Role, steps: Int = 60_000, seed: UInt64 = 0x00C0_FFEE) -> Graph {
         switch role {
         case .ecs:
-            return walk(ECSMachine.self, role: role, steps: steps, seed: seed, initial: "logged out") {
+            return walk(ECSMachine.self, role: role, steps: steps, seed: seed, initial: AgentPhase.loggedOut.rawValue) {
                 ($0.phase(of: watchedAgent), $0.extension(of: watchedAgent), $0.session(of: watchedAgent))
             }
         case .icm:
-            return walk(ICMMachine.self, role: role, steps: steps, seed: seed, initial: "logged out") {
+            return walk(ICMMachine.self, role: role, steps: steps, seed: seed, initial: AgentPhase.loggedOut.rawValue) {
                 ($0.phase(of: watchedAgent), $0.extension(of: watchedAgent), $0.session(of: watchedAgent))
             }
         default:
@@ -171,10 +171,10 @@ extension ECSMachine {
     /// The agent's phase in words: logged out, available, alerting, connected.
     public func phase(of agent: String) -> String {
         switch agents[agent] {
-        case nil: return "logged out"
-        case .available: return "available"
-        case .alerting: return "alerting"
-        case .connected: return "connected"
+        case nil: return AgentPhase.loggedOut.rawValue
+        case .available: return AgentPhase.available.rawValue
+        case .alerting: return AgentPhase.alerting.rawValue
+        case .connected: return AgentPhase.connected.rawValue
         }
     }
 
@@ -193,7 +193,7 @@ extension ICMMachine {
     /// The agent's phase in words: logged out, logged in, in session.
     public func phase(of agent: String) -> String {
         switch agents[agent] {
-        case nil: return "logged out"
+        case nil: return AgentPhase.loggedOut.rawValue
         case .loggedIn: return "logged in"
         case .inSession: return "in session"
         }

@@ -77,13 +77,9 @@ public enum MessageCatalog {
     public static let progressStates = ProgressState.allCases.map(\.rawValue)
 
     /// The extra parameters of `progress` for each state.
-    public static let progressParameters: [String: [String]] = [
-        "offered": ["vdn"],
-        "queued": ["skill"],
-        "alerting": ["extension"],
-        "answered": ["extension"],
-        "dropped": ["extension", "by"],
-    ]
+    public static let progressParameters: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: ProgressState.allCases.map { ($0.rawValue, $0.extraParameters.map(\.name)) }
+    )
 
     public static let definitions: [MessageDefinition] = [
         .init(.browser, .icm, .login, ["agent", "extension"]),

@@ -55,4 +55,15 @@ public enum By: String, CaseIterable, Hashable, Sendable {
 /// through them.
 public enum ProgressState: String, CaseIterable, Hashable, Sendable {
     case offered, queued, alerting, answered, dropped
+
+    /// The parameters a `progress` in this state carries besides `session`
+    /// and `state`.
+    public var extraParameters: [ParameterName] {
+        switch self {
+        case .offered: return [.vdn]
+        case .queued: return [.skill]
+        case .alerting, .answered: return [.extension]
+        case .dropped: return [.extension, .by]
+        }
+    }
 }

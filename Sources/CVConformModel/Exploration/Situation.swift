@@ -58,7 +58,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
         (lhs.kind, lhs.facts.0, lhs.facts.1, lhs.facts.2) < (rhs.kind, rhs.facts.0, rhs.facts.1, rhs.facts.2)
     }
 
-    static let agentPhases = ["not administered", "logged out", "available", "alerting", "connected"]
+    static let agentPhases = ["not administered"] + AgentPhase.allCases.map(\.rawValue)
     static let extensionRelations = ["not a station", "free", "its own", "another agent's"]
     static let sessionRelations = ["its session", "another agent's session", "a session no agent has"]
     static let fits = ["fitting a realtime session", "fitting a messaging session", "not fitting a realtime session",
@@ -66,7 +66,7 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     static let vdnSituations = ["VDN not administered", "one agent available", "several agents available", "no agent available",
                                 "queued behind others"]
     static let media = Media.allCases.map(\.rawValue)
-    static let extensionPhases = ["not a station", "no agent", "available", "alerting", "connected"]
+    static let extensionPhases = ["not a station", "no agent"] + [AgentPhase.available, .alerting, .connected].map(\.rawValue)
 
     public var state: String {
         let (a, b, c) = (Int(facts.0), Int(facts.1), Int(facts.2))
