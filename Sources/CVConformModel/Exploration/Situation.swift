@@ -61,8 +61,9 @@ public struct Situation: Hashable, Sendable, Comparable, CustomStringConvertible
     static let agentPhases = ["not administered"] + AgentPhase.allCases.map(\.rawValue)
     static let extensionRelations = ["not a station", "free", "its own", "another agent's"]
     static let sessionRelations = ["its session", "another agent's session", "a session no agent has"]
-    static let fits = ["fitting a realtime session", "fitting a messaging session", "not fitting a realtime session",
-                       "not fitting a messaging session", "for a session of unknown media"]
+    /// Fitting each media, then not fitting each, then unknown media.
+    static let fits = Media.allCases.map { "fitting a \($0.rawValue) session" }
+        + Media.allCases.map { "not fitting a \($0.rawValue) session" } + ["for a session of unknown media"]
     static let vdnSituations = ["VDN not administered", "one agent available", "several agents available", "no agent available",
                                 "queued behind others"]
     static let media = Media.allCases.map(\.rawValue)
