@@ -165,20 +165,24 @@ package struct LogBatch: Sendable {
     /// Each line as a `LogItem`, in order; messages are built here, on the
     /// calling thread.
     func forEach(_ body: (LogItem) -> Void) {
+        forEach(messages: { body(.message($0, at: $1, named: $2)) }, others: body)
+    }
+
+    /// The same, a packed message handed to `message` as it is, without
+    /// wrapping it in a `LogItem` (which retained and released it once
+    /// more for every line).
+    func forEach(messages: (Message, LogLinePosition, NamedCell?) -> Void, others: (LogItem) -> Void) {
         // Each message's parameters are made here, in the storage the last
         // one left when nothing kept it: a message judged allocates nothing.
         var parameters: Parameters = [:]
         for record in records {
             guard record.row >= 0 else {
-                body(others[Int(record.start)])
+                others(self.others[Int(record.start)])
                 continue
             }
             let start = Int(record.start)
             let message = MessageCatalog.message(row: Int(record.row), in: &parameters) { values[start + $0] }
-            body(.message(
-                message, at: LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)),
-                named: record.namedCell
-            ))
+            messages(message, LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)), record.namedCell)
         }
     }
 }

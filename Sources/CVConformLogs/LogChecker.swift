@@ -1,3 +1,4 @@
+import CVConformCells
 import CVConformModel
 import CVConformTrace
 import Foundation
@@ -65,7 +66,7 @@ package struct LogChecker: Sendable {
         thread.name = "cvconform-log-reader"
         thread.start()
         while let batch = queue.take() {
-            batch.forEach { state.handle($0, &observer) }
+            batch.forEach(messages: { state.handle($0, at: $1, named: $2, &observer) }, others: { state.handle($0, &observer) })
             returned.put(batch)
         }
         stopped.wait()
@@ -164,7 +165,9 @@ package struct LogChecker: Sendable {
     /// reading: `cvconform-bench bench-log`).
     package func judge(_ batches: [LogBatch], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
         var state = State(options: options, lines: LogLineFetcher(source: source))
-        for batch in batches { batch.forEach { state.handle($0, &observer) } }
+        for batch in batches {
+            batch.forEach(messages: { state.handle($0, at: $1, named: $2, &observer) }, others: { state.handle($0, &observer) })
+        }
         return state.summary
     }
 
@@ -180,15 +183,21 @@ package struct LogChecker: Sendable {
             self.lines = lines
         }
 
+        mutating func handle(
+            _ message: Message, at position: LogLinePosition, named: NamedCell?, _ observer: inout some LogCheckObserver
+        ) {
+            summary.messages += 1
+            guard segment != nil else {
+                summary.skipped.add(position.line, "msg before any reset")
+                return
+            }
+            segment?.observe(message, at: position, named: named, lines: lines, observer: &observer)
+        }
+
         mutating func handle(_ item: LogItem, _ observer: inout some LogCheckObserver) {
             switch item {
             case .message(let message, let position, let named):
-                summary.messages += 1
-                guard segment != nil else {
-                    summary.skipped.add(position.line, "msg before any reset")
-                    return
-                }
-                segment?.observe(message, at: position, named: named, lines: lines, observer: &observer)
+                handle(message, at: position, named: named, &observer)
             case .badMessage(let line, let reason):
                 summary.messages += 1
                 guard segment != nil else {
