@@ -82,7 +82,7 @@ struct LoadCellState {
     /// it that need no output first); how many those are. None when no
     /// stimulus could be found (the cell rests). Appended to the caller's
     /// list: a list made per step, and another to join the lists, were a
-    /// tenth of load's allocations (3.0 a message, now 2.7).
+    /// tenth of load's allocations (BENCHMARKS.md).
     /// `risks` (which situations have led outside the profile: the others
     /// are stepped without a copy of the model to fall back on) is the
     /// driver's, learnt from every cell as explore learns it from every run

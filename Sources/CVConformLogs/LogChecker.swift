@@ -66,7 +66,7 @@ package struct LogChecker: Sendable {
         thread.name = "cvconform-log-reader"
         thread.start()
         while let batch = queue.take() {
-            batch.forEach(messages: { state.handle($0, at: $1, named: $2, &observer) }, others: { state.handle($0, &observer) })
+            state.handle(batch, &observer)
             returned.put(batch)
         }
         stopped.wait()
@@ -165,9 +165,7 @@ package struct LogChecker: Sendable {
     /// reading: `cvconform-bench bench-log`).
     package func judge(_ batches: [LogBatch], source: LogSource, observer: inout some LogCheckObserver) -> LogCheckSummary {
         var state = State(options: options, lines: LogLineFetcher(source: source))
-        for batch in batches {
-            batch.forEach(messages: { state.handle($0, at: $1, named: $2, &observer) }, others: { state.handle($0, &observer) })
-        }
+        for batch in batches { state.handle(batch, &observer) }
         return state.summary
     }
 
@@ -181,6 +179,11 @@ package struct LogChecker: Sendable {
         init(options: LogCheckOptions, lines: LogLineFetcher) {
             self.options = options
             self.lines = lines
+        }
+
+        /// Each line of a batch, in order.
+        mutating func handle(_ batch: LogBatch, _ observer: inout some LogCheckObserver) {
+            batch.forEach(messages: { handle($0, at: $1, named: $2, &observer) }, others: { handle($0, &observer) })
         }
 
         mutating func handle(

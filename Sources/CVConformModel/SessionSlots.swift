@@ -43,11 +43,11 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
 
     package func slot(of name: String) -> Int32? {
         if let slotByName { return slotByName[name] }
-        // Lengths first: most different ids differ in length. Equal ones
-        // are checked byte for byte, as the map past a few slots compares.
+        // Lengths first: most different ids differ in length. Then byte
+        // for byte, as the map past a few slots compares.
         let length = name.utf8.count
         for index in slots.indices where slots[index].occupied && slots[index].name.utf8.count == length
-            && slots[index].name == name && IDKey.sameID(slots[index].name, name) {
+            && IDKey.sameID(slots[index].name, name) {
             return Int32(index)
         }
         return nil
