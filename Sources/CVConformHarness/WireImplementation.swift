@@ -39,6 +39,9 @@ package actor WireImplementation: ImplementationUnderTest {
 
     package nonisolated var taskExecutor: (any TaskExecutor)? { executor }
 
+    /// How long the log of an implementation that ended may stay open.
+    static let logGrace = Duration.seconds(2)
+
     package init(endpoint: Endpoint, startupTimeout: Duration = .seconds(10), answerTimeout: Duration = .seconds(2)) {
         self.endpoint = endpoint
         self.startupTimeout = startupTimeout
@@ -60,7 +63,7 @@ package actor WireImplementation: ImplementationUnderTest {
         do {
             incoming = try await nextLine(timeout: startupTimeout, waitingFor: "hello")
         } catch {
-            throw withStartupLog(explainSilence(error, in: opened), of: opened)
+            throw await withStartupLog(explainSilence(error, in: opened), of: opened)
         }
         switch incoming {
         case .hello(let greeting, let version):
@@ -77,9 +80,14 @@ package actor WireImplementation: ImplementationUnderTest {
 
     /// A start that failed, with the last lines the implementation wrote on
     /// its log (stderr) before it, where it wrote any: a program that
-    /// refuses its arguments says why there. As far as they were read: the
-    /// log is read apart from the output, and an exit may be seen first.
-    private func withStartupLog(_ failure: HarnessFailure, of transport: any LineTransport) -> HarnessFailure {
+    /// refuses its arguments says why there. The log is read apart from the
+    /// output and the exit, which may be seen first: once the implementation
+    /// has ended, its log is read to its end (a descendant that keeps stderr
+    /// open is given `logGrace`).
+    private func withStartupLog(_ failure: HarnessFailure, of transport: any LineTransport) async -> HarnessFailure {
+        if await transport.ending(grace: .zero) != nil {
+            _ = await firstOf(timeout: Self.logGrace, on: loop) { resume in transport.log.whenEnded { resume(()) } }
+        }
         let said = transport.log.startup.suffix(3)
         guard !said.isEmpty else { return failure }
         return HarnessFailure(failure.kind, failure.message + "; its log (stderr) ended: " + said.joined(separator: " / "))

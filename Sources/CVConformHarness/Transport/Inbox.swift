@@ -165,13 +165,18 @@ final class LogTail: Sendable {
         var resets = 0
         /// How many of `lines` came after the last reset.
         var sinceReset = 0
+        /// The log reached its end (the implementation closed stderr).
+        var ended = false
+        var waitingForEnd: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
     private let keep: Int
 
-    init(keep: Int = 40) {
+    /// `ended`: a transport without a log (TCP) has one that has ended.
+    init(keep: Int = 40, ended: Bool = false) {
         self.keep = keep
+        if ended { markEnded() }
     }
 
     func append(_ line: String) {
@@ -195,6 +200,25 @@ final class LogTail: Sendable {
             state.lines.removeAll()
             state.sinceReset = 0
         }
+    }
+
+    /// The log has ended: nothing more will be appended.
+    func markEnded() {
+        let waiting = state.withLock { state in
+            state.ended = true
+            defer { state.waitingForEnd = [] }
+            return state.waitingForEnd
+        }
+        for callback in waiting { callback() }
+    }
+
+    /// Calls `callback` once the log has ended (at once if it has).
+    func whenEnded(_ callback: @escaping @Sendable () -> Void) {
+        let ended = state.withLock { state in
+            if !state.ended { state.waitingForEnd.append(callback) }
+            return state.ended
+        }
+        if ended { callback() }
     }
 
     /// The last lines since the last reset.

@@ -92,7 +92,7 @@ final class ProcessTransport: LineTransport {
             _ = try await NIOPipeBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(LineReadingHandler(line: { log.append($0) }, ended: { _ in }))
+                        try channel.pipeline.syncOperations.addHandler(LineReadingHandler(line: { log.append($0) }, ended: { _ in log.markEnded() }))
                     }
                 }
                 .takingOwnershipOfDescriptor(input: stderr.readEnd.rawValue).get()

@@ -6,7 +6,8 @@ import NIOPosix
 /// protocol is small and awaited), read and written on NIO's event loops.
 final class TCPTransport: LineTransport {
     let inbox: Inbox
-    let log = LogTail()
+    /// A connection has no log.
+    let log = LogTail(ended: true)
     private let channel: any Channel
     private let writer: ChannelWriter
 
