@@ -80,14 +80,9 @@ package actor WireImplementation: ImplementationUnderTest {
 
     /// A start that failed, with the last lines the implementation wrote on
     /// its log (stderr) before it, where it wrote any: a program that
-    /// refuses its arguments says why there. The log is read apart from the
-    /// output and the exit, which may be seen first: once the implementation
-    /// has ended, its log is read to its end (a descendant that keeps stderr
-    /// open is given `logGrace`).
+    /// refuses its arguments says why there.
     private func withStartupLog(_ failure: HarnessFailure, of transport: any LineTransport) async -> HarnessFailure {
-        if await transport.ending(grace: .zero) != nil {
-            _ = await firstOf(timeout: Self.logGrace, on: loop) { resume in transport.log.whenEnded { resume(()) } }
-        }
+        await readLogToEnd(of: transport)
         let said = transport.log.startup.suffix(3)
         guard !said.isEmpty else { return failure }
         return HarnessFailure(failure.kind, failure.message + "; its log (stderr) ended: " + said.joined(separator: " / "))
@@ -215,7 +210,21 @@ package actor WireImplementation: ImplementationUnderTest {
         }
     }
 
-    package func logTail() async -> [String] { transport?.log.sinceReset ?? [] }
+    package func logTail() async -> [String] {
+        guard let transport else { return [] }
+        await readLogToEnd(of: transport)
+        return transport.log.sinceReset
+    }
+
+    /// The log (stderr) is read apart from the output, and the output's end
+    /// (an exit, a crash) may be seen before the last lines of the log are
+    /// read: once the output has ended, the log is read to its end, waiting
+    /// at most `logGrace` (a descendant may keep stderr open). While the
+    /// output is open, nothing is awaited.
+    private func readLogToEnd(of transport: any LineTransport) async {
+        guard transport.inbox.isClosed else { return }
+        _ = await firstOf(timeout: Self.logGrace, on: loop) { resume in transport.log.whenEnded { resume(()) } }
+    }
 
     package func startupLog() async -> [String] { transport?.log.startup ?? [] }
 

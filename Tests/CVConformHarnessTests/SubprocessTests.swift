@@ -134,6 +134,14 @@ struct SubprocessTests {
         #expect(results[0].log.contains("something broke"))
     }
 
+    @Test("A crash's last words are kept: stderr is read to its end though the exit is seen first")
+    func crashLog() async {
+        // A child it leaves behind writes to stderr after the exit.
+        let results = await runSuite([login], command: shellImplementation(then: "read l; exec >&-; (sleep 0.3; echo 'dying words' >&2) & exit 4"))
+        #expect(results[0].verdict == .error, "\(results[0].detail)")
+        #expect(results[0].log.contains("dying words"), "\(results[0].log)")
+    }
+
     @Test("An implementation that never answers reset: after two traces (each also tried on a fresh process) the rest is not replayed")
     func neverAnswersReset() async {
         let command = "read l; echo '\(helloLine)'; cat > /dev/null"

@@ -127,6 +127,9 @@ final class Inbox: Sendable {
     /// Whether the input has ended and everything was read.
     var isFinished: Bool { state.withLock { $0.closed != nil && $0.buffered == 0 } }
 
+    /// The output has ended (lines may still wait to be taken).
+    var isClosed: Bool { state.withLock { $0.closed != nil } }
+
     /// Drops every buffered line (between traces).
     func discardBuffered() -> Int {
         state.withLock { state in
