@@ -59,11 +59,11 @@ package struct RacyReplayEngine {
         } catch {
             throw .failed(error)
         }
+        judge.send(group)
         for message in group {
             let index = entries.count
             entries.append(TraceEntry(message: message))
             matched.append(true)
-            judge.send(message)
             lastStimulus = index
             events.append(.sent(index))
         }
@@ -118,8 +118,8 @@ package struct RacyReplayEngine {
             } catch {
                 throw .failed(error)
             }
+            judge.send(group.map { entries[$0].message })
             for index in group {
-                judge.send(entries[index].message)
                 lastStimulus = index
                 events.append(.sent(index))
             }

@@ -109,6 +109,21 @@ struct RaceJudgeTests {
         return judge
     }
 
+    @Test("Stimuli sent as a group close once, to the same states with the same clauses as closing after each",
+          arguments: 0..<4, [true, false])
+    func groupClosesAsOneByOne(scenario: Int, reported: Bool) {
+        let (start, stimuli, _) = Self.scenario(scenario, reported: reported)
+        var grouped = RaceJudge(start: start, semantics: AsyncSemantics(reportsInternal: reported))
+        grouped.send(stimuli)
+        let oneByOne = judge(start, stimuli, reported: reported)
+        func statesAndClauses(_ judge: RaceJudge) -> [AsyncState: UInt64] {
+            Dictionary(judge.states.map { ($0.state, $0.clauses) }) { $0 | $1 }
+        }
+        #expect(grouped.stateCount > 1 && grouped.stateCount == oneByOne.stateCount)
+        #expect(statesAndClauses(grouped) == statesAndClauses(oneByOne))
+        #expect(grouped.stimulusCount == stimuli.count)
+    }
+
     @Test("Every schedule the brute force finds is accepted, in any cross-channel order, and ends well",
           arguments: 0..<4, [true, false])
     func everyScheduleAccepted(scenario: Int, reported: Bool) {

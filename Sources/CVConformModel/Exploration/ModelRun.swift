@@ -147,7 +147,7 @@ public struct ModelRun: Sendable {
         guard canRace(stimuli) else { return nil }
         if checkingInterleavings {
             var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
-            for stimulus in stimuli { judge.send(stimulus) }
+            judge.send(stimuli)
             if judge.isInconclusive { return nil }
             if profile == .core && judge.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
         }
@@ -185,7 +185,7 @@ public struct ModelRun: Sendable {
     public mutating func takeRacing(_ group: inout [Message], judgedBy judge: RaceJudge) -> (judge: RaceJudge, situation: Situation?)? {
         if group.count > 1, !canRace(group) { group = [group[0]] }
         var trial = judge
-        for stimulus in group { trial.send(stimulus) }
+        trial.send(group)
         if trial.isInconclusive { return nil }
         if profile == .core && trial.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
         let situation = Situation.of(group[0], in: system)

@@ -93,10 +93,23 @@ public struct RaceJudge: Sendable {
     /// does not play): it goes in flight in every state, and the states are
     /// closed again under deliveries.
     public mutating func send(_ stimulus: Message) {
-        guard !isInconclusive else { return }
-        stimulusCount += 1
-        for index in states.indices {
-            states[index].clauses |= semantics.send(stimulus, in: &states[index].state)
+        send(CollectionOfOne(stimulus))
+    }
+
+    /// The environment sends stimuli back to back (the later ones race the
+    /// earlier): each goes in flight in every state, and the states are
+    /// closed once, after the last. The same states as closing after each:
+    /// only the environment sends on its channels, so a stimulus in flight
+    /// earlier allows every interleaving that sending it later would (not
+    /// delivering it yet is one of them), and no other. Closing after each
+    /// walked the first stimulus's deliveries twice.
+    public mutating func send(_ stimuli: some Collection<Message>) {
+        guard !isInconclusive, !stimuli.isEmpty else { return }
+        for stimulus in stimuli {
+            stimulusCount += 1
+            for index in states.indices {
+                states[index].clauses |= semantics.send(stimulus, in: &states[index].state)
+            }
         }
         close()
     }
