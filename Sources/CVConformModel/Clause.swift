@@ -95,7 +95,10 @@ public enum Clause: String, CaseIterable, Hashable, Sendable, Comparable {
     /// leaves unspecified.
     /// (The extended clauses are declared last, so the ordinal tells, with
     /// no string looked at: this runs for every message judged.)
-    public var profile: Profile { ordinal >= Clause.extLaunchUnknownVDN.ordinal ? .extended : .core }
+    public var profile: Profile { ordinal >= Clause.firstExtendedOrdinal ? .extended : .core }
+
+    /// The ordinal of the first `extended` clause: every later one is too.
+    static var firstExtendedOrdinal: Int { Clause.extLaunchUnknownVDN.ordinal }
 
     /// Clauses only racing messages can reach. No trace meant for `run` can
     /// exercise them, so coverage does not ask for them; unit tests do.

@@ -149,19 +149,32 @@ public struct ModelRun: Sendable {
             var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
             judge.send(stimuli)
             if judge.isInconclusive { return nil }
-            if profile == .core && judge.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
+            if profile == .core && judge.appliedExtended { return nil }
         }
+        return takeSharpestInterleaving(stimuli, recording: true)
+    }
+
+    /// Goes on along the sharpest interleaving of racing stimuli (see
+    /// `race`), and returns it when `recording` (else an empty step: a
+    /// driver with its own judge needs only the state it leads to).
+    private mutating func takeSharpestInterleaving(_ stimuli: [Message], recording: Bool) -> RaceStep {
         var step = RaceStep(entries: [], clauses: [])
         var pending = stimuli
         var index = 0
         while index < pending.count && index < 10_000 {
             let message = pending[index]
             index += 1
-            step.entries.append(message)
-            guard let reaction = system.deliver(message) else { continue }
-            for clause in reaction.clauses where !step.clauses.contains(clause) { step.clauses.append(clause) }
-            for emission in reaction.emissions {
-                if emission.message.to.isSystem { pending.append(emission.message) } else { step.entries.append(emission.message) }
+            if recording { step.entries.append(message) }
+            guard system.deliver(message, into: &scratchReaction) else { continue }
+            if recording {
+                for clause in scratchReaction.clauses where !step.clauses.contains(clause) { step.clauses.append(clause) }
+            }
+            for emission in scratchReaction.emissions {
+                if emission.message.to.isSystem {
+                    pending.append(emission.message)
+                } else if recording {
+                    step.entries.append(emission.message)
+                }
             }
         }
         // `core` keeps the ids: there no id is requested twice.
@@ -187,10 +200,10 @@ public struct ModelRun: Sendable {
         var trial = judge
         trial.send(group)
         if trial.isInconclusive { return nil }
-        if profile == .core && trial.clausesApplied.contains(where: { $0.profile == .extended }) { return nil }
+        if profile == .core && trial.appliedExtended { return nil }
         let situation = Situation.of(group[0], in: system)
         if group.count > 1 {
-            _ = race(group, checkingInterleavings: false)
+            _ = takeSharpestInterleaving(group, recording: false)
         } else if step(group[0]) == nil {
             return nil
         }

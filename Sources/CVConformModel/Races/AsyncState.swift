@@ -121,6 +121,8 @@ public struct AsyncSemantics: Hashable, Sendable {
     /// ordinal), nil when nothing was there.
     @discardableResult
     func deliverHead(slot: UInt8, in state: inout AsyncState) -> UInt64? {
+        // A delivery sends a few messages at most (each CVCT relay one).
+        state.inFlight.reserve(extra: 4)
         guard let message = state.inFlight.removeHead(on: slot) else { return nil }
         // Changed as one copy, then shared again.
         var system = state.system

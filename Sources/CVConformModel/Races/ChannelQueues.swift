@@ -43,6 +43,14 @@ package struct ChannelQueues<Element: QueuedMessage>: Hashable, Sendable {
         items.first { $0.slot == slot }?.element
     }
 
+    /// Room for `extra` more items. A queue shared with another state (a
+    /// judge's states are copies of each other) is copied here once, with
+    /// that room, rather than copied by the next removal and grown again by
+    /// the next append.
+    package mutating func reserve(extra: Int) {
+        items.reserveCapacity(items.count + extra)
+    }
+
     /// Takes the oldest element off a channel.
     @discardableResult
     package mutating func removeHead(on slot: UInt8) -> Element? {

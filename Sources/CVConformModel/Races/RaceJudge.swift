@@ -220,9 +220,16 @@ public struct RaceJudge: Sendable {
     /// The clauses that some interleaving consistent with everything
     /// observed applied, in the model's clause order.
     public var clausesApplied: [Clause] {
-        let mask = states.reduce(0) { $0 | $1.clauses }
+        let mask = clauseMask
         return Clause.byOrdinal.filter { mask & (1 << UInt64($0.ordinal)) != 0 }
     }
+
+    /// Whether some interleaving consistent with everything observed
+    /// applied a clause of profile `extended` (asked after every racing
+    /// group: a mask, not a list of clauses).
+    public var appliedExtended: Bool { clauseMask >> UInt64(Clause.firstExtendedOrdinal) != 0 }
+
+    private var clauseMask: UInt64 { states.reduce(0) { $0 | $1.clauses } }
 
     /// Whether any state still has something to do with a session.
     public func holds(session: String) -> Bool {
