@@ -53,7 +53,7 @@ extension Explorer {
             }
             // One interleaving to go on from, and the profile's word on
             // every interleaving from every state the judge holds.
-            guard let (_, situation) = model.takeRacing(&group, judgedBy: engine.judge) else { continue }
+            guard let (judged, situation) = model.takeRacing(&group, judgedBy: engine.judge) else { continue }
             let start = scenario.stimuli.count
             scenario.stimuli += group
             for index in group.indices.dropFirst() { scenario.setRacing(true, at: start + index) }
@@ -61,7 +61,7 @@ extension Explorer {
             outcome.races += group.count - 1
             progress.sent(group.count)
             do {
-                try await engine.send(group, to: implementation)
+                try await engine.send(group, judged: judged, to: implementation)
                 try await engine.quiesce(implementation)
             } catch {
                 return RunFinding(scenario: scenario, stop: error, entries: scenario.play(profile: options.profile).entries.count, greeting: worker.greeting)

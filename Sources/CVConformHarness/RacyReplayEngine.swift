@@ -52,14 +52,16 @@ package struct RacyReplayEngine {
     }
 
     /// Sends stimuli in one write, back to back (the later ones race the
-    /// earlier), recording them as sent.
-    package mutating func send(_ group: [Message], to implementation: ImplementationUnderTest) async throws(ReplayStop) {
+    /// earlier), recording them as sent. `judged`: the engine's judge after
+    /// it took the group, when the caller has it already (`explore
+    /// --races` tries each group on a copy first), so it is not closed twice.
+    package mutating func send(_ group: [Message], judged: RaceJudge? = nil, to implementation: ImplementationUnderTest) async throws(ReplayStop) {
         do {
             try await implementation.send(group)
         } catch {
             throw .failed(error)
         }
-        judge.send(group)
+        if let judged { judge = judged } else { judge.send(group) }
         for message in group {
             let index = entries.count
             entries.append(TraceEntry(message: message))

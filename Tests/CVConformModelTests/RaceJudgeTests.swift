@@ -124,6 +124,38 @@ struct RaceJudgeTests {
         #expect(grouped.stimulusCount == stimuli.count)
     }
 
+    @Test("A racing driver's run goes on from a state its judge walked to the end, as propagating serially would for one stimulus")
+    func takeRacingGoesOnFromTheJudge() {
+        let semantics = AsyncSemantics(reportsInternal: true)
+        for texts in [["browser>icm login agent=1001 extension=4001"], Self.scenarios[3].stimuli] {
+            var run = ModelRun(administration: administration, profile: .core)
+            var group = texts.map(m)
+            guard let (judge, _) = run.takeRacing(&group, judgedBy: RaceJudge(administration: administration, semantics: semantics))
+            else {
+                Issue.record("refused: \(texts)")
+                continue
+            }
+            #expect(group.count == texts.count)
+            #expect(judge.states.contains { $0.state.inFlight.isEmpty && $0.state.system == run.system })
+            if texts.count == 1 { #expect(run.system == serialSystem(texts)) }
+        }
+    }
+
+    @Test("A racing driver may not request a session id twice in core, one stimulus or several")
+    func takeRacingRefusesARequestedSession() {
+        let semantics = AsyncSemantics(reportsInternal: true)
+        var run = ModelRun(administration: administration, profile: .core)
+        let request = "customer>icm session-request session=s1 media=realtime vdn=5000"
+        var first = [m(request)]
+        guard let (judge, _) = run.takeRacing(&first, judgedBy: RaceJudge(administration: administration, semantics: semantics)) else {
+            Issue.record("the first request was refused")
+            return
+        }
+        #expect(run.hasRequested("s1"))
+        var again = [m(request)]
+        #expect(run.takeRacing(&again, judgedBy: judge) == nil)
+    }
+
     @Test("Every schedule the brute force finds is accepted, in any cross-channel order, and ends well",
           arguments: 0..<4, [true, false])
     func everyScheduleAccepted(scenario: Int, reported: Bool) {

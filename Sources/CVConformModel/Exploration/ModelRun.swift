@@ -151,30 +151,17 @@ public struct ModelRun: Sendable {
             if judge.isInconclusive { return nil }
             if profile == .core && judge.appliedExtended { return nil }
         }
-        return takeSharpestInterleaving(stimuli, recording: true)
-    }
-
-    /// Goes on along the sharpest interleaving of racing stimuli (see
-    /// `race`), and returns it when `recording` (else an empty step: a
-    /// driver with its own judge needs only the state it leads to).
-    private mutating func takeSharpestInterleaving(_ stimuli: [Message], recording: Bool) -> RaceStep {
         var step = RaceStep(entries: [], clauses: [])
         var pending = stimuli
         var index = 0
         while index < pending.count && index < 10_000 {
             let message = pending[index]
             index += 1
-            if recording { step.entries.append(message) }
-            guard system.deliver(message, into: &scratchReaction) else { continue }
-            if recording {
-                for clause in scratchReaction.clauses where !step.clauses.contains(clause) { step.clauses.append(clause) }
-            }
-            for emission in scratchReaction.emissions {
-                if emission.message.to.isSystem {
-                    pending.append(emission.message)
-                } else if recording {
-                    step.entries.append(emission.message)
-                }
+            step.entries.append(message)
+            guard let reaction = system.deliver(message) else { continue }
+            for clause in reaction.clauses where !step.clauses.contains(clause) { step.clauses.append(clause) }
+            for emission in reaction.emissions {
+                if emission.message.to.isSystem { pending.append(emission.message) } else { step.entries.append(emission.message) }
             }
         }
         // `core` keeps the ids: there no id is requested twice.
@@ -190,22 +177,29 @@ public struct ModelRun: Sendable {
     /// every interleaving itself (`explore --races`, `load --races`): when
     /// every interleaving of it, from every state `judge` holds, stays
     /// within the judge's bound and the profile, the run goes on from one
-    /// interleaving, in place (a copy of the run would copy every stimulus
-    /// and session id of it), and the judge that took the group comes back
-    /// with the situation the first stimulus met. Nil, with nothing
-    /// changed, otherwise. A group whose session ids cannot race is cut to
-    /// its first stimulus.
+    /// interleaving, and the judge that took the group comes back with the
+    /// situation the first stimulus met. Nil, with nothing changed,
+    /// otherwise. A group whose session ids cannot race is cut to its first
+    /// stimulus.
+    ///
+    /// The interleaving is one the judge has already walked to its end (a
+    /// state with nothing in flight): the run is not propagated again. (The
+    /// stimuli are not kept for `step(_:situation:risks:)`'s rebuilding: a
+    /// racing driver goes on from the judge's states, `continue(from:)`.)
     public mutating func takeRacing(_ group: inout [Message], judgedBy judge: RaceJudge) -> (judge: RaceJudge, situation: Situation?)? {
         if group.count > 1, !canRace(group) { group = [group[0]] }
+        // One stimulus alone: a session id is still requested only once in `core`.
+        guard canRace(group) else { return nil }
         var trial = judge
         trial.send(group)
         if trial.isInconclusive { return nil }
         if profile == .core && trial.appliedExtended { return nil }
+        guard let delivered = trial.someDeliveredSystem else { return nil }
         let situation = Situation.of(group[0], in: system)
-        if group.count > 1 {
-            _ = takeSharpestInterleaving(group, recording: false)
-        } else if step(group[0]) == nil {
-            return nil
+        system = delivered
+        for stimulus in group where stimulus.type == .sessionRequest {
+            let session = stimulus[.session]
+            if requested.insert(session).inserted { requestedSessions.append(session) }
         }
         return (trial, situation)
     }

@@ -89,6 +89,13 @@ public struct RaceJudge: Sendable {
         (states.first { $0.state.isQuiescent } ?? states.first)?.state.system
     }
 
+    /// The system of a state in which every message sent has been taken
+    /// (nothing in flight; outputs may still be owed): the end of one
+    /// interleaving. Nil only when there is none (an inconclusive judge).
+    public var someDeliveredSystem: ReferenceSystem? {
+        states.first { $0.state.inFlight.isEmpty }?.state.system
+    }
+
     /// The environment sends a stimulus (or a message from a role the model
     /// does not play): it goes in flight in every state, and the states are
     /// closed again under deliveries.
