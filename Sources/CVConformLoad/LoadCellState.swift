@@ -60,11 +60,20 @@ struct LoadCellState {
         var random = random
         var generator = StimulusGenerator(generated: generated, profile: profile, random: &random, swarm: false)
         generator.sessionPrefix = "c\(number)-"
+        // A run of hours keeps a bounded state (LOAD-20): sessions wait for
+        // at most twice the cell's agents, and the ids of old requests are
+        // forgotten.
+        generator.maxHeldSessions = max(4, 2 * generated.administration.agents.count)
         self.generator = generator
         self.random = random
         model = ModelRun(administration: generated.administration, profile: profile)
+        model.sessionMemory = Self.sessionMemory
         checkpoint = model
     }
+
+    /// How many recent session ids a cell's run remembers (for releases of
+    /// a requested session).
+    static let sessionMemory = 1024
 
     /// Stored, not computed: a computed property read through the array
     /// copies the whole cell.

@@ -420,6 +420,9 @@ public struct ICMMachine: RoleMachine, Hashable {
     }
 
     /// The session an agent has, if any.
+    /// How many sessions the ICM holds (requested and not ended).
+    package var sessionCount: Int { sessionSlots.count }
+
     package func session(of agent: String) -> String? {
         guard let (_, current) = agentEntry(agent), current.phase == .inSession else { return nil }
         return sessionSlots.name(current.session)

@@ -113,6 +113,46 @@ struct StimulusGeneratorTests {
         #expect(avoiding * 5 < drawing, "\(avoiding) against \(drawing)")
     }
 
+    @Test("With a cap on held sessions (load, LOAD-20), sessions stop piling up; without it they do")
+    func heldSessionsCapped() {
+        func mostHeld(cap: Int?) -> (most: Int, racingRequests: Int) {
+            var most = 0, racingRequests = 0
+            for seed in UInt64(0)..<6 {
+                var random = SeededRandom(seed: seed)
+                let generated = AdministrationGenerator.make(random: &random)
+                var generator = StimulusGenerator(generated: generated, profile: .core, random: &random, swarm: false)
+                generator.maxHeldSessions = cap
+                var run = ModelRun(administration: generated.administration, profile: .core)
+                for _ in 0..<3000 {
+                    if let cap, run.system.icm.sessionCount >= cap,
+                       let group = generator.racingGroup(run: run, uncovered: [], random: &random) {
+                        racingRequests += group.filter { $0.type == .sessionRequest }.count
+                    }
+                    guard let (stimulus, _) = generator.next(for: run, coverage: ExplorationCoverage(), random: &random) else { break }
+                    _ = run.step(stimulus)
+                    most = max(most, run.system.icm.sessionCount)
+                }
+            }
+            return (most, racingRequests)
+        }
+        let capped = mostHeld(cap: 6), uncapped = mostHeld(cap: nil)
+        #expect(capped.most <= 6 + 1, "\(capped.most)") // the request that reached the cap, then none
+        #expect(capped.racingRequests == 0)
+        #expect(uncapped.most > 20, "\(uncapped.most)")
+    }
+
+    @Test("A run with a session memory (load, LOAD-20) forgets old ids and keeps the recent ones")
+    func sessionMemory() {
+        var run = ModelRun(administration: sampleAdministration, profile: .core)
+        run.sessionMemory = 10
+        for index in 1...100 {
+            _ = run.step(m("customer>icm session-request session=s\(index) media=realtime vdn=5000"))
+        }
+        #expect(!run.hasRequested("s1") && !run.hasRequested("s50"))
+        #expect((91...100).allSatisfy { run.hasRequested("s\($0)") })
+        #expect(run.requestedSessions.count <= 20 && run.requestedSessions.last == "s100")
+    }
+
     @Test("A stimulus kind's ordinal is its place among all kinds, and orders them")
     func kindOrdinals() {
         for (index, kind) in StimulusKind.allCases.enumerated() { #expect(kind.ordinal == index) }

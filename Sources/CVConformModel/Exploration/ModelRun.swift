@@ -13,6 +13,12 @@ public struct ModelRun: Sendable {
     /// Session ids requested so far: in `core` an id is never used twice.
     private(set) var requestedSessions: [String] = []
     private var requested: Set<String> = []
+    /// When set, only the ids of about the last this many session requests
+    /// are remembered (`load`: a run of hours would otherwise hold every id
+    /// it ever requested). `StimulusGenerator`'s fresh ids never repeat, so
+    /// `core`'s rule still holds for what it makes; older ids are only no
+    /// longer offered for a release of a requested session.
+    public var sessionMemory: Int?
     /// The stimuli applied so far, to rebuild the system (see `step(_:situation:risks:)`).
     private var applied: [Message] = []
     /// The last step's propagation: once its caller lets go of the copy it
@@ -44,7 +50,7 @@ public struct ModelRun: Sendable {
         next.propagate(stimulus, into: &lastPropagation, reaction: &scratchReaction)
         if profile == .core && lastPropagation.entersExtended { return nil }
         system = next
-        if let session, requested.insert(session).inserted { requestedSessions.append(session) }
+        if let session { noteRequested(session) }
         return lastPropagation
     }
 
@@ -56,7 +62,7 @@ public struct ModelRun: Sendable {
         if let session, profile == .core, requested.contains(session) { return nil }
         system.propagate(stimulus, into: &lastPropagation, reaction: &scratchReaction)
         if profile == .core && lastPropagation.entersExtended { return nil }
-        if let session, requested.insert(session).inserted { requestedSessions.append(session) }
+        if let session { noteRequested(session) }
         return lastPropagation
     }
 
@@ -167,7 +173,7 @@ public struct ModelRun: Sendable {
         // `core` keeps the ids: there no id is requested twice.
         for stimulus in stimuli where profile == .core && stimulus.type == .sessionRequest {
             let session = stimulus[.session]
-            if requested.insert(session).inserted { requestedSessions.append(session) }
+            noteRequested(session)
         }
         applied += stimuli
         return step
@@ -199,7 +205,7 @@ public struct ModelRun: Sendable {
         system = delivered
         for stimulus in group where stimulus.type == .sessionRequest {
             let session = stimulus[.session]
-            if requested.insert(session).inserted { requestedSessions.append(session) }
+            noteRequested(session)
         }
         return (trial, situation)
     }
@@ -221,6 +227,17 @@ public struct ModelRun: Sendable {
     /// that an implementation's outputs showed), keeping what was requested.
     public mutating func `continue`(from other: ReferenceSystem) {
         system = other
+    }
+
+    /// Remembers a requested session id (and forgets the oldest, beyond
+    /// `sessionMemory`, half of them at a time).
+    private mutating func noteRequested(_ session: String) {
+        guard requested.insert(session).inserted else { return }
+        requestedSessions.append(session)
+        guard let limit = sessionMemory, requestedSessions.count > 2 * limit else { return }
+        let forgotten = requestedSessions.count - limit
+        for old in requestedSessions[..<forgotten] { requested.remove(old) }
+        requestedSessions.removeFirst(forgotten)
     }
 
     /// Whether a session id has been requested in this run.

@@ -60,6 +60,7 @@ extension StimulusGenerator {
 
     /// A request for a fresh session on a VDN whose skill the agent has.
     private mutating func sessionRequest(for agent: String, run: ModelRun, random: inout SeededRandom) -> Message? {
+        guard !holdsEnoughSessions(run) else { return nil }
         let skills = Set(generated.administration.agents.first { $0.id == agent }?.skills ?? [])
         let vdns = generated.administration.vdns.filter { skills.contains($0.skill) }
         guard !vdns.isEmpty else { return nil }

@@ -24,6 +24,13 @@ public struct StimulusGenerator: Sendable {
     /// stimulus would only be refused. Off, the choice is the one `generate`
     /// and `load` make.
     public var avoidsUnspecified = false
+    /// When set, no session-request is drawn while the run's ICM holds this
+    /// many sessions or more (`load`: sessions requested faster than agents
+    /// end them would pile up for as long as the run lasts, and with them
+    /// the memory of the model and of the implementation).
+    public var maxHeldSessions: Int?
+    /// `enabledKinds` without session-request, for a run at `maxHeldSessions`.
+    private let kindsWithoutRequests: [StimulusKind]
     /// The administration's ids, listed once (drawn from for every stimulus).
     private let agentIDs: [String]
     private let vdnNumbers: [String]
@@ -36,6 +43,7 @@ public struct StimulusGenerator: Sendable {
             kinds.append(kind)
         }
         enabledKinds = kinds.sorted()
+        kindsWithoutRequests = enabledKinds.filter { $0 != .sessionRequest }
         sessionStyle = random.below(4)
         agentIDs = generated.administration.agents.map(\.id)
         vdnNumbers = generated.administration.vdns.map(\.number) + (profile == .extended ? generated.unknownVDNs : [])
@@ -49,13 +57,14 @@ public struct StimulusGenerator: Sendable {
         // Candidates are drawn as plain values, three of them in local
         // variables (no arrays); only the chosen one becomes a message (this
         // runs for every stimulus explore and load send).
-        let first = draw(random.pick(enabledKinds), run: run, random: &random)
+        let kinds = holdsEnoughSessions(run) ? kindsWithoutRequests : enabledKinds
+        let first = draw(random.pick(kinds), run: run, random: &random)
         let firstSituation = first.situation(in: run.system)
         let firstWeight = weight(of: firstSituation, coverage: coverage)
-        let second = draw(random.pick(enabledKinds), run: run, random: &random)
+        let second = draw(random.pick(kinds), run: run, random: &random)
         let secondSituation = second.situation(in: run.system)
         let secondWeight = weight(of: secondSituation, coverage: coverage)
-        let third = draw(random.pick(enabledKinds), run: run, random: &random)
+        let third = draw(random.pick(kinds), run: run, random: &random)
         let thirdSituation = third.situation(in: run.system)
         let thirdWeight = weight(of: thirdSituation, coverage: coverage)
         let target = Double(random.next() >> 11) / Double(1 << 53) * (firstWeight + secondWeight + thirdWeight)
@@ -65,6 +74,12 @@ public struct StimulusGenerator: Sendable {
         // depends on its VDN and media alone.
         let stimulus = chosen.message(session: chosen.kind == .sessionRequest && chosen.session.isEmpty ? freshSession(run: run) : nil)
         return (stimulus, situation)
+    }
+
+    /// Whether the run holds `maxHeldSessions` sessions: no more are requested.
+    func holdsEnoughSessions(_ run: ModelRun) -> Bool {
+        guard let maxHeldSessions else { return false }
+        return run.system.icm.sessionCount >= maxHeldSessions
     }
 
     /// Weight 1/(1+n)² for a pair met n times: unmet pairs dominate.
