@@ -173,7 +173,11 @@ public struct RaceJudge: Sendable {
             if places == nil && state.inFlight.hasTwoChannels {
                 // The chain's states are distinct: indexed as they are, so
                 // the places in `work` stay right.
-                places = Dictionary(states.indices.map { (states[$0].state, $0) }) { first, _ in first }
+                // Room for the states the walk adds (typically a few per
+                // state already there): growing it was a fifth of looking up.
+                var indexed = [AsyncState: Int](minimumCapacity: max(16, 4 * states.count))
+                for index in states.indices where indexed[states[index].state] == nil { indexed[states[index].state] = index }
+                places = indexed
             }
             semantics.forEachSuccessor(of: state) { next, applied in
                 guard !overflowed else { return }
@@ -202,7 +206,7 @@ public struct RaceJudge: Sendable {
     /// Merges equal states (their clauses joined) and returns where each is.
     private mutating func mergingEqualStates() -> [AsyncState: Int] {
         var places: [AsyncState: Int] = [:]
-        places.reserveCapacity(states.count * 2)
+        places.reserveCapacity(max(16, 4 * states.count)) // room for what `close` adds
         var distinct: [Candidate] = []
         distinct.reserveCapacity(states.count)
         for candidate in states {
