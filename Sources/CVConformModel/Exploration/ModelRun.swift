@@ -171,10 +171,7 @@ public struct ModelRun: Sendable {
             }
         }
         // `core` keeps the ids: there no id is requested twice.
-        for stimulus in stimuli where profile == .core && stimulus.type == .sessionRequest {
-            let session = stimulus[.session]
-            noteRequested(session)
-        }
+        for stimulus in stimuli where profile == .core && stimulus.type == .sessionRequest { noteRequested(stimulus[.session]) }
         applied += stimuli
         return step
     }
@@ -203,10 +200,7 @@ public struct ModelRun: Sendable {
         guard let delivered = trial.someDeliveredSystem else { return nil }
         let situation = Situation.of(group[0], in: system)
         system = delivered
-        for stimulus in group where stimulus.type == .sessionRequest {
-            let session = stimulus[.session]
-            noteRequested(session)
-        }
+        for stimulus in group where stimulus.type == .sessionRequest { noteRequested(stimulus[.session]) }
         return (trial, situation)
     }
 
