@@ -46,7 +46,7 @@ extension StimulusGenerator {
             }
         }
         let stations = generated.administration.stations
-        for agent in generated.administration.agents.map(\.id) where system.icm.agents[agent] == nil && !stations.isEmpty {
+        for agent in agentIDs where agents[agent] == nil && !stations.isEmpty {
             let login = Message(from: .browser, to: .icm, type: .login, parameters: ["agent": agent, "extension": random.pick(stations)])
             if let request = sessionRequest(for: agent, run: run, random: &random) { menu.append(([login, request], false)) }
         }

@@ -32,7 +32,7 @@ public struct StimulusGenerator: Sendable {
     /// `enabledKinds` without session-request, for a run at `maxHeldSessions`.
     private let kindsWithoutRequests: [StimulusKind]
     /// The administration's ids, listed once (drawn from for every stimulus).
-    private let agentIDs: [String]
+    let agentIDs: [String]
     private let vdnNumbers: [String]
 
     public init(generated: GeneratedAdministration, profile: Profile, random: inout SeededRandom, swarm: Bool = true) {
