@@ -216,13 +216,13 @@ package actor WireImplementation: ImplementationUnderTest {
         return transport.log.sinceReset
     }
 
-    /// The log (stderr) is read apart from the output, and the output's end
-    /// (an exit, a crash) may be seen before the last lines of the log are
-    /// read: once the output has ended, the log is read to its end, waiting
-    /// at most `logGrace` (a descendant may keep stderr open). While the
-    /// output is open, nothing is awaited.
+    /// The log (stderr) is read apart from the output, and an exit or a
+    /// crash may be seen before the last lines of the log are read: once
+    /// the implementation has ended, its log is read to its end, waiting at
+    /// most `logGrace` (a descendant may keep stderr open). While it runs
+    /// (even cut off for flooding), nothing is awaited.
     private func readLogToEnd(of transport: any LineTransport) async {
-        guard transport.inbox.isClosed else { return }
+        guard transport.hasEnded else { return }
         _ = await firstOf(timeout: Self.logGrace, on: loop) { resume in transport.log.whenEnded { resume(()) } }
     }
 

@@ -419,10 +419,10 @@ public struct ICMMachine: RoleMachine, Hashable {
         return pressed.fits(media)
     }
 
-    /// The session an agent has, if any.
     /// How many sessions the ICM holds (requested and not ended).
     package var sessionCount: Int { sessionSlots.count }
 
+    /// The session an agent has, if any.
     package func session(of agent: String) -> String? {
         guard let (_, current) = agentEntry(agent), current.phase == .inSession else { return nil }
         return sessionSlots.name(current.session)

@@ -14,6 +14,8 @@ protocol LineTransport: Sendable {
     func close(grace: Duration) async
     /// Stops it at once.
     func kill() async
+    /// Whether it has ended (the process exited, the connection closed).
+    var hasEnded: Bool { get }
     /// How it ended, once it has ("exited with status 3"), waiting at most
     /// `grace` for it to end.
     func ending(grace: Duration) async -> String?

@@ -142,6 +142,8 @@ final class ProcessTransport: LineTransport {
         if ending.value == nil { exited.cancel() }
     }
 
+    var hasEnded: Bool { ending.value != nil }
+
     /// How the process ended, once it has, waiting at most `grace` for
     /// its exit (swift-subprocess reports it; nothing polls).
     func ending(grace: Duration) async -> String? {

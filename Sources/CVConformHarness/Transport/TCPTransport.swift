@@ -63,5 +63,7 @@ final class TCPTransport: LineTransport {
         try? await channel.close().get()
     }
 
+    var hasEnded: Bool { inbox.isClosed }
+
     func ending(grace: Duration) async -> String? { "closed the connection" }
 }

@@ -13,8 +13,8 @@ public struct ModelRun: Sendable {
     /// Session ids requested so far: in `core` an id is never used twice.
     private(set) var requestedSessions: [String] = []
     private var requested: Set<String> = []
-    /// When set, only the ids of about the last this many session requests
-    /// are remembered (`load`: a run of hours would otherwise hold every id
+    /// When set, only the ids of the last this many session requests (up to
+    /// twice as many, forgotten in halves; at least 1) are remembered (`load`: a run of hours would otherwise hold every id
     /// it ever requested). `StimulusGenerator`'s fresh ids never repeat, so
     /// `core`'s rule still holds for what it makes; older ids are only no
     /// longer offered for a release of a requested session.
@@ -228,7 +228,7 @@ public struct ModelRun: Sendable {
     private mutating func noteRequested(_ session: String) {
         guard requested.insert(session).inserted else { return }
         requestedSessions.append(session)
-        guard let limit = sessionMemory, requestedSessions.count > 2 * limit else { return }
+        guard let memory = sessionMemory, case let limit = max(1, memory), requestedSessions.count > 2 * limit else { return }
         let forgotten = requestedSessions.count - limit
         for old in requestedSessions[..<forgotten] { requested.remove(old) }
         requestedSessions.removeFirst(forgotten)

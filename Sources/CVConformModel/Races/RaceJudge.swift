@@ -165,7 +165,9 @@ public struct RaceJudge: Sendable {
     /// first state with two channels to take from starts the look-ups.
     private mutating func close() {
         var places: [AsyncState: Int]?
-        if states.count > 1 { places = mergingEqualStates() }
+        // Room for the states the walk adds (typically a few per state
+        // already there): growing the index was a fifth of looking up.
+        if states.count > 1 { places = mergingEqualStates(room: max(16, 4 * states.count)) }
         var work = Array(states.indices)
         var overflowed = false
         while !overflowed, let place = work.popLast() {
@@ -173,8 +175,6 @@ public struct RaceJudge: Sendable {
             if places == nil && state.inFlight.hasTwoChannels {
                 // The chain's states are distinct: indexed as they are, so
                 // the places in `work` stay right.
-                // Room for the states the walk adds (typically a few per
-                // state already there): growing it was a fifth of looking up.
                 var indexed = [AsyncState: Int](minimumCapacity: max(16, 4 * states.count))
                 for index in states.indices where indexed[states[index].state] == nil { indexed[states[index].state] = index }
                 places = indexed
@@ -203,10 +203,11 @@ public struct RaceJudge: Sendable {
         if overflowed { giveUp() }
     }
 
-    /// Merges equal states (their clauses joined) and returns where each is.
-    private mutating func mergingEqualStates() -> [AsyncState: Int] {
+    /// Merges equal states (their clauses joined) and returns where each is,
+    /// in an index with `room` for more.
+    private mutating func mergingEqualStates(room: Int? = nil) -> [AsyncState: Int] {
         var places: [AsyncState: Int] = [:]
-        places.reserveCapacity(max(16, 4 * states.count)) // room for what `close` adds
+        places.reserveCapacity(room ?? states.count * 2)
         var distinct: [Candidate] = []
         distinct.reserveCapacity(states.count)
         for candidate in states {
