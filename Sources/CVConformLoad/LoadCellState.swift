@@ -60,10 +60,11 @@ struct LoadCellState {
         var random = random
         var generator = StimulusGenerator(generated: generated, profile: profile, random: &random, swarm: false)
         generator.sessionPrefix = "c\(number)-"
-        // A run of hours keeps a bounded state (LOAD-20): sessions wait for
-        // at most twice the cell's agents, and the ids of old requests are
-        // forgotten.
-        generator.maxHeldSessions = max(4, 2 * generated.administration.agents.count)
+        // A run of hours keeps a bounded state (LOAD-20): a cell holds at
+        // most 32 sessions, or four per agent, and the ids of old requests
+        // are forgotten. (Deep enough for queues far longer than the
+        // agents: a fault that shows only at some depth still shows.)
+        generator.maxHeldSessions = max(32, 4 * generated.administration.agents.count)
         self.generator = generator
         self.random = random
         model = ModelRun(administration: generated.administration, profile: profile)
