@@ -53,4 +53,34 @@ struct LoadOutcomesTests {
             rounds += 1
         }
     }
+
+    @Test("A cell's state stays bounded however long it runs (LOAD-20): it never holds more than 32 sessions")
+    func heldSessionsBounded() {
+        var random = SeededRandom(seed: 7)
+        let generated = LoadCells.make(count: 1, random: &random).cells[0]
+        var cell = LoadCellState(number: 1, generated: generated, profile: .core, random: random.split())
+        let greeting = Greeting(implementation: "reference", roles: Set(Role.systemRoles), reportsInternal: true)
+        let context = LoadStepContext(greeting: greeting, rate: nil, deadline: .now + .seconds(3600), stop: StopRequest(), now: .now)
+        var risks = SituationRisks()
+        var sending: [Message] = []
+        _ = cell.startSteps(context, risks: &risks, sending: &sending)
+        var system = ReferenceSystem(administration: generated.administration)
+        var outcomes = LoadOutcomes()
+        var most = 0
+        var rounds = 0
+        while rounds < 4000 {
+            // A cell with nothing owed starts its next step when asked.
+            if sending.isEmpty { _ = cell.startSteps(context, risks: &risks, sending: &sending) }
+            guard !sending.isEmpty else { break }
+            let outputs = sending.flatMap { system.propagate($0).emissions.map(\.message) }
+            outcomes.removeAll()
+            for output in outputs { outcomes.judge(output, cell: 0, in: &cell, context, risks: &risks) }
+            sending = outcomes.sent
+            most = max(most, system.icm.sessionCount)
+            rounds += 1
+        }
+        #expect(rounds >= 1000, "the cell stopped after \(rounds) rounds")
+        #expect(most > 8, "the run never queued sessions: \(most)")
+        #expect(most <= 32, "\(most) sessions held")
+    }
 }
