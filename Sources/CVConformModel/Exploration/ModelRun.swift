@@ -144,19 +144,14 @@ public struct ModelRun: Sendable {
     /// every stimulus is taken first, in the order sent, then every message
     /// in the order sent (the race at its sharpest: each later stimulus
     /// crosses everything the earlier ones caused). `entries` is that
-    /// interleaving as a trace places it.
-    ///
-    /// A caller that checks every interleaving itself, from every state it
-    /// holds (`explore --races`, `load --races`, with their race judge),
-    /// passes `checkingInterleavings: false`.
-    public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000, checkingInterleavings: Bool = true) -> RaceStep? {
+    /// interleaving as a trace places it. (A driver with a race judge of its
+    /// own uses `takeRacing(_:judgedBy:)`.)
+    public mutating func race(_ stimuli: [Message], maxStates: Int = 10_000) -> RaceStep? {
         guard canRace(stimuli) else { return nil }
-        if checkingInterleavings {
-            var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
-            judge.send(stimuli)
-            if judge.isInconclusive { return nil }
-            if profile == .core && judge.appliedExtended { return nil }
-        }
+        var judge = RaceJudge(start: system, semantics: AsyncSemantics(reportsInternal: true), maxStates: maxStates)
+        judge.send(stimuli)
+        if judge.isInconclusive { return nil }
+        if profile == .core && judge.appliedExtended { return nil }
         var step = RaceStep(entries: [], clauses: [])
         var pending = stimuli
         var index = 0
