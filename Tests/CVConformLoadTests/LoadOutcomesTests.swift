@@ -8,21 +8,27 @@ import Testing
 
 @Suite("load's outcomes: what each output's cell sends, in one list")
 struct LoadOutcomesTests {
+    /// One cell of a load run against the whole reference system, with a
+    /// step context that never runs out, and the system to answer it.
+    static func oneCell(seed: UInt64) -> (LoadCellState, LoadStepContext, ReferenceSystem) {
+        var random = SeededRandom(seed: seed)
+        let generated = LoadCells.make(count: 1, random: &random).cells[0]
+        let cell = LoadCellState(number: 1, generated: generated, profile: .core, random: random.split())
+        let greeting = Greeting(implementation: "reference", roles: Set(Role.systemRoles), reportsInternal: true)
+        let context = LoadStepContext(greeting: greeting, rate: nil, deadline: .now + .seconds(3600), stop: StopRequest(), now: .now)
+        return (cell, context, ReferenceSystem(administration: generated.administration))
+    }
+
     /// A cell's steps judged through `LoadOutcomes` against the reference
     /// system's outputs: each outcome names exactly what its cell sent
     /// after it, after the outcomes before it, and outcomes emptied for
     /// the next round start again.
     @Test("Each outcome names its part of the list, in order; emptied, the list starts again")
     func outcomesNameTheirMessages() {
-        var random = SeededRandom(seed: 5)
-        let generated = LoadCells.make(count: 1, random: &random).cells[0]
-        var cell = LoadCellState(number: 1, generated: generated, profile: .core, random: random.split())
-        let greeting = Greeting(implementation: "reference", roles: Set(Role.systemRoles), reportsInternal: true)
-        let context = LoadStepContext(greeting: greeting, rate: nil, deadline: .now + .seconds(3600), stop: StopRequest(), now: .now)
+        var (cell, context, system) = Self.oneCell(seed: 5)
         var risks = SituationRisks()
         var sending: [Message] = []
         #expect(cell.startSteps(context, risks: &risks, sending: &sending) > 0)
-        var system = ReferenceSystem(administration: generated.administration)
         var outcomes = LoadOutcomes()
         var rounds = 0
         while rounds < 20 {
@@ -56,15 +62,10 @@ struct LoadOutcomesTests {
 
     @Test("A cell's state stays bounded however long it runs (LOAD-20): it never holds more than 32 sessions")
     func heldSessionsBounded() {
-        var random = SeededRandom(seed: 7)
-        let generated = LoadCells.make(count: 1, random: &random).cells[0]
-        var cell = LoadCellState(number: 1, generated: generated, profile: .core, random: random.split())
-        let greeting = Greeting(implementation: "reference", roles: Set(Role.systemRoles), reportsInternal: true)
-        let context = LoadStepContext(greeting: greeting, rate: nil, deadline: .now + .seconds(3600), stop: StopRequest(), now: .now)
+        var (cell, context, system) = Self.oneCell(seed: 7)
         var risks = SituationRisks()
         var sending: [Message] = []
         _ = cell.startSteps(context, risks: &risks, sending: &sending)
-        var system = ReferenceSystem(administration: generated.administration)
         var outcomes = LoadOutcomes()
         var most = 0
         var rounds = 0
