@@ -167,7 +167,7 @@ public struct CellPartition: Sendable {
     /// nil when it names none.
     @inline(__always)
     private func cell(namedBy parameter: Parameters.Parameter, sessionCell: (String) -> Int?) -> (Int, Bool)? {
-        if parameter.name.utf8.count == 7 && parameter.name == "session" {
+        if parameter.key.isKnown(.session) {
             return sessionCell(parameter.value).map { ($0, true) }
         }
         guard Self.namesID(parameter.name) else { return nil }

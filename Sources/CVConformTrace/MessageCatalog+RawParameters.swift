@@ -57,8 +57,9 @@ extension MessageCatalog {
         /// Each name's rank in the names sorted as strings, so that sorting
         /// ranks orders parameters as `Parameters` keeps them.
         let nameRank: [Int]
-        /// `allParameterNames`, by name place.
-        let nameStrings = allParameterNames
+        /// Each name place's parameter name (`allParameterNames` is in the
+        /// order of `ParameterName`'s cases).
+        let parameterNames = ParameterName.allCases
 
         init() {
             var rows: [Row] = [], rowsByType: [Range<Int>] = [], names: [Int] = [], domains: [Domain] = []
@@ -159,7 +160,7 @@ extension MessageCatalog {
         let table = RawTable.shared
         let row = table.rows[rowIndex]
         storage.refill(sortedCount: row.count) { index in
-            Parameters.Parameter(name: table.nameStrings[table.names[row.first + index]], value: value(index))
+            Parameters.Parameter(table.parameterNames[table.names[row.first + index]], value(index))
         }
         return Message(from: row.from, to: row.to, type: row.type, parameters: storage)
     }
@@ -168,7 +169,7 @@ extension MessageCatalog {
     package static func parameterNames(row rowIndex: Int) -> [String] {
         let table = RawTable.shared
         let row = table.rows[rowIndex]
-        return (0..<row.count).map { table.nameStrings[table.names[row.first + $0]] }
+        return (0..<row.count).map { table.parameterNames[table.names[row.first + $0]].name }
     }
 
     /// The most parameters a message of the table has: readers and

@@ -183,6 +183,8 @@ public enum MessageCatalog {
         var type: MessageType
         var state: String?
         var names: [String]
+        /// `names` as parameters hold them.
+        var keys: [Parameters.NameKey]
         var domains: [ParameterDomain]
     }
 
@@ -196,7 +198,7 @@ public enum MessageCatalog {
                 let names = required.sorted()
                 shapes[definition.type.ordinal].append(Shape(
                     from: definition.channel.from, to: definition.channel.to, type: definition.type, state: state,
-                    names: names,
+                    names: names, keys: names.map(Parameters.NameKey.init),
                     domains: names.map { $0 == "state" ? .oneOf([state ?? ""]) : domain(of: $0) }
                 ))
             }
@@ -219,7 +221,7 @@ public enum MessageCatalog {
         for shape in shapesByType[type.ordinal] where shape.from == from && shape.to == to {
             guard sorted.count == shape.names.count else { continue }
             var fits = true
-            for index in sorted.indices where sorted[index].name != shape.names[index] || !shape.domains[index].admits(sorted[index].value) {
+            for index in sorted.indices where sorted[index].key != shape.keys[index] || !shape.domains[index].admits(sorted[index].value) {
                 fits = false
                 break
             }

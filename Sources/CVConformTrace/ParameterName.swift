@@ -1,6 +1,7 @@
 /// The name of a parameter of the message table (contract section 2). A
-/// message keeps its parameters' names as these, a byte each, so that
-/// making, copying and reading one compares and allocates no strings.
+/// message keeps its parameters' names as these (`Parameters.NameKey`), a
+/// byte each, so that making, copying and reading one compares no strings
+/// and counts no references.
 /// Declared in the names' alphabetical order: a message keeps its
 /// parameters sorted by name, and the raw values sort the same way.
 public enum ParameterName: UInt8, CaseIterable, Comparable, Hashable, Sendable {

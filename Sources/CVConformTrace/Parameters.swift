@@ -3,13 +3,84 @@
 /// reading and judging millions of messages.
 public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     public struct Parameter: Hashable, Sendable {
-        public var name: String
+        /// The name: one of the table's as its code, so that making, copying
+        /// and comparing a message's parameters touches no string's
+        /// reference count (a third of making a log's message), any other
+        /// as text.
+        package var key: NameKey
         public var value: String
 
+        /// The name as written.
+        public var name: String {
+            get { key.name }
+            set { key = NameKey(newValue) }
+        }
+
         package init(name: String, value: String) {
-            self.name = name
+            key = NameKey(name)
             self.value = value
         }
+
+        package init(_ name: ParameterName, _ value: String) {
+            key = .known(name)
+            self.value = value
+        }
+    }
+
+    /// A parameter's name: a name of the table, or any other text (input
+    /// that breaks the table, a shrinker's or mutant's renaming). Every
+    /// name of the table is `known`, so two keys are equal exactly when
+    /// their names are.
+    package enum NameKey: Hashable, Sendable, Comparable {
+        case known(ParameterName)
+        /// Boxed: the key then takes one word, and a known one copies
+        /// without a reference count.
+        case other(OtherName)
+
+        package init(_ name: String) {
+            if let known = ParameterName(name) { self = .known(known) } else { self = .other(OtherName(name)) }
+        }
+
+        package var name: String {
+            switch self {
+            case .known(let known): known.name
+            case .other(let other): other.text
+            }
+        }
+
+        @inline(__always)
+        package func isKnown(_ name: ParameterName) -> Bool {
+            if case .known(let known) = self { return known == name }
+            return false
+        }
+
+        package static func == (lhs: NameKey, rhs: NameKey) -> Bool {
+            switch (lhs, rhs) {
+            case (.known(let left), .known(let right)): left == right
+            case (.other(let left), .other(let right)): left.text == right.text
+            default: false
+            }
+        }
+
+        package func hash(into hasher: inout Hasher) {
+            switch self {
+            case .known(let known): hasher.combine(known.rawValue)
+            case .other(let other): hasher.combine(other.text)
+            }
+        }
+
+        /// By name as strings (the table's codes are in that order).
+        package static func < (lhs: NameKey, rhs: NameKey) -> Bool {
+            if case .known(let left) = lhs, case .known(let right) = rhs { return left < right }
+            return lhs.name < rhs.name
+        }
+    }
+
+    /// A name outside the table, boxed (see `NameKey.other`).
+    package final class OtherName: Sendable {
+        package let text: String
+
+        init(_ text: String) { self.text = text }
     }
 
     private var items: [Parameter]
@@ -30,12 +101,12 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     static func sortByName(_ items: inout [Parameter]) {
         guard items.count > 1 else { return }
         guard items.count <= smallCount else {
-            items.sort { $0.name < $1.name }
+            items.sort { $0.key < $1.key }
             return
         }
         for index in 1..<items.count {
             var position = index
-            while position > 0 && items[position].name < items[position - 1].name {
+            while position > 0 && items[position].key < items[position - 1].key {
                 items.swapAt(position, position - 1)
                 position -= 1
             }
@@ -56,19 +127,19 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// array of pairs to build and take apart, nothing to sort. Debug builds
     /// check the order.
     package init(_ name: ParameterName, _ value: String) {
-        items = [Parameter(name: name.name, value: value)]
+        items = [Parameter(name, value)]
     }
 
     package init(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String) {
         assert(name1 < name2, "names out of order")
-        items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2)]
+        items = [Parameter(name1, value1), Parameter(name2, value2)]
     }
 
     package init(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
                  _ name3: ParameterName, _ value3: String) {
         assert(name1 < name2 && name2 < name3, "names out of order")
-        items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2),
-                 Parameter(name: name3.name, value: value3)]
+        items = [Parameter(name1, value1), Parameter(name2, value2),
+                 Parameter(name3, value3)]
     }
 
     package init(
@@ -76,8 +147,8 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         _ name3: ParameterName, _ value3: String, _ name4: ParameterName, _ value4: String
     ) {
         assert(name1 < name2 && name2 < name3 && name3 < name4, "names out of order")
-        items = [Parameter(name: name1.name, value: value1), Parameter(name: name2.name, value: value2),
-                 Parameter(name: name3.name, value: value3), Parameter(name: name4.name, value: value4)]
+        items = [Parameter(name1, value1), Parameter(name2, value2),
+                 Parameter(name3, value3), Parameter(name4, value4)]
     }
 
     /// Makes these `count` new parameters, already sorted by name, in the
@@ -109,12 +180,12 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     // initializers above: names in sorted order, checked in debug builds).
 
     package mutating func refill(_ name: ParameterName, _ value: String) {
-        refill(sortedCount: 1) { _ in Parameter(name: name.name, value: value) }
+        refill(sortedCount: 1) { _ in Parameter(name, value) }
     }
 
     package mutating func refill(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String) {
         assert(name1 < name2, "names out of order")
-        refill(sortedCount: 2) { $0 == 0 ? Parameter(name: name1.name, value: value1) : Parameter(name: name2.name, value: value2) }
+        refill(sortedCount: 2) { $0 == 0 ? Parameter(name1, value1) : Parameter(name2, value2) }
     }
 
     package mutating func refill(_ name1: ParameterName, _ value1: String, _ name2: ParameterName, _ value2: String,
@@ -122,9 +193,9 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         assert(name1 < name2 && name2 < name3, "names out of order")
         refill(sortedCount: 3) { index in
             switch index {
-            case 0: Parameter(name: name1.name, value: value1)
-            case 1: Parameter(name: name2.name, value: value2)
-            default: Parameter(name: name3.name, value: value3)
+            case 0: Parameter(name1, value1)
+            case 1: Parameter(name2, value2)
+            default: Parameter(name3, value3)
             }
         }
     }
@@ -136,10 +207,10 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         assert(name1 < name2 && name2 < name3 && name3 < name4, "names out of order")
         refill(sortedCount: 4) { index in
             switch index {
-            case 0: Parameter(name: name1.name, value: value1)
-            case 1: Parameter(name: name2.name, value: value2)
-            case 2: Parameter(name: name3.name, value: value3)
-            default: Parameter(name: name4.name, value: value4)
+            case 0: Parameter(name1, value1)
+            case 1: Parameter(name2, value2)
+            case 2: Parameter(name3, value3)
+            default: Parameter(name4, value4)
             }
         }
     }
@@ -152,30 +223,43 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     private static let smallCount = 8
 
     public subscript(_ name: String) -> String? {
+        if let known = ParameterName(name) { return self[known] }
+        return value(of: .other(OtherName(name)))
+    }
+
+    /// A parameter's value, by the table's name: no string compared.
+    public subscript(_ name: ParameterName) -> String? {
         guard items.count > Self.smallCount else {
-            // Lengths first: comparing two different strings is a call into
-            // the runtime, and most names differ in length.
             // A plain loop: an iterator is generic code, slow in the debug
             // builds the tests run.
-            let length = name.utf8.count
             var index = 0
             while index < items.count {
-                if items[index].name.utf8.count == length && items[index].name == name { return items[index].value }
+                if items[index].key.isKnown(name) { return items[index].value }
                 index += 1
             }
             return nil
         }
-        // Sorted by name: search by halves.
+        return value(of: .known(name))
+    }
+
+    /// The value under `key`: a straight look among a few, else by halves
+    /// (the items are sorted).
+    private func value(of key: NameKey) -> String? {
+        guard items.count > Self.smallCount else {
+            var index = 0
+            while index < items.count {
+                if items[index].key == key { return items[index].value }
+                index += 1
+            }
+            return nil
+        }
         var low = 0, high = items.count
         while low < high {
             let middle = (low + high) / 2
-            if items[middle].name < name { low = middle + 1 } else { high = middle }
+            if items[middle].key < key { low = middle + 1 } else { high = middle }
         }
-        return low < items.count && items[low].name == name ? items[low].value : nil
+        return low < items.count && items[low].key == key ? items[low].value : nil
     }
-
-    /// A parameter's value, by the table's name.
-    public subscript(_ name: ParameterName) -> String? { self[name.name] }
 
     public var count: Int { items.count }
     public var names: [String] { items.map(\.name) }

@@ -111,11 +111,11 @@ extension MessageType {
 }
 
 extension MessageCatalog {
-    private static let parameterNameStrings = allParameterNames
+    private static let parameterNameCases = ParameterName.allCases
 
-    /// The table's one string for a parameter name given as UTF-8 bytes, so
-    /// that every message shares it; nil for a name no message has.
-    package static func parameterName(utf8 text: UnsafeBufferPointer<UInt8>) -> String? {
-        WordIndex.parameterNames.index(of: text).map { parameterNameStrings[$0] }
+    /// The parameter name given as UTF-8 bytes; nil for a name no message
+    /// has.
+    package static func parameterName(utf8 text: UnsafeBufferPointer<UInt8>) -> ParameterName? {
+        WordIndex.parameterNames.index(of: text).map { parameterNameCases[$0] }
     }
 }

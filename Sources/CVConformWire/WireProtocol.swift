@@ -238,7 +238,9 @@ package enum WireProtocol {
                             continue
                         }
                         let known = raw(name, reader).flatMap(MessageCatalog.parameterName(utf8:))
-                        parameterList.append(Parameters.Parameter(name: known ?? reader.string(name), value: reader.string(text)))
+                        let value = reader.string(text)
+                        parameterList.append(known.map { Parameters.Parameter($0, value) }
+                            ?? Parameters.Parameter(name: reader.string(name), value: value))
                     }
                 } else {
                     try reader.skipValue(startingWith: token)
