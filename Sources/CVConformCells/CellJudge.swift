@@ -69,23 +69,45 @@ public struct CellJudge: Sendable {
     public mutating func observe(
         _ message: Message, at position: Int? = nil, keepingReaction: Bool = true, named: NamedCell? = nil
     ) -> CellJudgement {
+        let input = ObservedMessage(message)
+        return observe(input, at: position, keepingReaction: keepingReaction, named: named).judgement
+    }
+
+    /// The same for a message made only where it must be (see
+    /// `ObservedMessage`); gives back the message judged, made or owed.
+    public mutating func observe(
+        _ input: ObservedMessage, at position: Int? = nil, keepingReaction: Bool = true, named: NamedCell? = nil
+    ) -> (judgement: CellJudgement, message: Message) {
         observed += 1
+        if !judgesRaces, let named, let cell = placer.place(session: input.session, named: named, models: &monitors) {
+            guard !hasRejected[cell] else { return (.afterRejection(cell: cell), input.make()) }
+            return observe(input, in: cell, at: position ?? observed, keepingReaction: keepingReaction)
+        }
+        let message = input.make()
         let cell: Int
         switch place(message, named: named) {
-        case .unplaced(let violation): return .unplaced(violation)
+        case .unplaced(let violation): return (.unplaced(violation), message)
         case .cell(let index): cell = index
         }
-        guard !hasRejected[cell] else { return .afterRejection(cell: cell) }
-        if judgesRaces { return observeRacing(message, cell: cell, position: position ?? observed) }
-        switch monitors[cell].observe(message, keepingReaction: keepingReaction, scratch: &scratch) {
+        guard !hasRejected[cell] else { return (.afterRejection(cell: cell), message) }
+        if judgesRaces { return (observeRacing(message, cell: cell, position: position ?? observed), message) }
+        return observe(ObservedMessage(message), in: cell, at: position ?? observed, keepingReaction: keepingReaction)
+    }
+
+    /// Judges a message in its cell's monitor.
+    private mutating func observe(
+        _ input: ObservedMessage, in cell: Int, at position: Int, keepingReaction: Bool
+    ) -> (judgement: CellJudgement, message: Message) {
+        let (judgement, message) = monitors[cell].observe(input, keepingReaction: keepingReaction, scratch: &scratch)
+        switch judgement {
         case .rejected(var rejection):
-            rejection.position = position ?? observed
+            rejection.position = position
             rejections[cell] = rejection
             hasRejected[cell] = true
-            return .rejected(cell: cell, rejection)
+            return (.rejected(cell: cell, rejection), message)
         case .allowed(let reaction):
             placer.allowed(message, in: cell, models: &monitors)
-            return .allowed(cell: cell, reaction)
+            return (.allowed(cell: cell, reaction), message)
         }
     }
 

@@ -59,6 +59,26 @@ public struct CellPlacer: Sendable {
         return partition.locate(message) { _ in nil }.placement
     }
 
+    /// The cell `place` gives a message, found from its session (its
+    /// `session` parameter) and the cell its other ids name, without the
+    /// message; nil where `place` needs the message itself (to say why it
+    /// belongs to no cell, or to which two), or the ids disagree.
+    public mutating func place<Models: SessionHolding>(
+        session: String?, named: NamedCell, models: inout Models
+    ) -> Int? {
+        guard partition.isDivided else { return 0 }
+        let sessionCell = session.flatMap { sessions.rememberedCell(of: $0) }
+        switch (named, sessionCell) {
+        case (.cell(let cell), nil): return cell
+        case (.cell(let cell), let other?) where other == cell: return cell
+        case (.none, let cell?):
+            // Rests on the session: its cell counts while its model holds it.
+            guard let session, models.holds(session: session, inCell: cell) else { return nil }
+            return cell
+        default: return nil
+        }
+    }
+
     /// Whether `allowed(message, in: cell)` would teach the placement a
     /// session's cell it does not know, so that placements after it may
     /// differ. (`load` places a receive's outputs before judging them, but

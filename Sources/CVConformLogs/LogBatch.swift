@@ -165,24 +165,32 @@ package struct LogBatch: Sendable {
     /// Each line as a `LogItem`, in order; messages are built here, on the
     /// calling thread.
     func forEach(_ body: (LogItem) -> Void) {
-        forEach(messages: { body(.message($0, at: $1, named: $2)) }, others: body)
+        forEach(messages: { packed, position, named in body(.message(packed.make(), at: position, named: named)) }, others: body)
     }
 
-    /// The same, a packed message handed to `message` as it is, without
-    /// wrapping it in a `LogItem` (which retained and released it once
-    /// more for every line).
-    func forEach(messages: (Message, LogLinePosition, NamedCell?) -> Void, others: (LogItem) -> Void) {
-        // Each message's parameters are made here, in the storage the last
-        // one left when nothing kept it: a message judged allocates nothing.
+    /// The same, a packed message handed to `message` as it is, made into a
+    /// message only where its judge must (`ObservedMessage`).
+    func forEach(messages: (ObservedMessage, LogLinePosition, NamedCell?) -> Void, others: (LogItem) -> Void) {
+        // Each message is made here, in the storage the last one left when
+        // nothing kept it: a message judged allocates nothing.
         var parameters: Parameters = [:]
-        for record in records {
-            guard record.row >= 0 else {
-                others(self.others[Int(record.start)])
-                continue
+        let shapes = MessageCatalog.rowShapes
+        withUnsafeMutablePointer(to: &parameters) { storage in
+            values.withUnsafeBufferPointer { values in
+                MessageCatalog.rowParameterNames.withUnsafeBufferPointer { names in
+                    for record in records {
+                        guard record.row >= 0 else {
+                            others(self.others[Int(record.start)])
+                            continue
+                        }
+                        let packed = ObservedMessage(
+                            row: Int(record.row), shape: shapes[Int(record.row)], names: names,
+                            values: UnsafeBufferPointer(rebasing: values[Int(record.start)...]), storage: storage
+                        )
+                        messages(packed, LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)), record.namedCell)
+                    }
+                }
             }
-            let start = Int(record.start)
-            let message = MessageCatalog.message(row: Int(record.row), in: &parameters) { values[start + $0] }
-            messages(message, LogLinePosition(line: record.line, offset: record.offset, length: Int(record.length)), record.namedCell)
         }
     }
 }

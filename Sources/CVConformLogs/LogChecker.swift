@@ -187,7 +187,8 @@ package struct LogChecker: Sendable {
         }
 
         mutating func handle(
-            _ message: Message, at position: LogLinePosition, named: NamedCell?, _ observer: inout some LogCheckObserver
+            _ message: ObservedMessage, at position: LogLinePosition, named: NamedCell?,
+            _ observer: inout some LogCheckObserver
         ) {
             summary.messages += 1
             guard segment != nil else {
@@ -200,7 +201,7 @@ package struct LogChecker: Sendable {
         mutating func handle(_ item: LogItem, _ observer: inout some LogCheckObserver) {
             switch item {
             case .message(let message, let position, let named):
-                handle(message, at: position, named: named, &observer)
+                handle(ObservedMessage(message), at: position, named: named, &observer)
             case .badMessage(let line, let reason):
                 summary.messages += 1
                 guard segment != nil else {

@@ -62,7 +62,7 @@ final class LogSegmentJudging {
     /// copied out for every message). `lines` reads the lines of the
     /// windows again when a violation is explained.
     func observe(
-        _ message: Message, at position: LogLinePosition, named: NamedCell? = nil, lines: LogLineFetcher,
+        _ input: ObservedMessage, at position: LogLinePosition, named: NamedCell? = nil, lines: LogLineFetcher,
         observer: inout some LogCheckObserver
     ) {
         let line = position.line
@@ -70,7 +70,7 @@ final class LogSegmentJudging {
         result.lastLine = line
         guard !stopped else { return }
         // The reaction only goes to an observer that follows each message.
-        let judgement = judge.observe(message, at: line, keepingReaction: observer.followsMessages, named: named)
+        let (judgement, message) = judge.observe(input, at: line, keepingReaction: observer.followsMessages, named: named)
         if observer.followsMessages { observer.judged(LogEntry(line: line, message: message), judgement, in: start) }
         let violation: LogViolation
         switch judgement {

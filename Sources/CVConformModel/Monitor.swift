@@ -68,7 +68,8 @@ public struct Monitor: Sendable {
     /// owed rather than copied (a copy retains each emission's message).
     public mutating func observe(_ message: Message, keepingReaction: Bool = true) -> Judgement {
         var reaction = Reaction()
-        return observe(message, keepingReaction: keepingReaction, reaction: &reaction, recycling: false)
+        let input = ObservedMessage(message)
+        return observe(input, keepingReaction: keepingReaction, reaction: &reaction, recycling: false).judgement
     }
 
     /// The same, the reaction made in `scratch`, which the caller keeps from
@@ -77,29 +78,49 @@ public struct Monitor: Sendable {
     /// message that sent anything, a tenth of judging a log), nor, in the
     /// storage of the owed messages it matches, the model's messages.
     public mutating func observe(_ message: Message, keepingReaction: Bool, scratch reaction: inout Reaction) -> Judgement {
+        let input = ObservedMessage(message)
+        return observe(input, keepingReaction: keepingReaction, scratch: &reaction).judgement
+    }
+
+    /// The same for a message made only where it must be (see
+    /// `ObservedMessage`): a system role's message that is the one owed is
+    /// delivered as the owed one. Gives back the message observed, made or
+    /// owed.
+    public mutating func observe(
+        _ input: ObservedMessage, keepingReaction: Bool, scratch reaction: inout Reaction
+    ) -> (judgement: Judgement, message: Message) {
         // A reaction handed back is copied, spares and all: recycled into
         // it, storage would be shared and made anew anyway.
-        observe(message, keepingReaction: keepingReaction, reaction: &reaction, recycling: !keepingReaction)
+        observe(input, keepingReaction: keepingReaction, reaction: &reaction, recycling: !keepingReaction)
     }
 
     private mutating func observe(
-        _ message: Message, keepingReaction: Bool, reaction: inout Reaction, recycling: Bool
-    ) -> Judgement {
+        _ input: ObservedMessage, keepingReaction: Bool, reaction: inout Reaction, recycling: Bool
+    ) -> (judgement: Judgement, message: Message) {
         position += 1
-        if message.from.isSystem {
-            let slot = Self.slot(of: message.channel)
-            guard !owed[slot].isEmpty, owed[slot][0].message == message else {
-                return .rejected(rejection(of: message))
+        let message: Message
+        let matched: Bool
+        if input.from.isSystem {
+            let slot = Self.slot(of: Channel(from: input.from, to: input.to))
+            guard !owed[slot].isEmpty, input.isSame(as: owed[slot][0].message) else {
+                let made = input.make()
+                return (.rejected(rejection(of: made)), made)
             }
             // remove(at:) shifts the few left in place; removeFirst() went
             // through the generic replaceSubrange, 5% of judging a log.
-            let matched = owed[slot].remove(at: 0)
+            message = owed[slot].remove(at: 0).message
             owedCount -= 1
-            // Its storage makes a message the reaction sends: judging
-            // then allocates nothing for the model's messages either.
-            if recycling { reaction.recycle(matched.message.parameters) }
+            matched = true
+        } else {
+            message = input.make()
+            matched = false
         }
-        guard system.deliver(message, into: &reaction) else { return .allowed(nil) }
+        defer {
+            // Its storage makes a message a later reaction sends: judging
+            // then allocates nothing for the model's messages either.
+            if matched && recycling { reaction.recycle(message.parameters) }
+        }
+        guard system.deliver(message, into: &reaction) else { return (.allowed(nil), message) }
         let shift = UInt64(message.to.order * 8)
         let decided = UInt64(reaction.decidingOrdinal ?? 0xFF)
         lastDecisions = lastDecisions & ~(0xFF << shift) | decided << shift
@@ -117,13 +138,13 @@ public struct Monitor: Sendable {
                 owed[Self.slot(of: emission.message.channel)].append(emission)
                 owedCount += 1
             }
-            return .allowed(nil)
+            return (.allowed(nil), message)
         }
         for emission in reaction.emissions {
             owed[Self.slot(of: emission.message.channel)].append(emission)
             owedCount += 1
         }
-        return .allowed(reaction)
+        return (.allowed(reaction), message)
     }
 
     /// Whether the model still has anything to do with a session: a role

@@ -165,6 +165,27 @@ extension MessageCatalog {
         return Message(from: row.from, to: row.to, type: row.type, parameters: storage)
     }
 
+    /// A row of the table as a judge compares a line of it with a message
+    /// without making it: its roles and type, where its parameters' names
+    /// lie in `rowParameterNames`, and the place of its `session` among
+    /// them (-1: none).
+    package struct RowShape: Sendable {
+        package let from: Role, to: Role, type: MessageType
+        package let first: Int, count: Int
+        package let sessionPlace: Int
+    }
+
+    /// Every row's shape, by row.
+    package static let rowShapes: [RowShape] = RawTable.shared.rows.indices.map { index in
+        let table = RawTable.shared
+        let row = table.rows[index]
+        let session = (0..<row.count).first { table.parameterNames[table.names[row.first + $0]] == .session } ?? -1
+        return RowShape(from: row.from, to: row.to, type: row.type, first: row.first, count: row.count, sessionPlace: session)
+    }
+
+    /// The rows' parameters' names end to end, in each row's (sorted) order.
+    package static let rowParameterNames: [ParameterName] = RawTable.shared.names.map { RawTable.shared.parameterNames[$0] }
+
     /// The names of a row's parameters, in the row's (sorted) order.
     package static func parameterNames(row rowIndex: Int) -> [String] {
         let table = RawTable.shared

@@ -215,6 +215,18 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         }
     }
 
+    /// Whether these are the parameters `names` and `values` give, in
+    /// sorted order (a row of the table): compared, not made.
+    package func equals(names: UnsafeBufferPointer<ParameterName>, values: UnsafeBufferPointer<String>) -> Bool {
+        guard items.count == names.count else { return false }
+        var index = 0
+        while index < names.count {
+            guard items[index].key.isKnown(names[index]), items[index].value == values[index] else { return false }
+            index += 1
+        }
+        return true
+    }
+
     public init(_ dictionary: [String: String]) {
         self.init(dictionary.map { ($0.key, $0.value) })
     }
