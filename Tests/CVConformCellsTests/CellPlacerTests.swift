@@ -13,6 +13,12 @@ private struct HoldingEverything: SessionHolding {
     }
 }
 
+/// Cells that hold only the sessions listed.
+private struct HoldingSome: SessionHolding {
+    var held: Set<String>
+    mutating func holds(session: String, inCell cell: Int) -> Bool { held.contains(session) }
+}
+
 @Suite("CellPlacer: what a cell allowed teaches the placement")
 struct CellPlacerTests {
     @Test("A session-request or launch teaches its session's cell once; learns(from:in:) says when it would")
@@ -52,5 +58,46 @@ struct CellPlacerTests {
         learning.sweepIfNeeded(models: &models)
         #expect(models.asked == 3)
         #expect(learning.sessionsRemembered == allowing.sessionsRemembered)
+    }
+
+    @Test("Placing by the session and the named cell alone agrees with placing the whole message, wherever it answers")
+    func placesWithoutTheMessage() throws {
+        let partition = try twoCells()
+        var placer = CellPlacer(partition: partition)
+        for (session, vdn, cell) in [("s1", "5002", 1), ("s2", "5001", 0)] {
+            placer.learn(from: Message(from: .customer, to: .icm, type: .sessionRequest,
+                                       parameters: ["session": session, "media": "realtime", "vdn": vdn]), in: cell)
+        }
+        func named(_ message: Message) -> NamedCell {
+            var named = NamedCell.none
+            for parameter in message.parameters where CellPartition.namesID(parameter.name) {
+                named.add(partition.cellIndex(ofID: parameter.value))
+            }
+            return named
+        }
+        let cases: [(Message, held: Set<String>, quick: Int?)] = [
+            (Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "s1"]), ["s1"], 1),
+            // Its cell no longer holds the session: the message is needed to say it belongs nowhere.
+            (Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "s1"]), [], nil),
+            (Message(from: .cvct, to: .icm, type: .answered, parameters: ["session": "s1", "extension": "4002"]), ["s1"], 1),
+            (Message(from: .cvct, to: .icm, type: .answered, parameters: ["session": "s1", "extension": "4001"]), ["s1"], nil),
+            (Message(from: .cvct, to: .icm, type: .answered, parameters: ["session": "s9", "extension": "4001"]), [], 0),
+            (Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "s9"]), [], nil),
+            (Message(from: .browser, to: .icm, type: .logout, parameters: ["agent": "2001"]), [], 1),
+        ]
+        for (message, held, quick) in cases {
+            var models = HoldingSome(held: held)
+            // Each case from the same learnt sessions (a placement forgets a
+            // session its cell no longer holds).
+            var quickly = placer, wholly = placer
+            let found = quickly.place(session: message.parameters[.session], named: named(message), models: &models)
+            #expect(found == quick, "\(message)")
+            let whole = wholly.place(message, named: named(message), models: &models)
+            if let found { #expect(whole == .cell(found), "\(message)") }
+        }
+        // Undivided: always the one cell.
+        var whole = CellPlacer(partition: CellPartition(whole: twoCellSetup))
+        var models = HoldingSome(held: [])
+        #expect(whole.place(session: "s1", named: .none, models: &models) == 0)
     }
 }

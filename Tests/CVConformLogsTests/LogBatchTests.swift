@@ -64,6 +64,33 @@ struct LogBatchTests {
         #expect(packed.filter { $0.hasPrefix("message") }.count > Self.everyRowUneven.count)
     }
 
+    @Test("A packed line is judged as the message it makes, compared with a message without making it")
+    func packedLinesCompareAsMessages() {
+        var batch = LogBatch(capacity: 1_024)
+        let text = Self.everyRowUneven.map(WireProtocol.message).joined(separator: "\n")
+        _ = try? LogLineReader.read(.bytes(Array(text.utf8), name: "")) { batch.add($0) }
+        var index = 0
+        batch.forEach(messages: { observed, _, _ in
+            let message = Self.everyRowUneven[index]
+            let other = Self.everyRowUneven[(index + 1) % Self.everyRowUneven.count]
+            #expect(observed.from == message.from && observed.to == message.to)
+            #expect(observed.session == message.parameters[.session])
+            #expect(observed.isSame(as: message), "\(message)")
+            #expect(!observed.isSame(as: other), "\(message) against \(other)")
+            for parameter in message.parameters {
+                var changed = Array(message.parameters).map { ($0.name, $0.value) }
+                changed.removeAll { $0.0 == parameter.name }
+                let without = Message(from: message.from, to: message.to, type: message.type, parameters: Parameters(changed))
+                let altered = Message(from: message.from, to: message.to, type: message.type,
+                                      parameters: Parameters(changed + [(parameter.name, parameter.value + "0")]))
+                #expect(!observed.isSame(as: without) && !observed.isSame(as: altered), "\(message), \(parameter.name)")
+            }
+            #expect(observed.make() == message)
+            index += 1
+        }, others: { Issue.record("not packed: \($0)") })
+        #expect(index == Self.everyRowUneven.count)
+    }
+
     @Test("After a reset with cells each packed message carries the cell its other ids name, into the next batches too")
     func namedCells() {
         let messages = [

@@ -30,6 +30,28 @@ struct MonitorTests {
         #expect(Role.allCases.map(\.order).sorted() == Array(0..<Role.allCases.count))
     }
 
+    @Test("Handed a message to make only where it must, the monitor delivers what it owes in its place and judges as before")
+    func observedMessages() {
+        let texts = ["browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",
+                     "cvct>ecs asai-login agent=1001 extension=4001", "ecs>cvct logged-in agent=1001 extension=4001",
+                     "cvct>icm login-confirmed agent=1001 extension=4001", "icm>browser acw-close agent=1001"]
+        var plain = Monitor(administration: administration)
+        var observing = Monitor(administration: administration)
+        var scratch = Reaction()
+        for text in texts {
+            let message = m(text)
+            let (judgement, observed) = observing.observe(ObservedMessage(message), keepingReaction: false, scratch: &scratch)
+            #expect(judgement == plain.observe(message, keepingReaction: false), "\(text)")
+            #expect(observed == message)
+            #expect(observing.owedEmissions == plain.owedEmissions)
+        }
+        guard case .rejected(let rejection) = plain.observe(m("icm>browser acw-close agent=1001")) else {
+            Issue.record("acw-close before acw-open was allowed")
+            return
+        }
+        #expect(rejection.message == m("icm>browser acw-close agent=1001"))
+    }
+
     @Test("Owed messages of several channels are kept apart, each channel oldest first")
     func owedPerChannel() {
         var monitor = monitor("browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",

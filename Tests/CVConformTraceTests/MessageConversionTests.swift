@@ -142,4 +142,30 @@ struct ParametersTests {
         #expect(large["a"] == nil)
         #expect(large["z"] == nil)
     }
+
+    @Test("A name of the table is kept as its code, any other as text: equal exactly when spelled alike, ordered as strings")
+    func namesOfTheTableAndOthers() {
+        let names = ["vdn", "agents", "agent", "a", "session", "zz", "by", "sessions", "button", "", "skill"]
+        var items = names.enumerated().map { Parameters.Parameter(name: $0.element, value: "\($0.offset)") }
+        #expect(items[2].key == .known(.agent))
+        #expect(items[1].key != .known(.agent), "agents is no name of the table")
+        #expect(Parameters.Parameter(name: "agent", value: "1") == Parameters.Parameter(.agent, "1"))
+        #expect(Parameters.Parameter(name: "agents", value: "1") != Parameters.Parameter(.agent, "1"))
+        #expect(Parameters.Parameter(name: "zz", value: "1") == Parameters.Parameter(name: "zz", value: "1"))
+        #expect(Set(items + items).count == items.count)
+        Parameters.sortByName(&items)
+        #expect(items.map(\.name) == names.sorted())
+        var renamed = Parameters.Parameter(.agent, "1")
+        renamed.name = "agentx"
+        #expect(renamed.name == "agentx" && !renamed.key.isKnown(.agent))
+        renamed.name = "agent"
+        #expect(renamed == Parameters.Parameter(.agent, "1"))
+        // Found by either look-up, few or many.
+        for extra in [0, 20] {
+            let parameters = Parameters(names.map { ($0, "v" + $0) } + (0..<extra).map { ("x\($0)", "\($0)") })
+            for name in names { #expect(parameters[name] == "v" + name, "\(name), \(extra) more") }
+            #expect(parameters[.agent] == "vagent" && parameters[.session] == "vsession" && parameters[.media] == nil)
+            #expect(parameters["media"] == nil && parameters["agentz"] == nil)
+        }
+    }
 }
