@@ -8,6 +8,7 @@ extension CVConform {
     /// `cvconform diagram [ROLE...] [--output DIR]`
     struct Diagram: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diagram",
             abstract: "Print the state diagram (Mermaid) of a system role, generated from the reference model.",
             discussion: "With --output, writes ROLE.mmd for each role into the folder (spec/diagrams in this repository)."
         )

@@ -5,6 +5,7 @@ extension CVConform {
     /// `cvconform diff OLD.json NEW.json [--allow-removed] [--allow-expected]`
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Compare two JSON reports: regressions, fixes, new and removed traces.",
             discussion: """
                 Exit status 1 when a trace that passed (or was ok) no longer does, or when a trace of the earlier \

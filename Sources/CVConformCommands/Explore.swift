@@ -12,6 +12,7 @@ extension CVConform {
     /// `cvconform explore [--seed N] [--time S] [--steps N] [--output DIR]`
     struct Explore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explore",
             abstract: "Let the reference model drive an implementation, and shrink what it finds to a short trace.",
             discussion: """
                 Each run starts from a reset with a random administration (1-5 agents, ids that are prefixes \

@@ -11,6 +11,7 @@ extension CVConform {
     /// `cvconform generate --output DIR [--seed N]`
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write a suite of pass traces from the model alone: every clause, every non-equivalent mutant killed.",
             discussion: """
                 The traces do not race, exercise every clause reachable without races in the profile, and \

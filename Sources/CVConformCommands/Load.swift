@@ -12,6 +12,7 @@ extension CVConform {
     /// `cvconform load [--cells N] [--rate R] [--duration S] [--seed N] [--log FILE] [--html FILE]`
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "load",
             abstract: "Drive many independent cells at once through one implementation and judge every output.",
             discussion: """
                 One reset loads the administration of every cell (2-3 agents, their stations, VDNs and \

@@ -7,6 +7,7 @@ extension CVConform {
     /// `cvconform merge REPORT.json... [--output FILE] [--html FILE] [--junit FILE] [--allow-incomplete]`
     struct Merge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "merge",
             abstract: "Join the JSON reports of the shards of one suite (--shard I/N) into one report.",
             discussion: """
                 The result is the report one unsharded run would have written: traces in file order, the summary \

@@ -12,6 +12,7 @@ extension CVConform {
     /// `cvconform mutate PATH... [--augment DIR] [--min-score S]`
     struct Mutate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "mutate",
             abstract: "Measure how strong a suite is: replay it against mutants of the reference model.",
             discussion: """
                 Each mutant is a copy of the reference model with one deliberate mistake in one clause (a \

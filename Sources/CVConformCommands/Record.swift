@@ -9,6 +9,7 @@ extension CVConform {
     /// `cvconform record TRACE... [--output FILE | --update]`
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Drive a trace's stimuli through an implementation (the reference by default) and write what it did.",
             discussion: """
                 Write only the stimuli (messages from browser, customer and phone) and the setup; record fills \

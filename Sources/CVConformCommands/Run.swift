@@ -11,6 +11,7 @@ extension CVConform {
     /// `cvconform run PATH... [--exec CMD | --connect HOST:PORT] [--profile …]`
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Replay pass traces against an implementation (the reference by default).",
             discussion: """
                 Messages from roles outside the implementation are sent to it; messages from its roles are \

@@ -8,6 +8,7 @@ extension CVConform {
     /// `cvconform schema [--output FILE]`
     struct Schema: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schema",
             abstract: "Print the RELAX NG schema of trace files, or check files against it.",
             discussion: """
                 The schema is generated from the message catalog (spec/trace.rng in this repository). \

@@ -10,6 +10,7 @@ extension CVConform {
     /// `cvconform serve [--roles icm,cvct,ecs]`
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Run the reference model as an implementation speaking JSON Lines on stdin/stdout.",
             discussion: """
                 For comparing an implementation with the reference over the same wire, and for trying the \

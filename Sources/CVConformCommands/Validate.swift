@@ -9,6 +9,7 @@ extension CVConform {
     /// `cvconform validate PATH... [--json FILE]`
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Judge trace files against the reference model.",
             discussion: """
                 Each trace is accepted (every message allowed, nothing owed), rejected at a message, \

@@ -11,6 +11,7 @@ extension CVConform {
     /// `cvconform verify [--agents N] … [--races] [--mutant ID] [--promela FILE]`
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check every state of the reference model over a bounded universe (contract section 9).",
             discussion: """
                 Explores breadth first every state the model reaches over a small universe: every stimulus the \
