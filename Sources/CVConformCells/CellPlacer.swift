@@ -62,11 +62,13 @@ public struct CellPlacer: Sendable {
     /// The cell `place` gives a message, found from its session (its
     /// `session` parameter) and the cell its other ids name, without the
     /// message; nil where `place` needs the message itself (to say why it
-    /// belongs to no cell, or to which two), or the ids disagree.
+    /// belongs to no cell, or to which two), the ids disagree, or `named`
+    /// is not given in a divided partition.
     public mutating func place<Models: SessionHolding>(
-        session: String?, named: NamedCell, models: inout Models
+        session: String?, named: NamedCell?, models: inout Models
     ) -> Int? {
         guard partition.isDivided else { return 0 }
+        guard let named else { return nil }
         let sessionCell = session.flatMap { sessions.rememberedCell(of: $0) }
         switch (named, sessionCell) {
         case (.cell(let cell), nil): return cell
