@@ -98,7 +98,7 @@ struct CellPlacerTests {
         // Undivided: always the one cell.
         var whole = CellPlacer(partition: CellPartition(whole: twoCellSetup))
         var models = HoldingSome(held: [])
-        #expect(whole.place(session: "s1", named: .none, models: &models) == 0)
+        #expect(whole.place(session: "s1", named: NamedCell.none, models: &models) == 0)
         #expect(whole.place(session: nil, named: nil, models: &models) == 0)
         // Divided, the named cell is needed.
         #expect(placer.place(session: "s1", named: nil, models: &models) == nil)
