@@ -25,6 +25,11 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
             key = .known(name)
             self.value = value
         }
+
+        package init(key: NameKey, value: String) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// A parameter's name: a name of the table, or any other text (input

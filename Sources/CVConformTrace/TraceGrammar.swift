@@ -553,9 +553,12 @@ struct TraceGrammar {
         return isMessage
     }
 
-    /// What an attribute of a `<msg>` is.
+    /// What an attribute of a `<msg>` is; a parameter's name as a
+    /// parameter keeps it, found once per name (the trace reader interns
+    /// attribute names).
     private enum AttributeKind {
-        case from, to, type, invalid, parameter
+        case from, to, type, invalid
+        case parameter(Parameters.NameKey)
     }
 
     private mutating func kind(of attribute: some TagAttribute) -> AttributeKind {
@@ -567,7 +570,7 @@ struct TraceGrammar {
         case "to": kind = .to
         case "type": kind = .type
         case "invalid": kind = .invalid
-        default: kind = .parameter
+        case let name: kind = .parameter(Parameters.NameKey(name))
         }
         if id >= 0 {
             if id >= attributeKinds.count { attributeKinds += Array(repeating: nil, count: id + 1 - attributeKinds.count) }
@@ -603,8 +606,8 @@ struct TraceGrammar {
                 routing.type = attribute
             case .invalid:
                 invalid = attribute.value
-            case .parameter:
-                parameters.append(Parameters.Parameter(name: attribute.name, value: attribute.value))
+            case .parameter(let key):
+                parameters.append(Parameters.Parameter(key: key, value: attribute.value))
             }
         }
         if let invalid { checkInvalid(invalid, element, &messages, &problems) }
