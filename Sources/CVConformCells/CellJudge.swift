@@ -79,7 +79,7 @@ public struct CellJudge: Sendable {
         _ input: ObservedMessage, at position: Int? = nil, keepingReaction: Bool = true, named: NamedCell? = nil
     ) -> (judgement: CellJudgement, message: Message) {
         observed += 1
-        if !judgesRaces, let cell = placer.place(session: input.session, named: named, models: &monitors) {
+        if !judgesRaces, let cell = placer.quickCell(session: input.session, named: named, models: &monitors) {
             guard !hasRejected[cell] else { return (.afterRejection(cell: cell), input.make()) }
             return observe(input, in: cell, at: position ?? observed, keepingReaction: keepingReaction)
         }

@@ -61,10 +61,11 @@ public struct CellPlacer: Sendable {
 
     /// The cell `place` gives a message, found from its session (its
     /// `session` parameter) and the cell its other ids name, without the
-    /// message; nil where `place` needs the message itself (to say why it
-    /// belongs to no cell, or to which two), the ids disagree, or `named`
-    /// is not given in a divided partition.
-    public mutating func place<Models: SessionHolding>(
+    /// message. Nil where these do not settle it, and `place` must be
+    /// asked: `named` not given in a divided partition, no cell named, ids
+    /// of two cells, or a cell that rests on the session and no longer
+    /// holds it. It forgets nothing (`place` does, asked then).
+    public func quickCell<Models: SessionHolding>(
         session: String?, named: NamedCell?, models: inout Models
     ) -> Int? {
         guard partition.isDivided else { return 0 }

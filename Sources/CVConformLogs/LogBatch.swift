@@ -168,11 +168,11 @@ package struct LogBatch: Sendable {
         forEach(messages: { packed, position, named in body(.message(packed.make(), at: position, named: named)) }, others: body)
     }
 
-    /// The same, a packed message handed to `message` as it is, made into a
-    /// message only where its judge must (`ObservedMessage`).
+    /// The same, each packed message handed to `messages` as it is, made
+    /// into a message only where its judge must (`ObservedMessage`).
     func forEach(messages: (ObservedMessage, LogLinePosition, NamedCell?) -> Void, others: (LogItem) -> Void) {
-        // Each message is made here, in the storage the last one left when
-        // nothing kept it: a message judged allocates nothing.
+        // A message its judge makes is made in this storage, where the last
+        // one was when nothing kept it: a message judged allocates nothing.
         var parameters: Parameters = [:]
         let shapes = MessageCatalog.rowShapes
         withUnsafeMutablePointer(to: &parameters) { storage in

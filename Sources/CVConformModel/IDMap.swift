@@ -1,3 +1,5 @@
+import CVConformTrace
+
 /// A dictionary keyed by the ids messages carry (agents, extensions,
 /// sessions, skills, VDNs), as the role machines keep their state and the
 /// cells find where a message belongs.
@@ -90,26 +92,9 @@ package struct IDKey: Hashable, Sendable {
     package static func == (lhs: IDKey, rhs: IDKey) -> Bool { sameID(lhs.text, rhs.text) }
 
     /// Whether two strings are one id: the same bytes (see `==`).
-    package static func sameID(_ lhs: String, _ rhs: String) -> Bool {
-        // The same representation (a small string's bytes held inline, or
-        // one storage) is the same bytes: the usual case, a look-up's match,
-        // told by two words.
-        if MemoryLayout<String>.size == 16 && representation(lhs) == representation(rhs) { return true }
-        let count = lhs.utf8.count
-        guard count == rhs.utf8.count else { return false }
-        let equal = lhs.utf8.withContiguousStorageIfAvailable { left in
-            rhs.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
-        }
-        return (equal ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
-    }
+    package static func sameID(_ lhs: String, _ rhs: String) -> Bool { Values.sameBytes(lhs, rhs) }
 
     private static let processSeed = UInt64.random(in: 1...UInt64.max)
-
-    /// A string's two words as they lie in memory (`sameID` only).
-    @inline(__always)
-    private static func representation(_ text: String) -> (UInt64, UInt64) {
-        withUnsafeBytes(of: text) { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
-    }
 
     /// Hashing into a `Hasher` (another dictionary's hash of this one)
     /// takes the bytes' mix, so it agrees with `==` as the look-ups do.

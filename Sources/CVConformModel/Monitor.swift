@@ -83,9 +83,9 @@ public struct Monitor: Sendable {
     }
 
     /// The same for a message made only where it must be (see
-    /// `ObservedMessage`): a system role's message that is the one owed is
-    /// delivered as the owed one. Gives back the message observed, made or
-    /// owed.
+    /// `ObservedMessage`): a line that is, byte for byte, the message owed
+    /// is delivered as the owed one. Gives back the message observed, made
+    /// or owed.
     public mutating func observe(
         _ input: ObservedMessage, keepingReaction: Bool, scratch reaction: inout Reaction
     ) -> (judgement: Judgement, message: Message) {
@@ -99,26 +99,37 @@ public struct Monitor: Sendable {
     ) -> (judgement: Judgement, message: Message) {
         position += 1
         let message: Message
-        let matched: Bool
+        var recyclesDelivered = false
         if input.from.isSystem {
             let slot = Self.slot(of: Channel(from: input.from, to: input.to))
-            guard !owed[slot].isEmpty, input.isSame(as: owed[slot][0].message) else {
+            guard !owed[slot].isEmpty else {
                 let made = input.make()
                 return (.rejected(rejection(of: made)), made)
             }
             // remove(at:) shifts the few left in place; removeFirst() went
             // through the generic replaceSubrange, 5% of judging a log.
-            message = owed[slot].remove(at: 0).message
-            owedCount -= 1
-            matched = true
+            if input.isIdentical(to: owed[slot][0].message) {
+                // A line that is the owed message, byte for byte: the owed
+                // message is delivered, and its storage then recycled.
+                message = owed[slot].remove(at: 0).message
+                owedCount -= 1
+                recyclesDelivered = recycling
+            } else {
+                let made = input.make()
+                guard owed[slot][0].message == made else { return (.rejected(rejection(of: made)), made) }
+                let matched = owed[slot].remove(at: 0)
+                owedCount -= 1
+                // Its storage makes a message the reaction sends: judging
+                // then allocates nothing for the model's messages either.
+                if recycling { reaction.recycle(matched.message.parameters) }
+                message = made
+            }
         } else {
             message = input.make()
-            matched = false
         }
         defer {
-            // Its storage makes a message a later reaction sends: judging
-            // then allocates nothing for the model's messages either.
-            if matched && recycling { reaction.recycle(message.parameters) }
+            // After delivery: the message delivered holds it until then.
+            if recyclesDelivered { reaction.recycle(message.parameters) }
         }
         guard system.deliver(message, into: &reaction) else { return (.allowed(nil), message) }
         let shift = UInt64(message.to.order * 8)

@@ -59,7 +59,7 @@ extension MessageCatalog {
         let nameRank: [Int]
         /// Each name place's parameter name (`allParameterNames` is in the
         /// order of `ParameterName`'s cases).
-        let parameterNames = ParameterName.allCases
+        let parameterNames = ParameterName.cases
 
         init() {
             var rows: [Row] = [], rowsByType: [Range<Int>] = [], names: [Int] = [], domains: [Domain] = []

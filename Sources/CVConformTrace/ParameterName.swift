@@ -1,7 +1,7 @@
 /// The name of a parameter of the message table (contract section 2). A
-/// message keeps its parameters' names as these (`Parameters.NameKey`), a
-/// byte each, so that making, copying and reading one compares no strings
-/// and counts no references.
+/// message keeps its parameters' names as these (in a `Parameters.NameKey`,
+/// a word each), so that making, copying and reading one compares no
+/// strings and counts no references.
 /// Declared in the names' alphabetical order: a message keeps its
 /// parameters sorted by name, and the raw values sort the same way.
 public enum ParameterName: UInt8, CaseIterable, Comparable, Hashable, Sendable {
@@ -37,7 +37,7 @@ public enum ParameterName: UInt8, CaseIterable, Comparable, Hashable, Sendable {
     }
 
     /// `allCases`, made once: the property builds a new array each time.
-    private static let cases = allCases
+    package static let cases = allCases
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -4,9 +4,9 @@
 public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     public struct Parameter: Hashable, Sendable {
         /// The name: one of the table's as its code, so that making, copying
-        /// and comparing a message's parameters touches no string's
-        /// reference count (a third of making a log's message), any other
-        /// as text.
+        /// and comparing a message's parameters touches no name's string
+        /// (their reference counts were a third of making a log's
+        /// message), any other as text.
         package var key: NameKey
         public var value: String
 
@@ -220,13 +220,14 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         }
     }
 
-    /// Whether these are the parameters `names` and `values` give, in
-    /// sorted order (a row of the table): compared, not made.
-    package func equals(names: UnsafeBufferPointer<ParameterName>, values: UnsafeBufferPointer<String>) -> Bool {
+    /// Whether these are, byte for byte, the parameters `names` and
+    /// `values` give in sorted order (a row of the table): compared, not
+    /// made.
+    package func sameBytes(names: UnsafeBufferPointer<ParameterName>, values: UnsafeBufferPointer<String>) -> Bool {
         guard items.count == names.count else { return false }
         var index = 0
         while index < names.count {
-            guard items[index].key.isKnown(names[index]), items[index].value == values[index] else { return false }
+            guard items[index].key.isKnown(names[index]), Values.sameBytes(items[index].value, values[index]) else { return false }
             index += 1
         }
         return true
@@ -263,9 +264,12 @@ public struct Parameters: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// (the items are sorted).
     private func value(of key: NameKey) -> String? {
         guard items.count > Self.smallCount else {
+            // Lengths too, as a straight look always compared them: two
+            // names only canonically equal (`String`'s `==`) differ there.
+            let length = key.name.utf8.count
             var index = 0
             while index < items.count {
-                if items[index].key == key { return items[index].value }
+                if items[index].key == key && items[index].name.utf8.count == length { return items[index].value }
                 index += 1
             }
             return nil

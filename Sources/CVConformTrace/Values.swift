@@ -13,6 +13,28 @@ public enum Values {
         bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
+    /// Whether two strings are the same bytes. `String`'s `==` also takes
+    /// canonically equivalent strings (`é` as one scalar or as `e` and an
+    /// accent) as equal; ids are their bytes (`IDKey`).
+    package static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        // The same representation (a small string's bytes held inline, or
+        // one storage) is the same bytes: the usual case, a look-up's match,
+        // told by two words.
+        if MemoryLayout<String>.size == 16 && representation(lhs) == representation(rhs) { return true }
+        let count = lhs.utf8.count
+        guard count == rhs.utf8.count else { return false }
+        let equal = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        }
+        return (equal ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
+    /// A string's two words as they lie in memory (`sameBytes` only).
+    @inline(__always)
+    private static func representation(_ text: String) -> (UInt64, UInt64) {
+        withUnsafeBytes(of: text) { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+    }
+
     /// A non-empty string without white space (XML's white space and Unicode's).
     public static func isToken(_ value: String) -> Bool {
         guard !value.isEmpty else { return false }

@@ -111,11 +111,9 @@ extension MessageType {
 }
 
 extension MessageCatalog {
-    private static let parameterNameCases = ParameterName.allCases
-
     /// The parameter name given as UTF-8 bytes; nil for a name no message
     /// has.
     package static func parameterName(utf8 text: UnsafeBufferPointer<UInt8>) -> ParameterName? {
-        WordIndex.parameterNames.index(of: text).map { parameterNameCases[$0] }
+        WordIndex.parameterNames.index(of: text).map { ParameterName.cases[$0] }
     }
 }

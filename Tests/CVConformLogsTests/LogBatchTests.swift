@@ -75,20 +75,39 @@ struct LogBatchTests {
             let other = Self.everyRowUneven[(index + 1) % Self.everyRowUneven.count]
             #expect(observed.from == message.from && observed.to == message.to)
             #expect(observed.session == message.parameters[.session])
-            #expect(observed.isSame(as: message), "\(message)")
-            #expect(!observed.isSame(as: other), "\(message) against \(other)")
+            #expect(observed.isIdentical(to: message), "\(message)")
+            #expect(!observed.isIdentical(to: other), "\(message) against \(other)")
             for parameter in message.parameters {
                 var changed = Array(message.parameters).map { ($0.name, $0.value) }
                 changed.removeAll { $0.0 == parameter.name }
                 let without = Message(from: message.from, to: message.to, type: message.type, parameters: Parameters(changed))
                 let altered = Message(from: message.from, to: message.to, type: message.type,
                                       parameters: Parameters(changed + [(parameter.name, parameter.value + "0")]))
-                #expect(!observed.isSame(as: without) && !observed.isSame(as: altered), "\(message), \(parameter.name)")
+                #expect(!observed.isIdentical(to: without) && !observed.isIdentical(to: altered), "\(message), \(parameter.name)")
             }
             #expect(observed.make() == message)
             index += 1
         }, others: { Issue.record("not packed: \($0)") })
         #expect(index == Self.everyRowUneven.count)
+    }
+
+    @Test("A packed line is not identical to a message whose values are only canonically equal to its own, nor is a message given made")
+    func identicalMeansTheSameBytes() {
+        var batch = LogBatch(capacity: 16)
+        let line = #"{"op":"msg","from":"cvct","to":"icm","type":"dropped","params":{"session":"K"}}"#
+        _ = try? LogLineReader.read(.bytes(Array(line.utf8), name: "")) { batch.add($0) }
+        let ascii = Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "K"])
+        // KELVIN SIGN: `String`'s `==` takes it for K; the model's ids are bytes.
+        let kelvin = Message(from: .cvct, to: .icm, type: .dropped, parameters: ["session": "\u{212A}"])
+        #expect(ascii == kelvin)
+        var lines = 0
+        batch.forEach(messages: { observed, _, _ in
+            #expect(observed.isIdentical(to: ascii))
+            #expect(!observed.isIdentical(to: kelvin))
+            lines += 1
+        }, others: { Issue.record("not packed: \($0)") })
+        #expect(lines == 1)
+        #expect(!ObservedMessage(ascii).isIdentical(to: ascii), "a message given made is delivered itself")
     }
 
     @Test("After a reset with cells each packed message carries the cell its other ids name, into the next batches too")

@@ -52,6 +52,20 @@ struct MonitorTests {
         #expect(rejection.message == m("icm>browser acw-close agent=1001"))
     }
 
+    @Test("A message given made is delivered itself, though the model owes it spelled otherwise (canonically equal)")
+    func givenMessageDeliveredItself() {
+        var monitor = Monitor(administration: administration)
+        var scratch = Reaction()
+        let composed = "s\u{E9}", decomposed = "se\u{301}"
+        let request = Message(from: .customer, to: .icm, type: .sessionRequest,
+                              parameters: ["session": composed, "media": "realtime", "vdn": "5000"])
+        _ = monitor.observe(ObservedMessage(request), keepingReaction: false, scratch: &scratch)
+        let launch = Message(from: .icm, to: .ecs, type: .launch, parameters: ["session": decomposed, "vdn": "5000", "media": "realtime"])
+        let (judgement, observed) = monitor.observe(ObservedMessage(launch), keepingReaction: false, scratch: &scratch)
+        #expect(judgement == .allowed(nil), "String's == takes the two spellings as equal, as before")
+        #expect(observed.parameters[.session]?.utf8.count == decomposed.utf8.count, "the line's bytes went to the model")
+    }
+
     @Test("Owed messages of several channels are kept apart, each channel oldest first")
     func owedPerChannel() {
         var monitor = monitor("browser>icm login agent=1001 extension=4001", "icm>cvct login-request agent=1001 extension=4001",

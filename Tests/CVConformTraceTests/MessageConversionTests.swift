@@ -160,12 +160,22 @@ struct ParametersTests {
         #expect(renamed.name == "agentx" && !renamed.key.isKnown(.agent))
         renamed.name = "agent"
         #expect(renamed == Parameters.Parameter(.agent, "1"))
-        // Found by either look-up, few or many.
-        for extra in [0, 20] {
-            let parameters = Parameters(names.map { ($0, "v" + $0) } + (0..<extra).map { ("x\($0)", "\($0)") })
-            for name in names { #expect(parameters[name] == "v" + name, "\(name), \(extra) more") }
+        // Found by either look-up: a straight look among eight or fewer, by
+        // halves among more.
+        let few = ["vdn", "agents", "agent", "a", "session", "zz", "by", ""]
+        var fewItems = few.map { Parameters.Parameter(name: $0, value: "v" + $0) }
+        Parameters.sortByName(&fewItems)
+        #expect(fewItems.map(\.name) == few.sorted(), "a handful sorted in place, names of the table and others mixed")
+        for (list, extra) in [(few, 0), (names, 20)] {
+            let parameters = Parameters(list.map { ($0, "v" + $0) } + (0..<extra).map { ("x\($0)", "\($0)") })
+            for name in list { #expect(parameters[name] == "v" + name, "\(name), \(list.count + extra) in all") }
             #expect(parameters[.agent] == "vagent" && parameters[.session] == "vsession" && parameters[.media] == nil)
             #expect(parameters["media"] == nil && parameters["agentz"] == nil)
         }
+        // Among a few, a name only canonically equal to another (another
+        // length) is not it, as a straight look always found.
+        let accented = Parameters([("e\u{301}x", "1"), ("agent", "2")])
+        #expect(accented["e\u{301}x"] == "1")
+        #expect(accented["\u{E9}x"] == nil)
     }
 }
