@@ -89,10 +89,7 @@ package struct IDKey: Hashable, Sendable {
     /// canonically equivalent strings (`é` as one scalar or as `e` and an
     /// accent) as equal, and two such ids, equal but hashed apart, were
     /// found or not at random.
-    package static func == (lhs: IDKey, rhs: IDKey) -> Bool { sameID(lhs.text, rhs.text) }
-
-    /// Whether two strings are one id: the same bytes (see `==`).
-    package static func sameID(_ lhs: String, _ rhs: String) -> Bool { Values.sameBytes(lhs, rhs) }
+    package static func == (lhs: IDKey, rhs: IDKey) -> Bool { Values.sameBytes(lhs.text, rhs.text) }
 
     private static let processSeed = UInt64.random(in: 1...UInt64.max)
 

@@ -1,3 +1,5 @@
+import CVConformTrace
+
 /// What a machine keeps about each session it holds; `vacant` fills a
 /// free slot.
 package protocol SlotInfo: Hashable, Sendable {
@@ -47,7 +49,7 @@ package struct SessionSlots<Info: SlotInfo>: Hashable, Sendable {
         // for byte, as the map past a few slots compares.
         let length = name.utf8.count
         for index in slots.indices where slots[index].occupied && slots[index].name.utf8.count == length
-            && IDKey.sameID(slots[index].name, name) {
+            && Values.sameBytes(slots[index].name, name) {
             return Int32(index)
         }
         return nil
