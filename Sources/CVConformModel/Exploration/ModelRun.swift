@@ -14,8 +14,9 @@ public struct ModelRun: Sendable {
     private(set) var requestedSessions: [String] = []
     private var requested: Set<String> = []
     /// When set, only the ids of the last this many session requests (up to
-    /// twice as many, forgotten in halves; at least 1) are remembered (`load`: a run of hours would otherwise hold every id
-    /// it ever requested). `StimulusGenerator`'s fresh ids never repeat, so
+    /// twice as many, forgotten in halves; at least 1) are remembered
+    /// (`load`: a run of hours would otherwise hold every id it ever
+    /// requested). `StimulusGenerator`'s fresh ids never repeat, so
     /// `core`'s rule still holds for what it makes; older ids are only no
     /// longer offered for a release of a requested session.
     public var sessionMemory: Int?
